@@ -1,0 +1,76 @@
+import type { ModelConfig } from '../model/config';
+import type { SamplingParams } from '../model/sampler';
+
+/**
+ * The ragged batch step: the one unit of work every backend (cpu, webgpu, sim) implements and
+ * the serving engine drives.
+ *
+ * A step runs one forward pass over a *ragged* batch: any number of sequences, each contributing
+ * n >= 1 new tokens at consecutive positions (a whole prompt, a chunk of one, or one decode
+ * token). Token-wise work (embeddings, norms, matmuls, FFN) is batched over all tokens of the step,
+ * so every weight read is shared by every token; attention runs per sequence over that sequence's
+ * own cached positions (Orca's selective batching).
+ *
+ * KV memory is a paged pool owned by the backend: `numBlocks` physical blocks of `blockSize`
+ * positions, for every layer. Which blocks a sequence uses is decided outside (the KV manager)
+ * and passed in as its block table; contiguous and paged allocation differ only in that policy.
+ */
+export interface KvLayout {
+  numBlocks: number;
+  blockSize: number;
+}
+
+export type LogitsRequest = 'none' | 'last' | 'all';
+
+export interface SequenceStep {
+  /** New tokens (n >= 1), at positions startPos .. startPos + n - 1. */
+  tokens: ArrayLike<number>;
+  startPos: number;
+  /**
+   * Physical block ids: entry i holds positions [i * blockSize, (i + 1) * blockSize).
+   * It must cover startPos + n - 1; positions < startPos must already hold this sequence's K/V.
+   */
+  blockTable: ArrayLike<number>;
+  /** Logits to return: for the last new token (default), for every new token, or none. */
+  logits?: LogitsRequest;
+  /** When given, the backend also samples the token that follows the last new token (at position startPos + n). */
+  sample?: SamplingParams;
+}
+
+export interface StepTiming {
+  /** Wall time from the call to the results being available, in ms. */
+  wallMs: number;
+  /** GPU execution time from timestamp queries when the device has them. */
+  gpuMs?: number;
+  /** CPU time spent preparing/encoding the step, in ms. */
+  encodeMs?: number;
+  /** 'measured': a real execution; 'simulated': a cost model's prediction. */
+  source: 'measured' | 'simulated';
+  tokens: number;
+  sequences: number;
+}
+
+export interface StepResult {
+  /** Per sequence: null, or rows x vocab logits (1 row for 'last', n rows for 'all'). */
+  logits: (Float32Array | null)[];
+  /** Per sequence: the sampled next token, or -1 where no sampling was asked for. */
+  sampled: Int32Array;
+  timing: StepTiming;
+}
+
+export type BackendKind = 'cpu' | 'webgpu' | 'sim';
+
+export interface Backend {
+  readonly kind: BackendKind;
+  /** Human-readable: the adapter, or why a fallback is in use. */
+  readonly description: string;
+  readonly config: ModelConfig;
+  readonly kv: KvLayout;
+  /** Runs one ragged step. Sequences must use disjoint blocks (except shared, read-only prefixes). */
+  step(seqs: readonly SequenceStep[]): Promise<StepResult>;
+  /** Releases device memory; the backend is unusable afterwards. */
+  dispose(): void;
+}
+
+/** Total new tokens in a step. */
+export const stepTokens = (seqs: readonly SequenceStep[]): number => seqs.reduce((s, q) => s + q.tokens.length, 0);

@@ -1,0 +1,114 @@
+import { BatchscopeError } from '../errors';
+import { StreamDecoder } from '../model/tokenizer';
+import type { SamplingParams } from '../model/sampler';
+import { blocksFor, generateAll, type GenerateRequest } from '../serve/generate';
+import { intFlag, numberFlag, oneOf, parseFlags } from './args';
+import { BACKEND_CHOICES, createBackend } from './backends';
+import { defaultModelPath, defaultTokenizerPath, loadModelFiles, readFileOrThrow } from './files';
+import type { Io } from './io';
+
+export const GENERATE_HELP = `Usage: batchscope generate --prompt TEXT [options]
+
+Generates text with a llama2.c model. One --prompt prints the prompt and its continuation, as
+llama2.c's run does. Several --prompt flags (or --prompts FILE, one prompt per line) are served
+together, one ragged forward pass per iteration, and print one JSON line per prompt in input order.
+
+Options:
+  --model FILE         llama2.c checkpoint (default: the built-in public/models/batchscope-tiny.bin)
+  --tokenizer FILE     llama2.c tokenizer (default: the built-in model's)
+  --prompt TEXT        a prompt (repeatable)
+  --prompts FILE       prompts, one per line
+  --steps N            positions to run, the prompt's included (default 256, at most seq_len)
+  --temperature T      0 = greedy (default 0)
+  --top-p P            nucleus sampling threshold in (0, 1]; 1 disables it (default 0.9)
+  --seed S             sampling seed; every prompt uses it, so batched = alone (default 42)
+  --backend cpu        where the model runs (default cpu)
+  --block-size N       KV-cache block size in positions (default 16)
+  --debug              print stack traces on errors`;
+
+export async function generateCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    {
+      model: { type: 'string' },
+      tokenizer: { type: 'string' },
+      prompt: { type: 'string', multiple: true },
+      prompts: { type: 'string' },
+      steps: { type: 'string' },
+      temperature: { type: 'string' },
+      'top-p': { type: 'string' },
+      seed: { type: 'string' },
+      backend: { type: 'string' },
+      'block-size': { type: 'string' },
+      debug: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'generate',
+  );
+  if (values.help) {
+    io.out(GENERATE_HELP + '\n');
+    return 0;
+  }
+  const prompts = [...(values.prompt ?? [])];
+  if (values.prompts !== undefined) {
+    const text = new TextDecoder().decode(readFileOrThrow(values.prompts, 'prompts'));
+    prompts.push(...text.split(/\r?\n/).filter((l, i, all) => l.length > 0 || i < all.length - 1));
+  }
+  if (prompts.length === 0) throw new BatchscopeError('bad-argument', 'generate: give at least one --prompt TEXT or --prompts FILE');
+  const temperature = numberFlag(values.temperature, 'temperature', 0, 0, 100);
+  const topP = numberFlag(values['top-p'], 'top-p', 0.9, 0, 1);
+  const seed = intFlag(values.seed, 'seed', 42);
+  const backendKind = oneOf(values.backend, 'backend', BACKEND_CHOICES, 'cpu');
+  const blockSize = intFlag(values['block-size'], 'block-size', 16, 1);
+
+  const { model, tokenizer } = loadModelFiles(values.model ?? defaultModelPath, values.tokenizer ?? defaultTokenizerPath);
+  const seqLen = model.config.seqLen;
+  const steps = Math.min(intFlag(values.steps, 'steps', 256, 1), seqLen);
+  const sampling: SamplingParams = { temperature, topP, seed };
+  const requests: GenerateRequest[] = prompts.map((p, i) => {
+    const ids = tokenizer.encode(p);
+    const where = prompts.length > 1 ? `prompt ${i + 1}` : 'the prompt';
+    if (ids.length > seqLen) throw new BatchscopeError('prompt-too-long', `${where} is ${ids.length} tokens, longer than the model's seq_len ${seqLen}`);
+    if (ids.length > steps) throw new BatchscopeError('bad-argument', `--steps ${steps} is below the length of ${where} (${ids.length} tokens, BOS included)`);
+    return { prompt: ids, steps, sampling };
+  });
+
+  const numBlocks = requests.reduce((n, r) => n + blocksFor(r.steps, blockSize), 0);
+  const backend = await createBackend(backendKind, model, { numBlocks, blockSize }, (line) => io.err(line + '\n'));
+  const started = performance.now();
+  try {
+    if (requests.length === 1) {
+      // Stream like llama2.c: the prompt first, then each token as it is sampled.
+      const decoder = new StreamDecoder(tokenizer);
+      const prompt = requests[0].prompt;
+      let prev = prompt[0];
+      let text = '';
+      for (const t of prompt.slice(1)) {
+        text += decoder.push(prev, t);
+        prev = t;
+      }
+      io.out(text);
+      const [result] = await generateAll(backend, requests, (_, token) => {
+        io.out(decoder.push(prev, token));
+        prev = token;
+      });
+      io.out(decoder.flush() + '\n');
+      report(io, result.tokens.length, started);
+    } else {
+      const results = await generateAll(backend, requests);
+      results.forEach((r, i) => {
+        const ids = requests[i].prompt;
+        io.out(JSON.stringify({ prompt: prompts[i], text: tokenizer.decode([...ids.slice(1), ...r.tokens], ids[0]), tokens: r.tokens, promptTokens: ids.length, stop: r.stop }) + '\n');
+      });
+      report(io, results.reduce((n, r) => n + r.tokens.length, 0), started);
+    }
+  } finally {
+    backend.dispose();
+  }
+  return 0;
+}
+
+function report(io: Io, generated: number, started: number): void {
+  const seconds = (performance.now() - started) / 1000;
+  io.err(`achieved tok/s: ${(generated / seconds).toFixed(1)} (${generated} tokens in ${seconds.toFixed(3)} s)\n`);
+}

@@ -1,0 +1,37 @@
+import { isBatchscopeError } from '../errors';
+import { generateCommand } from './generate';
+import type { Io } from './io';
+
+const HELP = `batchscope: static vs continuous batching on a real tiny transformer
+
+Usage: batchscope <command> [options]
+
+Commands:
+  generate   generate text for one or more prompts (batched together)
+
+Run "batchscope <command> --help" for a command's options.`;
+
+type Command = (argv: string[], io: Io) => Promise<number>;
+const COMMANDS: Record<string, Command> = { generate: generateCommand };
+
+/** Runs the CLI; returns the exit code. Errors a user can cause print one line unless --debug. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(HELP + '\n');
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`batchscope: unknown command "${name}" (try: ${Object.keys(COMMANDS).join(', ')})\n`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (e) {
+    if (rest.includes('--debug')) io.err((e instanceof Error && e.stack) || String(e) + '\n');
+    else if (isBatchscopeError(e)) io.err(`batchscope ${name}: ${e.message}\n`);
+    else io.err(`batchscope ${name}: internal error: ${e instanceof Error ? e.message : String(e)} (run with --debug for details)\n`);
+    return 1;
+  }
+}

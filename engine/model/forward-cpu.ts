@@ -1,0 +1,243 @@
+import { headSize as headSizeOf, kvDim as kvDimOf, kvMul as kvMulOf, type ModelConfig } from './config';
+import type { Model, ModelWeights } from './weights';
+import type { KvLayout, SequenceStep } from '../backend/types';
+
+/**
+ * The reference forward pass over a ragged batch, in plain Float32Arrays. It reads like llama2.c's
+ * run.c with one change: every token-wise operation loops over all T tokens of the step, so a
+ * weight row is loaded once and used by every token (what makes batching pay on any hardware).
+ * Sums are accumulated in float64, which keeps the result within ~1e-5 of run.c's float32 sums.
+ */
+export class CpuForward {
+  readonly config: ModelConfig;
+  readonly kv: KvLayout;
+  /** (layer, block, blockSize, kv_dim) */
+  readonly keyCache: Float32Array;
+  /** (layer, block, blockSize, kv_dim) */
+  readonly valueCache: Float32Array;
+  private readonly w: ModelWeights;
+  private readonly ropeCos: Float32Array; // (seq_len, head_size / 2)
+  private readonly ropeSin: Float32Array; // (seq_len, head_size / 2)
+  private s = scratch(0, 1, 1, 1, 1);
+
+  constructor(model: Model, kv: KvLayout) {
+    this.config = model.config;
+    this.kv = kv;
+    this.w = model.weights;
+    const cacheFloats = model.config.nLayers * kv.numBlocks * kv.blockSize * kvDimOf(model.config);
+    this.keyCache = new Float32Array(cacheFloats);
+    this.valueCache = new Float32Array(cacheFloats);
+    [this.ropeCos, this.ropeSin] = ropeTables(model.config);
+  }
+
+  /**
+   * Runs the step and returns, per sequence, the requested logits rows (null for 'none').
+   * Callers validate the step first (validateStep).
+   */
+  forward(seqs: readonly SequenceStep[]): (Float32Array | null)[] {
+    const c = this.config;
+    const { dim, hiddenDim: hidden, vocabSize: vocab } = c;
+    const kvDim = kvDimOf(c);
+    const T = seqs.reduce((n, q) => n + q.tokens.length, 0);
+    this.ensureScratch(T);
+    const { x, xb, q, k, v, hb, hb2, pos, seqOf, slot } = this.s;
+
+    // Per token: its sequence, position, and K/V row offset (within one layer) in the pool.
+    let t = 0;
+    seqs.forEach((sq, i) => {
+      for (let j = 0; j < sq.tokens.length; j++, t++) {
+        const p = sq.startPos + j;
+        pos[t] = p;
+        seqOf[t] = i;
+        const block = sq.blockTable[Math.floor(p / this.kv.blockSize)];
+        slot[t] = (block * this.kv.blockSize + (p % this.kv.blockSize)) * kvDim;
+        x.set(this.w.tokenEmbedding.subarray(sq.tokens[j] * dim, (sq.tokens[j] + 1) * dim), t * dim);
+      }
+    });
+
+    const layerStride = this.kv.numBlocks * this.kv.blockSize * kvDim;
+    for (let l = 0; l < c.nLayers; l++) {
+      rmsnorm(xb, x, this.w.rmsAtt, l * dim, T, dim);
+      matmul(q, xb, this.w.wq, l * dim * dim, T, dim, dim);
+      matmul(k, xb, this.w.wk, l * kvDim * dim, T, dim, kvDim);
+      matmul(v, xb, this.w.wv, l * kvDim * dim, T, dim, kvDim);
+      this.rope(q, k, T);
+      for (let i = 0; i < T; i++) {
+        const off = l * layerStride + slot[i];
+        this.keyCache.set(k.subarray(i * kvDim, (i + 1) * kvDim), off);
+        this.valueCache.set(v.subarray(i * kvDim, (i + 1) * kvDim), off);
+      }
+      this.attention(xb, q, seqs, l * layerStride, T);
+      matmul(hb, xb, this.w.wo, l * dim * dim, T, dim, dim); // hb as a (T, dim) temporary
+      for (let i = 0; i < T * dim; i++) x[i] += hb[i];
+
+      rmsnorm(xb, x, this.w.rmsFfn, l * dim, T, dim);
+      matmul(hb, xb, this.w.w1, l * hidden * dim, T, dim, hidden);
+      matmul(hb2, xb, this.w.w3, l * hidden * dim, T, dim, hidden);
+      for (let i = 0; i < T * hidden; i++) {
+        const a = hb[i];
+        hb[i] = (a / (1 + Math.exp(-a))) * hb2[i];
+      }
+      matmul(xb, hb, this.w.w2, l * dim * hidden, T, hidden, dim);
+      for (let i = 0; i < T * dim; i++) x[i] += xb[i];
+    }
+
+    // Classifier only on the tokens whose logits were asked for.
+    const out: (Float32Array | null)[] = [];
+    let first = 0;
+    for (const sq of seqs) {
+      const n = sq.tokens.length;
+      const mode = sq.logits ?? 'last';
+      if (mode === 'none') out.push(null);
+      else {
+        const from = mode === 'all' ? first : first + n - 1;
+        const rows = first + n - from;
+        rmsnorm(xb, x.subarray(from * dim), this.w.rmsFinal, 0, rows, dim);
+        const logits = new Float32Array(rows * vocab);
+        matmul(logits, xb, this.w.wcls, 0, rows, dim, vocab);
+        out.push(logits);
+      }
+      first += n;
+    }
+    return out;
+  }
+
+  /** Rotary embedding on interleaved pairs (i, i+1) of every head of q and k. */
+  private rope(q: Float32Array, k: Float32Array, T: number): void {
+    const c = this.config;
+    const hs = headSizeOf(c);
+    const half = hs / 2;
+    const kvDim = kvDimOf(c);
+    for (let t = 0; t < T; t++) {
+      const base = this.s.pos[t] * half;
+      for (let i = 0; i < c.dim; i += 2) {
+        const f = base + ((i % hs) >> 1);
+        const cos = this.ropeCos[f];
+        const sin = this.ropeSin[f];
+        rotate(q, t * c.dim + i, cos, sin);
+        if (i < kvDim) rotate(k, t * kvDim + i, cos, sin);
+      }
+    }
+  }
+
+  /** Causal attention of every token over its own sequence's cached positions 0..pos. */
+  private attention(out: Float32Array, q: Float32Array, seqs: readonly SequenceStep[], layerOff: number, T: number): void {
+    const c = this.config;
+    const hs = headSizeOf(c);
+    const kvDim = kvDimOf(c);
+    const mul = kvMulOf(c);
+    const bs = this.kv.blockSize;
+    const scale = 1 / Math.sqrt(hs);
+    const { att, pos, seqOf } = this.s;
+    for (let t = 0; t < T; t++) {
+      const table = seqs[seqOf[t]].blockTable;
+      const p = pos[t];
+      for (let h = 0; h < c.nHeads; h++) {
+        const qo = t * c.dim + h * hs;
+        const ho = Math.floor(h / mul) * hs;
+        let max = -Infinity;
+        for (let s = 0; s <= p; s++) {
+          const ko = layerOff + (table[Math.floor(s / bs)] * bs + (s % bs)) * kvDim + ho;
+          let dot = 0;
+          for (let i = 0; i < hs; i++) dot += q[qo + i] * this.keyCache[ko + i];
+          att[s] = dot * scale;
+          if (att[s] > max) max = att[s];
+        }
+        let sum = 0;
+        for (let s = 0; s <= p; s++) sum += att[s] = Math.exp(att[s] - max);
+        for (let i = 0; i < hs; i++) out[qo + i] = 0;
+        for (let s = 0; s <= p; s++) {
+          const vo = layerOff + (table[Math.floor(s / bs)] * bs + (s % bs)) * kvDim + ho;
+          const a = att[s] / sum;
+          for (let i = 0; i < hs; i++) out[qo + i] += a * this.valueCache[vo + i];
+        }
+      }
+    }
+  }
+
+  private ensureScratch(T: number): void {
+    if (this.s.capacity >= T) return;
+    const c = this.config;
+    const cap = Math.max(T, 2 * this.s.capacity);
+    this.s = scratch(cap, c.dim, kvDimOf(c), c.hiddenDim, c.seqLen);
+  }
+}
+
+function scratch(T: number, dim: number, kvDim: number, hidden: number, seqLen: number) {
+  return {
+    capacity: T,
+    x: new Float32Array(T * dim), // (T, dim) residual stream
+    xb: new Float32Array(T * dim), // (T, dim)
+    q: new Float32Array(T * dim), // (T, dim)
+    k: new Float32Array(T * kvDim), // (T, kv_dim)
+    v: new Float32Array(T * kvDim), // (T, kv_dim)
+    hb: new Float32Array(T * Math.max(hidden, dim)), // (T, hidden)
+    hb2: new Float32Array(T * hidden), // (T, hidden)
+    att: new Float64Array(seqLen), // (seq_len) scores of one head
+    pos: new Int32Array(T),
+    seqOf: new Int32Array(T),
+    slot: new Int32Array(T), // K/V row offset within a layer
+  };
+}
+
+function rotate(v: Float32Array, i: number, cos: number, sin: number): void {
+  const v0 = v[i];
+  const v1 = v[i + 1];
+  v[i] = v0 * cos - v1 * sin;
+  v[i + 1] = v0 * sin + v1 * cos;
+}
+
+/** cos/sin of pos * freq(i), with freq computed in float32 as run.c does. */
+function ropeTables(c: ModelConfig): [Float32Array, Float32Array] {
+  const hs = headSizeOf(c);
+  const half = hs / 2;
+  const cos = new Float32Array(c.seqLen * half);
+  const sin = new Float32Array(c.seqLen * half);
+  for (let i = 0; i < half; i++) {
+    const freq = Math.fround(1 / Math.fround(Math.pow(10000, Math.fround((2 * i) / hs))));
+    for (let p = 0; p < c.seqLen; p++) {
+      const angle = Math.fround(p * freq);
+      cos[p * half + i] = Math.cos(angle);
+      sin[p * half + i] = Math.sin(angle);
+    }
+  }
+  return [cos, sin];
+}
+
+/** out[t] = weight * x[t] / sqrt(mean(x[t]^2) + 1e-5) for T rows of `dim`. */
+export function rmsnorm(out: Float32Array, x: Float32Array, weight: Float32Array, wOff: number, T: number, dim: number): void {
+  for (let t = 0; t < T; t++) {
+    const o = t * dim;
+    let ss = 0;
+    for (let j = 0; j < dim; j++) ss += x[o + j] * x[o + j];
+    const inv = 1 / Math.sqrt(ss / dim + 1e-5);
+    for (let j = 0; j < dim; j++) out[o + j] = weight[wOff + j] * (inv * x[o + j]);
+  }
+}
+
+/**
+ * out (T, d) = x (T, n) @ W^T with W (d, n) starting at wOff. The weight row is the outer loop so
+ * it stays in cache while every token of the step uses it.
+ */
+export function matmul(out: Float32Array, x: Float32Array, w: Float32Array, wOff: number, T: number, n: number, d: number): void {
+  const n4 = n - (n % 4);
+  for (let i = 0; i < d; i++) {
+    const r = wOff + i * n;
+    for (let t = 0; t < T; t++) {
+      const xo = t * n;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let j = 0;
+      for (; j < n4; j += 4) {
+        a0 += w[r + j] * x[xo + j];
+        a1 += w[r + j + 1] * x[xo + j + 1];
+        a2 += w[r + j + 2] * x[xo + j + 2];
+        a3 += w[r + j + 3] * x[xo + j + 3];
+      }
+      for (; j < n; j++) a0 += w[r + j] * x[xo + j];
+      out[t * d + i] = a0 + a1 + a2 + a3;
+    }
+  }
+}

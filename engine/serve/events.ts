@@ -1,0 +1,90 @@
+/**
+ * The IterationEvent: one record per engine iteration, the single source for the grid, the KV
+ * memory map, the charts, the traces, the stories' fixtures and golden tests. If a view needs
+ * something, it goes in here. Events are plain data (numbers, strings, arrays, typed arrays) so
+ * they cross postMessage and JSON unchanged (typed arrays become number[] in JSON).
+ */
+
+export type SlotKind = 'prefill' | 'decode' | 'idle';
+
+/**
+ * Why a slot did no work this iteration:
+ * - 'empty': no request holds the slot (nothing waiting, or the scheduler admitted nobody);
+ * - 'finished': the slot's request has finished but static batching keeps the slot until the
+ *   whole batch is done (the white cells after END in Anyscale's figure);
+ * - 'stalled': a running request skipped this iteration (e.g. decodes paused while newcomers
+ *   prefill, TGI-style, or the token budget ran out);
+ * - 'preempted': its request was evicted for lack of KV memory and waits to be recomputed.
+ */
+export type IdleReason = 'empty' | 'finished' | 'stalled' | 'preempted';
+
+export type FinishReason = 'eos' | 'length';
+
+export interface SlotRecord {
+  /** Row in the grid: batch slot 0 .. maxSlots - 1. */
+  slot: number;
+  /** The request in the slot, or null when empty. A finished/stalled slot keeps its request id. */
+  requestId: number | null;
+  kind: SlotKind;
+  /** Tokens processed this iteration: prompt chunk length, 1 for decode, 0 when idle. */
+  tokenCount: number;
+  /** Position of the first processed token (undefined when idle). */
+  startPos?: number;
+  /** The processed input tokens (prompt chunk, or the previous token for a decode). */
+  inputTokens?: number[];
+  /** Token sampled at the end of this iteration, or -1 (idle, or a prefill chunk that is not the last). */
+  outputToken: number;
+  /** True on the iteration that produced the request's last token. */
+  finished: boolean;
+  finishReason?: FinishReason;
+  idleReason?: IdleReason;
+}
+
+/**
+ * The physical KV pool after the iteration, in token slots (capacity = numBlocks * blockSize):
+ * used + reserved + internal + external + free = capacity, always.
+ * - used: slots holding a token's K/V;
+ * - reserved: allocated slots the request will still fill (its expected final length is known to
+ *   the engine: max_new_tokens when EOS is ignored, else the workload's expected length, capped by
+ *   the allocation);
+ * - internal: allocated slots the request will never fill (over-provisioning for a maximum length,
+ *   and the unfilled tail of the last block);
+ * - external: free slots in gaps too small for the next waiting request's allocation (contiguous
+ *   allocation only; paged blocks are interchangeable so this stays 0);
+ * - free: the remaining free slots.
+ */
+export interface KvSnapshot {
+  manager: 'paged' | 'contiguous';
+  blockSize: number;
+  numBlocks: number;
+  used: number;
+  reserved: number;
+  internal: number;
+  external: number;
+  free: number;
+  /** Per physical block: owning request id, or -1 when free. */
+  owner: Int32Array;
+  /** Per physical block: slots holding K/V (0 .. blockSize). */
+  filled: Int32Array;
+}
+
+export interface IterationEvent {
+  index: number;
+  /** Measured (or, for the sim backend, simulated) times in ms since the run started. */
+  startMs: number;
+  endMs: number;
+  /** 'measured' for real backends, 'simulated' for the cost model. */
+  timeSource: 'measured' | 'simulated';
+  /** One record per batch slot, including idle ones, ordered by slot. */
+  slots: SlotRecord[];
+  kv: KvSnapshot;
+  /** Requests arrived and not yet admitted, after this iteration's scheduling. */
+  queueLength: number;
+  /** Tokens processed this iteration (prefill + decode). */
+  prefillTokens: number;
+  decodeTokens: number;
+  /** Requests preempted (evicted for recompute) by this iteration's scheduling. */
+  preempted: number[];
+  /** Strategy and knobs in force for this iteration (they may change live). */
+  strategy: 'static' | 'continuous';
+}
