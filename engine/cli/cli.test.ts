@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from './main';
+import { greedyReferences, repoRoot, storiesPath } from '../../tools/testing/stories260k';
+
+const model = () => storiesPath('stories260K.bin');
+const tok = () => storiesPath('tok512.bin');
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+const gen = (...argv: string[]) => cli('generate', '--model', model(), '--tokenizer', tok(), ...argv);
+
+describe('batchscope generate', () => {
+  it('prints prompt + continuation exactly as llama2.c does for every greedy reference', async () => {
+    for (const ref of greedyReferences()) {
+      const r = await gen('--prompt', ref.prompt, '--steps', '200', '--temperature', '0');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(ref.output);
+    }
+  });
+
+  it('serves several prompts together and each equals its run alone', async () => {
+    const prompts = ['Once upon a time', 'The cat', 'Lily and Tom', 'Zoo'];
+    const dir = mkdtempSync(join(tmpdir(), 'bs-'));
+    writeFileSync(join(dir, 'prompts.txt'), prompts.slice(2).join('\n') + '\n');
+    const args = ['--steps', '60', '--temperature', '0.9', '--top-p', '0.9', '--seed', '7'];
+    const batched = await gen('--prompt', prompts[0], '--prompt', prompts[1], '--prompts', join(dir, 'prompts.txt'), ...args);
+    expect(batched.code).toBe(0);
+    const lines = batched.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.prompt)).toEqual(prompts);
+    for (const [i, p] of prompts.entries()) {
+      const alone = await gen('--prompt', p, ...args);
+      expect(lines[i].text + '\n').toBe(alone.stdout);
+      expect(lines[i].tokens.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('stops at seq_len when --steps asks for more', async () => {
+    const r = await gen('--prompt', 'The cat', '--steps', '100000', '--temperature', '0');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe((await gen('--prompt', 'The cat', '--steps', '512', '--temperature', '0')).stdout);
+    expect(r.stdout).not.toBe((await gen('--prompt', 'The cat', '--steps', '200', '--temperature', '0')).stdout);
+  });
+
+  it.each([
+    [['--model', '/nope/model.bin', '--tokenizer', '/nope/tok.bin', '--prompt', 'x'], /model file not found: \/nope\/model\.bin/],
+    [['--model', 'TOK', '--tokenizer', 'TOK', '--prompt', 'x'], /tok512\.bin: header field hidden_dim = 0 must be a positive integer/],
+    [['--model', 'MODEL', '--tokenizer', 'BIGTOK', '--prompt', 'x'], /tokenizer\.bin: has more than the model's 512 tokens.*does not belong/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'a '.repeat(600)], /the prompt is \d+ tokens, longer than the model's seq_len 512/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'Once upon a time', '--steps', '3'], /--steps 3 is below the length of the prompt \(5 tokens/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'x', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK'], /give at least one --prompt/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'x', '--temperature', 'hot'], /--temperature must be a number/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'x', '--backend', 'tpu'], /--backend must be one of/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompts', '/nope/prompts.txt'], /prompts file not found/],
+  ])('fails with one line for bad input %#', async (args, message) => {
+    const sub = (a: string) => (a === 'MODEL' ? model() : a === 'TOK' ? tok() : a === 'BIGTOK' ? storiesPath('tokenizer.bin') : a);
+    const r = await cli('generate', ...args.map(sub));
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('runs as an installed bin: exit codes, stderr, and a stack trace only with --debug', async () => {
+    const bin = join(repoRoot, 'bin', 'batchscope.js');
+    const ok = spawnSync(process.execPath, [bin, 'generate', '--model', model(), '--tokenizer', tok(), '--prompt', 'The cat', '--steps', '8', '--temperature', '0'], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe((await gen('--prompt', 'The cat', '--steps', '8', '--temperature', '0')).stdout);
+    expect(ok.stdout).toMatch(/^The cat and a b/);
+    const bad = spawnSync(process.execPath, [bin, 'generate', '--model', '/nope.bin', '--prompt', 'x'], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const debug = spawnSync(process.execPath, [bin, 'generate', '--model', '/nope.bin', '--prompt', 'x', '--debug'], { encoding: 'utf8' });
+    expect(debug.status).toBe(1);
+    expect(debug.stderr).toMatch(/at .*files\.ts/);
+    const unknown = spawnSync(process.execPath, [bin, 'fly'], { encoding: 'utf8' });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "fly"/);
+  });
+});
