@@ -4,6 +4,7 @@
  * something, it goes in here. Events are plain data (numbers, strings, arrays, typed arrays) so
  * they cross postMessage and JSON unchanged (typed arrays become number[] in JSON).
  */
+import type { SchedulerKnobs } from './sched/knobs';
 
 export type SlotKind = 'prefill' | 'decode' | 'idle';
 
@@ -87,4 +88,10 @@ export interface IterationEvent {
   preempted: number[];
   /** Strategy and knobs in force for this iteration (they may change live). */
   strategy: 'static' | 'continuous';
+  /** The scheduler knobs in force for this iteration (added by the serving engine). */
+  knobs: SchedulerKnobs;
+  /** CPU time the scheduler took to plan this iteration, ms, always measured (added by the serving engine). */
+  schedulerMs: number;
+  /** The backend step's time, ms: measured, or predicted by the cost model (see timeSource). */
+  backendMs: number;
 }

@@ -1,0 +1,39 @@
+import type { SequenceStep } from '../types';
+import { kvBytesPerToken, weightBytes, type GpuPreset, type SimModelPreset } from './presets';
+
+export interface StepCost {
+  flops: number;
+  bytes: number;
+  /** Predicted step time, ms. */
+  ms: number;
+  /** Which roof the step hits. */
+  bound: 'compute' | 'memory';
+}
+
+/**
+ * A roofline for one ragged step: time = max(FLOPs / peak, bytes / bandwidth) + fixed overhead.
+ * FLOPs: 2 per parameter per token, plus attention (QK^T and AV: 4 x layers x dim per token per
+ * attended position). Bytes: every weight read once per step (batching shares it), each
+ * sequence's cached K/V read once, the new tokens' K/V written. Activations are ignored. Decode
+ * steps therefore cost about the same for 1 or 100 sequences until the FLOPs catch up with the
+ * bytes: the memory wall that makes batching nearly free.
+ */
+export function stepCost(gpu: GpuPreset, model: SimModelPreset, seqs: readonly SequenceStep[]): StepCost {
+  const { nLayers, dim } = model.config;
+  const kvb = kvBytesPerToken(model);
+  let tokens = 0;
+  let attended = 0;
+  let cachedRead = 0;
+  for (const s of seqs) {
+    const n = s.tokens.length;
+    tokens += n;
+    // Token j of the step attends to startPos + j + 1 positions.
+    attended += n * s.startPos + (n * (n + 1)) / 2;
+    cachedRead += s.startPos;
+  }
+  const flops = 2 * model.params * tokens + 4 * nLayers * dim * attended;
+  const bytes = weightBytes(model) + kvb * (cachedRead + tokens);
+  const computeS = flops / gpu.peakFlops;
+  const memoryS = bytes / gpu.bandwidth;
+  return { flops, bytes, ms: Math.max(computeS, memoryS) * 1000 + gpu.overheadMs, bound: computeS > memoryS ? 'compute' : 'memory' };
+}

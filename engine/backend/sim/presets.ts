@@ -1,0 +1,76 @@
+import type { ModelConfig } from '../../model/config';
+
+/**
+ * Production hardware and models for the cost-model backend, from the vendors' data sheets and
+ * the models' published configs. Peak FLOP/s are dense fp16/bf16 tensor-core figures (no
+ * sparsity); memory is what the card has (GiB), of which vLLM's default gpu_memory_utilization
+ * (0.9) is usable for weights plus KV cache.
+ */
+export interface GpuPreset {
+  id: string;
+  name: string;
+  /** Dense fp16/bf16 tensor throughput, FLOP/s. */
+  peakFlops: number;
+  /** Memory bandwidth, bytes/s. */
+  bandwidth: number;
+  memoryBytes: number;
+  /** Fixed cost per step (kernel launches, scheduling, sampling), ms: an assumption, not a measurement. */
+  overheadMs: number;
+}
+
+const GiB = 1024 ** 3;
+
+export const GPU_PRESETS: readonly GpuPreset[] = [
+  // NVIDIA T4 data sheet: 65 TFLOPS mixed-precision fp16, 320 GB/s GDDR6, 16 GB.
+  { id: 'T4', name: 'NVIDIA T4 16GB', peakFlops: 65e12, bandwidth: 320e9, memoryBytes: 16 * GiB, overheadMs: 2 },
+  // NVIDIA A100 data sheet: 312 TFLOPS fp16 tensor (dense), 1,555 GB/s HBM2, 40 GB: Anyscale's GPU.
+  { id: 'A100-40GB', name: 'NVIDIA A100 40GB', peakFlops: 312e12, bandwidth: 1555e9, memoryBytes: 40 * GiB, overheadMs: 2 },
+  // NVIDIA H100 SXM data sheet: 989 TFLOPS bf16 tensor (dense), 3.35 TB/s HBM3, 80 GB.
+  { id: 'H100', name: 'NVIDIA H100 SXM 80GB', peakFlops: 989e12, bandwidth: 3350e9, memoryBytes: 80 * GiB, overheadMs: 2 },
+];
+
+export interface SimModelPreset {
+  id: string;
+  name: string;
+  /** Parameter count. */
+  params: number;
+  /** Bytes per weight and per K/V element (fp16). */
+  bytesPerValue: number;
+  config: ModelConfig;
+}
+
+export const SIM_MODEL_PRESETS: readonly SimModelPreset[] = [
+  // facebook/opt-13b config.json: 40 layers, hidden 5120, 40 heads, ffn 20480, vocab 50272, 2048 positions.
+  {
+    id: 'OPT-13B',
+    name: 'OPT-13B',
+    params: 12.85e9,
+    bytesPerValue: 2,
+    config: { dim: 5120, hiddenDim: 20480, nLayers: 40, nHeads: 40, nKvHeads: 40, vocabSize: 50272, seqLen: 2048, sharedClassifier: true },
+  },
+  // meta-llama/Llama-2-7b-hf config.json: 32 layers, hidden 4096, 32 heads (no GQA), ffn 11008, vocab 32000, 4096 positions.
+  {
+    id: 'Llama-2-7B',
+    name: 'Llama 2 7B',
+    params: 6.74e9,
+    bytesPerValue: 2,
+    config: { dim: 4096, hiddenDim: 11008, nLayers: 32, nHeads: 32, nKvHeads: 32, vocabSize: 32000, seqLen: 4096, sharedClassifier: false },
+  },
+  // meta-llama/Llama-2-13b-hf config.json: 40 layers, hidden 5120, 40 heads, ffn 13824, vocab 32000, 4096 positions.
+  {
+    id: 'Llama-2-13B',
+    name: 'Llama 2 13B',
+    params: 13.02e9,
+    bytesPerValue: 2,
+    config: { dim: 5120, hiddenDim: 13824, nLayers: 40, nHeads: 40, nKvHeads: 40, vocabSize: 32000, seqLen: 4096, sharedClassifier: false },
+  },
+];
+
+/** K and V for every layer: 2 x layers x kv_dim x bytes (OPT-13B: 800 KiB, the vLLM paper's figure). */
+export const kvBytesPerToken = (m: SimModelPreset): number =>
+  2 * m.config.nLayers * ((m.config.dim * m.config.nKvHeads) / m.config.nHeads) * m.bytesPerValue;
+
+export const weightBytes = (m: SimModelPreset): number => m.params * m.bytesPerValue;
+
+/** vLLM's default share of GPU memory for weights plus KV cache. */
+export const GPU_MEMORY_UTILIZATION = 0.9;

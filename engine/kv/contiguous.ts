@@ -1,0 +1,32 @@
+import { growOnDemand } from './paged';
+import type { KvPolicy } from './policy';
+import type { KvPool } from './pool';
+
+/**
+ * Orca's and TGI's allocation: at admission a request reserves every position it could ever need
+ * (prompt + max_new_tokens - 1, TGI's `input_length + max_new_tokens - 1` in queue.rs) as one
+ * contiguous range of blocks, first fit from the lowest address. Nothing can run out later, but
+ * the reservation sits unused while the answer is generated, the part beyond the answer's real
+ * length is never used, and free memory splits into gaps too small for the next reservation.
+ */
+export const contiguousPolicy: KvPolicy = {
+  kind: 'contiguous',
+  admit(pool: KvPool, id: number, maxPositions: number, expected: number): boolean {
+    const range = pool.takeFirstFit(id, pool.blocksFor(maxPositions));
+    if (!range) return false;
+    pool.open(id, range, expected);
+    return true;
+  },
+  grow(pool: KvPool, id: number, positions: number): boolean {
+    // A request admitted under the paged manager before a live switch has no reservation; it keeps
+    // growing on demand (memory cannot be moved to make its blocks contiguous).
+    return growOnDemand(pool, id, positions);
+  },
+  external(pool: KvPool, nextNeed: number | null): number {
+    if (nextNeed === null) return 0;
+    const needBlocks = pool.blocksFor(nextNeed);
+    let slots = 0;
+    for (const run of pool.freeRuns()) if (run < needBlocks) slots += run * pool.blockSize;
+    return slots;
+  },
+};

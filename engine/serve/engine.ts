@@ -1,0 +1,249 @@
+import type { Backend, SequenceStep } from '../backend/types';
+import { KvManager } from '../kv/manager';
+import type { KvManagerKind } from '../kv/policy';
+import { BOS, EOS } from '../model/tokenizer';
+import type { IterationEvent } from './events';
+import { validateRequests, type Request, type RequestRecord } from './request';
+import { continuousScheduler } from './sched/continuous';
+import { DEFAULT_KNOBS, validateKnobs, type SchedulerKnobs, type Strategy } from './sched/knobs';
+import { fcfs } from './sched/plan-builder';
+import { staticScheduler } from './sched/static';
+import { INITIAL_MEMO, type Plan, type Scheduler, type SchedulerMemo } from './sched/types';
+import { Sequence } from './sequence';
+import { slotRecords } from './slot-records';
+
+const SCHEDULERS: Record<Strategy, Scheduler> = { static: staticScheduler, continuous: continuousScheduler };
+
+export interface EngineOptions {
+  backend: Backend;
+  requests?: readonly Request[];
+  strategy?: Strategy;
+  knobs?: Partial<SchedulerKnobs>;
+  kvManager?: KvManagerKind;
+}
+
+/**
+ * The serving engine: one `step()` is one iteration, schedule -> backend step -> postprocess ->
+ * IterationEvent (nano-vllm's split). The scheduler decides who runs and how many tokens; the
+ * backend only computes; this class moves requests between the queue and the batch slots and
+ * keeps the clock.
+ *
+ * The clock is busy time: each iteration advances it by its measured duration (or, on the sim
+ * backend, by the predicted step time), and when nothing can run it jumps to the next arrival.
+ * Pausing between steps therefore never counts, and with the sim backend or burst arrivals a run
+ * is a pure function of its inputs.
+ *
+ * Strategy, knobs and KV manager may change between any two steps (see docs/architecture.md,
+ * "Serving: live changes"); requests keep their state and nothing is dropped.
+ */
+export class ServingEngine {
+  readonly backend: Backend;
+  private scheduler: Scheduler;
+  private knobsNow: SchedulerKnobs;
+  private kv: KvManager;
+  private memo: SchedulerMemo = INITIAL_MEMO;
+  private readonly seqs = new Map<number, Sequence>();
+  /** Not yet arrived, by arrival time. */
+  private future: Sequence[] = [];
+  /** Arrived and not in a slot, first come first served. */
+  private waiting: Sequence[] = [];
+  private slots: (Sequence | null)[] = [];
+  private clock = 0;
+  private iteration = 0;
+  /** The sim backend samples no real tokens, so each answer ends at the workload's expected length. */
+  private readonly lengthOracle: boolean;
+
+  constructor(opts: EngineOptions) {
+    this.backend = opts.backend;
+    this.scheduler = SCHEDULERS[opts.strategy ?? 'continuous'];
+    this.kv = KvManager.create(opts.kvManager ?? 'paged', opts.backend.kv.numBlocks, opts.backend.kv.blockSize);
+    this.knobsNow = { ...DEFAULT_KNOBS, ...opts.knobs };
+    this.lengthOracle = opts.backend.kind === 'sim';
+    this.addRequests(opts.requests ?? []);
+  }
+
+  get strategy(): Strategy {
+    return this.scheduler.strategy;
+  }
+  get knobs(): SchedulerKnobs {
+    return { ...this.knobsNow };
+  }
+  get kvManager(): KvManagerKind {
+    return this.kv.kind;
+  }
+  /** The engine clock, ms since the run started. */
+  get nowMs(): number {
+    return this.clock;
+  }
+  /** True when every request has finished and left its slot. */
+  get done(): boolean {
+    return this.future.length === 0 && this.waiting.length === 0 && this.slots.every((s) => s === null);
+  }
+
+  setStrategy(strategy: Strategy): void {
+    this.scheduler = SCHEDULERS[strategy];
+  }
+
+  setKnobs(knobs: Partial<SchedulerKnobs>): void {
+    const next = { ...this.knobsNow, ...knobs };
+    validateKnobs(next, this.longestLive());
+    this.knobsNow = next;
+  }
+
+  setKvManager(kind: KvManagerKind): void {
+    this.kv = this.kv.withPolicy(kind);
+  }
+
+  /** Adds requests (arriving now or later); ids must be new. */
+  addRequests(requests: readonly Request[]): void {
+    validateRequests(requests, this.backend.config, this.backend.kv.numBlocks * this.backend.kv.blockSize, new Set(this.seqs.keys()));
+    const added = requests.map((r) => new Sequence({ ...r, prompt: r.prompt.slice(), arrivalMs: Math.max(r.arrivalMs, this.clock) }));
+    validateKnobs(this.knobsNow, Math.max(this.longestLive(), ...added.map((s) => s.maxPositions)));
+    for (const s of added) this.seqs.set(s.id, s);
+    this.future.push(...added);
+    this.future.sort(fcfs);
+  }
+
+  /** Every request's record so far, by id. */
+  records(): RequestRecord[] {
+    return [...this.seqs.values()].sort((a, b) => a.id - b.id).map((s) => ({ ...s.record, output: s.record.output.slice(), tokenMs: s.record.tokenMs.slice() }));
+  }
+
+  /** Runs one iteration; null once everything has finished. */
+  async step(): Promise<IterationEvent | null> {
+    const t0 = performance.now();
+    for (;;) {
+      this.arrive();
+      if (this.done) return null;
+      const s0 = performance.now();
+      const plan = this.scheduler.schedule({
+        nowMs: this.clock,
+        waiting: this.waiting,
+        slots: this.slots,
+        kv: this.kv,
+        knobs: this.knobsNow,
+        memo: this.memo,
+      });
+      const schedulerMs = performance.now() - s0;
+      const preempted = this.apply(plan);
+      if (plan.run.length > 0) return this.execute(plan, preempted, schedulerMs, t0);
+      if (this.waiting.length > 0) throw new Error(`scheduler made no progress with ${this.waiting.length} requests waiting (a bug)`);
+      if (this.future.length > 0) this.clock = Math.max(this.clock, this.future[0].arrivalMs);
+    }
+  }
+
+  private arrive(): void {
+    let n = 0;
+    while (n < this.future.length && this.future[n].arrivalMs <= this.clock) n++;
+    if (n === 0) return;
+    for (const s of this.future.splice(0, n)) {
+      s.record.state = 'waiting';
+      this.waiting.push(s);
+    }
+    this.waiting.sort(fcfs);
+  }
+
+  /** Applies the plan's slot moves and adopts its KV state; returns slot -> preempted request id. */
+  private apply(plan: Plan): Map<number, number> {
+    for (const slot of plan.release) {
+      const s = this.slots[slot]!;
+      s.slot = null;
+      this.slots[slot] = null;
+    }
+    const preempted = new Map<number, number>();
+    for (const id of plan.preempt) {
+      const s = this.seqs.get(id)!;
+      preempted.set(s.slot!, id);
+      this.slots[s.slot!] = null;
+      s.slot = null;
+      s.computed = 0;
+      s.prefillEnd = s.tokens.length;
+      s.record.state = 'waiting';
+      s.record.preemptions++;
+      this.waiting.push(s);
+    }
+    if (plan.preempt.length) this.waiting.sort(fcfs);
+    for (const { id, slot } of plan.admit) {
+      const s = this.seqs.get(id)!;
+      this.waiting.splice(this.waiting.indexOf(s), 1);
+      while (this.slots.length <= slot) this.slots.push(null);
+      this.slots[slot] = s;
+      s.slot = slot;
+      s.record.state = 'running';
+      s.record.firstScheduledMs ??= this.clock;
+      s.prefillEnd = s.tokens.length;
+    }
+    this.kv = plan.kv;
+    this.memo = plan.memo;
+    return preempted;
+  }
+
+  private async execute(plan: Plan, preempted: Map<number, number>, schedulerMs: number, t0: number): Promise<IterationEvent> {
+    const startMs = this.clock;
+    // Sequences go to the backend in slot order so a step's layout is stable and easy to read.
+    const runs = plan.run.map((r) => ({ seq: this.seqs.get(r.id)!, tokens: r.tokens })).sort((a, b) => a.seq.slot! - b.seq.slot!);
+    const steps: SequenceStep[] = runs.map(({ seq, tokens }) => ({
+      tokens: seq.tokens.slice(seq.computed, seq.computed + tokens),
+      startPos: seq.computed,
+      blockTable: this.kv.blockTable(seq.id),
+      logits: 'none',
+      sample: seq.computed + tokens === seq.tokens.length ? seq.req.sampling : undefined,
+    }));
+    const result = await this.backend.step(steps);
+    const simulated = result.timing.source === 'simulated';
+    const endMs = startMs + (simulated ? result.timing.wallMs : performance.now() - t0);
+    const outcomes = runs.map(({ seq, tokens }, i) => {
+      const startPos = seq.computed;
+      const prefill = startPos < seq.prefillEnd;
+      seq.computed += tokens;
+      this.kv.setFilled(seq.id, seq.computed);
+      const token = steps[i].sample ? result.sampled[i] : -1;
+      const finish = token >= 0 ? this.accept(seq, token, endMs) : undefined;
+      return { seq, startPos, tokens: steps[i].tokens as number[], prefill, token, finish };
+    });
+    this.clock = endMs;
+    const event: IterationEvent = {
+      index: this.iteration++,
+      startMs,
+      endMs,
+      timeSource: simulated ? 'simulated' : 'measured',
+      slots: slotRecords(this.slots, outcomes, preempted, this.knobsNow.maxNumSeqs),
+      kv: this.kv.snapshot(this.waiting.length > 0 ? this.waiting[0].maxPositions : null),
+      queueLength: this.waiting.length,
+      prefillTokens: outcomes.reduce((n, o) => n + (o.prefill ? o.tokens.length : 0), 0),
+      decodeTokens: outcomes.reduce((n, o) => n + (o.prefill ? 0 : o.tokens.length), 0),
+      preempted: plan.preempt.slice(),
+      strategy: this.scheduler.strategy,
+      knobs: { ...this.knobsNow },
+      schedulerMs,
+      backendMs: result.timing.wallMs,
+    };
+    return event;
+  }
+
+  /** Records a sampled token; returns why the request stopped, if it did. */
+  private accept(seq: Sequence, token: number, atMs: number): 'eos' | 'length' | undefined {
+    seq.tokens.push(token);
+    seq.record.output.push(token);
+    seq.record.tokenMs.push(atMs);
+    const n = seq.generated;
+    const { stopAfter, maxNewTokens, expectedNewTokens } = seq.req;
+    let reason: 'eos' | 'length' | undefined;
+    if (stopAfter !== undefined) reason = n >= stopAfter ? 'length' : undefined;
+    else if (this.lengthOracle ? n >= expectedNewTokens : token === EOS || token === BOS) reason = 'eos';
+    if (!reason && n >= maxNewTokens) reason = 'length';
+    if (reason) {
+      seq.record.state = 'finished';
+      seq.record.finishMs = atMs;
+      seq.record.finishReason = reason;
+      this.kv.free(seq.id);
+    }
+    return reason;
+  }
+
+  private longestLive(): number {
+    let longest = 0;
+    for (const s of this.seqs.values()) if (!s.finished) longest = Math.max(longest, s.maxPositions);
+    return longest;
+  }
+}

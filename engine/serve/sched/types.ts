@@ -1,0 +1,59 @@
+import type { KvManager } from '../../kv/manager';
+import type { SchedulerKnobs, Strategy } from './knobs';
+
+/** What a scheduler knows about a request: enough to plan, nothing it could change. */
+export interface SeqView {
+  readonly id: number;
+  readonly arrivalMs: number;
+  /** Positions whose K/V is computed. */
+  readonly computed: number;
+  /** Known tokens not yet computed: the rest of a prompt (or of a recompute), or 1 to decode. */
+  readonly pending: number;
+  /** The most positions it can ever hold: prompt + max_new_tokens - 1 (what contiguous KV reserves). */
+  readonly maxPositions: number;
+  /** Positions it is expected to hold when it finishes. */
+  readonly expectedPositions: number;
+  /** True once its last token is out (static batching keeps it in its slot until the batch ends). */
+  readonly finished: boolean;
+}
+
+/** Carried from one iteration's plan to the next scheduling call (the engine stores it, opaque). */
+export interface SchedulerMemo {
+  /** Decode steps since waiting requests last joined (TGI's `waiting_tokens`). */
+  stepsSinceAdmission: number;
+}
+
+export const INITIAL_MEMO: SchedulerMemo = { stepsSinceAdmission: 0 };
+
+export interface ScheduleInput {
+  nowMs: number;
+  /** Arrived requests not in a slot, first come first served (arrival time, then id). */
+  waiting: readonly SeqView[];
+  /** The occupant of each batch slot, or null. May be longer than maxNumSeqs after it was lowered live. */
+  slots: readonly (SeqView | null)[];
+  /** The KV manager's state; schedulers plan on a clone and never change this one. */
+  kv: KvManager;
+  knobs: SchedulerKnobs;
+  memo: SchedulerMemo;
+}
+
+/** One iteration's decisions, applied by the engine in this order: release, preempt, admit, run. */
+export interface Plan {
+  /** Slots whose finished request leaves now. */
+  release: number[];
+  /** Requests evicted to the waiting queue; their K/V is dropped and recomputed on return (vLLM's recompute). */
+  preempt: number[];
+  /** Waiting requests given a slot. */
+  admit: { id: number; slot: number }[];
+  /** Requests that run this step and how many of their pending tokens. */
+  run: { id: number; tokens: number }[];
+  /** The KV manager after every decision above, with room for every run's new positions. */
+  kv: KvManager;
+  memo: SchedulerMemo;
+}
+
+/** A batching policy: a pure function of its input (it must not mutate it). */
+export interface Scheduler {
+  readonly strategy: Strategy;
+  schedule(input: ScheduleInput): Plan;
+}
