@@ -1,0 +1,153 @@
+import type { IterationEvent } from './events';
+import type { RequestRecord } from './request';
+
+/** Seconds. null when there is nothing to measure (e.g. TPOT when every answer is one token). */
+export interface LatencyStats {
+  mean: number | null;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+}
+
+/** A latency SLO in ms, as `vllm bench serve --goodput ttft:… tpot:… e2el:…` takes it. */
+export interface GoodputSlo {
+  ttftMs?: number;
+  tpotMs?: number;
+  e2elMs?: number;
+}
+
+/**
+ * A run's summary, named as vLLM names its metrics: time to first token (TTFT), time per output
+ * token (TPOT, per request: (e2e - TTFT) / (output - 1)), inter-token latency (ITL, every gap),
+ * end-to-end request latency (e2e) and queue time; times in seconds, shares in percent (0-100).
+ * The first fields are the `batchscope run --json` contract.
+ */
+export interface RunSummary {
+  strategy: string;
+  backend: string;
+  requests: number;
+  completed: number;
+  generatedTokens: number;
+  wallSeconds: number;
+  tokensPerSecond: number;
+  requestsPerSecond: number;
+  ttft: LatencyStats;
+  tpot: LatencyStats;
+  e2e: LatencyStats;
+  /** Share of slot-iterations that did work (prefill or decode). */
+  occupancy: number;
+  /** KV pool by category, averaged over iterations; wastePct = (reserved + internal + external) / allocated-or-unusable, averaged. */
+  kv: { usedPct: number; reservedPct: number; internalPct: number; externalPct: number; freePct: number; wastePct: number };
+  iterations: number;
+  kvManager: string;
+  timeSource: 'measured' | 'simulated';
+  itl: LatencyStats;
+  queueTime: LatencyStats;
+  preemptions: number;
+  /** Prefill and decode tokens per second of busy time, reported apart as nano-vllm does. */
+  prefillTokensPerSecond: number;
+  decodeTokensPerSecond: number;
+  /** Scheduler CPU time per iteration (ms) and as a share of the iterations' time (percent). */
+  schedulerMsPerIteration: number;
+  schedulerPct: number;
+  /** Requests per second meeting every given SLO (only when one was given). */
+  goodput?: number;
+}
+
+/** Linear-interpolated percentile (numpy's default) of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  const x = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(x);
+  const hi = Math.ceil(x);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (x - lo);
+}
+
+export function latencyStats(valuesSeconds: readonly number[]): LatencyStats {
+  if (valuesSeconds.length === 0) return { mean: null, p50: null, p90: null, p99: null };
+  const s = [...valuesSeconds].sort((a, b) => a - b);
+  return { mean: s.reduce((a, b) => a + b, 0) / s.length, p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99) };
+}
+
+/** Folds iteration events one at a time, so a long run need not keep them. */
+export class MetricsAccumulator {
+  private n = 0;
+  private occupancy = 0;
+  private kv = { used: 0, reserved: 0, internal: 0, external: 0, free: 0 };
+  private waste = 0;
+  private wasteSamples = 0;
+  private busyMs = 0;
+  private schedulerMs = 0;
+  private prefill = 0;
+  private decode = 0;
+  private simulated = false;
+
+  add(e: IterationEvent): void {
+    this.n++;
+    this.occupancy += e.slots.filter((s) => s.kind !== 'idle').length / e.slots.length;
+    const cap = e.kv.numBlocks * e.kv.blockSize;
+    for (const k of ['used', 'reserved', 'internal', 'external', 'free'] as const) this.kv[k] += e.kv[k] / cap;
+    const lost = e.kv.reserved + e.kv.internal + e.kv.external;
+    if (e.kv.used + lost > 0) {
+      this.waste += lost / (e.kv.used + lost);
+      this.wasteSamples++;
+    }
+    this.busyMs += e.endMs - e.startMs;
+    this.schedulerMs += e.schedulerMs;
+    this.prefill += e.prefillTokens;
+    this.decode += e.decodeTokens;
+    this.simulated ||= e.timeSource === 'simulated';
+  }
+
+  summary(records: readonly RequestRecord[], run: { strategy: string; backend: string; kvManager: string }, slo?: GoodputSlo): RunSummary {
+    const done = records.filter((r) => r.state === 'finished');
+    const s = (ms: number) => ms / 1000;
+    const ttft = done.map((r) => r.tokenMs[0] - r.arrivalMs);
+    const tpot = done.filter((r) => r.output.length > 1).map((r) => (r.finishMs! - r.tokenMs[0]) / (r.output.length - 1));
+    const itl = done.flatMap((r) => r.tokenMs.slice(1).map((t, i) => t - r.tokenMs[i]));
+    const e2e = done.map((r) => r.finishMs! - r.arrivalMs);
+    const wallMs = Math.max(0, ...done.map((r) => r.finishMs!));
+    const generated = records.reduce((n, r) => n + r.output.length, 0);
+    const perSecond = (x: number) => (wallMs > 0 ? x / s(wallMs) : 0);
+    const pct = (x: number) => (this.n ? (100 * x) / this.n : 0);
+    const summary: RunSummary = {
+      strategy: run.strategy,
+      backend: run.backend,
+      requests: records.length,
+      completed: done.length,
+      generatedTokens: generated,
+      wallSeconds: s(wallMs),
+      tokensPerSecond: perSecond(generated),
+      requestsPerSecond: perSecond(done.length),
+      ttft: latencyStats(ttft.map(s)),
+      tpot: latencyStats(tpot.map(s)),
+      e2e: latencyStats(e2e.map(s)),
+      occupancy: pct(this.occupancy),
+      kv: {
+        usedPct: pct(this.kv.used),
+        reservedPct: pct(this.kv.reserved),
+        internalPct: pct(this.kv.internal),
+        externalPct: pct(this.kv.external),
+        freePct: pct(this.kv.free),
+        wastePct: this.wasteSamples ? (100 * this.waste) / this.wasteSamples : 0,
+      },
+      iterations: this.n,
+      kvManager: run.kvManager,
+      timeSource: this.simulated ? 'simulated' : 'measured',
+      itl: latencyStats(itl.map(s)),
+      queueTime: latencyStats(done.map((r) => s(r.firstScheduledMs! - r.arrivalMs))),
+      preemptions: records.reduce((n, r) => n + r.preemptions, 0),
+      prefillTokensPerSecond: this.busyMs ? this.prefill / s(this.busyMs) : 0,
+      decodeTokensPerSecond: this.busyMs ? this.decode / s(this.busyMs) : 0,
+      schedulerMsPerIteration: this.n ? this.schedulerMs / this.n : 0,
+      schedulerPct: this.busyMs ? (100 * this.schedulerMs) / this.busyMs : 0,
+    };
+    if (slo) {
+      const ok = done.filter((r, i) => {
+        const rTpot = r.output.length > 1 ? (r.finishMs! - r.tokenMs[0]) / (r.output.length - 1) : 0;
+        return (slo.ttftMs === undefined || ttft[i] <= slo.ttftMs) && (slo.tpotMs === undefined || rTpot <= slo.tpotMs) && (slo.e2elMs === undefined || e2e[i] <= slo.e2elMs);
+      });
+      summary.goodput = perSecond(ok.length);
+    }
+    return summary;
+  }
+}

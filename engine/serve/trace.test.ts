@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { ServingEngine } from './engine';
+import { iterationsCsv, ITERATION_CSV_COLUMNS } from './csv';
+import { exportChromeTrace, type TraceEvent, type TraceRun } from './trace';
+import { parseTrace, TraceReplay } from './trace-import';
+import { HashBackend } from './testing/hash-backend';
+import { drain, testRequest } from './testing/requests';
+
+async function recordRun(strategy: 'static' | 'continuous'): Promise<TraceRun> {
+  // A small pool forces a preemption, so the spans include a second queue and a recompute.
+  const requests = [0, 1, 2, 3].map((id) => testRequest(id, 3, 14, { stopAfter: 5 + 3 * id, arrivalMs: id === 3 ? 3 : 0 }));
+  const engine = new ServingEngine({ backend: new HashBackend({ numBlocks: 6, blockSize: 4 }), requests, strategy, knobs: { maxNumSeqs: 3 } });
+  const events = await drain(engine);
+  return { label: `${strategy} · paged · hash`, strategy, backend: 'cpu', kvManager: 'paged', events, requests: engine.records() };
+}
+
+describe('Chrome trace export', async () => {
+  const runs = [await recordRun('continuous'), await recordRun('static')];
+  const text = exportChromeTrace(runs);
+  const trace = JSON.parse(text) as { traceEvents: TraceEvent[]; displayTimeUnit: string };
+
+  it('is the JSON object form with the fields every phase needs', () => {
+    expect(trace.displayTimeUnit).toBe('ms');
+    for (const t of trace.traceEvents) {
+      expect(['X', 'b', 'e', 'C', 'M']).toContain(t.ph);
+      expect(typeof t.name).toBe('string');
+      expect(Number.isInteger(t.pid)).toBe(true);
+      if (t.ph !== 'M') expect(t.ts).toBeGreaterThanOrEqual(0);
+      if (t.ph === 'X') expect(t.dur).toBeGreaterThanOrEqual(0);
+      if (t.ph === 'b' || t.ph === 'e') expect(t).toMatchObject({ cat: 'request', id: expect.any(Number) });
+      if (t.ph === 'C') for (const v of Object.values(t.args!)) expect(typeof v).toBe('number');
+      if (t.ph === 'M') expect(['process_name', 'process_sort_index', 'thread_name', 'thread_sort_index']).toContain(t.name);
+    }
+    expect(trace.traceEvents.some((t) => t.ph === 'M' && t.name === 'thread_name' && t.args!.name === 'slot 2')).toBe(true);
+  });
+
+  it('puts ts before any array in every event and the replay payload after traceEvents (Perfetto tokenizer)', () => {
+    const lines = text.split('\n').filter((l) => l.startsWith('{"name"'));
+    for (const l of lines) {
+      const bracket = l.indexOf('[');
+      if (bracket >= 0) expect(l.indexOf('"ts"')).toBeLessThan(bracket);
+    }
+    expect(text.indexOf('"traceEvents"')).toBeLessThan(text.indexOf('"batchscope"'));
+  });
+
+  it('keeps complete events on a thread from overlapping', () => {
+    const byThread = new Map<string, TraceEvent[]>();
+    for (const t of trace.traceEvents.filter((t) => t.ph === 'X')) {
+      const k = `${t.pid}/${t.tid}`;
+      byThread.set(k, [...(byThread.get(k) ?? []), t]);
+    }
+    for (const xs of byThread.values()) {
+      xs.sort((a, b) => a.ts! - b.ts!);
+      for (let i = 1; i < xs.length; i++) expect(xs[i].ts!).toBeGreaterThanOrEqual(xs[i - 1].ts! + xs[i - 1].dur!);
+    }
+  });
+
+  it('nests every request span properly: matching names, in time order, all closed', () => {
+    const stacks = new Map<string, { name: string; ts: number }[]>();
+    const spans = new Map<string, string[]>();
+    for (const t of trace.traceEvents.filter((t) => t.ph === 'b' || t.ph === 'e')) {
+      const k = `${t.pid}/${t.id}`;
+      const stack = stacks.get(k) ?? [];
+      stacks.set(k, stack);
+      if (t.ph === 'b') {
+        if (stack.length) expect(t.ts!).toBeGreaterThanOrEqual(stack[stack.length - 1].ts);
+        stack.push({ name: t.name, ts: t.ts! });
+        if (stack.length === 2) spans.set(k, [...(spans.get(k) ?? []), t.name]);
+      } else {
+        const open = stack.pop()!;
+        expect(open.name).toBe(t.name);
+        expect(t.ts!).toBeGreaterThanOrEqual(open.ts);
+      }
+    }
+    for (const s of stacks.values()) expect(s).toEqual([]);
+    expect(stacks.size).toBe(8);
+    // The paged pool (24 slots) cannot hold three growing requests: the newest is preempted and recomputed.
+    const preempted = runs[0].requests.find((r) => r.preemptions > 0)!;
+    expect(spans.get(`1/${preempted.id}`)).toEqual(expect.arrayContaining(['queued', 'prefill', 'decode']));
+    expect(spans.get(`1/${preempted.id}`)!.filter((p) => p === 'prefill').length).toBe(preempted.preemptions + 1);
+  });
+
+  it('reads back its own runs for replay, KV arrays included', async () => {
+    const back = parseTrace(text);
+    expect(back).toHaveLength(2);
+    expect(back[0].events).toEqual(runs[0].events);
+    expect(back[0].events[0].kv.owner).toBeInstanceOf(Int32Array);
+    const replay = new TraceReplay(back[1]);
+    const replayed = [];
+    for (let e = await replay.step(); e; e = await replay.step()) replayed.push(e);
+    expect(replayed).toEqual(runs[1].events);
+    expect(replay.records()).toEqual(runs[1].requests);
+    expect(() => parseTrace('{"traceEvents":[]}')).toThrow(/only traces exported by batchscope can be replayed/);
+    expect(() => parseTrace('nope')).toThrow(/trace: not JSON/);
+  });
+
+  it('writes one CSV row per iteration', () => {
+    const csv = iterationsCsv(runs[0].events).trim().split('\n');
+    expect(csv[0].split(',')).toEqual([...ITERATION_CSV_COLUMNS]);
+    expect(csv).toHaveLength(runs[0].events.length + 1);
+    const row = csv[1].split(',');
+    const col = (name: string) => row[ITERATION_CSV_COLUMNS.indexOf(name as (typeof ITERATION_CSV_COLUMNS)[number])];
+    expect(col('strategy')).toBe('continuous');
+    expect(Number(col('kv_used')) + Number(col('kv_reserved')) + Number(col('kv_internal')) + Number(col('kv_external')) + Number(col('kv_free'))).toBe(24);
+  });
+});

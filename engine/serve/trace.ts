@@ -1,0 +1,121 @@
+import type { IterationEvent, SlotRecord } from './events';
+import type { RequestRecord } from './request';
+
+/** One served run, as traces and replays carry it. */
+export interface TraceRun {
+  /** e.g. "continuous · paged · cpu". */
+  label: string;
+  strategy: string;
+  backend: string;
+  kvManager: string;
+  events: IterationEvent[];
+  requests: RequestRecord[];
+}
+
+/** A Chrome Trace Event. Key order matters to Perfetto's JSON tokenizer: ts before any array. */
+export interface TraceEvent {
+  name: string;
+  cat?: string;
+  ph: 'X' | 'b' | 'e' | 'C' | 'M';
+  ts?: number;
+  dur?: number;
+  pid: number;
+  tid?: number;
+  id?: number;
+  args?: Record<string, unknown>;
+}
+
+export const TRACE_FORMAT = 'batchscope-trace';
+
+const us = (ms: number) => Math.round(ms * 1000 * 1000) / 1000;
+
+/**
+ * Chrome Trace Event Format JSON (the object form) that Perfetto and chrome://tracing open:
+ * per run a process (M process_name), one thread per batch slot (M thread_name) holding one
+ * complete (X) event per iteration in which the slot was not empty, an async span per request
+ * (b/e with the request id: the whole request, and nested inside it queued / prefill / decode
+ * phases, which may overlap across requests and so cannot be X events on one thread), and
+ * counters (C) for slot occupancy, the KV pool by category and tokens/s. Times are microseconds
+ * on the engine clock. The runs themselves follow under the top-level key "batchscope", after
+ * "traceEvents" (Perfetto stops reading at an unknown key, so it must come last), which is what
+ * `parseTrace` reads back to replay a run without any backend.
+ */
+export function exportChromeTrace(runs: readonly TraceRun[]): string {
+  const traceEvents: TraceEvent[] = [];
+  runs.forEach((run, r) => {
+    const pid = r + 1;
+    const simulated = run.events.some((e) => e.timeSource === 'simulated');
+    traceEvents.push(meta('process_name', pid, undefined, { name: `${run.label}${simulated ? ' (simulated)' : ''}` }));
+    traceEvents.push(meta('process_sort_index', pid, undefined, { sort_index: r }));
+    const slots = Math.max(0, ...run.events.map((e) => e.slots.length));
+    for (let s = 0; s < slots; s++) {
+      traceEvents.push(meta('thread_name', pid, s + 1, { name: `slot ${s}` }));
+      traceEvents.push(meta('thread_sort_index', pid, s + 1, { sort_index: s }));
+    }
+    for (const e of run.events) {
+      for (const s of e.slots) if (s.requestId !== null) traceEvents.push(slotEvent(e, s, pid));
+      traceEvents.push(...counters(e, pid));
+    }
+    for (const req of run.requests) traceEvents.push(...requestSpans(req, run.events, pid));
+  });
+  const payload = { format: TRACE_FORMAT, version: 1, runs: runs.map(plainRun) };
+  // traceEvents first and the replay payload last: see above.
+  return `{"displayTimeUnit":"ms","traceEvents":[\n${traceEvents.map((t) => JSON.stringify(t)).join(',\n')}\n],"batchscope":${JSON.stringify(payload)}}\n`;
+}
+
+function meta(name: string, pid: number, tid: number | undefined, args: Record<string, unknown>): TraceEvent {
+  return tid === undefined ? { name, ph: 'M', pid, args } : { name, ph: 'M', pid, tid, args };
+}
+
+function slotEvent(e: IterationEvent, s: SlotRecord, pid: number): TraceEvent {
+  const name = s.kind === 'idle' ? `idle (${s.idleReason})` : s.finished ? `${s.kind} (end)` : s.kind;
+  const args: Record<string, unknown> = { request: s.requestId, iteration: e.index, tokens: s.tokenCount };
+  if (s.startPos !== undefined) args.startPos = s.startPos;
+  if (s.outputToken >= 0) args.outputToken = s.outputToken;
+  return { name, cat: s.kind, ph: 'X', ts: us(e.startMs), dur: us(e.endMs) - us(e.startMs), pid, tid: s.slot + 1, args };
+}
+
+function counters(e: IterationEvent, pid: number): TraceEvent[] {
+  const ts = us(e.startMs);
+  const active = e.slots.filter((s) => s.kind !== 'idle').length;
+  const seconds = (e.endMs - e.startMs) / 1000;
+  const { used, reserved, internal, external, free } = e.kv;
+  return [
+    { name: 'batch', ph: 'C', ts, pid, args: { active, idle: e.slots.length - active, queued: e.queueLength } },
+    { name: 'KV cache (token slots)', ph: 'C', ts, pid, args: { used, reserved, internal, external, free } },
+    { name: 'tokens/s', ph: 'C', ts, pid, args: { prefill: seconds > 0 ? e.prefillTokens / seconds : 0, decode: seconds > 0 ? e.decodeTokens / seconds : 0 } },
+  ];
+}
+
+type Phase = 'queued' | 'prefill' | 'decode';
+
+/** The request's whole life as an async span, with its phases nested inside in time order. */
+function requestSpans(req: RequestRecord, events: readonly IterationEvent[], pid: number): TraceEvent[] {
+  if (req.finishMs === undefined) return [];
+  const phases: { phase: Phase; from: number }[] = [{ phase: 'queued', from: req.arrivalMs }];
+  const enter = (phase: Phase, at: number) => {
+    if (phases[phases.length - 1].phase !== phase) phases.push({ phase, from: at });
+  };
+  for (const e of events) {
+    if (e.startMs > req.finishMs) break;
+    const s = e.slots.find((x) => x.requestId === req.id);
+    if (!s) continue;
+    if (s.kind === 'prefill' || s.kind === 'decode') enter(s.kind, e.startMs);
+    else if (s.idleReason === 'preempted') enter('queued', e.startMs);
+  }
+  const cat = 'request';
+  const out: TraceEvent[] = [{ name: `request ${req.id}`, cat, ph: 'b', ts: us(req.arrivalMs), pid, id: req.id, args: { promptTokens: req.promptTokens, outputTokens: req.output.length, preemptions: req.preemptions } }];
+  phases.forEach((p, i) => {
+    const to = i + 1 < phases.length ? phases[i + 1].from : req.finishMs!;
+    if (to <= p.from && p.phase === 'queued') return; // admitted on arrival: no queue time to show
+    out.push({ name: p.phase, cat, ph: 'b', ts: us(p.from), pid, id: req.id });
+    out.push({ name: p.phase, cat, ph: 'e', ts: us(to), pid, id: req.id });
+  });
+  out.push({ name: `request ${req.id}`, cat, ph: 'e', ts: us(req.finishMs), pid, id: req.id });
+  return out;
+}
+
+/** Typed arrays become plain arrays so the run survives JSON. */
+function plainRun(run: TraceRun): TraceRun {
+  return { ...run, events: run.events.map((e) => ({ ...e, kv: { ...e.kv, owner: Array.from(e.kv.owner), filled: Array.from(e.kv.filled) } })) as unknown as IterationEvent[] };
+}

@@ -1,0 +1,55 @@
+import { BatchscopeError } from '../errors';
+import type { WorkloadSpec } from './workload';
+
+export interface WorkloadPreset {
+  spec: Omit<WorkloadSpec, 'seed'>;
+  description: string;
+}
+
+/**
+ * The standard workloads. The first three are sized for the tiny models (seq_len 512, CPU or a
+ * browser GPU); `anyscale` is Anyscale's throughput benchmark at full size, for simulated models.
+ */
+export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
+  uniform: {
+    description: '32 requests at once, every answer 64 tokens: static batching wastes little here',
+    spec: { name: 'uniform', count: 32, arrival: { kind: 'burst' }, promptTokens: { kind: 'fixed', n: 16 }, outputTokens: { kind: 'fixed', n: 64 } },
+  },
+  'high-variance': {
+    description: "Anyscale's benchmark scaled down: 32 requests at once, answers exponential (mean 32) kept under 192 tokens, max_new_tokens 192",
+    spec: {
+      name: 'high-variance',
+      count: 32,
+      arrival: { kind: 'burst' },
+      promptTokens: { kind: 'fixed', n: 16 },
+      outputTokens: { kind: 'capped-exponential', mean: 32, cap: 192 },
+    },
+  },
+  poisson: {
+    description: 'Poisson arrivals at 20 requests/s, prompts 4-32 tokens, answers exponential (mean 32) under 192',
+    spec: {
+      name: 'poisson',
+      count: 32,
+      arrival: { kind: 'poisson', rate: 20 },
+      promptTokens: { kind: 'uniform', min: 4, max: 32 },
+      outputTokens: { kind: 'capped-exponential', mean: 32, cap: 192 },
+    },
+  },
+  anyscale: {
+    description: "Anyscale's throughput benchmark (simulated models): 1,000 requests of 512 prompt tokens at once, answers exponential (mean 128) under 1,536, max_tokens forced to each answer's length",
+    spec: {
+      name: 'anyscale',
+      count: 1000,
+      arrival: { kind: 'burst' },
+      promptTokens: { kind: 'fixed', n: 512 },
+      outputTokens: { kind: 'capped-exponential', mean: 128, cap: 1536 },
+      maxNewTokens: 'output',
+    },
+  },
+};
+
+export function workloadPreset(name: string, seed: number): WorkloadSpec {
+  const p = WORKLOAD_PRESETS[name];
+  if (!p) throw new BatchscopeError('bad-argument', `unknown workload preset "${name}" (one of ${Object.keys(WORKLOAD_PRESETS).join(', ')}, or a workload JSON file)`);
+  return { ...p.spec, seed };
+}

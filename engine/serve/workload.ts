@@ -1,0 +1,91 @@
+import { BatchscopeError } from '../errors';
+import type { SamplingParams } from '../model/sampler';
+import type { Tokenizer } from '../model/tokenizer';
+import { arrivalTimes, maxLength, sampleLength, seededRandom, type ArrivalSpec, type LengthSpec } from './distributions';
+import type { PromptSource } from './prompts';
+import type { Request } from './request';
+
+/** How to generate a workload. Every draw comes from `seed`. */
+export interface WorkloadSpec {
+  name: string;
+  count: number;
+  seed: number;
+  arrival: ArrivalSpec;
+  /** Prompt length (BOS included), for sources that can choose it (lengths, story openings). */
+  promptTokens: LengthSpec;
+  /** Answer length, EOS included. */
+  outputTokens: LengthSpec;
+  /** Every request's max_new_tokens: a number, or 'output' for each request's own length (Anyscale forced max_tokens). Default: the output distribution's maximum. */
+  maxNewTokens?: number | 'output';
+  temperature?: number;
+  topP?: number;
+}
+
+/** One request of a saved workload: its prompt as text, token ids, or (for simulated models) a length. */
+export interface WorkloadRequest {
+  id: number;
+  arrivalMs: number;
+  prompt?: string;
+  promptTokens?: number[];
+  promptLength?: number;
+  maxNewTokens: number;
+  /** Forced answer length, EOS ignored (see Request.stopAfter). */
+  stopAfter?: number;
+  expectedNewTokens: number;
+  sampling: SamplingParams;
+}
+
+export interface Workload {
+  format: 'batchscope-workload';
+  version: 1;
+  name: string;
+  seed: number;
+  /** The prompt source's name. */
+  prompts: string;
+  requests: WorkloadRequest[];
+}
+
+export function generateWorkload(spec: WorkloadSpec, source: PromptSource): Workload {
+  const rng = seededRandom(spec.seed);
+  const arrivals = arrivalTimes(spec.arrival, spec.count, rng);
+  const requests = arrivals.map((arrivalMs, id): WorkloadRequest => {
+    const answer = sampleLength(spec.outputTokens, rng);
+    const promptLen = sampleLength(spec.promptTokens, rng);
+    const p = source.prompt(answer, rng, promptLen);
+    const maxNew = spec.maxNewTokens === 'output' ? answer : (spec.maxNewTokens ?? maxLength(spec.outputTokens));
+    const forced = 'length' in p || p.expectedNewTokens === undefined;
+    const expected = forced ? Math.min(answer, maxNew) : p.expectedNewTokens!;
+    const sampling = { temperature: spec.temperature ?? 0, topP: spec.topP ?? 1, seed: (spec.seed * 100_003 + id) >>> 0 };
+    const r: WorkloadRequest = { id, arrivalMs, maxNewTokens: Math.max(maxNew, expected), expectedNewTokens: expected, sampling };
+    if ('length' in p) r.promptLength = p.length;
+    else {
+      r.prompt = p.text;
+      if (p.tokens) r.promptTokens = p.tokens;
+    }
+    if (forced) r.stopAfter = expected;
+    return r;
+  });
+  return { format: 'batchscope-workload', version: 1, name: spec.name, seed: spec.seed, prompts: source.name, requests };
+}
+
+/** Filler token for length-only prompts: simulated models read no ids. */
+const FILLER = 0;
+
+/**
+ * Turns a workload into engine requests: text is encoded with the tokenizer (BOS included),
+ * length-only prompts become BOS + filler ids (simulated models only read lengths).
+ */
+export function materialize(w: Workload, tokenizer: Tokenizer | null): Request[] {
+  return w.requests.map((r) => {
+    let prompt: number[];
+    if (r.promptTokens) prompt = r.promptTokens.slice();
+    else if (r.prompt !== undefined) {
+      if (!tokenizer) throw new BatchscopeError('bad-workload', `request ${r.id} has a text prompt but the backend has no tokenizer; use a workload with prompt lengths`);
+      prompt = tokenizer.encode(r.prompt);
+    } else prompt = [1, ...new Array(Math.max(0, (r.promptLength ?? 1) - 1)).fill(FILLER)];
+    const req: Request = { id: r.id, prompt, maxNewTokens: r.maxNewTokens, expectedNewTokens: r.expectedNewTokens, sampling: r.sampling, arrivalMs: r.arrivalMs };
+    if (r.prompt !== undefined) req.promptText = r.prompt;
+    if (r.stopAfter !== undefined) req.stopAfter = r.stopAfter;
+    return req;
+  });
+}
