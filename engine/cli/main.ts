@@ -1,6 +1,8 @@
 import { isBatchscopeError } from '../errors';
+import { benchCommand } from './bench';
 import { generateCommand } from './generate';
 import type { Io } from './io';
+import { runCommand } from './run';
 
 const HELP = `batchscope: static vs continuous batching on a real tiny transformer
 
@@ -8,11 +10,13 @@ Usage: batchscope <command> [options]
 
 Commands:
   generate   generate text for one or more prompts (batched together)
+  run        serve a workload with static or continuous batching; metrics, traces
+  bench      static vs continuous (and paged vs contiguous KV) on the standard workloads
 
 Run "batchscope <command> --help" for a command's options.`;
 
 type Command = (argv: string[], io: Io) => Promise<number>;
-const COMMANDS: Record<string, Command> = { generate: generateCommand };
+const COMMANDS: Record<string, Command> = { generate: generateCommand, run: runCommand, bench: benchCommand };
 
 /** Runs the CLI; returns the exit code. Errors a user can cause print one line unless --debug. */
 export async function main(argv: string[], io: Io): Promise<number> {

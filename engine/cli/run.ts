@@ -1,0 +1,210 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { SimBackend, gpuPreset, simKvLayout, simModelPreset } from '../backend/sim/backend';
+import type { Backend } from '../backend/types';
+import { BatchscopeError } from '../errors';
+import type { Tokenizer } from '../model/tokenizer';
+import type { Model } from '../model/weights';
+import { iterationsCsv } from '../serve/csv';
+import { ServingEngine } from '../serve/engine';
+import type { GoodputSlo, LatencyStats, RunSummary } from '../serve/metrics';
+import { lengthOnlyPrompts, storyPrompts, type PromptSource } from '../serve/prompts';
+import type { Request } from '../serve/request';
+import { STRATEGIES, type SchedulerKnobs } from '../serve/sched/knobs';
+import { serveToEnd } from '../serve/serve-run';
+import { exportChromeTrace } from '../serve/trace';
+import { generateWorkload, materialize, type Workload } from '../serve/workload';
+import { parseWorkload, serializeWorkload } from '../serve/workload-json';
+import { WORKLOAD_PRESETS, workloadPreset } from '../serve/workload-presets';
+import { KV_MANAGERS } from '../kv/policy';
+import { intFlag, numberFlag, oneOf, parseFlags } from './args';
+import { BACKEND_CHOICES, createBackend, type CliBackend } from './backends';
+import { defaultModelPath, defaultTokenizerPath, loadModelFiles, readFileOrThrow } from './files';
+import type { Io } from './io';
+
+const BACKENDS = [...BACKEND_CHOICES, 'sim'] as const;
+const PROMPT_SOURCES = ['stories', 'lengths'] as const;
+
+/** Flags shared by `run` and `bench`: what to serve, on what, with which knobs. */
+export const SERVING_FLAGS = {
+  workload: { type: 'string' },
+  backend: { type: 'string' },
+  gpu: { type: 'string' },
+  'sim-model': { type: 'string' },
+  model: { type: 'string' },
+  tokenizer: { type: 'string' },
+  prompts: { type: 'string' },
+  requests: { type: 'string' },
+  rate: { type: 'string' },
+  'max-batch': { type: 'string' },
+  'max-batched-tokens': { type: 'string' },
+  'chunked-prefill': { type: 'boolean' },
+  'separate-prefill': { type: 'boolean' },
+  'waiting-served-ratio': { type: 'string' },
+  'max-waiting-tokens': { type: 'string' },
+  'block-size': { type: 'string' },
+  'kv-capacity': { type: 'string' },
+  seed: { type: 'string' },
+  temperature: { type: 'string' },
+  json: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const SERVING_OPTIONS_HELP = `  --workload PRESET|FILE  ${Object.keys(WORKLOAD_PRESETS).join(', ')}, or a workload JSON file
+  --backend B             ${BACKENDS.join(', ')} (default cpu); sim is a cost model, its times are simulated
+  --gpu PRESET            sim: T4, A100-40GB, H100 (default A100-40GB)
+  --sim-model PRESET      sim: OPT-13B, Llama-2-7B, Llama-2-13B (default OPT-13B)
+  --model FILE            llama2.c checkpoint (default: the built-in model; with sim, only its tokenizer is used)
+  --tokenizer FILE        llama2.c tokenizer (default: the built-in model's)
+  --prompts SOURCE        ${PROMPT_SOURCES.join(', ')} (default: stories; lengths with sim and no --model)
+  --requests N            number of requests (default: the preset's)
+  --rate R                Poisson arrivals at R requests/s instead of the preset's arrivals
+  --max-batch N           max_num_seqs: batch slots (default 8)
+  --max-batched-tokens N  max_num_batched_tokens: tokens per step (default 2048)
+  --chunked-prefill       split prompts over steps so decodes never stall (Sarathi-Serve)
+  --separate-prefill      continuous: prefill newcomers alone, stalling decodes (TGI)
+  --waiting-served-ratio R  continuous: TGI's admission ratio (default 0: admit whenever a slot frees)
+  --max-waiting-tokens N  continuous: TGI's steps before waiting requests are forced in (default 20)
+  --kv paged|contiguous   KV-cache manager (default paged)
+  --block-size N          KV block size in positions (default 16)
+  --kv-capacity TOKENS    KV pool size (default 4096; sim: what the GPU holds after the weights)
+  --seed S                workload seed (default 1)
+  --temperature T         sampling temperature, 0 = greedy (default 0)
+  --json                  print one JSON object instead of the readable summary
+  --debug                 print stack traces on errors`;
+
+type Values = ReturnType<typeof parseFlags<typeof SERVING_FLAGS>>['values'];
+
+/** The backend, tokenizer and prompt source a command serves with. */
+export interface ServingSetup {
+  backend: Backend;
+  tokenizer: Tokenizer | null;
+  prompts: PromptSource;
+  knobs: Partial<SchedulerKnobs>;
+  seed: number;
+}
+
+export async function prepareServing(values: Values, io: Io): Promise<ServingSetup> {
+  const kind = oneOf(values.backend, 'backend', BACKENDS, 'cpu');
+  const blockSize = intFlag(values['block-size'], 'block-size', 16, 1);
+  const capacity = values['kv-capacity'] === undefined ? undefined : intFlag(values['kv-capacity'], 'kv-capacity', 0, 1);
+  let model: Model | null = null;
+  let tokenizer: Tokenizer | null = null;
+  if (kind !== 'sim' || values.model !== undefined) {
+    ({ model, tokenizer } = loadModelFiles(values.model ?? defaultModelPath, values.tokenizer ?? defaultTokenizerPath));
+  }
+  let backend: Backend;
+  if (kind === 'sim') {
+    const gpu = gpuPreset(values.gpu ?? 'A100-40GB');
+    const sim = simModelPreset(values['sim-model'] ?? 'OPT-13B');
+    backend = new SimBackend(gpu, sim, simKvLayout(gpu, sim, blockSize, capacity));
+  } else {
+    if (values.gpu !== undefined || values['sim-model'] !== undefined) throw new BatchscopeError('bad-argument', '--gpu and --sim-model apply only to --backend sim');
+    const cap = capacity ?? 4096;
+    backend = await createBackend(kind as CliBackend, model!, { numBlocks: Math.max(1, Math.floor(cap / blockSize)), blockSize }, (l) => io.err(l + '\n'));
+  }
+  const promptKind = oneOf(values.prompts, 'prompts', PROMPT_SOURCES, tokenizer ? 'stories' : 'lengths');
+  const prompts = promptKind === 'lengths' ? lengthOnlyPrompts : storyPrompts(tokenizer);
+  const ratio = numberFlag(values['waiting-served-ratio'], 'waiting-served-ratio', 0, 0, 1000);
+  const knobs: Partial<SchedulerKnobs> = {
+    maxNumSeqs: intFlag(values['max-batch'], 'max-batch', 8, 1),
+    maxNumBatchedTokens: intFlag(values['max-batched-tokens'], 'max-batched-tokens', 2048, 1),
+    chunkedPrefill: values['chunked-prefill'] ?? false,
+    separatePrefill: values['separate-prefill'] ?? false,
+    waitingServedRatio: ratio,
+    maxWaitingTokens: intFlag(values['max-waiting-tokens'], 'max-waiting-tokens', 20, 0),
+  };
+  return { backend, tokenizer, prompts, knobs, seed: intFlag(values.seed, 'seed', 1) };
+}
+
+/** A preset generated with the command's seed and overrides, or a workload file as saved. */
+export function resolveWorkload(name: string, values: Values, setup: ServingSetup): Workload {
+  if (!(name in WORKLOAD_PRESETS) && existsSync(name)) return parseWorkload(new TextDecoder().decode(readFileOrThrow(name, 'workload')), name);
+  const spec = workloadPreset(name, setup.seed);
+  if (values.requests !== undefined) spec.count = intFlag(values.requests, 'requests', spec.count, 1);
+  if (values.rate !== undefined) spec.arrival = { kind: 'poisson', rate: numberFlag(values.rate, 'rate', 1, 1e-6, 1e9) };
+  if (values.temperature !== undefined) spec.temperature = numberFlag(values.temperature, 'temperature', 0, 0, 100);
+  return generateWorkload(spec, setup.prompts);
+}
+
+export function workloadRequests(w: Workload, setup: ServingSetup): Request[] {
+  return materialize(w, setup.tokenizer);
+}
+
+/** vLLM bench's `--goodput ttft:MS tpot:MS e2el:MS`, here repeatable or comma-separated. */
+export function parseGoodput(values: readonly string[] | undefined): GoodputSlo | undefined {
+  if (!values?.length) return undefined;
+  const slo: GoodputSlo = {};
+  for (const part of values.flatMap((v) => v.split(/[,\s]+/)).filter(Boolean)) {
+    const m = /^(ttft|tpot|e2el):(\d+(?:\.\d+)?)$/.exec(part);
+    if (!m) throw new BatchscopeError('bad-argument', `--goodput takes ttft:MS, tpot:MS or e2el:MS, got "${part}"`);
+    slo[`${m[1] as 'ttft' | 'tpot' | 'e2el'}Ms`] = Number(m[2]);
+  }
+  return slo;
+}
+
+export const RUN_HELP = `Usage: batchscope run --strategy static|continuous --workload PRESET|FILE [options]
+
+Serves a workload with static or continuous batching and reports throughput, latency (vLLM's
+names: TTFT, TPOT, ITL, e2e, queue time), slot occupancy and KV-cache waste.
+
+Options:
+  --strategy S            static or continuous (default continuous)
+${SERVING_OPTIONS_HELP}
+  --goodput SLO           ttft:MS,tpot:MS,e2el:MS: also report requests/s meeting them
+  --trace FILE            write a Chrome/Perfetto trace (open it in ui.perfetto.dev)
+  --csv FILE              write one CSV row per iteration
+  --save-workload FILE    write the workload as JSON (replay it with --workload FILE)`;
+
+export async function runCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    { ...SERVING_FLAGS, strategy: { type: 'string' }, goodput: { type: 'string', multiple: true }, trace: { type: 'string' }, csv: { type: 'string' }, 'save-workload': { type: 'string' }, kv: { type: 'string' } },
+    'run',
+  );
+  if (values.help) {
+    io.out(RUN_HELP + '\n');
+    return 0;
+  }
+  if (values.workload === undefined) throw new BatchscopeError('bad-argument', 'run: give --workload PRESET or FILE (presets: ' + Object.keys(WORKLOAD_PRESETS).join(', ') + ')');
+  const strategy = oneOf(values.strategy, 'strategy', STRATEGIES, 'continuous');
+  const kvManager = oneOf(values.kv, 'kv', KV_MANAGERS, 'paged');
+  const slo = parseGoodput(values.goodput);
+  const setup = await prepareServing(values, io);
+  try {
+    const workload = resolveWorkload(values.workload, values, setup);
+    if (values['save-workload']) writeFileSync(values['save-workload'], serializeWorkload(workload));
+    const engine = new ServingEngine({ backend: setup.backend, requests: workloadRequests(workload, setup), strategy, kvManager, knobs: setup.knobs });
+    const keepEvents = values.trace !== undefined || values.csv !== undefined;
+    const result = await serveToEnd(engine, { keepEvents, slo });
+    const label = `${strategy} · ${kvManager} · ${setup.backend.kind}`;
+    if (values.trace) writeFileSync(values.trace, exportChromeTrace([{ label, strategy, backend: setup.backend.kind, kvManager, events: result.events, requests: result.records }]));
+    if (values.csv) writeFileSync(values.csv, iterationsCsv(result.events));
+    if (values.json) io.out(JSON.stringify(result.summary) + '\n');
+    else io.out(formatSummary(result.summary, workload, setup.backend.description) + '\n');
+  } finally {
+    setup.backend.dispose();
+  }
+  return 0;
+}
+
+const fmt = (x: number | null, digits = 3) => (x === null ? '-' : x.toFixed(digits));
+
+export function formatSummary(s: RunSummary, w: Workload, backendDescription: string): string {
+  const row = (name: string, l: LatencyStats) => `  ${name.padEnd(6)} ${[l.mean, l.p50, l.p90, l.p99].map((x) => fmt(x).padStart(9)).join('')}`;
+  const simulated = s.timeSource === 'simulated' ? ' (SIMULATED times)' : '';
+  return [
+    `${s.strategy} batching, ${s.kvManager} KV, ${s.backend} backend: ${backendDescription}${simulated}`,
+    `workload ${w.name}: ${s.requests} requests, ${s.completed} completed, ${s.generatedTokens} tokens generated in ${fmt(s.wallSeconds)} s over ${s.iterations} iterations`,
+    `throughput  ${s.tokensPerSecond.toFixed(1)} tokens/s, ${s.requestsPerSecond.toFixed(2)} requests/s${s.goodput === undefined ? '' : `, goodput ${s.goodput.toFixed(2)} requests/s`}`,
+    `latency (s)     mean      p50      p90      p99`,
+    row('TTFT', s.ttft),
+    row('TPOT', s.tpot),
+    row('e2e', s.e2e),
+    row('queue', s.queueTime),
+    `occupancy   ${s.occupancy.toFixed(1)}% of slot-iterations busy, ${s.preemptions} preemptions`,
+    `KV pool     used ${s.kv.usedPct.toFixed(1)}%, reserved ${s.kv.reservedPct.toFixed(1)}%, internal ${s.kv.internalPct.toFixed(1)}%, external ${s.kv.externalPct.toFixed(1)}%, free ${s.kv.freePct.toFixed(1)}%; waste ${s.kv.wastePct.toFixed(1)}% of allocated memory`,
+    `scheduler   ${s.schedulerMsPerIteration.toFixed(4)} ms per iteration (${s.schedulerPct.toFixed(2)}% of iteration time)`,
+  ].join('\n');
+}
+
