@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from './main';
+import { storiesPath } from '../../tools/testing/stories260k';
+import { parseTrace } from '../serve/trace-import';
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
+  return { code, stdout, stderr };
+}
+const real = () => ['--model', storiesPath('stories260K.bin'), '--tokenizer', storiesPath('tok512.bin')];
+const CONTRACT = ['strategy', 'backend', 'requests', 'completed', 'generatedTokens', 'wallSeconds', 'tokensPerSecond', 'requestsPerSecond', 'ttft', 'tpot', 'e2e', 'occupancy', 'kv', 'iterations'];
+
+describe('batchscope run', () => {
+  it('prints exactly one JSON object with the contract fields', async () => {
+    const r = await cli('run', '--strategy', 'static', '--workload', 'high-variance', '--requests', '6', '--kv', 'contiguous', '--json', ...real());
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    const j = JSON.parse(r.stdout);
+    for (const k of CONTRACT) expect(j).toHaveProperty(k);
+    expect(j).toMatchObject({ strategy: 'static', backend: 'cpu', requests: 6, completed: 6, kvManager: 'contiguous', timeSource: 'measured' });
+    for (const k of ['ttft', 'tpot', 'e2e']) expect(Object.keys(j[k])).toEqual(['mean', 'p50', 'p90', 'p99']);
+    expect(Object.keys(j.kv)).toEqual(['usedPct', 'reservedPct', 'internalPct', 'externalPct', 'freePct', 'wastePct']);
+    expect(j.kv.usedPct + j.kv.reservedPct + j.kv.internalPct + j.kv.externalPct + j.kv.freePct).toBeCloseTo(100, 6);
+    expect(j.occupancy).toBeGreaterThan(0);
+    expect(j.occupancy).toBeLessThanOrEqual(100);
+    expect(j.tokensPerSecond).toBeCloseTo(j.generatedTokens / j.wallSeconds, 6);
+  });
+
+  it('writes a trace it can replay, a CSV, and a workload file that reproduces the run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bs-run-'));
+    const files = { trace: join(dir, 't.json'), csv: join(dir, 'i.csv'), workload: join(dir, 'w.json') };
+    const args = ['--workload', 'poisson', '--requests', '5', '--max-batch', '3', '--json', ...real()];
+    const first = await cli('run', ...args, '--trace', files.trace, '--csv', files.csv, '--save-workload', files.workload);
+    expect(first.code).toBe(0);
+    const [run] = parseTrace(readFileSync(files.trace, 'utf8'));
+    expect(run.requests).toHaveLength(5);
+    expect(readFileSync(files.csv, 'utf8').trim().split('\n')).toHaveLength(run.events.length + 1);
+    const again = await cli('run', '--workload', files.workload, '--max-batch', '3', '--json', ...real(), '--trace', join(dir, 't2.json'));
+    expect(JSON.parse(again.stdout).generatedTokens).toBe(JSON.parse(first.stdout).generatedTokens);
+    const [rerun] = parseTrace(readFileSync(join(dir, 't2.json'), 'utf8'));
+    expect(rerun.requests.map((r) => r.output)).toEqual(run.requests.map((r) => r.output));
+  });
+
+  it('simulates production GPUs, labelled as simulated', async () => {
+    const r = await cli('run', '--backend', 'sim', '--gpu', 'A100-40GB', '--sim-model', 'OPT-13B', '--workload', 'anyscale', '--requests', '40', '--max-batch', '32');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('simulated OPT-13B on NVIDIA A100 40GB');
+    expect(r.stdout).toContain('SIMULATED times');
+    const j = JSON.parse((await cli('run', '--backend', 'sim', '--workload', 'anyscale', '--requests', '40', '--max-batch', '32', '--json')).stdout);
+    expect(j).toMatchObject({ backend: 'sim', timeSource: 'simulated', completed: 40 });
+  });
+
+  it.each([
+    [['--workload', 'nope', '--backend', 'sim'], /unknown workload preset "nope"/],
+    [['--workload', 'uniform', '--strategy', 'dynamic', '--backend', 'sim'], /--strategy must be one of static, continuous, got "dynamic"/],
+    [['--workload', 'uniform', '--backend', 'sim', '--gpu', 'T4'], /OPT-13B needs 23\.9 GiB of weights but NVIDIA T4 16GB has 14\.4 GiB usable/],
+    [['--workload', 'uniform', '--gpu', 'H100', ...['--model', 'MODEL', '--tokenizer', 'TOK']], /--gpu and --sim-model apply only to --backend sim/],
+    [['--workload', 'uniform', ...['--model', '/nope.bin', '--tokenizer', 'TOK']], /model file not found: \/nope\.bin/],
+    [['--backend', 'sim'], /run: give --workload PRESET or FILE/],
+    [['--workload', 'anyscale', '--requests', '2', ...['--model', 'MODEL', '--tokenizer', 'TOK']], /exceeds the model's seq_len 512/],
+    [['--workload', 'uniform', '--backend', 'sim', '--kv-capacity', '40'], /needs up to 79 KV positions but the pool holds 32/],
+    [['--workload', 'uniform', '--backend', 'sim', '--goodput', 'ttft=3'], /--goodput takes ttft:MS/],
+  ])('fails with one line for %j', async (argv, message) => {
+    const resolved = argv.map((a) => (a === 'MODEL' ? storiesPath('stories260K.bin') : a === 'TOK' ? storiesPath('tok512.bin') : a));
+    const r = await cli('run', ...resolved);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('batchscope bench', () => {
+  it('compares static and continuous under both KV managers on each workload', async () => {
+    const r = await cli('bench', '--backend', 'sim', '--workloads', 'uniform,high-variance', '--kv-capacity', '4096', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.timeSource).toBe('simulated');
+    expect(j.rows.map((x: { workload: string; kvManager: string }) => `${x.workload}/${x.kvManager}`)).toEqual([
+      'uniform/paged',
+      'uniform/contiguous',
+      'high-variance/paged',
+      'high-variance/contiguous',
+    ]);
+    const hv = j.rows[2];
+    expect(hv.throughputRatio).toBeGreaterThan(1.5);
+    expect(hv.continuous.occupancy).toBeGreaterThan(hv.static.occupancy);
+    expect(j.rows[3].continuous.kv.wastePct).toBeGreaterThan(hv.continuous.kv.wastePct);
+    const table = await cli('bench', '--backend', 'sim', '--workloads', 'uniform', '--requests', '8');
+    expect(table.stdout).toMatch(/workload\s+kv\s+static tok\/s\s+cont\. tok\/s\s+ratio/);
+  });
+});
