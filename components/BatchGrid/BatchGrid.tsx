@@ -1,0 +1,252 @@
+import { select, zoom, zoomIdentity, type ZoomBehavior } from 'd3';
+import { useEffect, useRef, type KeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react';
+import { palettes } from '../../src/theme/palette';
+import { useApp, useAppStore } from '../../src/store/store';
+import type { LaneId } from '../../src/store/slices';
+import { makeHatches } from '../shared/hatch';
+import { frameScheduler, useCanvasSize, useLatest } from '../shared/frames';
+import { describeCell } from './describe';
+import { drawGrid, gridStyle, type GridStyle } from './draw';
+import { GridLayout, type CellHit, type GridMode } from './layout';
+import type { IterationEvent } from '../../engine/serve/events';
+import { GridLegend } from './GridLegend';
+import { GridToolbar } from './GridToolbar';
+import { DEFAULT_CELL, MAX_CELL, MIN_CELL, clampOffset, followOffset, plotWidth, pointToCell, type GridViewport } from './viewport';
+
+const LEFT = 34;
+const TOP = 16;
+
+interface GridState {
+  layout: GridLayout;
+  vp: GridViewport;
+  follow: boolean;
+  hover: CellHit | null;
+  style: GridStyle | null;
+  dpr: number;
+}
+
+/**
+ * The batching grid: rows are batch slots, columns iterations (or token positions). Drawn on a
+ * canvas from a store subscription, one draw per animation frame at most; React renders it only
+ * when the theme, mode or lane changes.
+ */
+export function BatchGrid({ lane, title }: { lane: LaneId; title?: string }) {
+  const store = useAppStore();
+  const log = useApp((s) => s.logs[lane]);
+  const mode = useApp((s) => s.gridMode);
+  const theme = useApp((s) => s.theme);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const tip = useRef<HTMLDivElement>(null);
+  const figure = useRef<HTMLElement>(null);
+  const zoomRef = useRef<ZoomBehavior<HTMLCanvasElement, unknown> | null>(null);
+  const st = useRef<GridState>({
+    layout: new GridLayout(mode),
+    vp: { width: 1, height: 1, left: LEFT, top: TOP, cellW: DEFAULT_CELL, offset: 0, rows: 1 },
+    follow: true,
+    hover: null,
+    style: null,
+    dpr: 1,
+  });
+
+  const draw = () => {
+    const s = st.current;
+    const el = canvas.current;
+    const ctx = el?.getContext('2d');
+    syncLayout(s, log.events, mode);
+    s.vp.rows = Math.max(1, s.layout.rows.length);
+    s.vp.offset = s.follow ? followOffset(s.vp, s.layout.columns) : clampOffset(s.vp, s.layout.columns, s.vp.offset);
+    figure.current?.setAttribute('data-iterations', String(s.layout.iterations));
+    figure.current?.setAttribute('data-columns', String(s.layout.columns));
+    figure.current?.setAttribute('data-following', String(s.follow));
+    if (!el || !ctx) return;
+    if (!s.style) s.style = gridStyle(palettes[theme], makeHatches(ctx, palettes[theme], s.dpr));
+    ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
+    drawGrid(ctx, s.layout, s.vp, s.style, { selected: store.getState().selected, hover: s.hover });
+    // Keep d3-zoom's idea of the transform in step with following and clamping.
+    if (zoomRef.current) (el as unknown as { __zoom: unknown }).__zoom = zoomIdentity.translate(s.vp.offset + LEFT, 0).scale(s.vp.cellW / DEFAULT_CELL);
+  };
+  const drawRef = useLatest(draw);
+  const sched = useRef(frameScheduler(() => drawRef.current())).current;
+
+  useEffect(() => {
+    st.current.style = null;
+    st.current.layout = new GridLayout(mode);
+    sched.request();
+  }, [theme, mode, log, sched]);
+
+  useEffect(() => {
+    const unLog = log.subscribe(sched.request);
+    const unStore = store.subscribe((s, prev) => s.selected !== prev.selected && sched.request());
+    return () => {
+      unLog();
+      unStore();
+      sched.cancel();
+    };
+  }, [log, store, sched]);
+
+  useCanvasSize(canvas, (w, h, dpr) => {
+    Object.assign(st.current.vp, { width: w, height: h });
+    if (st.current.dpr !== dpr) st.current.style = null;
+    st.current.dpr = dpr;
+    drawRef.current();
+  });
+
+  useEffect(() => {
+    const el = canvas.current;
+    if (!el) return;
+    const z = zoom<HTMLCanvasElement, unknown>()
+      .scaleExtent([MIN_CELL / DEFAULT_CELL, MAX_CELL / DEFAULT_CELL])
+      .on('zoom', (e) => {
+        const s = st.current;
+        s.vp.cellW = DEFAULT_CELL * e.transform.k;
+        s.vp.offset = e.transform.x - LEFT;
+        if (e.sourceEvent) s.follow = s.vp.offset <= followOffset(s.vp, s.layout.columns) + 1;
+        sched.request();
+      });
+    zoomRef.current = z;
+    // Double-click is for selecting requests, not zooming.
+    select(el).call(z).on('dblclick.zoom', null);
+    return () => {
+      select(el).on('.zoom', null);
+      zoomRef.current = null;
+    };
+  }, [sched]);
+
+  const showTip = (hit: CellHit | null, at?: { x: number; y: number }) => {
+    const s = st.current;
+    s.hover = hit;
+    sched.request();
+    const el = tip.current;
+    if (!el) return;
+    const d = hit ? describeCell(log, hit) : null;
+    if (!d) {
+      el.hidden = true;
+      return;
+    }
+    el.hidden = false;
+    el.replaceChildren(Object.assign(document.createElement('strong'), { textContent: d.title }), ...d.lines.map((l) => Object.assign(document.createElement('div'), { textContent: l })));
+    const x = at?.x ?? s.vp.left + s.vp.offset + (hit!.col + 1) * s.vp.cellW;
+    const y = at?.y ?? s.vp.top + (hit!.row + 1) * ((s.vp.height - s.vp.top) / s.vp.rows);
+    el.style.left = `${Math.min(x + 12, s.vp.width - 260)}px`;
+    el.style.top = `${Math.min(y + 12, s.vp.height - 90)}px`;
+  };
+
+  const hitAt = (e: ReactMouseEvent) => {
+    const r = canvas.current!.getBoundingClientRect();
+    const x = e.clientX - r.left;
+    const y = e.clientY - r.top;
+    const cell = pointToCell(st.current.vp, x, y);
+    return { hit: cell ? st.current.layout.hit(cell.row, cell.col) : null, x, y };
+  };
+
+  const onMove = (e: ReactMouseEvent) => {
+    const { hit, x, y } = hitAt(e);
+    showTip(hit, { x, y });
+  };
+
+  const onClick = (e: ReactMouseEvent) => {
+    const { hit } = hitAt(e);
+    store.getState().setUi({ selected: hit?.run.requestId ?? null });
+  };
+
+  const onKey = (e: KeyboardEvent) => {
+    const s = st.current;
+    const handled = gridKey(e.key, s, (id) => store.getState().setUi({ selected: id }), showTip);
+    if (handled) {
+      e.preventDefault();
+      sched.request();
+    }
+  };
+
+  const setFollow = () => {
+    st.current.follow = true;
+    sched.request();
+  };
+  const zoomBy = (f: number) => {
+    const el = canvas.current;
+    if (el && zoomRef.current) select(el).call(zoomRef.current.scaleBy, f, [st.current.vp.width - 1, 0]);
+  };
+
+  return (
+    <figure className="view grid-view" data-testid={lane === 'a' ? 'grid' : `grid-${lane}`} ref={figure} aria-label={title ?? 'Batching grid'}>
+      <GridToolbar title={title} onFollow={setFollow} onZoom={zoomBy} />
+      <div className="canvas-wrap">
+        <canvas
+          ref={canvas}
+          tabIndex={0}
+          role="img"
+          aria-label="Batching grid: rows are batch slots, columns are iterations. Arrow keys inspect cells, Enter selects a request, plus and minus zoom, End follows the newest iteration."
+          onMouseMove={onMove}
+          onMouseLeave={() => showTip(null)}
+          onClick={onClick}
+          onKeyDown={onKey}
+        />
+        <div className="tooltip" ref={tip} hidden role="status" aria-live="polite" />
+      </div>
+      <GridLegend />
+    </figure>
+  );
+}
+
+/** Rebuilds the layout when the log was cleared, else appends only the new iterations. */
+function syncLayout(s: GridState, events: readonly IterationEvent[], mode: GridMode): void {
+  if (s.layout.mode !== mode || events.length < s.layout.iterations) {
+    s.layout = new GridLayout(mode);
+    s.hover = null;
+  }
+  for (let i = s.layout.iterations; i < events.length; i++) s.layout.append(events[i]);
+}
+
+/** Keyboard: arrows move the inspected cell, +/- zoom, Home/End jump, Enter selects, Escape clears. */
+function gridKey(key: string, s: GridState, select: (id: number | null) => void, show: (hit: CellHit | null) => void): boolean {
+  const cur = s.hover ?? { row: 0, col: Math.max(0, s.layout.columns - 1) };
+  const move = (row: number, col: number) => {
+    const r = Math.max(0, Math.min(s.layout.rows.length - 1, row));
+    const c = Math.max(0, Math.min(s.layout.columns - 1, col));
+    const hit = s.layout.hit(r, c);
+    show(hit);
+    // Keep the inspected cell on screen.
+    const x = s.vp.offset + c * s.vp.cellW;
+    if (x < 0 || x > plotWidth(s.vp) - s.vp.cellW) {
+      s.follow = false;
+      s.vp.offset = clampOffset(s.vp, s.layout.columns, plotWidth(s.vp) / 2 - c * s.vp.cellW);
+    }
+  };
+  switch (key) {
+    case 'ArrowLeft':
+      move(cur.row, cur.col - 1);
+      return true;
+    case 'ArrowRight':
+      move(cur.row, cur.col + 1);
+      return true;
+    case 'ArrowUp':
+      move(cur.row - 1, cur.col);
+      return true;
+    case 'ArrowDown':
+      move(cur.row + 1, cur.col);
+      return true;
+    case 'Home':
+      s.follow = false;
+      s.vp.offset = 0;
+      return true;
+    case 'End':
+      s.follow = true;
+      return true;
+    case '+':
+    case '=':
+    case '-': {
+      const f = key === '-' ? 0.5 : 2;
+      s.vp.cellW = Math.max(MIN_CELL, Math.min(MAX_CELL, s.vp.cellW * f));
+      return true;
+    }
+    case 'Enter':
+    case ' ':
+      select(s.hover?.run.requestId ?? null);
+      return true;
+    case 'Escape':
+      select(null);
+      show(null);
+      return true;
+  }
+  return false;
+}

@@ -1,0 +1,33 @@
+import { useApp, useAppStore } from '../../src/store/store';
+import type { GridMode } from './layout';
+
+/** Column meaning, zoom and "follow the newest iteration", for one grid. */
+export function GridToolbar({ title, onFollow, onZoom }: { title?: string; onFollow: () => void; onZoom: (factor: number) => void }) {
+  const store = useAppStore();
+  const mode = useApp((s) => s.gridMode);
+  const setMode = (m: GridMode) => store.getState().setUi({ gridMode: m });
+  return (
+    <div className="view-toolbar">
+      <h2 className="view-title">{title ?? 'Batch slots over time'}</h2>
+      <div className="segmented" role="radiogroup" aria-label="Grid columns">
+        <button role="radio" aria-checked={mode === 'iterations'} onClick={() => setMode('iterations')} title="One column per engine iteration">
+          Iterations
+        </button>
+        <button role="radio" aria-checked={mode === 'tokens'} onClick={() => setMode('tokens')} title="Columns are token positions T1..Tn, as in Anyscale's figure">
+          Tokens T1..Tn
+        </button>
+      </div>
+      <div className="button-row">
+        <button onClick={() => onZoom(0.5)} aria-label="Zoom out" title="Zoom out (-)">
+          −
+        </button>
+        <button onClick={() => onZoom(2)} aria-label="Zoom in" title="Zoom in (+)">
+          +
+        </button>
+        <button onClick={onFollow} title="Follow the newest iteration (End)">
+          Newest ⇥
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+import type { HatchKind } from '../shared/hatch';
+import { shade, type Palette } from '../../src/theme/palette';
+import type { CellHit, CellKind, GridLayout, GridRun } from './layout';
+import { rowHeight, visibleColumns, xScale, type GridViewport } from './viewport';
+
+export interface GridStyle {
+  palette: Palette;
+  hatches: Map<HatchKind, CanvasPattern | string>;
+  /** Fills per kind and request shade (3), built once per palette. */
+  fills: Record<Exclude<CellKind, 'idle'>, string[]>;
+}
+
+export function gridStyle(palette: Palette, hatches: Map<HatchKind, CanvasPattern | string>): GridStyle {
+  const three = (c: string) => [0, 1, 2].map((i) => shade(c, i));
+  return { palette, hatches, fills: { prefill: three(palette.prefill), decode: three(palette.decode), end: three(palette.end) } };
+}
+
+export interface GridOverlay {
+  selected: number | null;
+  hover: CellHit | null;
+}
+
+type Ctx = CanvasRenderingContext2D;
+
+/**
+ * Draws the visible part of the grid. Cost is one fillRect per visible run (a request's decode
+ * streak is one run), plus one path of separators, so thousands of iterations stay cheap.
+ */
+export function drawGrid(ctx: Ctx, layout: GridLayout, v: GridViewport, style: GridStyle, overlay: GridOverlay): void {
+  const { palette } = style;
+  ctx.fillStyle = palette.background;
+  ctx.fillRect(0, 0, v.width, v.height);
+  const rh = rowHeight(v);
+  const [c0, c1] = visibleColumns(v);
+  const originX = v.left + v.offset;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(v.left, v.top, v.width - v.left, v.height - v.top);
+  ctx.clip();
+  for (let row = 0; row < layout.rows.length; row++) {
+    const runs = layout.rows[row];
+    const y = v.top + row * rh;
+    for (let i = layout.firstRunAfter(row, c0); i < runs.length && runs[i].col < c1; i++) {
+      const r = runs[i];
+      ctx.globalAlpha = overlay.selected !== null && r.requestId !== overlay.selected ? 0.3 : 1;
+      fillRun(ctx, style, r, originX + r.col * v.cellW, y, r.len * v.cellW, rh);
+    }
+  }
+  ctx.globalAlpha = 1;
+  drawSeparators(ctx, v, rh, c0, Math.min(c1, layout.columns), layout.rows.length, palette.background);
+  if (overlay.selected !== null) outlineRequest(ctx, layout, v, rh, overlay.selected, palette.highlight);
+  if (overlay.hover) {
+    ctx.strokeStyle = palette.highlight;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(originX + overlay.hover.col * v.cellW, v.top + overlay.hover.row * rh, Math.max(2, v.cellW), rh);
+  }
+  ctx.restore();
+  drawAxes(ctx, layout, v, rh, palette);
+}
+
+function fillRun(ctx: Ctx, style: GridStyle, r: GridRun, x: number, y: number, w: number, h: number): void {
+  if (r.kind === 'idle') {
+    ctx.fillStyle = style.palette.idle;
+    ctx.fillRect(x, y, w, h);
+    ctx.fillStyle = style.hatches.get(r.idleReason ?? 'empty') ?? style.palette.hatch;
+  } else ctx.fillStyle = style.fills[r.kind][(r.requestId ?? 0) % 3];
+  ctx.fillRect(x, y, w, h);
+}
+
+/** Gaps between cells, in the background colour, once cells are big enough to read one by one. */
+function drawSeparators(ctx: Ctx, v: GridViewport, rh: number, c0: number, c1: number, rows: number, color: string): void {
+  const bottom = v.top + rows * rh;
+  ctx.beginPath();
+  if (v.cellW >= 5) {
+    for (let c = c0; c <= c1; c++) {
+      const x = Math.round(v.left + v.offset + c * v.cellW) + 0.5;
+      ctx.moveTo(x, v.top);
+      ctx.lineTo(x, bottom);
+    }
+  }
+  if (rh >= 5) {
+    for (let r = 0; r <= rows; r++) {
+      const y = Math.round(v.top + r * rh) + 0.5;
+      ctx.moveTo(v.left, y);
+      ctx.lineTo(v.width, y);
+    }
+  }
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = color;
+  ctx.stroke();
+}
+
+function outlineRequest(ctx: Ctx, layout: GridLayout, v: GridViewport, rh: number, id: number, color: string): void {
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 1.5;
+  for (const { row, run } of layout.runsOf(id)) {
+    ctx.strokeRect(v.left + v.offset + run.col * v.cellW, v.top + row * rh + 0.75, run.len * v.cellW, rh - 1.5);
+  }
+}
+
+function drawAxes(ctx: Ctx, layout: GridLayout, v: GridViewport, rh: number, pal: Palette): void {
+  ctx.fillStyle = pal.background;
+  ctx.fillRect(0, 0, v.left, v.height);
+  ctx.fillRect(0, 0, v.width, v.top);
+  ctx.fillStyle = pal.muted;
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'right';
+  // Label every row when there is room, else every k-th, always in Anyscale's S1.. naming.
+  const every = Math.max(1, Math.ceil(12 / rh));
+  for (let row = 0; row < layout.rows.length; row += every) ctx.fillText(`S${row + 1}`, v.left - 4, v.top + row * rh + rh / 2);
+  const x = xScale(v);
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'alphabetic';
+  const ticks = x.ticks(Math.max(2, Math.floor((v.width - v.left) / 70))).filter((t) => Number.isInteger(t) && t >= 0);
+  // Token columns read T1..Tn as in Anyscale's figure; iteration columns count from 1 as well.
+  const prefix = layout.mode === 'tokens' ? 'T' : '';
+  for (const t of ticks) ctx.fillText(`${prefix}${t + 1}`, x(t + 0.5), v.top - 4);
+}

@@ -1,0 +1,52 @@
+import { shade, type Palette } from '../../src/theme/palette';
+import type { GridLayout } from './layout';
+
+const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+
+/**
+ * The whole grid as a standalone SVG (for slides and papers): one rect per run, hatch patterns
+ * for idle slots, row labels, and a legend, all from the same layout the canvas draws.
+ */
+export function gridToSvg(layout: GridLayout, p: Palette, opts: { cell?: number; title?: string } = {}): string {
+  const cell = opts.cell ?? Math.max(2, Math.min(14, 1600 / Math.max(1, layout.columns)));
+  const rowH = Math.max(6, Math.min(18, cell * 1.2));
+  const left = 36;
+  const top = opts.title ? 28 : 10;
+  const width = Math.ceil(left + layout.columns * cell + 10);
+  const legendY = top + layout.rows.length * rowH + 16;
+  const height = Math.ceil(legendY + 20);
+  const hatch = (id: string, color: string, angle: number) =>
+    `<pattern id="${id}" patternUnits="userSpaceOnUse" width="5" height="5" patternTransform="rotate(${angle})"><rect width="5" height="5" fill="${p.idle}"/><line x1="0" y1="0" x2="0" y2="5" stroke="${color}" stroke-width="1.2"/></pattern>`;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
+    `<defs>${hatch('idle-finished', p.hatch, 45)}${hatch('idle-empty', p.hatch, 90)}${hatch('idle-stalled', p.stalled, -45)}${hatch('idle-preempted', p.preempted, 0)}</defs>`,
+    `<rect width="${width}" height="${height}" fill="${p.background}"/>`,
+  ];
+  if (opts.title) out.push(`<text x="${left}" y="18" fill="${p.text}" font-size="13" font-weight="600">${esc(opts.title)}</text>`);
+  const gap = cell >= 5 ? 1 : 0;
+  layout.rows.forEach((runs, row) => {
+    const y = top + row * rowH;
+    out.push(`<text x="${left - 4}" y="${y + rowH / 2 + 4}" text-anchor="end" fill="${p.muted}">S${row + 1}</text>`);
+    for (const r of runs) {
+      const fill = r.kind === 'idle' ? `url(#idle-${r.idleReason ?? 'empty'})` : shade(p[r.kind === 'end' ? 'end' : r.kind], (r.requestId ?? 0) % 3);
+      const title = r.requestId === null ? 'empty slot' : `R${r.requestId} ${r.kind}`;
+      out.push(`<rect x="${(left + r.col * cell).toFixed(2)}" y="${y}" width="${Math.max(0.5, r.len * cell - gap).toFixed(2)}" height="${rowH - 1}" fill="${fill}"><title>${title}</title></rect>`);
+    }
+  });
+  const legend: [string, string][] = [
+    ['prompt', p.prefill],
+    ['generated', p.decode],
+    ['end', p.end],
+    ['idle (finished)', 'url(#idle-finished)'],
+    ['empty', 'url(#idle-empty)'],
+    ['stalled', 'url(#idle-stalled)'],
+    ['preempted', 'url(#idle-preempted)'],
+  ];
+  let x = left;
+  for (const [label, fill] of legend) {
+    out.push(`<rect x="${x}" y="${legendY - 9}" width="12" height="10" fill="${fill}" stroke="${p.gridLine}"/><text x="${x + 16}" y="${legendY}" fill="${p.muted}">${label}</text>`);
+    x += 24 + label.length * 6;
+  }
+  out.push('</svg>');
+  return out.join('\n');
+}

@@ -1,0 +1,107 @@
+import { GPU_OPTIONS, SIM_MODEL_OPTIONS, WORKLOAD_OPTIONS } from '../../src/run/catalog';
+import { LIMITS, type BackendChoice, type KvManager, type RunConfig, type Strategy } from '../../src/store/config';
+import { useApp, useAppStore } from '../../src/store/store';
+import { BackendStatus } from './BackendStatus';
+import { CheckField, Group, NumberField, SelectField } from './fields';
+
+const range = (k: keyof typeof LIMITS) => ({ min: LIMITS[k][0], max: LIMITS[k][1] });
+
+/** Every knob, grouped as a learner thinks about them. Strategy and memory apply at the next iteration. */
+export function ConfigPanel() {
+  const store = useAppStore();
+  const c = useApp((s) => s.config);
+  const compare = useApp((s) => s.compare);
+  const set = (patch: Partial<RunConfig>) => store.getState().setConfig(patch);
+  const isStatic = c.strategy === 'static' && !compare;
+  return (
+    <div className="config" aria-label="Configuration">
+      <Group title="Strategy" note={compare ? 'Compare mode runs static on the left and continuous on the right.' : 'Changes apply at the next iteration; no request is lost.'}>
+        <SelectField<Strategy>
+          label="Batching"
+          testid="strategy"
+          value={c.strategy}
+          disabled={compare}
+          options={[
+            { value: 'static', label: 'static' },
+            { value: 'continuous', label: 'continuous' },
+          ]}
+          onChange={(strategy) => set({ strategy })}
+          hint="static: a batch runs until its last request ends. continuous: finished requests leave and waiting ones join every iteration."
+        />
+        <NumberField label="max_num_seqs" testid="max-num-seqs" value={c.maxNumSeqs} {...range('maxNumSeqs')} onChange={(maxNumSeqs) => set({ maxNumSeqs })} hint="Batch slots: requests running at once (vLLM max_num_seqs)." />
+        <NumberField label="max_num_batched_tokens" testid="token-budget" value={c.maxNumBatchedTokens} {...range('maxNumBatchedTokens')} onChange={(maxNumBatchedTokens) => set({ maxNumBatchedTokens })} hint="Token budget of one step, prompt and generated tokens together (vLLM)." />
+        <CheckField label="chunked prefill" testid="chunked-prefill" value={c.chunkedPrefill} disabled={isStatic} onChange={(chunkedPrefill) => set({ chunkedPrefill })} hint="Split long prompts across steps so running decodes never wait (Sarathi-Serve, vLLM)." />
+        <CheckField label="prefill alone (TGI)" testid="separate-prefill" value={c.separatePrefill} disabled={isStatic || c.chunkedPrefill} onChange={(separatePrefill) => set({ separatePrefill })} hint="Newcomers prefill in a step of their own and running decodes stall for it, as TGI does." />
+        <NumberField label="waiting_served_ratio" testid="waiting-served-ratio" value={c.waitingServedRatio} step={0.1} {...range('waitingServedRatio')} disabled={isStatic} onChange={(waitingServedRatio) => set({ waitingServedRatio })} hint="TGI: newcomers join a running batch only when at least ratio × running of them can join at once. 0 admits whenever a slot is free." />
+        <NumberField label="max_waiting_tokens" testid="max-waiting-tokens" value={c.maxWaitingTokens} {...range('maxWaitingTokens')} disabled={isStatic} onChange={(maxWaitingTokens) => set({ maxWaitingTokens })} hint="TGI: after this many decode steps without admitting, waiting requests are let in anyway." />
+      </Group>
+      <Group title="Memory" note="Switching the manager applies at the next iteration.">
+        <SelectField<KvManager>
+          label="KV manager"
+          testid="kv-manager"
+          value={c.kv}
+          options={[
+            { value: 'paged', label: 'paged' },
+            { value: 'contiguous', label: 'contiguous' },
+          ]}
+          onChange={(kv) => set({ kv })}
+          hint="paged: fixed-size blocks on demand (vLLM). contiguous: each request reserves its maximum length up front in one range (Orca, TGI)."
+        />
+        <SelectField
+          label="block size"
+          testid="block-size"
+          value={String(c.blockSize)}
+          options={[1, 2, 4, 8, 16, 32].map((b) => ({ value: String(b), label: `${b} tokens` }))}
+          onChange={(b) => set({ blockSize: Number(b) })}
+          hint="Token positions per KV block. Larger blocks waste more in each request's last block."
+        />
+        <NumberField label="KV capacity (tokens)" testid="kv-capacity" value={c.kvCapacity} step={64} {...range('kvCapacity')} onChange={(kvCapacity) => set({ kvCapacity })} hint="Token positions the KV pool holds. Restarts the run." />
+      </Group>
+      <Group title="Workload" note="Workload changes restart the run.">
+        <SelectField label="preset" testid="workload" value={c.workload} options={WORKLOAD_OPTIONS} onChange={(workload) => set({ workload })} />
+        <NumberField label="requests" testid="requests" value={c.requests} {...range('requests')} onChange={(requests) => set({ requests })} />
+        <NumberField label="arrival rate (req/s, 0 = all at once)" testid="rate" value={c.rate} step={0.5} {...range('rate')} onChange={(rate) => set({ rate })} hint="Poisson arrivals at this rate; 0 submits every request at the start, as Anyscale's throughput benchmark does." />
+        <NumberField label="seed" testid="seed" value={c.seed} {...range('seed')} onChange={(seed) => set({ seed })} />
+        <PromptsField />
+      </Group>
+      <Group title="Backend">
+        <SelectField<BackendChoice>
+          label="engine"
+          testid="backend"
+          value={c.backend}
+          options={[
+            { value: 'webgpu', label: 'webgpu (your GPU)' },
+            { value: 'cpu', label: 'cpu (JavaScript)' },
+            { value: 'sim', label: 'sim (simulated GPU)' },
+          ]}
+          onChange={(backend) => set({ backend })}
+          hint="webgpu and cpu run the real model and measure; sim predicts times for a production GPU and model and is labelled simulated."
+        />
+        <SelectField label="simulated GPU" testid="sim-gpu" value={c.gpu} disabled={c.backend !== 'sim'} options={GPU_OPTIONS} onChange={(gpu) => set({ gpu })} />
+        <SelectField label="simulated model" testid="sim-model" value={c.simModel} disabled={c.backend !== 'sim'} options={SIM_MODEL_OPTIONS} onChange={(simModel) => set({ simModel })} />
+        <BackendStatus />
+      </Group>
+    </div>
+  );
+}
+
+function PromptsField() {
+  const store = useAppStore();
+  const prompts = useApp((s) => s.config.prompts);
+  return (
+    <div className="field">
+      <label htmlFor="custom-prompts">your prompts (one per line)</label>
+      <textarea
+        id="custom-prompts"
+        data-testid="prompts"
+        rows={2}
+        defaultValue={prompts.join('\n')}
+        placeholder="What is the capital of Ohio:"
+        onBlur={(e) => {
+          const next = e.target.value.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 32);
+          if (next.join('\n') !== prompts.join('\n')) store.getState().setConfig({ prompts: next });
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import { palettes, mix } from '../../src/theme/palette';
+import { useApp } from '../../src/store/store';
+import { hatchCss } from '../shared/hatch';
+import { Legend } from '../shared/Legend';
+
+/** The vLLM paper's categories: token states, reservation, internal and external fragmentation. */
+export function KvLegend() {
+  const p = palettes[useApp((s) => s.theme)];
+  const view = useApp((s) => s.kvView);
+  if (view === 'owner') {
+    return (
+      <Legend
+        label="KV map legend"
+        items={[
+          { label: 'written by a request (one hue each)', style: { background: `linear-gradient(90deg, ${p.owners[0]} 33%, ${p.owners[1]} 33% 66%, ${p.owners[2]} 66%)` } },
+          { label: 'allocated, not yet written', style: { background: mix(p.owners[0], p.background, 0.65) } },
+          { label: 'free', style: { background: p.kvFree } },
+        ]}
+      />
+    );
+  }
+  const hatched = (kind: 'reserved' | 'internal' | 'external', c: string) => ({ background: `${hatchCss(p, kind)}, ${mix(c, p.background, 0.7)}` });
+  return (
+    <Legend
+      label="KV map legend"
+      items={[
+        { label: 'used: token states', style: { background: p.kvUsed }, hint: 'Slots holding a token’s keys and values.' },
+        { label: 'reserved', style: hatched('reserved', p.kvReserved), hint: 'Allocated for tokens the request will still write.' },
+        { label: 'internal fragmentation', style: hatched('internal', p.kvInternal), hint: 'Allocated but never to be written: over-provisioning, or the tail of a last block.' },
+        { label: 'external fragmentation', style: hatched('external', p.kvExternal), hint: 'Free, but in gaps too small for the next reservation.' },
+        { label: 'free', style: { background: p.kvFree, outline: `1px solid ${p.gridLine}` } },
+      ]}
+    />
+  );
+}

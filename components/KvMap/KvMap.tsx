@@ -1,0 +1,140 @@
+import { useEffect, useRef, type MouseEvent as ReactMouseEvent } from 'react';
+import type { KvSnapshot } from '../../engine/serve/events';
+import { kvWaste } from '../../src/run/metrics';
+import { useApp, useAppStore } from '../../src/store/store';
+import type { LaneId } from '../../src/store/slices';
+import { palettes } from '../../src/theme/palette';
+import { frameScheduler, useCanvasSize, useLatest } from '../shared/frames';
+import { makeHatches } from '../shared/hatch';
+import { drawKv, type KvDrawStyle } from './draw';
+import { KvLegend } from './KvLegend';
+import { blockGrid, kvBlocks, kvShares, KV_CATEGORIES, type KvBlock } from './layout';
+
+const pct = (x: number) => `${x < 10 && x > 0 ? x.toFixed(1) : x.toFixed(0)}%`;
+
+/**
+ * The physical KV pool after the newest iteration: every block, by waste category or by owner,
+ * with the exact pool totals above it. Redrawn from a log subscription, not by React.
+ */
+export function KvMap({ lane }: { lane: LaneId }) {
+  const store = useAppStore();
+  const log = useApp((s) => s.logs[lane]);
+  const theme = useApp((s) => s.theme);
+  const view = useApp((s) => s.kvView);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const bar = useRef<HTMLDivElement>(null);
+  const caption = useRef<HTMLParagraphElement>(null);
+  const tip = useRef<HTMLDivElement>(null);
+  const st = useRef({ w: 1, h: 1, dpr: 1, style: null as KvDrawStyle | null, blocks: [] as KvBlock[], grid: { cols: 1, rows: 1, size: 0 }, hover: null as number | null, kv: null as KvSnapshot | null });
+
+  const draw = () => {
+    const s = st.current;
+    const kv = log.lastEvent?.kv ?? null;
+    s.kv = kv;
+    const root = canvas.current?.closest('figure');
+    if (!kv) {
+      if (caption.current) caption.current.textContent = 'No iterations yet.';
+      return;
+    }
+    root?.setAttribute('data-manager', kv.manager);
+    const expected = (id: number) => log.requests.get(id)?.meta?.expectedTokens;
+    s.blocks = kvBlocks(kv, expected);
+    s.grid = blockGrid(kv.numBlocks, s.w, s.h);
+    updateText(kv);
+    const el = canvas.current;
+    const ctx = el?.getContext('2d');
+    if (!el || !ctx) return;
+    if (!s.style) s.style = { palette: palettes[theme], hatches: makeHatches(ctx, palettes[theme], s.dpr) };
+    ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
+    drawKv(ctx, s.blocks, s.grid, view, s.style, { selected: store.getState().selected, hover: s.hover, blockSize: kv.blockSize });
+  };
+
+  const updateText = (kv: KvSnapshot) => {
+    const shares = kvShares(kv);
+    if (caption.current) {
+      const cap = kv.numBlocks * kv.blockSize;
+      caption.current.textContent = `${kv.manager === 'paged' ? 'Paged' : 'Contiguous'} · ${kv.numBlocks} blocks × ${kv.blockSize} tokens = ${cap} token slots · waste ${pct(100 * kvWaste(kv))} of allocated`;
+    }
+    const segs = bar.current?.children;
+    if (!segs) return;
+    KV_CATEGORIES.forEach((c, i) => {
+      const el = segs[i] as HTMLElement;
+      el.style.flexBasis = `${shares[c]}%`;
+      el.title = `${c}: ${pct(shares[c])} of the pool`;
+      el.textContent = shares[c] >= 9 ? pct(shares[c]) : '';
+    });
+  };
+
+  const drawRef = useLatest(draw);
+  const sched = useRef(frameScheduler(() => drawRef.current())).current;
+  useEffect(() => {
+    st.current.style = null;
+    sched.request();
+  }, [theme, view, log, sched]);
+  useEffect(() => {
+    const a = log.subscribe(sched.request);
+    const b = store.subscribe((s, p) => s.selected !== p.selected && sched.request());
+    return () => {
+      a();
+      b();
+      sched.cancel();
+    };
+  }, [log, store, sched]);
+  useCanvasSize(canvas, (w, h, dpr) => {
+    Object.assign(st.current, { w, h, dpr });
+    drawRef.current();
+  });
+
+  const onMove = (e: ReactMouseEvent) => {
+    const s = st.current;
+    const r = canvas.current!.getBoundingClientRect();
+    const col = Math.floor((e.clientX - r.left) / (s.grid.size + 1));
+    const row = Math.floor((e.clientY - r.top) / (s.grid.size + 1));
+    const i = col < s.grid.cols ? row * s.grid.cols + col : -1;
+    const b = s.blocks[i];
+    s.hover = b ? i : null;
+    sched.request();
+    const t = tip.current;
+    if (!t) return;
+    t.hidden = !b;
+    if (!b) return;
+    t.textContent = describeBlock(b, s.kv!.blockSize);
+    t.style.left = `${Math.min(e.clientX - r.left + 12, s.w - 220)}px`;
+    t.style.top = `${Math.min(e.clientY - r.top + 12, s.h - 40)}px`;
+  };
+
+  return (
+    <figure className="view kv-view" data-testid={lane === 'a' ? 'kv-map' : `kv-map-${lane}`} aria-label="KV cache memory map">
+      <div className="view-toolbar">
+        <h2 className="view-title">KV cache memory</h2>
+        <div className="segmented" role="radiogroup" aria-label="Colour blocks by">
+          <button role="radio" aria-checked={view === 'waste'} onClick={() => store.getState().setUi({ kvView: 'waste' })}>
+            Waste
+          </button>
+          <button role="radio" aria-checked={view === 'owner'} onClick={() => store.getState().setUi({ kvView: 'owner' })}>
+            Owner
+          </button>
+        </div>
+      </div>
+      <p className="caption" ref={caption} />
+      <div className="kv-bar" ref={bar} aria-hidden="true">
+        {KV_CATEGORIES.map((c) => (
+          <span key={c} className={`kv-seg kv-${c}`} />
+        ))}
+      </div>
+      <div className="canvas-wrap">
+        <canvas ref={canvas} role="img" aria-label="Physical KV blocks" onMouseMove={onMove} onMouseLeave={() => { st.current.hover = null; if (tip.current) tip.current.hidden = true; sched.request(); }} onClick={() => store.getState().setUi({ selected: st.current.blocks[st.current.hover ?? -1]?.owner ?? null })} />
+        <div className="tooltip" ref={tip} hidden />
+      </div>
+      <KvLegend />
+    </figure>
+  );
+}
+
+export function describeBlock(b: KvBlock, bs: number): string {
+  if (b.owner < 0) return `Block ${b.index}: ${b.external ? 'free, but in a gap too small for the next reservation (external fragmentation)' : 'free'}`;
+  const parts = [`${b.used}/${bs} written`];
+  if (b.reserved) parts.push(`${b.reserved} reserved`);
+  if (b.internal) parts.push(`${b.internal} never used (internal)`);
+  return `Block ${b.index} · request R${b.owner} · ${parts.join(' · ')}`;
+}

@@ -1,0 +1,34 @@
+import { useApp } from '../../src/store/store';
+
+/** Says where the events on screen come from whenever they are not a live run of the model. */
+export function SourceBanner() {
+  const lane = useApp((s) => s.lanes.a);
+  if (lane.phase === 'error') {
+    return (
+      <div className="banner" role="alert" data-testid="source-banner">
+        {lane.message}
+      </div>
+    );
+  }
+  if (lane.source === 'recorded') {
+    const ready = lane.phase !== 'loading';
+    return (
+      <div className="banner info" data-testid="source-banner" data-source="recorded">
+        <span>
+          <strong>Recorded run</strong> (measured earlier: {lane.sourceNote}).{' '}
+          {ready ? 'Press Play to serve the workload live with the model in this page.' : lane.message ?? 'Loading the model…'}
+        </span>
+      </div>
+    );
+  }
+  if (lane.source === 'replay') {
+    return (
+      <div className="banner info" data-testid="source-banner" data-source="replay">
+        <span>
+          <strong>Replaying an imported trace</strong>: {lane.sourceNote}. Reset returns to the live engine.
+        </span>
+      </div>
+    );
+  }
+  return null;
+}

@@ -1,0 +1,33 @@
+import { Transport } from '../Controls/Transport';
+import { useApp, useAppStore } from '../../src/store/store';
+import { ExportMenu } from './ExportMenu';
+
+/** Model, engine, the run controls, compare, export, tour and theme: the page's first line. */
+export function TopBar() {
+  const store = useAppStore();
+  const lane = useApp((s) => s.lanes.a);
+  const compare = useApp((s) => s.compare);
+  const theme = useApp((s) => s.theme);
+  const set = store.getState().setUi;
+  return (
+    <header className="topbar">
+      <div className="brand">
+        batchscope<small>{lane.modelName ? `model: ${lane.modelName}` : 'loading the model…'}</small>
+      </div>
+      <div data-tour="transport">
+        <Transport />
+      </div>
+      <button data-testid="compare" data-tour="compare" aria-pressed={compare} onClick={() => set({ compare: !compare, topic: compare ? 'overview' : 'compare' })} title="Static and continuous side by side on the same workload (C)">
+        Compare
+      </button>
+      <span className="spacer" />
+      <ExportMenu />
+      <button onClick={() => set({ tourStep: 0 })} data-testid="tour-start" title="A guided walk through one run (?)">
+        Tour
+      </button>
+      <button onClick={() => set({ theme: theme === 'dark' ? 'light' : 'dark' })} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} data-testid="theme">
+        {theme === 'dark' ? '☀' : '☾'}
+      </button>
+    </header>
+  );
+}

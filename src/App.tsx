@@ -1,0 +1,102 @@
+import { useEffect } from 'react';
+import { BatchGrid } from '../components/BatchGrid/BatchGrid';
+import { TimeChart } from '../components/Charts/TimeChart';
+import { CompareView } from '../components/Compare/CompareView';
+import { ConfigPanel } from '../components/Controls/ConfigPanel';
+import { Explain } from '../components/Explain/Explain';
+import { KvMap } from '../components/KvMap/KvMap';
+import { LiveNumbers } from '../components/Metrics/LiveNumbers';
+import { RequestPanel } from '../components/RequestPanel/RequestPanel';
+import { SweepChart } from '../components/Sweep/SweepChart';
+import { SourceBanner } from '../components/TopBar/SourceBanner';
+import { TopBar } from '../components/TopBar/TopBar';
+import { Tour } from '../components/Tour/Tour';
+import { useCommands } from './run/commands';
+import type { LaneId, Topic } from './store/slices';
+import { useApp, useAppStore } from './store/store';
+
+/** Pointing at a view turns the explanation to it. */
+const topicProps = (setTopic: (t: Topic) => void, topic: Topic) => ({ onPointerEnter: () => setTopic(topic), onFocus: () => setTopic(topic) });
+
+export function App() {
+  const store = useAppStore();
+  const compare = useApp((s) => s.compare);
+  const theme = useApp((s) => s.theme);
+  const strategy = useApp((s) => s.config.strategy);
+  const kv = useApp((s) => s.config.kv);
+  const source = useApp((s) => s.lanes.a.source);
+  const cmd = useCommands();
+  const lanes: LaneId[] = compare ? ['a', 'b'] : ['a'];
+  const setTopic = (topic: Topic) => store.getState().tourStep === null && store.getState().setUi({ topic });
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  useShortcuts(cmd);
+  return (
+    <div className={`app${compare ? ' compare' : ''}`} data-source={source}>
+      <TopBar />
+      <nav className="controls" aria-label="Settings" {...topicProps(setTopic, 'knobs')}>
+        <ConfigPanel />
+      </nav>
+      <main className="stage" aria-label="The run">
+        <SourceBanner />
+        {compare ? (
+          <CompareView />
+        ) : (
+          <div className="grid-area" data-tour="grid" style={{ display: 'flex', flex: 1, minHeight: 0 }} {...topicProps(setTopic, strategy === 'static' ? 'static-idle' : 'grid')}>
+            <BatchGrid lane="a" title={`${strategy === 'static' ? 'Static' : 'Continuous'} batching: slots × iterations`} />
+          </div>
+        )}
+        <RequestPanel lane="a" />
+      </main>
+      {!compare && (
+        <aside className="side" aria-label="Memory and numbers">
+          <div data-tour="kv-map" {...topicProps(setTopic, kv === 'paged' ? 'paged' : 'kv-waste')}>
+            <KvMap lane="a" />
+          </div>
+          <div data-tour="numbers">
+            <LiveNumbers lane="a" />
+          </div>
+        </aside>
+      )}
+      <section className="below" aria-label="Over time">
+        <div {...topicProps(setTopic, 'overview')}>
+          <TimeChart lanes={lanes} kind="throughput" />
+        </div>
+        <div {...topicProps(setTopic, 'static-idle')}>
+          <TimeChart lanes={lanes} kind="batch" />
+        </div>
+        <div {...topicProps(setTopic, 'kv-waste')}>
+          <TimeChart lanes={lanes} kind="kv" />
+        </div>
+        <div {...topicProps(setTopic, 'bound')}>
+          <SweepChart />
+        </div>
+        <Explain />
+      </section>
+      <Tour />
+    </div>
+  );
+}
+
+/** Space plays or pauses, S steps, R resets, C compares, ? starts the tour: not while typing. */
+function useShortcuts(cmd: ReturnType<typeof useCommands>) {
+  const store = useAppStore();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (e.ctrlKey || e.metaKey || e.altKey || t.closest('input, select, textarea, button, canvas, [role="dialog"]')) return;
+      const s = store.getState();
+      const key = e.key.toLowerCase();
+      if (key === ' ') s.lanes.a.phase === 'running' ? cmd.pause() : cmd.play();
+      else if (key === 's') cmd.step();
+      else if (key === 'r') cmd.reset();
+      else if (key === 'c') s.setUi({ compare: !s.compare });
+      else if (key === '?') s.setUi({ tourStep: 0 });
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [cmd, store]);
+}

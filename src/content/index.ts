@@ -1,0 +1,25 @@
+import type { Topic } from '../store/slices';
+import { bound } from './bound';
+import { compare } from './compare';
+import { grid } from './grid';
+import { knobs } from './knobs';
+import { kvWaste } from './kv-waste';
+import { overview } from './overview';
+import { paged } from './paged';
+import { prefillDecode } from './prefill-decode';
+import { staticIdle } from './static-idle';
+import type { Lesson } from './types';
+
+export const LESSONS: Record<Topic, Lesson> = {
+  overview,
+  grid,
+  'prefill-decode': prefillDecode,
+  'static-idle': staticIdle,
+  'kv-waste': kvWaste,
+  paged,
+  bound,
+  knobs,
+  compare,
+};
+
+export type { Lesson } from './types';

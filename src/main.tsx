@@ -1,0 +1,60 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { Controller, type EngineChannel } from './run/controller';
+import { CommandsContext } from './run/commands';
+import { loadRecordedRuns } from './run/recorded';
+import { createAppStore, StoreProvider } from './store/store';
+import { configFromQuery, configToQuery } from './store/url';
+import type { ModelSource } from './worker/protocol';
+import './theme/app.css';
+
+/**
+ * The built-in model, or any llama2.c checkpoint and tokenizer given as URLs:
+ * ?model=/path/model.bin&tokenizer=/path/tok.bin
+ */
+function modelSource(q: URLSearchParams): ModelSource {
+  const checkpoint = q.get('model');
+  const tokenizer = q.get('tokenizer');
+  if (checkpoint && tokenizer) return { name: checkpoint.split('/').pop()!.replace(/\.bin$/, ''), checkpoint, tokenizer };
+  const base = import.meta.env.BASE_URL;
+  return { name: 'batchscope-tiny', checkpoint: `${base}models/batchscope-tiny.bin`, tokenizer: `${base}models/batchscope-tiny.tok.bin` };
+}
+
+function workerChannel(): EngineChannel {
+  const worker = new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'batchscope engine' });
+  return {
+    post: (m) => worker.postMessage(m),
+    onMessage: (fn) => {
+      worker.onmessage = (e) => fn(e.data);
+      worker.onerror = (e) => fn({ type: 'error', message: e.message || 'the engine worker failed to start' });
+    },
+    dispose: () => worker.terminate(),
+  };
+}
+
+const query = new URLSearchParams(location.search);
+const theme = window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+const store = createAppStore({ config: configFromQuery(location.search), theme });
+if (query.get('compare') === '1') store.getState().setUi({ compare: true });
+if (query.get('theme') === 'dark' || query.get('theme') === 'light') store.getState().setUi({ theme: query.get('theme') as 'dark' | 'light' });
+
+// The configuration lives in the URL, so a lesson is a link; model and theme choices stay in it.
+store.subscribe((s, prev) => {
+  if (s.config === prev.config && s.compare === prev.compare) return;
+  const keep = Object.fromEntries(['model', 'tokenizer', 'theme'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : [])));
+  history.replaceState(null, '', `${location.pathname}${configToQuery(s.config, { ...keep, ...(s.compare ? { compare: '1' } : {}) })}`);
+});
+
+const controller = new Controller({ store, engine: workerChannel(), model: modelSource(query), recorded: loadRecordedRuns });
+controller.start();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <StoreProvider store={store}>
+      <CommandsContext.Provider value={controller}>
+        <App />
+      </CommandsContext.Provider>
+    </StoreProvider>
+  </StrictMode>,
+);

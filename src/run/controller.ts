@@ -1,0 +1,251 @@
+import { gridToPng } from '../../components/BatchGrid/png';
+import { gridToSvg } from '../../components/BatchGrid/svg';
+import { GridLayout } from '../../components/BatchGrid/layout';
+import { sweepSizes } from '../../components/Sweep/knee';
+import type { AppStore } from '../store/store';
+import type { AppState, LaneId } from '../store/slices';
+import { palettes } from '../theme/palette';
+import type { FromWorker, LaneSpec, ModelSource, ToWorker } from '../worker/protocol';
+import type { Commands, ExportKind } from './commands';
+import { download, fileName } from './download';
+import { exportCsv, exportTrace, importTrace } from './trace-io';
+import { ReplaySource } from './replay-source';
+import type { RecordedRun, RequestMeta } from './types';
+
+export interface EngineChannel {
+  post(m: ToWorker): void;
+  onMessage(fn: (m: FromWorker) => void): void;
+  dispose(): void;
+}
+
+export interface ControllerOptions {
+  store: AppStore;
+  engine: EngineChannel;
+  model: ModelSource;
+  /** Recorded runs of the default workload, by strategy, shown until the live engine runs. */
+  recorded?: () => Promise<Record<'static' | 'continuous', RecordedRun>>;
+}
+
+export const lanesFor = (s: Pick<AppState, 'compare' | 'config'>): LaneSpec[] =>
+  s.compare
+    ? [
+        { id: 'a', strategy: 'static' },
+        { id: 'b', strategy: 'continuous' },
+      ]
+    : [{ id: 'a', strategy: s.config.strategy }];
+
+/**
+ * Drives the lanes: a replay of recorded runs until the model is ready and the visitor presses
+ * Play, then the engine worker; an imported trace replaces both until Reset. It turns the store's
+ * configuration into worker messages and the worker's events into the lanes' logs.
+ */
+export class Controller implements Commands {
+  private readonly store: AppStore;
+  private readonly opts: ControllerOptions;
+  private replay: ReplaySource | null = null;
+  private recorded: Record<'static' | 'continuous', RecordedRun> | null = null;
+  private live = false;
+  private ready = false;
+  private pendingPlay = false;
+  private vocab: string[] = [];
+  private requests = new Map<LaneId, RequestMeta[]>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(opts: ControllerOptions) {
+    this.opts = opts;
+    this.store = opts.store;
+  }
+
+  start(): void {
+    const s = this.store.getState();
+    this.opts.engine.onMessage((m) => this.onMessage(m));
+    this.opts.engine.post({ type: 'init', config: s.config, lanes: lanesFor(s), model: this.opts.model });
+    this.setLanes({ phase: 'loading', message: `Loading ${this.opts.model.name}…` });
+    void this.opts.recorded?.().then(
+      (runs) => {
+        this.recorded = runs;
+        if (!this.live && !this.replay) this.showRecorded(true);
+      },
+      () => undefined,
+    );
+    this.unsubscribe = this.store.subscribe((next, prev) => {
+      if (next.config !== prev.config || next.compare !== prev.compare) this.onConfig(next, prev);
+    });
+  }
+
+  dispose(): void {
+    this.unsubscribe?.();
+    this.replay?.dispose();
+    this.opts.engine.dispose();
+  }
+
+  private lanesNow(): LaneSpec[] {
+    return lanesFor(this.store.getState());
+  }
+
+  private setLanes(patch: Parameters<AppState['setLane']>[1]): void {
+    for (const l of this.lanesNow()) this.store.getState().setLane(l.id, patch);
+  }
+
+  /** The recorded demo: one strategy, or both side by side in compare mode. */
+  private showRecorded(autoplay: boolean): void {
+    if (!this.recorded) return;
+    this.replay?.dispose();
+    const lanes = this.lanesNow();
+    const runs = Object.fromEntries(lanes.map((l) => [l.id, this.recorded![l.strategy]]));
+    const s = this.store.getState();
+    this.replay = new ReplaySource(runs, s.logs, { onPlaying: (p) => this.setLanes({ phase: p ? 'running' : this.ready ? 'ready' : 'loading' }), onDone: () => undefined }, s.config.speed);
+    for (const l of lanes) s.setLane(l.id, { source: 'recorded', strategy: l.strategy, sourceNote: `${this.recorded[l.strategy].backend.description}, model ${this.recorded[l.strategy].modelName}` });
+    if (autoplay) this.replay.play();
+  }
+
+  private onConfig(next: AppState, prev: AppState): void {
+    const lanes = lanesFor(next);
+    this.opts.engine.post({ type: 'configure', config: next.config, lanes });
+    for (const l of lanes) next.setLane(l.id, { strategy: l.strategy });
+    if (next.config.speed !== prev.config.speed) this.replay?.setSpeed(next.config.speed);
+    if (next.compare !== prev.compare && !this.live && this.replay && this.store.getState().lanes.a.source === 'recorded') this.showRecorded(true);
+  }
+
+  private onMessage(m: FromWorker): void {
+    const s = this.store.getState();
+    switch (m.type) {
+      case 'progress':
+        this.setLanes({ message: m.message });
+        break;
+      case 'ready':
+        this.ready = true;
+        this.vocab = m.vocab;
+        this.setLanes({ backend: m.backend, modelName: m.modelName, message: null, ...(this.live ? {} : { phase: this.replay?.playing ? 'running' : 'ready' }) });
+        if (this.live) for (const l of this.lanesNow()) s.logs[l.id].setVocab(m.vocab);
+        if (this.pendingPlay) {
+          this.pendingPlay = false;
+          this.play();
+        }
+        break;
+      case 'reset':
+        if (this.live) s.logs[m.lane].clear();
+        break;
+      case 'requests':
+        this.requests.set(m.lane, m.requests);
+        if (this.live) s.logs[m.lane].addRequests(m.requests);
+        break;
+      case 'events':
+        if (this.live) s.logs[m.lane].append(m.events);
+        break;
+      case 'playing':
+        if (this.live) this.setLanes({ phase: m.playing ? 'running' : 'paused' });
+        break;
+      case 'done':
+        if (this.live) s.setLane(m.lane, { phase: 'done' });
+        break;
+      case 'error':
+        this.setLanes({ phase: 'error', message: `The engine stopped: ${m.message}` });
+        s.setSweep({ running: false });
+        break;
+      case 'notice':
+        s.setNotice(m.message);
+        break;
+      case 'sweep':
+        s.setSweep({ running: false, points: m.points, adapter: m.adapter, error: null });
+        break;
+      case 'workload':
+        download(fileName('workload', 'json'), m.json);
+        break;
+    }
+  }
+
+  /** Replaces whatever the lanes show with the live engine's run (from its first iteration). */
+  private goLive(): void {
+    if (this.live) return;
+    this.replay?.dispose();
+    this.replay = null;
+    this.live = true;
+    const s = this.store.getState();
+    for (const l of this.lanesNow()) {
+      const log = s.logs[l.id];
+      log.clear();
+      log.setVocab(this.vocab);
+      log.addRequests(this.requests.get(l.id) ?? []);
+      s.setLane(l.id, { source: 'live', phase: 'paused', sourceNote: null, backend: s.lanes.a.backend });
+    }
+  }
+
+  play = (): void => {
+    if (this.replay && this.store.getState().lanes.a.source === 'replay') return this.replay.play();
+    if (!this.ready) {
+      this.pendingPlay = true;
+      this.replay?.play();
+      return;
+    }
+    if (this.live && this.store.getState().lanes.a.phase === 'done') this.opts.engine.post({ type: 'reset' });
+    this.goLive();
+    this.opts.engine.post({ type: 'play' });
+  };
+
+  pause = (): void => {
+    this.pendingPlay = false;
+    this.replay?.pause();
+    if (this.live) this.opts.engine.post({ type: 'pause' });
+  };
+
+  step = (): void => {
+    if (!this.ready || (this.replay && this.store.getState().lanes.a.source === 'replay')) return this.replay?.step();
+    this.goLive();
+    this.opts.engine.post({ type: 'step' });
+  };
+
+  reset = (): void => {
+    const source = this.store.getState().lanes.a.source;
+    if (source === 'recorded' && this.replay) return this.replay.reset();
+    if (source === 'replay') {
+      this.replay?.dispose();
+      this.replay = null;
+      this.live = false;
+      this.goLive();
+    }
+    this.opts.engine.post({ type: 'reset' });
+  };
+
+  runSweep = (): void => {
+    const s = this.store.getState();
+    s.setSweep({ running: true, error: null });
+    this.opts.engine.post({ type: 'sweep', batchSizes: sweepSizes(s.config.backend === 'cpu' ? 64 : 256) });
+  };
+
+  exportFile = (kind: ExportKind): void => {
+    const s = this.store.getState();
+    const lanes = this.lanesNow();
+    const strategyOf = (id: LaneId) => s.lanes[id].strategy;
+    try {
+      if (kind === 'workload') return this.opts.engine.post({ type: 'export-workload' });
+      if (kind === 'trace') return download(fileName(lanes.map((l) => strategyOf(l.id)).join('-vs-') + '-trace', 'json'), exportTrace(lanes.map((l) => ({ name: `${strategyOf(l.id)} batching`, log: s.logs[l.id], backend: s.lanes[l.id].backend?.kind ?? 'unknown' }))));
+      if (kind === 'csv') return download(fileName(`${strategyOf('a')}-iterations`, 'csv'), exportCsv(s.logs.a), 'text/csv');
+      const layout = GridLayout.from(s.gridMode, s.logs.a.events);
+      if (kind === 'svg') return download(fileName(`${strategyOf('a')}-grid`, 'svg'), gridToSvg(layout, palettes[s.theme], { title: `${strategyOf('a')} batching` }), 'image/svg+xml');
+      void gridToPng(layout, s.theme).then((b) => download(fileName(`${strategyOf('a')}-grid`, 'png'), b), (e: Error) => s.setNotice(e.message));
+    } catch (e) {
+      s.setNotice(`Export failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+
+  importTrace = (file: File): void => {
+    const s = this.store.getState();
+    void file.text().then((text) => {
+      try {
+        const runs = importTrace(text, file.name);
+        this.pause();
+        this.replay?.dispose();
+        this.replay = null;
+        this.live = false;
+        s.setUi({ compare: runs.length > 1 });
+        const byLane = { a: runs[0], ...(runs[1] ? { b: runs[1] } : {}) };
+        this.replay = new ReplaySource(byLane, s.logs, { onPlaying: (p) => this.setLanes({ phase: p ? 'running' : 'paused' }), onDone: () => this.setLanes({ phase: 'done' }) }, s.config.speed);
+        (Object.keys(byLane) as LaneId[]).forEach((id) => s.setLane(id, { source: 'replay', phase: 'paused', sourceNote: `${file.name} (${byLane[id]!.label})`, strategy: byLane[id]!.events[0]?.strategy ?? 'continuous' }));
+        this.replay.showAll();
+      } catch (e) {
+        s.setNotice(`Could not replay ${file.name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+  };
+}

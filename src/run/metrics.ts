@@ -1,0 +1,119 @@
+import type { IterationEvent, KvSnapshot } from '../../engine/serve/events';
+import { percentile } from '../../engine/serve/metrics';
+import type { RunLog } from './run-log';
+
+export interface Percentiles {
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  count: number;
+}
+
+export interface RunSummary {
+  iterations: number;
+  generatedTokens: number;
+  promptTokens: number;
+  completed: number;
+  /** Seconds on the run's clock (busy time, from its start to the last iteration's end). */
+  seconds: number;
+  tokensPerSecond: number;
+  /** Over the last `window` ms of the run clock: what the engine does now. */
+  liveTokensPerSecond: number;
+  requestsPerSecond: number;
+  ttft: Percentiles | null;
+  tpot: Percentiles | null;
+  e2e: Percentiles | null;
+  queue: Percentiles | null;
+  /** Mean fraction of slots doing work per iteration. */
+  occupancy: number;
+  /** Mean KV waste (reserved + internal + external over allocated), as the vLLM paper reports it. */
+  wastePct: number;
+  timeSource: 'measured' | 'simulated';
+}
+
+/** Interpolated percentiles, exactly as the engine's metrics (and the CLI) compute them. */
+export function percentiles(values: readonly number[]): Percentiles | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  return { mean: s.reduce((a, b) => a + b, 0) / s.length, p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), count: s.length };
+}
+
+/** Tokens the iteration sampled (a non-final prefill chunk samples none). */
+export const sampledTokens = (ev: IterationEvent): number => ev.slots.reduce((n, s) => n + (s.kind !== 'idle' && s.outputToken >= 0 ? 1 : 0), 0);
+
+export const busySlots = (ev: IterationEvent): number => ev.slots.reduce((n, s) => n + (s.kind === 'idle' ? 0 : 1), 0);
+
+/** Waste share of the allocated KV memory: 0 when nothing is allocated. */
+export function kvWaste(kv: KvSnapshot): number {
+  const allocated = kv.used + kv.reserved + kv.internal + kv.external;
+  return allocated === 0 ? 0 : (kv.reserved + kv.internal + kv.external) / allocated;
+}
+
+export function summarize(log: RunLog, windowMs = 1000): RunSummary {
+  const evs = log.events;
+  const last = evs[evs.length - 1];
+  let generated = 0;
+  let prompt = 0;
+  let occupancy = 0;
+  let waste = 0;
+  let wasteSamples = 0;
+  for (const ev of evs) {
+    generated += sampledTokens(ev);
+    prompt += ev.prefillTokens;
+    occupancy += ev.slots.length ? busySlots(ev) / ev.slots.length : 0;
+    // Like the engine's metrics: iterations with nothing allocated say nothing about waste.
+    if (ev.kv.used + ev.kv.reserved + ev.kv.internal + ev.kv.external > 0) {
+      waste += kvWaste(ev.kv);
+      wasteSamples++;
+    }
+  }
+  // The engine's clock starts at 0 when the run starts; requests may arrive later.
+  const seconds = last ? Math.max(0, last.endMs) / 1000 : 0;
+  const ttft: number[] = [];
+  const tpot: number[] = [];
+  const e2e: number[] = [];
+  const queue: number[] = [];
+  let completed = 0;
+  for (const r of log.requests.values()) {
+    if (r.finishedMs !== undefined) completed++;
+    const arrival = r.meta?.arrivalMs;
+    if (arrival !== undefined && r.firstTokenMs !== undefined) ttft.push(r.firstTokenMs - arrival);
+    if (arrival !== undefined && r.finishedMs !== undefined) e2e.push(r.finishedMs - arrival);
+    if (arrival !== undefined && r.firstScheduledMs !== undefined) queue.push(r.firstScheduledMs - arrival);
+    if (r.finishedMs !== undefined && r.firstTokenMs !== undefined && r.output.length > 1) {
+      tpot.push((r.finishedMs - r.firstTokenMs) / (r.output.length - 1));
+    }
+  }
+  return {
+    iterations: evs.length,
+    generatedTokens: generated,
+    promptTokens: prompt,
+    completed,
+    seconds,
+    tokensPerSecond: seconds > 0 ? generated / seconds : 0,
+    liveTokensPerSecond: liveRate(evs, windowMs),
+    requestsPerSecond: seconds > 0 ? completed / seconds : 0,
+    ttft: percentiles(ttft),
+    tpot: percentiles(tpot),
+    e2e: percentiles(e2e),
+    queue: percentiles(queue),
+    occupancy: evs.length ? occupancy / evs.length : 0,
+    wastePct: wasteSamples ? (100 * waste) / wasteSamples : 0,
+    timeSource: last?.timeSource ?? 'measured',
+  };
+}
+
+/** Sampled tokens per second over the trailing window of the run clock (at least 4 iterations). */
+export function liveRate(evs: readonly IterationEvent[], windowMs: number): number {
+  if (evs.length === 0) return 0;
+  const end = evs[evs.length - 1].endMs;
+  let tokens = 0;
+  let i = evs.length - 1;
+  for (; i >= 0; i--) {
+    tokens += sampledTokens(evs[i]);
+    if (end - evs[i].startMs >= windowMs && evs.length - i >= 4) break;
+  }
+  const start = evs[Math.max(0, i)].startMs;
+  return end > start ? (1000 * tokens) / (end - start) : 0;
+}

@@ -1,0 +1,147 @@
+import type { IterationEvent } from '../../engine/serve/events';
+import type { RequestRecord } from '../../engine/serve/request';
+import type { RequestMeta } from './types';
+
+export interface RequestTrack {
+  id: number;
+  meta?: RequestMeta;
+  /** Generated tokens so far, the stopping EOS included (as the engine counts them). */
+  output: number[];
+  /** End of the iteration that produced each output token. */
+  tokenMs: number[];
+  slots: number[];
+  /** First iteration that gave it a slot, or -1 while it has none. */
+  firstIteration: number;
+  firstScheduledMs?: number;
+  firstTokenMs?: number;
+  finishedMs?: number;
+  finishReason?: 'eos' | 'length';
+  preemptions: number;
+}
+
+type Listener = () => void;
+
+/**
+ * The events of one run, appended as the worker posts them, plus per-request tracks derived
+ * incrementally. It is deliberately not React state: views subscribe and draw on canvas when it
+ * changes, so a new iteration never re-renders the component tree.
+ */
+export class RunLog {
+  readonly events: IterationEvent[] = [];
+  readonly requests = new Map<number, RequestTrack>();
+  private vocab: Record<number, string> | string[] = [];
+  private listeners = new Set<Listener>();
+  /** Bumped on every change; views compare it to skip redundant draws. */
+  version = 0;
+
+  setVocab(vocab: Record<number, string> | string[]): void {
+    this.vocab = vocab;
+    this.changed();
+  }
+
+  /** Text of a token as printed; a leading space after BOS is dropped, as llama2.c does. */
+  tokenText(id: number, prev = -1): string {
+    if (id === 1 || id === 2) return id === 1 ? '<s>' : '</s>';
+    const t = (this.vocab as Record<number, string>)[id] ?? `#${id}`;
+    return prev === 1 && t.startsWith(' ') ? t.slice(1) : t;
+  }
+
+  text(tokens: readonly number[], prev = 1): string {
+    let out = '';
+    for (const t of tokens) {
+      if (t !== 1 && t !== 2) out += this.tokenText(t, prev);
+      prev = t;
+    }
+    return out;
+  }
+
+  addRequests(metas: readonly RequestMeta[]): void {
+    for (const m of metas) this.track(m.id).meta = m;
+    this.changed();
+  }
+
+  append(events: readonly IterationEvent[]): void {
+    for (const ev of events) {
+      if (ev.index !== this.events.length) {
+        throw new Error(`iteration ${ev.index} arrived after ${this.events.length - 1}: events must come in order`);
+      }
+      this.events.push(ev);
+      this.derive(ev);
+    }
+    if (events.length) this.changed();
+  }
+
+  clear(): void {
+    this.events.length = 0;
+    this.requests.clear();
+    this.changed();
+  }
+
+  get lastEvent(): IterationEvent | undefined {
+    return this.events[this.events.length - 1];
+  }
+
+  get slotCount(): number {
+    return this.events.reduce((m, e) => Math.max(m, e.slots.length), 0);
+  }
+
+  /** The requests as the engine's RequestRecord, for trace export and the engine's metrics. */
+  records(): RequestRecord[] {
+    return [...this.requests.values()]
+      .sort((a, b) => a.id - b.id)
+      .map((t) => ({
+        id: t.id,
+        arrivalMs: t.meta?.arrivalMs ?? t.firstScheduledMs ?? 0,
+        promptTokens: t.meta?.prompt.length ?? 0,
+        state: t.finishedMs !== undefined ? 'finished' : t.firstIteration >= 0 ? 'running' : 'waiting',
+        output: t.output.slice(),
+        tokenMs: t.tokenMs.slice(),
+        firstScheduledMs: t.firstScheduledMs,
+        finishMs: t.finishedMs,
+        finishReason: t.finishReason,
+        preemptions: t.preemptions,
+      }));
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private track(id: number): RequestTrack {
+    let t = this.requests.get(id);
+    if (!t) {
+      t = { id, output: [], tokenMs: [], slots: [], firstIteration: -1, preemptions: 0 };
+      this.requests.set(id, t);
+    }
+    return t;
+  }
+
+  private derive(ev: IterationEvent): void {
+    for (const s of ev.slots) {
+      if (s.requestId === null) continue;
+      const t = this.track(s.requestId);
+      if (t.firstIteration < 0) {
+        t.firstIteration = ev.index;
+        t.firstScheduledMs = ev.startMs;
+      }
+      if (t.slots[t.slots.length - 1] !== s.slot) t.slots.push(s.slot);
+      if (s.kind === 'idle' || s.outputToken < 0) continue;
+      if (t.firstTokenMs === undefined) t.firstTokenMs = ev.endMs;
+      t.output.push(s.outputToken);
+      t.tokenMs.push(ev.endMs);
+      if (s.finished) {
+        t.finishedMs = ev.endMs;
+        t.finishReason = s.finishReason;
+      }
+    }
+    // Recompute keeps the generated tokens (they are prefilled again with the prompt), so only
+    // the count changes here.
+    for (const id of ev.preempted) this.track(id).preemptions++;
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const fn of this.listeners) fn();
+  }
+}

@@ -1,0 +1,38 @@
+import type { IterationEvent } from '../../engine/serve/events';
+
+/** What the UI knows about a request beyond the per-iteration records. */
+export interface RequestMeta {
+  id: number;
+  /** Arrival time in ms on the run's clock (the same clock as IterationEvent.startMs). */
+  arrivalMs: number;
+  /** Prompt token ids, BOS included. */
+  prompt: number[];
+  maxNewTokens: number;
+  /** The prompt as text, when the workload has it. */
+  promptText?: string;
+  /** Tokens the engine expects the request to hold at the end (what its KV reservation is for). */
+  expectedTokens?: number;
+}
+
+/** Where the events on screen come from: always said on screen next to the numbers. */
+export type RunSource = 'recorded' | 'live' | 'replay';
+
+export interface BackendInfo {
+  kind: 'webgpu' | 'cpu' | 'sim';
+  /** The adapter, the simulated GPU, or the CPU engine. */
+  description: string;
+  /** Set when the app wanted WebGPU and fell back: why, in a learner's words. */
+  fallbackReason?: string;
+}
+
+/** A whole run as stored in fixtures and the recorded demo: enough to replay it with no engine. */
+export interface RecordedRun {
+  version: 1;
+  label: string;
+  backend: BackendInfo;
+  modelName: string;
+  /** Text for every token id the run uses (a sparse map keeps fixtures small). */
+  vocab: Record<number, string>;
+  requests: RequestMeta[];
+  events: IterationEvent[];
+}

@@ -1,0 +1,79 @@
+/**
+ * Everything a lesson sets: the engine's knobs (named as vLLM and TGI name them), the memory
+ * manager, the workload and the backend. It lives in the URL, so a configuration is a link.
+ */
+export type Strategy = 'static' | 'continuous';
+export type KvManager = 'paged' | 'contiguous';
+export type BackendChoice = 'webgpu' | 'cpu' | 'sim';
+/** 'max': as fast as the backend runs; 'slow': paced for a class to follow; 'step': one at a time. */
+export type Speed = 'max' | 'slow' | 'step';
+
+export interface RunConfig {
+  strategy: Strategy;
+  /** vLLM max_num_seqs: batch slots. */
+  maxNumSeqs: number;
+  /** vLLM max_num_batched_tokens: tokens per step, prefill and decode together. */
+  maxNumBatchedTokens: number;
+  /** Sarathi / vLLM chunked prefill: long prompts split across steps so decodes never stall. */
+  chunkedPrefill: boolean;
+  /** TGI-style: newcomers prefill in a step of their own while running decodes stall. */
+  separatePrefill: boolean;
+  /** TGI waiting_served_ratio: newcomers join when at least ratio x running can join (0 = whenever a slot is free). */
+  waitingServedRatio: number;
+  /** TGI max_waiting_tokens: decode steps after which waiting requests are forced in. */
+  maxWaitingTokens: number;
+  kv: KvManager;
+  blockSize: number;
+  /** KV pool size in tokens (all layers hold this many positions). */
+  kvCapacity: number;
+  workload: string;
+  requests: number;
+  /** Arrival rate in requests/s; 0 means all at once. */
+  rate: number;
+  seed: number;
+  /** Extra prompts typed by the user, served alongside the preset's. */
+  prompts: string[];
+  backend: BackendChoice;
+  /** Simulated GPU and model, used only by the sim backend. */
+  gpu: string;
+  simModel: string;
+  speed: Speed;
+}
+
+export const DEFAULT_CONFIG: RunConfig = {
+  strategy: 'continuous',
+  maxNumSeqs: 8,
+  maxNumBatchedTokens: 2048,
+  chunkedPrefill: false,
+  separatePrefill: false,
+  waitingServedRatio: 0,
+  maxWaitingTokens: 20,
+  kv: 'paged',
+  blockSize: 16,
+  kvCapacity: 2048,
+  workload: 'high-variance',
+  requests: 32,
+  rate: 0,
+  seed: 1,
+  prompts: [],
+  backend: 'webgpu',
+  gpu: 'A100-40GB',
+  simModel: 'OPT-13B',
+  speed: 'max',
+};
+
+/** Bounds the controls enforce and the URL reader clamps to, so a hand-edited link cannot wedge the engine. */
+export const LIMITS = {
+  maxNumSeqs: [1, 64],
+  maxNumBatchedTokens: [1, 16384],
+  waitingServedRatio: [0, 4],
+  maxWaitingTokens: [1, 200],
+  blockSize: [1, 64],
+  kvCapacity: [64, 65536],
+  requests: [1, 500],
+  rate: [0, 1000],
+  seed: [0, 2 ** 31 - 1],
+} as const satisfies Partial<Record<keyof RunConfig, readonly [number, number]>>;
+
+/** Knobs that only mean something for one strategy; the controls grey the others out. */
+export const CONTINUOUS_ONLY: readonly (keyof RunConfig)[] = ['maxNumBatchedTokens', 'chunkedPrefill', 'separatePrefill', 'waitingServedRatio', 'maxWaitingTokens'];

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from './config';
+import { configFromQuery, configToQuery } from './url';
+
+describe('configuration in the URL', () => {
+  it('writes nothing for the defaults', () => {
+    expect(configToQuery(DEFAULT_CONFIG)).toBe('');
+    expect(configFromQuery('')).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('round-trips every kind of field, with upstream knob names', () => {
+    const c = { ...DEFAULT_CONFIG, strategy: 'static' as const, maxNumSeqs: 16, chunkedPrefill: true, waitingServedRatio: 1.2, prompts: ['Count down from 9:', 'a & b'] };
+    const q = configToQuery(c);
+    expect(q).toContain('max_num_seqs=16');
+    expect(q).toContain('waiting_served_ratio=1.2');
+    expect(configFromQuery(q)).toEqual(c);
+  });
+
+  it('ignores malformed values and clamps numbers to what the controls allow', () => {
+    const c = configFromQuery('?strategy=bogus&max_num_seqs=100000&seed=x&backend=cpu');
+    expect(c.strategy).toBe(DEFAULT_CONFIG.strategy);
+    expect(c.maxNumSeqs).toBe(64);
+    expect(c.seed).toBe(DEFAULT_CONFIG.seed);
+    expect(c.backend).toBe('cpu');
+  });
+});

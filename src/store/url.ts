@@ -1,0 +1,67 @@
+import { DEFAULT_CONFIG, LIMITS, type RunConfig } from './config';
+
+/**
+ * The configuration as a query string: short, stable parameter names, only what differs from the
+ * defaults, and a reader that ignores anything malformed instead of failing (links get mangled).
+ */
+const KEYS: Record<keyof RunConfig, string> = {
+  strategy: 'strategy',
+  maxNumSeqs: 'max_num_seqs',
+  maxNumBatchedTokens: 'max_num_batched_tokens',
+  chunkedPrefill: 'chunked_prefill',
+  separatePrefill: 'separate_prefill',
+  waitingServedRatio: 'waiting_served_ratio',
+  maxWaitingTokens: 'max_waiting_tokens',
+  kv: 'kv',
+  blockSize: 'block_size',
+  kvCapacity: 'kv_capacity',
+  workload: 'workload',
+  requests: 'requests',
+  rate: 'rate',
+  seed: 'seed',
+  prompts: 'prompt',
+  backend: 'backend',
+  gpu: 'gpu',
+  simModel: 'sim_model',
+  speed: 'speed',
+};
+
+const ENUMS: Partial<Record<keyof RunConfig, readonly string[]>> = {
+  strategy: ['static', 'continuous'],
+  kv: ['paged', 'contiguous'],
+  backend: ['webgpu', 'cpu', 'sim'],
+  speed: ['max', 'slow', 'step'],
+};
+
+export function configToQuery(c: RunConfig, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams();
+  for (const key of Object.keys(KEYS) as (keyof RunConfig)[]) {
+    const v = c[key];
+    if (key === 'prompts') {
+      for (const p of c.prompts) q.append(KEYS.prompts, p);
+      continue;
+    }
+    if (v !== DEFAULT_CONFIG[key]) q.set(KEYS[key], String(v));
+  }
+  for (const [k, v] of Object.entries(extra)) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export function configFromQuery(search: string): RunConfig {
+  const q = new URLSearchParams(search);
+  const c: RunConfig = { ...DEFAULT_CONFIG, prompts: q.getAll(KEYS.prompts).filter((p) => p.trim()).slice(0, 32) };
+  const out = c as unknown as Record<string, unknown>;
+  for (const key of Object.keys(KEYS) as (keyof RunConfig)[]) {
+    const raw = q.get(KEYS[key]);
+    if (raw === null || key === 'prompts') continue;
+    const def = DEFAULT_CONFIG[key];
+    if (typeof def === 'boolean') out[key] = raw === 'true' || raw === '1';
+    else if (typeof def === 'number') {
+      const n = Number(raw);
+      const [lo, hi] = (LIMITS as Record<string, readonly [number, number]>)[key] ?? [-Infinity, Infinity];
+      if (Number.isFinite(n)) out[key] = Math.min(hi, Math.max(lo, n));
+    } else if (!ENUMS[key] || ENUMS[key]!.includes(raw)) out[key] = raw.slice(0, 64);
+  }
+  return c;
+}

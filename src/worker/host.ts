@@ -1,0 +1,256 @@
+import type { IterationEvent } from '../../engine/serve/events';
+import { ServingEngine } from '../../engine/serve/engine';
+import type { SchedulerKnobs } from '../../engine/serve/sched/knobs';
+import { serializeWorkload } from '../../engine/serve/workload-json';
+import type { Workload } from '../../engine/serve/workload';
+import type { RunConfig } from '../store/config';
+import type { FromWorker, LaneSpec, ToWorker } from './protocol';
+import { buildWorkload, createBackend, loadModel, requestsFor, vocabulary, type CreatedBackend, type LoadedModel } from './setup';
+import { measureSweep } from './sweep';
+
+interface Lane {
+  spec: LaneSpec;
+  engine: ServingEngine;
+  done: boolean;
+}
+
+/** Pause between iterations when the speed is "slowed for teaching". */
+export const SLOW_STEP_MS = 300;
+const FLUSH_MS = 16;
+
+export const knobsOf = (c: RunConfig): SchedulerKnobs => ({
+  maxNumSeqs: c.maxNumSeqs,
+  maxNumBatchedTokens: c.maxNumBatchedTokens,
+  chunkedPrefill: c.chunkedPrefill,
+  separatePrefill: c.separatePrefill,
+  waitingServedRatio: c.waitingServedRatio,
+  maxWaitingTokens: c.maxWaitingTokens,
+});
+
+const BACKEND_KEYS: (keyof RunConfig)[] = ['backend', 'gpu', 'simModel', 'blockSize', 'kvCapacity'];
+const WORKLOAD_KEYS: (keyof RunConfig)[] = ['workload', 'requests', 'rate', 'seed', 'prompts'];
+const differs = (a: RunConfig, b: RunConfig, keys: (keyof RunConfig)[]) => keys.some((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+
+/** Lets queued messages (pause, a new setting) in between iterations. */
+const yieldToMessages = (): Promise<void> =>
+  new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => resolve();
+    ch.port2.postMessage(0);
+  });
+
+/**
+ * The engine side of the worker: loads the model, owns the backend(s) and one ServingEngine per
+ * lane, and runs iterations while playing, posting every IterationEvent. It talks only through
+ * `post`, so tests drive it in Node exactly as the page does through postMessage.
+ */
+export class EngineHost {
+  private loaded: LoadedModel | null = null;
+  private config: RunConfig | null = null;
+  private specs: LaneSpec[] = [];
+  private backends: CreatedBackend[] = [];
+  private lanes: Lane[] = [];
+  private workload: Workload | null = null;
+  private playing = false;
+  private pumping = false;
+  private generation = 0;
+  /** Engine steps, rebuilds and sweeps never overlap: each waits for the one before. */
+  private lock: Promise<void> = Promise.resolve();
+  private outbox = new Map<LaneSpec['id'], IterationEvent[]>();
+  private lastFlush = 0;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly post: (m: FromWorker) => void) {}
+
+  /** Messages are handled one at a time, in order; iterations run between them. */
+  handle(msg: ToWorker): Promise<void> {
+    this.queue = this.queue.then(() => this.dispatch(msg)).catch((e) => this.fail(e));
+    return this.queue;
+  }
+
+  private async dispatch(msg: ToWorker): Promise<void> {
+    switch (msg.type) {
+      case 'init':
+        this.post({ type: 'progress', message: `Downloading ${msg.model.name}…` });
+        this.loaded = await loadModel(msg.model);
+        this.config = msg.config;
+        this.specs = msg.lanes;
+        await this.rebuild(true);
+        return;
+      case 'configure':
+        return this.reconfigure(msg.config, msg.lanes);
+      case 'play':
+        if (this.config?.speed === 'step') return this.stepOnce();
+        this.setPlaying(true);
+        void this.pump();
+        return;
+      case 'pause':
+        this.setPlaying(false);
+        return;
+      case 'step':
+        this.setPlaying(false);
+        return this.stepOnce();
+      case 'reset':
+        return this.rebuild(false);
+      case 'sweep':
+        return this.sweep(msg.batchSizes);
+      case 'export-workload':
+        if (this.workload) this.post({ type: 'workload', json: serializeWorkload(this.workload) });
+        return;
+    }
+  }
+
+  private setPlaying(playing: boolean): void {
+    if (this.playing === playing) return;
+    this.playing = playing;
+    this.post({ type: 'playing', playing });
+  }
+
+  private async reconfigure(config: RunConfig, specs: LaneSpec[]): Promise<void> {
+    const prev = this.config;
+    this.config = config;
+    if (!prev || !this.loaded) return;
+    const lanesChanged = JSON.stringify(specs.map((s) => s.id)) !== JSON.stringify(this.specs.map((s) => s.id));
+    const newBackend = differs(prev, config, BACKEND_KEYS);
+    this.specs = specs;
+    if (newBackend || lanesChanged || differs(prev, config, WORKLOAD_KEYS)) return this.rebuild(newBackend);
+    // Everything else applies live, at the next iteration, to the running engines.
+    for (const lane of this.lanes) {
+      const spec = specs.find((s) => s.id === lane.spec.id)!;
+      lane.spec = spec;
+      lane.engine.setStrategy(spec.strategy);
+      lane.engine.setKvManager(config.kv);
+      try {
+        lane.engine.setKnobs(knobsOf(config));
+      } catch (e) {
+        this.post({ type: 'notice', message: `Setting kept as it was: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn);
+    this.lock = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** New engines on the same workload (and, when asked, new backends); the old run is dropped. */
+  private async rebuild(newBackends: boolean): Promise<void> {
+    const wasPlaying = this.playing;
+    this.generation++;
+    await this.exclusive(() => this.build(newBackends));
+    if (wasPlaying) void this.pump();
+  }
+
+  private async build(newBackends: boolean): Promise<void> {
+    this.outbox.clear();
+    const c = this.config!;
+    const loaded = this.loaded!;
+    if (newBackends || this.backends.length < this.specs.length) {
+      for (const b of this.backends) b.backend.dispose();
+      this.backends = [];
+      this.post({ type: 'progress', message: c.backend === 'webgpu' ? 'Starting WebGPU…' : 'Starting the engine…' });
+      for (let i = 0; i < this.specs.length; i++) this.backends.push(await createBackend(c, loaded));
+    }
+    this.workload = buildWorkload(c, loaded.tokenizer);
+    const { requests, metas } = requestsFor(this.workload, loaded.tokenizer);
+    this.lanes = this.specs.map((spec, i) => ({
+      spec,
+      done: false,
+      engine: new ServingEngine({ backend: this.backends[i].backend, requests, strategy: spec.strategy, knobs: knobsOf(c), kvManager: c.kv }),
+    }));
+    const info = this.backends[0].info;
+    this.post({ type: 'ready', backend: info, modelName: info.kind === 'sim' ? info.description : loaded.name, vocab: vocabulary(loaded.tokenizer) });
+    for (const lane of this.lanes) {
+      this.post({ type: 'reset', lane: lane.spec.id });
+      this.post({ type: 'requests', lane: lane.spec.id, requests: metas });
+    }
+  }
+
+  /** One iteration of every lane that still has work. */
+  private async stepOnce(): Promise<void> {
+    for (const lane of this.lanes) await this.stepLane(lane, this.generation);
+    this.flush(true);
+  }
+
+  private stepLane(lane: Lane, generation: number): Promise<void> {
+    return this.exclusive(async () => {
+      // A rebuild may have replaced the lanes while this step waited its turn.
+      if (lane.done || generation !== this.generation) return;
+      const ev = await lane.engine.step();
+      this.accept(lane, ev);
+    });
+  }
+
+  private accept(lane: Lane, ev: IterationEvent | null): void {
+    if (!ev) {
+      lane.done = true;
+      this.flush(true);
+      this.post({ type: 'done', lane: lane.spec.id });
+      return;
+    }
+    const box = this.outbox.get(lane.spec.id) ?? [];
+    box.push(ev);
+    this.outbox.set(lane.spec.id, box);
+  }
+
+  /** Runs iterations while playing; with two lanes, always the one whose clock is behind. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.playing) {
+        const generation = this.generation;
+        const lane = this.lanes.filter((l) => !l.done).sort((a, b) => a.engine.nowMs - b.engine.nowMs)[0];
+        if (!lane) {
+          this.setPlaying(false);
+          break;
+        }
+        await this.stepLane(lane, generation);
+        if (this.config?.speed === 'slow') {
+          this.flush(true);
+          await new Promise((r) => setTimeout(r, SLOW_STEP_MS));
+        } else {
+          this.flush(false);
+          await yieldToMessages();
+        }
+      }
+    } catch (e) {
+      this.setPlaying(false);
+      this.fail(e);
+    } finally {
+      this.flush(true);
+      this.pumping = false;
+    }
+  }
+
+  private flush(force: boolean): void {
+    const now = performance.now();
+    if (!force && now - this.lastFlush < FLUSH_MS) return;
+    this.lastFlush = now;
+    for (const [lane, events] of this.outbox) if (events.length) this.post({ type: 'events', lane, events });
+    this.outbox.clear();
+  }
+
+  private async sweep(sizes: number[]): Promise<void> {
+    const wasPlaying = this.playing;
+    this.setPlaying(false);
+    try {
+      const { points, adapter } = await this.exclusive(() => measureSweep(this.config!, this.loaded!, sizes));
+      this.post({ type: 'sweep', points, adapter });
+    } finally {
+      if (wasPlaying) {
+        this.setPlaying(true);
+        void this.pump();
+      }
+    }
+  }
+
+  private fail(e: unknown): void {
+    const err = e as { message?: string; code?: string };
+    this.post({ type: 'error', message: err?.message ?? String(e), code: err?.code });
+  }
+}

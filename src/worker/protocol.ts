@@ -1,0 +1,42 @@
+import type { IterationEvent } from '../../engine/serve/events';
+import type { RunConfig, Strategy } from '../store/config';
+import type { BackendInfo, RequestMeta } from '../run/types';
+
+/** A lane is one engine run: the app has one, compare mode two (static and continuous). */
+export interface LaneSpec {
+  id: 'a' | 'b';
+  strategy: Strategy;
+}
+
+/** Where the worker finds the model files (URLs, resolved by the page). */
+export interface ModelSource {
+  name: string;
+  checkpoint: string;
+  tokenizer: string;
+}
+
+export type ToWorker =
+  | { type: 'init'; config: RunConfig; lanes: LaneSpec[]; model: ModelSource }
+  /** New settings: strategy, knobs and KV manager apply at the next iteration; others restart. */
+  | { type: 'configure'; config: RunConfig; lanes: LaneSpec[] }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'reset' }
+  | { type: 'sweep'; batchSizes: number[] }
+  | { type: 'export-workload' };
+
+export type FromWorker =
+  | { type: 'progress'; message: string }
+  | { type: 'ready'; backend: BackendInfo; modelName: string; vocab: string[] }
+  | { type: 'requests'; lane: LaneSpec['id']; requests: RequestMeta[] }
+  | { type: 'events'; lane: LaneSpec['id']; events: IterationEvent[] }
+  | { type: 'reset'; lane: LaneSpec['id'] }
+  | { type: 'playing'; playing: boolean }
+  | { type: 'done'; lane: LaneSpec['id'] }
+  /** Fatal: the engine cannot run (the model would not load, say). */
+  | { type: 'error'; message: string; code?: string }
+  /** Not fatal: a setting was refused and the old one kept. */
+  | { type: 'notice'; message: string }
+  | { type: 'sweep'; points: { batch: number; stepMs: number }[]; adapter: string }
+  | { type: 'workload'; json: string };
