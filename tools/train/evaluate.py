@@ -1,0 +1,103 @@
+"""Greedy evaluation of batchscope-tiny: exact match per task and where EOS came.
+
+  /usr/bin/python3 tools/train/evaluate.py --model public/models/batchscope-tiny.bin [--json out.json]
+
+Decodes the held-out split of each task (all of train for capital and list_capitals, which have nothing to hold
+out), greedily, until EOS or len(answer) + 16 new tokens. An item is exact when the generated tokens are the
+answer's tokens followed by EOS; `eos_at_end` counts items whose EOS came exactly after len(answer) tokens;
+`no_eos` counts items that never produced EOS. Decoding stops at EOS, so nothing is generated after it.
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from collections import defaultdict
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, '..', 'corpus'))
+from tasks import SPLIT_SEED, build_splits, eval_set  # noqa: E402
+from tokenizer import EOS, Tokenizer  # noqa: E402
+
+QUICK_LIMITS = {'capital': None, 'count_down': None, 'count_from': 20, 'repeat': 20, 'list_capitals': 5}
+FULL_LIMITS = {'capital': None, 'count_down': None, 'count_from': 200, 'repeat': None, 'list_capitals': None}
+
+
+def run_items(model, tok, items, slack=16):
+    """items: [(prompt, answer)] -> [dict] with generated text and verdicts."""
+    groups = defaultdict(list)
+    for i, (prompt, answer) in enumerate(items):
+        groups[len(tok.encode(prompt))].append(i)
+    results = [None] * len(items)
+    for _, idx in sorted(groups.items()):
+        for c in range(0, len(idx), 64):
+            chunk = idx[c:c + 64]
+            prompts = [tok.encode(items[i][0]) for i in chunk]
+            want = [tok.encode_answer(items[i][1]) for i in chunk]
+            max_new = max(len(w) for w in want) + slack
+            outs = model.generate_greedy(prompts, max_new, eos=EOS)
+            for i, p, w, o in zip(chunk, prompts, want, outs):
+                body = o[:-1] if o and o[-1] == EOS else o
+                results[i] = {'prompt': items[i][0], 'answer': items[i][1],
+                              'generated': tok.decode(body, prev=p[-1]),
+                              'exact': o == w + [EOS], 'eos_at_end': len(o) == len(w) + 1 and o[-1] == EOS,
+                              'no_eos': not o or o[-1] != EOS, 'answer_tokens': len(w)}
+    return results
+
+
+def evaluate(model, tok, splits=None, quick=False, limits=None):
+    splits = splits or build_splits()
+    limits = limits or (QUICK_LIMITS if quick else FULL_LIMITS)
+    model.eval()
+    out = {}
+    for task in splits:
+        items = eval_set(splits, task, limits.get(task), SPLIT_SEED)
+        split = 'heldout' if splits[task]['heldout'] else 'train'
+        res = run_items(model, tok, [(p, a) for _, p, a in items])
+        n = len(res)
+        out[task] = {'split': split, 'items': res, 'summary': {
+            'split': split, 'n': n, 'exact': sum(r['exact'] for r in res),
+            'eos_at_end': sum(r['eos_at_end'] for r in res), 'no_eos': sum(r['no_eos'] for r in res)}}
+    return out
+
+
+def main():
+    from export import load_checkpoint_bin  # noqa: E402
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--model', default=os.path.join(HERE, '..', '..', 'public', 'models', 'batchscope-tiny.bin'))
+    ap.add_argument('--tokenizer', default=None)
+    ap.add_argument('--ckpt', default=None, help='evaluate a training checkpoint (out/ckpt.pt) instead')
+    ap.add_argument('--quick', action='store_true')
+    ap.add_argument('--json', default=None)
+    ap.add_argument('--show', type=int, default=3, help='failures to print per task')
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    if args.ckpt:
+        from model import Config, Llama
+        ck = torch.load(args.ckpt)
+        model = Llama(Config(**ck['config']))
+        model.load_state_dict(ck['model'])
+    else:
+        model = load_checkpoint_bin(args.model)
+    tok_path = args.tokenizer or args.model.replace('.bin', '.tok.bin')
+    tok = Tokenizer.load(tok_path, model.c.vocab_size)
+    t0 = time.time()
+    res = evaluate(model, tok, quick=args.quick)
+    for task, r in res.items():
+        s = r['summary']
+        print('%-14s %-8s exact %4d/%-4d (%.1f%%)  eos_at_end %4d  no_eos %4d' % (
+            task, s['split'], s['exact'], s['n'], 100 * s['exact'] / max(1, s['n']), s['eos_at_end'], s['no_eos']))
+        for item in [x for x in r['items'] if not x['exact']][:args.show]:
+            print('    %r\n      want %r\n      got  %r' % (item['prompt'], item['answer'][:160], item['generated'][:160]))
+    print('eval took %.0f s' % (time.time() - t0))
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump({t: {'summary': r['summary'], 'items': r['items']} for t, r in res.items()}, f, indent=1)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,124 @@
+"""Turns a finished training run into the shipped model files, and checks them.
+
+  /usr/bin/python3 tools/train/finalize.py [--ckpt tools/train/out/ckpt.pt]
+
+1. exports the checkpoint to public/models/batchscope-tiny.bin (llama2.c version-0 format);
+2. checks the export: the NumPy llama2.c forward reproduces stories260K's reference greedy output and matches
+   PyTorch's logits on the exported file within 1e-4 (reference_forward.py);
+3. evaluates the exported file greedily (evaluate.py, full eval sets; plus every count-down start, train included);
+4. draws public/models/loss.png and writes public/models/batchscope-tiny.json (config, tasks, held-out split,
+   eval prompts, training facts, eval results).
+The model card (public/models/README.md) quotes these figures; update it by hand after a retrain.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
+MODELS = os.path.join(ROOT, 'public', 'models')
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, '..', 'corpus'))
+from evaluate import FULL_LIMITS, evaluate, run_items  # noqa: E402
+from export import load_checkpoint_bin, write_checkpoint_bin  # noqa: E402
+from model import Config, Llama  # noqa: E402
+from tasks import (EXTRA, REQUIRED, SPLIT_SEED, STRETCH, TEMPLATES, build_splits, eval_set)  # noqa: E402
+from tokenizer import Tokenizer  # noqa: E402
+
+ANSWER_FORMATS = {
+    'capital': ' <capital>',
+    'count_down': ' n n-1 ... 1 0',
+    'count_from': ' a a+1 ... b',
+    'repeat': ' word word ... word (n times)',
+    'list_capitals': ' The capital of <state> is <capital>. (every state from <state> to Wyoming, alphabetically)',
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--ckpt', default=os.path.join(HERE, 'out', 'ckpt.pt'))
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    bin_path = os.path.join(MODELS, 'batchscope-tiny.bin')
+    tok_path = os.path.join(MODELS, 'batchscope-tiny.tok.bin')
+
+    ck = torch.load(args.ckpt)
+    model = Llama(Config(**ck['config']))
+    model.load_state_dict(ck['model'])
+    write_checkpoint_bin(model, bin_path)
+    print('exported step %d -> %s' % (ck['step'], bin_path), flush=True)
+
+    subprocess.run([sys.executable, os.path.join(HERE, 'reference_forward.py'), '--model', bin_path], check=True)
+
+    model = load_checkpoint_bin(bin_path)
+    tok = Tokenizer.load(tok_path, model.c.vocab_size)
+    splits = build_splits()
+    res = evaluate(model, tok, splits)
+    cd_train = run_items(model, tok, [(p, a) for _, p, a in splits['count_down']['train']])
+    summary = {t: r['summary'] for t, r in res.items()}
+    summary['count_down_train'] = {'split': 'train', 'n': len(cd_train), 'exact': sum(r['exact'] for r in cd_train),
+                                   'eos_at_end': sum(r['eos_at_end'] for r in cd_train),
+                                   'no_eos': sum(r['no_eos'] for r in cd_train)}
+    for t, s in summary.items():
+        print('%-17s %-8s exact %4d/%-4d eos_at_end %4d no_eos %4d' % (t, s['split'], s['exact'], s['n'],
+                                                                       s['eos_at_end'], s['no_eos']))
+    with open(os.path.join(HERE, 'out', 'eval.json'), 'w') as f:
+        json.dump({t: {'summary': r['summary'], 'items': r['items']} for t, r in res.items()}, f, indent=1)
+
+    subprocess.run([sys.executable, os.path.join(HERE, 'plot_loss.py')], check=True)
+
+    log = [json.loads(l) for l in open(os.path.join(HERE, 'out', 'train_log.jsonl'))]
+    log = [r for r in log if r['step'] <= ck['step']]
+    last = log[-100:]
+    train_args = ck['args']
+    from data import TASK_WEIGHTS
+    meta = {
+        'name': 'batchscope-tiny',
+        'description': 'A 0.8 M-parameter Llama trained from scratch for batchscope: answers end with EOS at a '
+                       'length the prompt sets (see README.md).',
+        'files': {'checkpoint': 'batchscope-tiny.bin', 'tokenizer': 'batchscope-tiny.tok.bin',
+                  'format': 'llama2.c legacy checkpoint (version 0), shared classifier; llama2.c tokenizer.bin'},
+        'config': ck['config'],
+        'params': model.n_params(),
+        'tokenizer': {'vocab_size': tok.vocab_size, 'bos': 1, 'eos': 2,
+                      'notes': 'BPE; every number 0..199 with its leading space is one token'},
+        'tasks': [{'id': t, 'kind': 'required' if t in REQUIRED else 'stretch' if t in STRETCH else 'extra',
+                   'template': TEMPLATES[t], 'answer': ANSWER_FORMATS[t],
+                   'train_examples': len(splits[t]['train']), 'heldout_examples': len(splits[t]['heldout'])}
+                  for t in REQUIRED + STRETCH + EXTRA],
+        'split_seed': SPLIT_SEED,
+        'heldout': {
+            'count_down': [p[0] for p, _, _ in splits['count_down']['heldout']],
+            'count_from_fraction': 0.1, 'repeat_fraction': 0.2,
+        },
+        'eval_prompts': {t: [list(p) for p, _, _ in eval_set(splits, t, FULL_LIMITS.get(t), SPLIT_SEED)]
+                         for t in splits},
+        'training': {
+            'steps': ck['step'], 'seconds': round(ck['elapsed']), 'seed': train_args['seed'],
+            'tokens_per_step': train_args['budget'], 'row_lengths': train_args['buckets'],
+            'lr': train_args['lr'], 'warmup': train_args['warmup'], 'schedule': 'cosine to 10%',
+            'weight_decay': train_args['weight_decay'], 'optimizer': 'AdamW(0.9, 0.95), grad clip 1.0',
+            'task_weights': TASK_WEIGHTS, 'loss': 'cross-entropy on answer tokens and EOS only',
+            'final_loss_mean_last_100_steps': round(sum(r['loss'] for r in last) / len(last), 5),
+            'final_task_loss_mean_last_100_steps': {
+                t: round(sum(r['tasks'][t] for r in last if t in r['tasks']) /
+                         max(1, sum(1 for r in last if t in r['tasks'])), 5)
+                for t in TASK_WEIGHTS},
+            'torch': torch.__version__, 'threads': train_args['threads'],
+        },
+        'eval': {'decoding': 'greedy, until EOS or len(answer) + 16 tokens', 'python': summary},
+    }
+    with open(os.path.join(MODELS, 'batchscope-tiny.json'), 'w') as f:
+        json.dump(meta, f, indent=1)
+        f.write('\n')
+    total = sum(os.path.getsize(os.path.join(MODELS, n)) for n in os.listdir(MODELS))
+    print('public/models: %d bytes in all (limit 4 MB = 4194304)' % total)
+    assert total <= 4 * 1024 * 1024
+
+
+if __name__ == '__main__':
+    main()
