@@ -80,26 +80,27 @@ export class PlanBuilder {
   }
 
   /**
-   * Schedules every running request in first-come order under the budget. When the KV manager
-   * cannot grow one, the newest running request is preempted (vLLM V1: `self.running.pop()`),
-   * possibly the one being scheduled, until it fits.
+   * Schedules every running request under the budget: those with one token to run (decodes) first,
+   * then those still prefilling, each group first come first served, so a long prefill never takes
+   * the budget a decode needs (Sarathi-Serve's stall-free batches). When the KV manager cannot grow
+   * one, the newest running request not yet scheduled is preempted (vLLM V1 pops the newest from
+   * its running queue), possibly the one being scheduled, until it fits.
    */
   scheduleRunning(): void {
-    const queue = this.running();
+    const queue = this.running().sort((a, b) => Number(b.pending === 1) - Number(a.pending === 1) || fcfs(a, b));
+    const evicted = new Set<SeqView>();
     for (let i = 0; i < queue.length; i++) {
       const seq = queue[i];
+      if (evicted.has(seq)) continue;
       const n = this.chunk(seq.pending);
       if (n === 0) continue; // stalled: the budget is spent
-      let self = false;
       while (!this.kv.grow(seq.id, seq.computed + n)) {
-        const victim = queue.pop()!;
+        const victim = queue.slice(i).filter((s) => !evicted.has(s)).reduce((a, b) => (fcfs(a, b) > 0 ? a : b));
+        evicted.add(victim);
         this.preempt(victim);
-        if (victim === seq) {
-          self = true;
-          break;
-        }
+        if (victim === seq) break;
       }
-      if (!self) this.run(seq.id, n);
+      if (!evicted.has(seq)) this.run(seq.id, n);
     }
   }
 
