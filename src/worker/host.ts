@@ -4,7 +4,7 @@ import type { SchedulerKnobs } from '../../engine/serve/sched/knobs';
 import { serializeWorkload } from '../../engine/serve/workload-json';
 import type { Workload } from '../../engine/serve/workload';
 import type { RunConfig } from '../store/config';
-import type { FromWorker, LaneSpec, ToWorker } from './protocol';
+import type { FromWorker, LaneSpec, ModelSource, ToWorker } from './protocol';
 import { buildWorkload, createBackend, loadModel, requestsFor, vocabulary, type CreatedBackend, type LoadedModel } from './setup';
 import { measureSweep } from './sweep';
 
@@ -60,7 +60,11 @@ export class EngineHost {
   private lastFlush = 0;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly post: (m: FromWorker) => void) {}
+  constructor(
+    private readonly post: (m: FromWorker) => void,
+    /** How the model is fetched: over HTTP in the page, from disk in tests and tools. */
+    private readonly load: (src: ModelSource) => Promise<LoadedModel> = loadModel,
+  ) {}
 
   /** Messages are handled one at a time, in order; iterations run between them. */
   handle(msg: ToWorker): Promise<void> {
@@ -72,7 +76,7 @@ export class EngineHost {
     switch (msg.type) {
       case 'init':
         this.post({ type: 'progress', message: `Downloading ${msg.model.name}…` });
-        this.loaded = await loadModel(msg.model);
+        this.loaded = await this.load(msg.model);
         this.config = msg.config;
         this.specs = msg.lanes;
         await this.rebuild(true);

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { loadStories } from '../../tools/testing/stories260k';
+import { DEFAULT_CONFIG, type RunConfig } from '../store/config';
+import { EngineHost } from './host';
+import type { FromWorker, LaneSpec } from './protocol';
+
+const config: RunConfig = { ...DEFAULT_CONFIG, backend: 'cpu', requests: 6, maxNumSeqs: 3, kvCapacity: 1024 };
+const lanes: LaneSpec[] = [{ id: 'a', strategy: 'continuous' }];
+
+function harness() {
+  const messages: FromWorker[] = [];
+  const { model, tok512 } = loadStories();
+  const host = new EngineHost((m) => messages.push(m), async () => ({ name: 'stories260K', model, tokenizer: tok512 }));
+  const events = (lane = 'a') => messages.flatMap((m) => (m.type === 'events' && m.lane === lane ? m.events : []));
+  const until = async (pred: () => boolean, ms = 30_000) => {
+    const t0 = Date.now();
+    while (!pred()) {
+      if (Date.now() - t0 > ms) throw new Error('timed out waiting for the engine');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  return { host, messages, events, until };
+}
+
+/** Every request must finish exactly once: the "no request lost or duplicated" check. */
+function finishedOnce(evs: { slots: { requestId: number | null; finished: boolean }[] }[]): number[] {
+  return evs.flatMap((e) => e.slots.filter((s) => s.finished).map((s) => s.requestId!)).sort((a, b) => a - b);
+}
+
+describe('EngineHost (the worker side)', () => {
+  it('loads, announces the backend and the requests, and steps one iteration at a time', async () => {
+    const { host, messages, events } = harness();
+    await host.handle({ type: 'init', config, lanes, model: { name: 'stories260K', checkpoint: '', tokenizer: '' } });
+    const ready = messages.find((m) => m.type === 'ready');
+    expect(ready).toMatchObject({ backend: { kind: 'cpu' }, modelName: 'stories260K' });
+    expect(messages.find((m) => m.type === 'requests')).toMatchObject({ lane: 'a', requests: { length: 6 } });
+    await host.handle({ type: 'step' });
+    await host.handle({ type: 'step' });
+    expect(events().map((e) => e.index)).toEqual([0, 1]);
+  });
+
+  it('switches static <-> continuous and the KV manager live without losing a request', async () => {
+    const { host, messages, events, until } = harness();
+    await host.handle({ type: 'init', config, lanes, model: { name: 's', checkpoint: '', tokenizer: '' } });
+    await host.handle({ type: 'play' });
+    await until(() => events().length >= 5);
+    await host.handle({ type: 'configure', config: { ...config, strategy: 'static', kv: 'contiguous' }, lanes: [{ id: 'a', strategy: 'static' }] });
+    const switchedAt = events().length;
+    await until(() => events().length >= switchedAt + 5);
+    await host.handle({ type: 'configure', config: { ...config, strategy: 'continuous' }, lanes });
+    await until(() => messages.some((m) => m.type === 'done'));
+    const evs = events();
+    expect(evs.map((e) => e.index)).toEqual(evs.map((_, i) => i));
+    expect(new Set(evs.map((e) => e.strategy))).toEqual(new Set(['static', 'continuous']));
+    expect(evs.some((e) => e.kv.manager === 'contiguous')).toBe(true);
+    expect(finishedOnce(evs)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('runs two lanes on the same workload in compare mode, keeping their clocks together', async () => {
+    const { host, messages, events, until } = harness();
+    const both: LaneSpec[] = [
+      { id: 'a', strategy: 'static' },
+      { id: 'b', strategy: 'continuous' },
+    ];
+    await host.handle({ type: 'init', config, lanes: both, model: { name: 's', checkpoint: '', tokenizer: '' } });
+    await host.handle({ type: 'play' });
+    await until(() => messages.filter((m) => m.type === 'done').length === 2);
+    expect(finishedOnce(events('a'))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(finishedOnce(events('b'))).toEqual([0, 1, 2, 3, 4, 5]);
+    // The same workload: continuous needs fewer iterations for it than static.
+    expect(events('b').length).toBeLessThan(events('a').length);
+  });
+
+  it('restarts the run when the workload changes, and pauses on request', async () => {
+    const { host, messages, events } = harness();
+    await host.handle({ type: 'init', config, lanes, model: { name: 's', checkpoint: '', tokenizer: '' } });
+    await host.handle({ type: 'step' });
+    await host.handle({ type: 'configure', config: { ...config, requests: 4 }, lanes });
+    expect(messages.filter((m) => m.type === 'reset')).toHaveLength(2);
+    expect(messages.filter((m) => m.type === 'requests').pop()).toMatchObject({ requests: { length: 4 } });
+    await host.handle({ type: 'play' });
+    await host.handle({ type: 'pause' });
+    // The iteration in flight when pause arrives still completes; nothing runs after it.
+    await new Promise((r) => setTimeout(r, 50));
+    const n = events().length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events().length).toBe(n);
+    expect(messages.filter((m) => m.type === 'playing').map((m) => (m as { playing: boolean }).playing)).toEqual([true, false]);
+  });
+});
