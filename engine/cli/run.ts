@@ -7,6 +7,7 @@ import type { Model } from '../model/weights';
 import { iterationsCsv } from '../serve/csv';
 import { ServingEngine } from '../serve/engine';
 import type { GoodputSlo, LatencyStats, RunSummary } from '../serve/metrics';
+import { taskPromptSource } from '../model/tasks';
 import { lengthOnlyPrompts, storyPrompts, type PromptSource } from '../serve/prompts';
 import type { Request } from '../serve/request';
 import { STRATEGIES, type SchedulerKnobs } from '../serve/sched/knobs';
@@ -22,7 +23,7 @@ import { defaultModelPath, defaultTokenizerPath, loadModelFiles, readFileOrThrow
 import type { Io } from './io';
 
 const BACKENDS = [...BACKEND_CHOICES, 'sim'] as const;
-const PROMPT_SOURCES = ['stories', 'lengths'] as const;
+const PROMPT_SOURCES = ['tasks', 'stories', 'lengths'] as const;
 
 /** Flags shared by `run` and `bench`: what to serve, on what, with which knobs. */
 export const SERVING_FLAGS = {
@@ -56,7 +57,9 @@ export const SERVING_OPTIONS_HELP = `  --workload PRESET|FILE  ${Object.keys(WOR
   --sim-model PRESET      sim: OPT-13B, Llama-2-7B, Llama-2-13B (default OPT-13B)
   --model FILE            llama2.c checkpoint (default: the built-in model; with sim, only its tokenizer is used)
   --tokenizer FILE        llama2.c tokenizer (default: the built-in model's)
-  --prompts SOURCE        ${PROMPT_SOURCES.join(', ')} (default: stories; lengths with sim and no --model)
+  --prompts SOURCE        tasks (the built-in model's prompts, whose answers end where the workload
+                          wants), stories (openings, length forced), lengths (sim only); default:
+                          tasks with the built-in model, stories with --model, lengths with sim alone
   --requests N            number of requests (default: the preset's)
   --rate R                Poisson arrivals at R requests/s instead of the preset's arrivals
   --max-batch N           max_num_seqs: batch slots (default 8)
@@ -103,8 +106,8 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
     const cap = capacity ?? 4096;
     backend = await createBackend(kind as CliBackend, model!, { numBlocks: Math.max(1, Math.floor(cap / blockSize)), blockSize }, (l) => io.err(l + '\n'));
   }
-  const promptKind = oneOf(values.prompts, 'prompts', PROMPT_SOURCES, tokenizer ? 'stories' : 'lengths');
-  const prompts = promptKind === 'lengths' ? lengthOnlyPrompts : storyPrompts(tokenizer);
+  const promptKind = oneOf(values.prompts, 'prompts', PROMPT_SOURCES, !tokenizer ? 'lengths' : values.model === undefined ? 'tasks' : 'stories');
+  const prompts = promptKind === 'lengths' ? lengthOnlyPrompts : promptKind === 'tasks' ? taskPromptSource : storyPrompts(tokenizer);
   const ratio = numberFlag(values['waiting-served-ratio'], 'waiting-served-ratio', 0, 0, 1000);
   const knobs: Partial<SchedulerKnobs> = {
     maxNumSeqs: intFlag(values['max-batch'], 'max-batch', 8, 1),

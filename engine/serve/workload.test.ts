@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadStories } from '../../tools/testing/stories260k';
+import { taskPromptSource } from '../model/tasks';
 import { arrivalTimes, sampleLength, seededRandom } from './distributions';
 import { lengthOnlyPrompts, storyPrompts, type PromptSource } from './prompts';
 import { generateWorkload, materialize } from './workload';
@@ -51,6 +52,17 @@ describe('workloads', () => {
     const w = generateWorkload(workloadPreset('uniform', 1), countdown);
     expect(w.requests[0]).toMatchObject({ prompt: 'Count down from 62:', expectedNewTokens: 64, maxNewTokens: 64 });
     expect(w.requests[0].stopAfter).toBeUndefined();
+  });
+
+  it("take the built-in model's task prompts, whose answers end with EOS at the drawn length", () => {
+    const w = generateWorkload(workloadPreset('high-variance', 4), taskPromptSource);
+    const drawn = generateWorkload(workloadPreset('high-variance', 4), lengthOnlyPrompts).requests.map((r) => Math.max(2, r.expectedNewTokens));
+    w.requests.forEach((r, i) => {
+      expect(r.stopAfter).toBeUndefined();
+      expect(r.maxNewTokens).toBe(192);
+      expect(r.expectedNewTokens).toBe(drawn[i]);
+    });
+    expect(w.requests.some((r) => /^Count down from \d+:$/.test(r.prompt!))).toBe(true);
   });
 
   it('build story prompts of exactly the requested token length', () => {

@@ -47,11 +47,13 @@ export interface Workload {
 
 export function generateWorkload(spec: WorkloadSpec, source: PromptSource): Workload {
   const rng = seededRandom(spec.seed);
+  // Prompts draw from their own stream, so arrivals and lengths are the same whatever the source.
+  const promptRng = seededRandom((spec.seed ^ 0x5bd1e995) >>> 0);
   const arrivals = arrivalTimes(spec.arrival, spec.count, rng);
   const requests = arrivals.map((arrivalMs, id): WorkloadRequest => {
     const answer = sampleLength(spec.outputTokens, rng);
     const promptLen = sampleLength(spec.promptTokens, rng);
-    const p = source.prompt(answer, rng, promptLen);
+    const p = source.prompt(answer, promptRng, promptLen);
     const maxNew = spec.maxNewTokens === 'output' ? answer : (spec.maxNewTokens ?? maxLength(spec.outputTokens));
     const forced = 'length' in p || p.expectedNewTokens === undefined;
     const expected = forced ? Math.min(answer, maxNew) : p.expectedNewTokens!;
