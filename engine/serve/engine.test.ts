@@ -140,7 +140,10 @@ describe('requests', () => {
 
   it('jumps the clock over idle time to the next arrival', async () => {
     const requests = [testRequest(0, 2, 8, { stopAfter: 1 }), testRequest(1, 2, 8, { stopAfter: 1, arrivalMs: 100 })];
-    const events = await drain(new ServingEngine({ backend: backend(), requests }));
+    const engine = new ServingEngine({ backend: backend(), requests });
+    expect(engine.nextArrivalMs).toBe(0);
+    const events = await drain(engine);
     expect(events.map((e) => e.startMs)).toEqual([0, 100]);
+    expect(engine.nextArrivalMs).toBeNull();
   });
 });

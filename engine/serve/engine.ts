@@ -75,6 +75,10 @@ export class ServingEngine {
   get nowMs(): number {
     return this.clock;
   }
+  /** When the next request not yet arrived arrives (ms on the engine clock), or null: lets a view pace a replay in real time. */
+  get nextArrivalMs(): number | null {
+    return this.future.length > 0 ? this.future[0].arrivalMs : null;
+  }
   /** True when every request has finished and left its slot. */
   get done(): boolean {
     return this.future.length === 0 && this.waiting.length === 0 && this.slots.every((s) => s === null);
@@ -98,7 +102,7 @@ export class ServingEngine {
   addRequests(requests: readonly Request[]): void {
     validateRequests(requests, this.backend.config, this.backend.kv.numBlocks * this.backend.kv.blockSize, new Set(this.seqs.keys()));
     const added = requests.map((r) => new Sequence({ ...r, prompt: r.prompt.slice(), arrivalMs: Math.max(r.arrivalMs, this.clock) }));
-    validateKnobs(this.knobsNow, Math.max(this.longestLive(), ...added.map((s) => s.maxPositions)));
+    validateKnobs(this.knobsNow, added.reduce((m, s) => Math.max(m, s.maxPositions), this.longestLive()));
     for (const s of added) this.seqs.set(s.id, s);
     this.future.push(...added);
     this.future.sort(fcfs);
