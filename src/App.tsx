@@ -8,6 +8,7 @@ import { KvMap } from '../components/KvMap/KvMap';
 import { LiveNumbers } from '../components/Metrics/LiveNumbers';
 import { RequestPanel } from '../components/RequestPanel/RequestPanel';
 import { SweepChart } from '../components/Sweep/SweepChart';
+import { Notice } from '../components/TopBar/Notice';
 import { SourceBanner } from '../components/TopBar/SourceBanner';
 import { TopBar } from '../components/TopBar/TopBar';
 import { Tour } from '../components/Tour/Tour';
@@ -75,6 +76,7 @@ export function App() {
         <Explain />
       </section>
       <Tour />
+      <Notice />
     </div>
   );
 }

@@ -228,8 +228,10 @@ function gridKey(key: string, s: GridState, select: (id: number | null) => void,
     case 'Home':
       s.follow = false;
       s.vp.offset = 0;
+      move(cur.row, 0);
       return true;
     case 'End':
+      move(cur.row, s.layout.columns - 1);
       s.follow = true;
       return true;
     case '+':

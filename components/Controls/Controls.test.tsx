@@ -1,0 +1,71 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { createAppStore } from '../../src/store/store';
+import { renderWithStore } from '../shared/testing';
+import { ConfigPanel } from './ConfigPanel';
+import { Transport } from './Transport';
+
+describe('ConfigPanel', () => {
+  it('offers the strategies, KV managers and backends under their stable test ids', () => {
+    renderWithStore(<ConfigPanel />);
+    const options = (id: string) => within(screen.getByTestId(id)).getAllByRole('option').map((o) => (o as HTMLOptionElement).value);
+    expect(options('strategy')).toEqual(['static', 'continuous']);
+    expect(options('kv-manager')).toEqual(['paged', 'contiguous']);
+    expect(options('backend')).toEqual(['webgpu', 'cpu', 'sim']);
+  });
+
+  it('writes changes to the store, and greys out knobs the strategy ignores', () => {
+    const { store } = renderWithStore(<ConfigPanel />);
+    fireEvent.change(screen.getByTestId('strategy'), { target: { value: 'static' } });
+    expect(store.getState().config.strategy).toBe('static');
+    expect((screen.getByTestId('waiting-served-ratio') as HTMLInputElement).disabled).toBe(true);
+    fireEvent.change(screen.getByTestId('kv-manager'), { target: { value: 'contiguous' } });
+    expect(store.getState().config.kv).toBe('contiguous');
+  });
+
+  it('commits numbers on Enter, clamped to their range', () => {
+    const { store } = renderWithStore(<ConfigPanel />);
+    const seqs = screen.getByTestId('max-num-seqs');
+    fireEvent.change(seqs, { target: { value: '999' } });
+    expect(store.getState().config.maxNumSeqs).toBe(8);
+    fireEvent.keyDown(seqs, { key: 'Enter' });
+    expect(store.getState().config.maxNumSeqs).toBe(64);
+  });
+
+  it('labels the sim backend as simulated in its status line', () => {
+    const store = createAppStore();
+    store.getState().setLane('a', { phase: 'ready', backend: { kind: 'sim', description: 'OPT-13B on NVIDIA A100 40GB' } });
+    renderWithStore(<ConfigPanel />, store);
+    expect(screen.getByTestId('backend-status').textContent).toMatch(/Simulated: OPT-13B on NVIDIA A100 40GB \(times are predicted, not measured\)/);
+  });
+
+  it('says plainly when WebGPU fell back to the CPU, with a way to enable it', () => {
+    const store = createAppStore();
+    store.getState().setLane('a', { phase: 'ready', backend: { kind: 'cpu', description: 'JavaScript', fallbackReason: 'WebGPU is not available here' } });
+    renderWithStore(<ConfigPanel />, store);
+    const status = screen.getByTestId('backend-status');
+    expect(status.textContent).toMatch(/CPU engine: WebGPU is not available here/);
+    expect(within(status).getByRole('link', { name: 'How to enable WebGPU' })).toBeTruthy();
+  });
+});
+
+describe('Transport', () => {
+  it('sends play, step and reset, and enables pause only while running live', () => {
+    const { commands, store } = renderWithStore(<Transport />);
+    fireEvent.click(screen.getByTestId('play'));
+    fireEvent.click(screen.getByTestId('step'));
+    fireEvent.click(screen.getByTestId('reset'));
+    expect(commands.play).toHaveBeenCalledOnce();
+    expect(commands.step).toHaveBeenCalledOnce();
+    expect(commands.reset).toHaveBeenCalledOnce();
+    expect((screen.getByTestId('pause') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('keeps Play enabled over a playing recording (it means: run it live)', () => {
+    const store = createAppStore();
+    store.getState().setLane('a', { phase: 'running', source: 'recorded' });
+    renderWithStore(<Transport />, store);
+    expect((screen.getByTestId('play') as HTMLButtonElement).disabled).toBe(false);
+    store.getState().setLane('a', { source: 'live' });
+  });
+});

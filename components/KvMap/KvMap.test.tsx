@@ -1,0 +1,39 @@
+import { act, fireEvent, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../stories/fixtures';
+import { loadRuns, renderWithStore } from '../shared/testing';
+import { describeBlock, KvMap } from './KvMap';
+
+const frame = () => act(() => new Promise((r) => setTimeout(r, 40)));
+
+describe('KvMap', () => {
+  it('states the manager, the pool size and the waste of the newest iteration', async () => {
+    const { store } = renderWithStore(<KvMap lane="a" />);
+    act(() => loadRuns(store, { a: FIXTURES.continuousContiguous }));
+    // Stop mid-run, where memory is in use.
+    const log = store.getState().logs.a;
+    const events = FIXTURES.continuousContiguous.events.slice(0, 30);
+    act(() => {
+      log.clear();
+      log.append(events);
+    });
+    await frame();
+    const map = screen.getByTestId('kv-map');
+    expect(map.getAttribute('data-manager')).toBe('contiguous');
+    const kv = events[29].kv;
+    expect(screen.getByText(new RegExp(`Contiguous · ${kv.numBlocks} blocks × ${kv.blockSize} tokens`))).toBeTruthy();
+    expect(screen.getByText('internal fragmentation')).toBeTruthy();
+  });
+
+  it('colours by owner on request, with its own legend', () => {
+    const { store } = renderWithStore(<KvMap lane="a" />);
+    fireEvent.click(screen.getByRole('radio', { name: 'Owner' }));
+    expect(store.getState().kvView).toBe('owner');
+    expect(screen.getByText('written by a request (one hue each)')).toBeTruthy();
+  });
+
+  it('describes blocks in the paper’s words', () => {
+    expect(describeBlock({ index: 3, owner: 7, used: 5, reserved: 2, internal: 9, external: 0, free: 0 }, 16)).toBe('Block 3 · request R7 · 5/16 written · 2 reserved · 9 never used (internal)');
+    expect(describeBlock({ index: 1, owner: -1, used: 0, reserved: 0, internal: 0, external: 16, free: 0 }, 16)).toMatch(/external fragmentation/);
+  });
+});

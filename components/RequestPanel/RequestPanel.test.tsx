@@ -1,0 +1,35 @@
+import { act, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { RunLog } from '../../src/run/run-log';
+import { FIXTURES } from '../../stories/fixtures';
+import { loadRuns, renderWithStore } from '../shared/testing';
+import { describeRequest } from './describe';
+import { RequestPanel } from './RequestPanel';
+
+describe('RequestPanel', () => {
+  it('shows nothing until a request is selected, then its prompt, its text and its facts', async () => {
+    const { store } = renderWithStore(<RequestPanel lane="a" />);
+    expect(screen.queryByTestId('request-panel')).toBeNull();
+    act(() => {
+      loadRuns(store, { a: FIXTURES.continuousPaged });
+      store.getState().setUi({ selected: 2 });
+    });
+    const panel = screen.getByTestId('request-panel');
+    expect(panel.textContent).toContain('Request R2');
+    expect(panel.textContent).toContain(FIXTURES.continuousPaged.requests[2].promptText!.slice(0, 20));
+    expect(panel.textContent).toMatch(/finished/);
+    expect(panel.textContent).toMatch(/first token after/);
+  });
+
+  it('describes a request from the log alone', () => {
+    const log = new RunLog();
+    const run = FIXTURES.continuousPaged;
+    log.setVocab(run.vocab);
+    log.addRequests(run.requests);
+    log.append(run.events);
+    const v = describeRequest(log, 0)!;
+    expect(v.output.length).toBeGreaterThan(0);
+    expect(v.facts[0]).toMatch(/^slot S\d/);
+    expect(describeRequest(log, 999)).toBeNull();
+  });
+});

@@ -1,0 +1,54 @@
+import { act, fireEvent, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { loadRuns, renderWithStore } from '../components/shared/testing';
+import { FIXTURES } from '../stories/fixtures';
+import { App } from './App';
+import { createAppStore } from './store/store';
+
+const IDS = ['play', 'pause', 'step', 'reset', 'strategy', 'kv-manager', 'backend', 'backend-status', 'grid', 'kv-map', 'tokens-per-second', 'iteration-count', 'export-trace', 'compare'];
+
+describe('App', () => {
+  it('has every stable test id, a legend on every view, and says the run is recorded', () => {
+    const store = createAppStore();
+    loadRuns(store, { a: FIXTURES.continuousPaged });
+    renderWithStore(<App />, store);
+    for (const id of IDS) expect(screen.getAllByTestId(id).length, id).toBeGreaterThan(0);
+    expect(screen.getByTestId('source-banner').textContent).toMatch(/Recorded run/);
+    expect(screen.getAllByRole('list', { name: /legend/ }).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('splits the stage into a static and a continuous lane in compare mode, with the ratio', () => {
+    const store = createAppStore();
+    loadRuns(store, { a: FIXTURES.staticPaged, b: FIXTURES.continuousPaged });
+    renderWithStore(<App />, store);
+    fireEvent.click(screen.getByTestId('compare'));
+    expect(screen.getByTestId('grid')).toBeTruthy();
+    expect(screen.getByTestId('grid-b')).toBeTruthy();
+    expect(screen.getByText('Static batching')).toBeTruthy();
+    expect(screen.getByText('Continuous batching')).toBeTruthy();
+    expect(screen.getByTestId('compare-ratio')).toBeTruthy();
+  });
+
+  it('answers keyboard shortcuts outside form fields and turns the explanation to what is pointed at', () => {
+    const store = createAppStore();
+    const { commands } = renderWithStore(<App />, store);
+    fireEvent.keyDown(document.body, { key: ' ' });
+    expect(commands.play).toHaveBeenCalled();
+    fireEvent.keyDown(document.body, { key: 's' });
+    expect(commands.step).toHaveBeenCalled();
+    fireEvent.keyDown(document.body, { key: 'c' });
+    expect(store.getState().compare).toBe(true);
+    act(() => store.getState().setUi({ compare: false }));
+    fireEvent.pointerEnter(screen.getByTestId('kv-map').parentElement!);
+    expect(store.getState().topic).toBe('paged');
+  });
+
+  it('shows a notice and lets it be dismissed', () => {
+    const store = createAppStore();
+    renderWithStore(<App />, store);
+    act(() => store.getState().setNotice('max_num_batched_tokens must be at least the longest prompt'));
+    expect(screen.getByTestId('notice').textContent).toContain('max_num_batched_tokens');
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByTestId('notice')).toBeNull();
+  });
+});

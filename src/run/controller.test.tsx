@@ -1,0 +1,80 @@
+import { describe, expect, it, vi } from 'vitest';
+import { FIXTURES } from '../../stories/fixtures';
+import { createAppStore } from '../store/store';
+import type { FromWorker, ToWorker } from '../worker/protocol';
+import { Controller, type EngineChannel } from './controller';
+import { exportTrace } from './trace-io';
+import { RunLog } from './run-log';
+
+function fakeEngine() {
+  const sent: ToWorker[] = [];
+  let listener: (m: FromWorker) => void = () => undefined;
+  const channel: EngineChannel = { post: (m) => sent.push(m), onMessage: (fn) => (listener = fn), dispose: vi.fn() };
+  return { channel, sent, emit: (m: FromWorker) => listener(m) };
+}
+
+const model = { name: 'tiny', checkpoint: '/m.bin', tokenizer: '/t.bin' };
+const recorded = async () => ({ static: FIXTURES.staticPaged, continuous: FIXTURES.continuousPaged });
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('Controller', () => {
+  it('replays the recording while the model loads, then serves live from the first iteration on Play', async () => {
+    const store = createAppStore();
+    const engine = fakeEngine();
+    const c = new Controller({ store, engine: engine.channel, model, recorded });
+    c.start();
+    expect(engine.sent[0]).toMatchObject({ type: 'init', lanes: [{ id: 'a', strategy: 'continuous' }], model });
+    await tick();
+    expect(store.getState().lanes.a.source).toBe('recorded');
+    c.play(); // not ready yet: remembered
+    engine.emit({ type: 'ready', backend: { kind: 'webgpu', description: 'swiftshader' }, modelName: 'tiny', vocab: ['a', 'b'] });
+    engine.emit({ type: 'requests', lane: 'a', requests: FIXTURES.continuousPaged.requests });
+    expect(engine.sent.map((m) => m.type)).toContain('play');
+    expect(store.getState().lanes.a).toMatchObject({ source: 'live', backend: { kind: 'webgpu' } });
+    const log = store.getState().logs.a;
+    expect(log.events).toHaveLength(0);
+    engine.emit({ type: 'events', lane: 'a', events: FIXTURES.continuousPaged.events.slice(0, 3) });
+    expect(log.events).toHaveLength(3);
+    engine.emit({ type: 'playing', playing: true });
+    expect(store.getState().lanes.a.phase).toBe('running');
+    c.dispose();
+  });
+
+  it('sends live changes to the worker, with compare mode as two lanes', async () => {
+    const store = createAppStore();
+    const engine = fakeEngine();
+    new Controller({ store, engine: engine.channel, model }).start();
+    store.getState().setConfig({ strategy: 'static' });
+    expect(engine.sent.pop()).toMatchObject({ type: 'configure', config: { strategy: 'static' }, lanes: [{ id: 'a', strategy: 'static' }] });
+    store.getState().setUi({ compare: true });
+    expect(engine.sent.pop()).toMatchObject({ type: 'configure', lanes: [{ id: 'a', strategy: 'static' }, { id: 'b', strategy: 'continuous' }] });
+    expect(store.getState().lanes.b.strategy).toBe('continuous');
+  });
+
+  it('replays an imported trace, and Reset goes back to the live engine', async () => {
+    const store = createAppStore();
+    const engine = fakeEngine();
+    const c = new Controller({ store, engine: engine.channel, model });
+    c.start();
+    engine.emit({ type: 'ready', backend: { kind: 'cpu', description: 'js' }, modelName: 'tiny', vocab: [] });
+    const log = new RunLog();
+    log.addRequests(FIXTURES.staticPaged.requests);
+    log.append(FIXTURES.staticPaged.events);
+    const text = exportTrace([{ name: 'static batching', log, backend: 'cpu' }]);
+    c.importTrace(new File([text], 'run.json'));
+    await vi.waitFor(() => expect(store.getState().lanes.a.source).toBe('replay'));
+    expect(store.getState().logs.a.events).toHaveLength(FIXTURES.staticPaged.events.length);
+    expect(store.getState().lanes.a.sourceNote).toContain('run.json');
+    c.reset();
+    expect(store.getState().lanes.a.source).toBe('live');
+    expect(engine.sent.pop()).toEqual({ type: 'reset' });
+  });
+
+  it('reports a trace it cannot read instead of failing', async () => {
+    const store = createAppStore();
+    const c = new Controller({ store, engine: fakeEngine().channel, model });
+    c.start();
+    c.importTrace(new File(['{"traceEvents": []}'], 'other.json'));
+    await vi.waitFor(() => expect(store.getState().notice).toMatch(/Could not replay other.json/));
+  });
+});
