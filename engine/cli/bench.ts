@@ -17,7 +17,7 @@ continuous/static ratio, median end-to-end latency, slot occupancy and KV waste.
 Options:
   --workloads LIST        comma-separated presets or files (default: uniform,high-variance)
 ${SERVING_OPTIONS_HELP.split('\n')
-  .filter((l) => !l.startsWith('  --workload '))
+  .filter((l) => !l.startsWith('  --workload ') && !l.startsWith('  --kv '))
   .join('\n')}`;
 
 export interface BenchRow {
