@@ -11,7 +11,7 @@ import { GridLayout, type CellHit, type GridMode } from './layout';
 import type { IterationEvent } from '../../engine/serve/events';
 import { GridLegend } from './GridLegend';
 import { GridToolbar } from './GridToolbar';
-import { DEFAULT_CELL, MAX_CELL, MIN_CELL, clampOffset, followOffset, plotWidth, pointToCell, type GridViewport } from './viewport';
+import { DEFAULT_CELL, MAX_CELL, MIN_CELL, clampOffset, fitCell, followOffset, plotWidth, pointToCell, type GridViewport } from './viewport';
 
 const LEFT = 34;
 const TOP = 16;
@@ -20,6 +20,8 @@ interface GridState {
   layout: GridLayout;
   vp: GridViewport;
   follow: boolean;
+  /** Until the visitor zooms, short runs are drawn with bigger cells that fill the width. */
+  autoZoom: boolean;
   hover: CellHit | null;
   style: GridStyle | null;
   dpr: number;
@@ -43,6 +45,7 @@ export function BatchGrid({ lane, title }: { lane: LaneId; title?: string }) {
     layout: new GridLayout(mode),
     vp: { width: 1, height: 1, left: LEFT, top: TOP, cellW: DEFAULT_CELL, offset: 0, rows: 1 },
     follow: true,
+    autoZoom: true,
     hover: null,
     style: null,
     dpr: 1,
@@ -54,6 +57,7 @@ export function BatchGrid({ lane, title }: { lane: LaneId; title?: string }) {
     const ctx = el?.getContext('2d');
     syncLayout(s, log.events, mode);
     s.vp.rows = Math.max(1, s.layout.rows.length);
+    if (s.autoZoom) s.vp.cellW = fitCell(s.vp, s.layout.columns);
     s.vp.offset = s.follow ? followOffset(s.vp, s.layout.columns) : clampOffset(s.vp, s.layout.columns, s.vp.offset);
     figure.current?.setAttribute('data-iterations', String(s.layout.iterations));
     figure.current?.setAttribute('data-columns', String(s.layout.columns));
@@ -98,6 +102,7 @@ export function BatchGrid({ lane, title }: { lane: LaneId; title?: string }) {
       .scaleExtent([MIN_CELL / DEFAULT_CELL, MAX_CELL / DEFAULT_CELL])
       .on('zoom', (e) => {
         const s = st.current;
+        if (e.sourceEvent) s.autoZoom = false;
         s.vp.cellW = DEFAULT_CELL * e.transform.k;
         s.vp.offset = e.transform.x - LEFT;
         if (e.sourceEvent) s.follow = s.vp.offset <= followOffset(s.vp, s.layout.columns) + 1;
@@ -163,6 +168,7 @@ export function BatchGrid({ lane, title }: { lane: LaneId; title?: string }) {
     sched.request();
   };
   const zoomBy = (f: number) => {
+    st.current.autoZoom = false;
     const el = canvas.current;
     if (el && zoomRef.current) select(el).call(zoomRef.current.scaleBy, f, [st.current.vp.width - 1, 0]);
   };
@@ -237,6 +243,7 @@ function gridKey(key: string, s: GridState, select: (id: number | null) => void,
     case '+':
     case '=':
     case '-': {
+      s.autoZoom = false;
       const f = key === '-' ? 0.5 : 2;
       s.vp.cellW = Math.max(MIN_CELL, Math.min(MAX_CELL, s.vp.cellW * f));
       return true;

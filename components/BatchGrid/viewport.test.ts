@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampOffset, followOffset, pointToCell, rowHeight, visibleColumns, xScale, zoomAt, type GridViewport } from './viewport';
+import { DEFAULT_CELL, clampOffset, fitCell, followOffset, pointToCell, rowHeight, visibleColumns, xScale, zoomAt, type GridViewport } from './viewport';
 
 const v: GridViewport = { width: 540, height: 330, left: 40, top: 10, cellW: 10, offset: 0, rows: 4 };
 
@@ -16,6 +16,12 @@ describe('grid viewport', () => {
     expect(followOffset(v, 80)).toBe(500 - 800);
     const at = { ...v, offset: followOffset(v, 80) };
     expect(visibleColumns(at)).toEqual([30, 80]);
+  });
+
+  it('fills the width with bigger cells while a run is short, then settles at the default', () => {
+    expect(fitCell(v, 10)).toBeCloseTo(500 / 24);
+    expect(fitCell(v, 30)).toBeCloseTo(500 / 30);
+    expect(fitCell(v, 1000)).toBe(DEFAULT_CELL);
   });
 
   it('keeps the column under the pointer in place when zooming', () => {

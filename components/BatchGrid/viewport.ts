@@ -39,6 +39,14 @@ export function visibleColumns(v: GridViewport): [number, number] {
   return [Math.max(0, first), Math.ceil((plotWidth(v) - v.offset) / v.cellW)];
 }
 
+/**
+ * Cell width before the visitor zooms: short runs fill the width with big cells (at least 24
+ * columns' worth, so the first iterations are not slabs), long runs use the default and scroll.
+ */
+export function fitCell(v: GridViewport, columns: number): number {
+  return Math.max(DEFAULT_CELL, Math.min(MAX_CELL, plotWidth(v) / Math.max(24, columns)));
+}
+
 /** Offset that puts the newest column at the right edge (or column 0 at the left while it all fits). */
 export function followOffset(v: GridViewport, columns: number): number {
   return Math.min(0, plotWidth(v) - columns * v.cellW);

@@ -1,10 +1,21 @@
-import { GPU_PRESETS, SIM_MODEL_PRESETS } from '../../engine/backend/sim/presets';
+import { GPU_PRESETS, SIM_MODEL_PRESETS, WORKLOAD_PRESETS } from '../../engine';
 
 /** Choices the controls offer, taken from the engine so the two never disagree. */
 export const GPU_OPTIONS = GPU_PRESETS.map((g) => ({ value: g.id, label: g.name }));
 export const SIM_MODEL_OPTIONS = SIM_MODEL_PRESETS.map((m) => ({ value: m.id, label: m.name }));
 
-export const WORKLOAD_OPTIONS = [
-  { value: 'high-variance', label: 'High variance (Anyscale-style)' },
-  { value: 'uniform', label: 'Uniform lengths' },
-];
+/** Presets sized for production models (512-token prompts): only the simulated backend can serve them. */
+export const SIM_ONLY_WORKLOADS: readonly string[] = ['anyscale'];
+
+export function workloadOptions(backend: string): { value: string; label: string }[] {
+  return Object.entries(WORKLOAD_PRESETS)
+    .filter(([id]) => backend === 'sim' || !SIM_ONLY_WORKLOADS.includes(id))
+    .map(([id, p]) => ({ value: id, label: `${id}: ${p.description}` }));
+}
+
+/** What choosing a preset sets in the other workload fields: its request count and arrival rate. */
+export function presetDefaults(id: string): { requests: number; rate: number } {
+  const spec = WORKLOAD_PRESETS[id]?.spec;
+  if (!spec) return { requests: 32, rate: 0 };
+  return { requests: spec.count, rate: spec.arrival.kind === 'poisson' ? spec.arrival.rate : 0 };
+}

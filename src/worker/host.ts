@@ -159,7 +159,7 @@ export class EngineHost {
       this.post({ type: 'progress', message: c.backend === 'webgpu' ? 'Starting WebGPU…' : 'Starting the engine…' });
       for (let i = 0; i < this.specs.length; i++) this.backends.push(await createBackend(c, loaded));
     }
-    this.workload = buildWorkload(c, loaded.tokenizer);
+    this.workload = buildWorkload(c, loaded);
     const { requests, metas } = requestsFor(this.workload, loaded.tokenizer);
     this.lanes = this.specs.map((spec, i) => ({
       spec,

@@ -1,15 +1,26 @@
-import { CpuBackend } from '../../engine/backend/cpu';
-import { SimBackend, gpuPreset, simKvLayout, simModelPreset } from '../../engine/backend/sim/backend';
-import type { Backend, KvLayout } from '../../engine/backend/types';
+import {
+  BatchscopeError,
+  CpuBackend,
+  SimBackend,
+  generateWorkload,
+  gpuPreset,
+  isBatchscopeError,
+  materialize,
+  readCheckpoint,
+  readTokenizer,
+  simKvLayout,
+  simModelPreset,
+  storyPrompts,
+  taskPromptSource,
+  workloadPreset,
+  type Backend,
+  type KvLayout,
+  type Model,
+  type Request,
+  type Tokenizer,
+  type Workload,
+} from '../../engine';
 import { createWebGpuBackend } from '../../engine/backend/webgpu/backend';
-import { BatchscopeError, isBatchscopeError } from '../../engine/errors';
-import { readCheckpoint } from '../../engine/model/checkpoint';
-import { readTokenizer, type Tokenizer } from '../../engine/model/tokenizer';
-import type { Model } from '../../engine/model/weights';
-import { storyPrompts } from '../../engine/serve/prompts';
-import type { Request } from '../../engine/serve/request';
-import { generateWorkload, materialize, type Workload } from '../../engine/serve/workload';
-import { workloadPreset } from '../../engine/serve/workload-presets';
 import type { RunConfig } from '../store/config';
 import type { BackendInfo, RequestMeta } from '../run/types';
 import type { ModelSource } from './protocol';
@@ -19,6 +30,9 @@ export interface LoadedModel {
   model: Model;
   tokenizer: Tokenizer;
 }
+
+/** The built-in model answers its task prompts with exactly the length a workload asks for. */
+export const BUILT_IN_MODEL = 'batchscope-tiny';
 
 async function fetchBytes(url: string, what: string): Promise<Uint8Array> {
   let res: Response;
@@ -78,11 +92,15 @@ export async function createBackend(c: RunConfig, loaded: LoadedModel): Promise<
   }
 }
 
-/** The configuration's workload: the preset drawn with the seed, plus the user's own prompts. */
-export function buildWorkload(c: RunConfig, tokenizer: Tokenizer): Workload {
+/**
+ * The configuration's workload: the preset drawn with the seed, plus the user's own prompts. The
+ * built-in model gets its task prompts, so each answer ends with the model's own EOS at the drawn
+ * length; any other model gets story openings with the length forced, as Anyscale's benchmark did.
+ */
+export function buildWorkload(c: RunConfig, loaded: LoadedModel): Workload {
   const preset = workloadPreset(c.workload, c.seed);
   const spec = { ...preset, count: c.requests, arrival: c.rate > 0 ? { kind: 'poisson' as const, rate: c.rate } : { kind: 'burst' as const } };
-  const w = generateWorkload(spec, storyPrompts(tokenizer));
+  const w = generateWorkload(spec, loaded.name === BUILT_IN_MODEL ? taskPromptSource : storyPrompts(loaded.tokenizer));
   const extra = c.prompts.map((text, i) => ({
     id: w.requests.length + i,
     arrivalMs: 0,

@@ -1,0 +1,68 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { useEffect } from 'react';
+import { TimeChart } from '../components/Charts/TimeChart';
+import { RatioBar } from '../components/Compare/RatioBar';
+import { LiveNumbers } from '../components/Metrics/LiveNumbers';
+import { SweepChart } from '../components/Sweep/SweepChart';
+import { useAppStore } from '../src/store/store';
+import { FIXTURES, SWEEP_CPU } from './fixtures';
+import { Harness } from './harness';
+
+const meta = {
+  title: 'Views/Numbers and charts',
+  component: LiveNumbers,
+  args: { lane: 'a' },
+} satisfies Meta<typeof LiveNumbers>;
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+export const Numbers: Story = {
+  render: (args) => (
+    <Harness runs={{ a: FIXTURES.continuousPaged }} size={{ width: 300 }}>
+      <LiveNumbers {...args} />
+    </Harness>
+  ),
+};
+
+export const Charts: Story = {
+  render: () => (
+    <Harness runs={{ a: FIXTURES.staticPaged }} size={{ width: 760, height: 190, flexDirection: 'row', gap: 6 }}>
+      <TimeChart lanes={['a']} kind="throughput" />
+      <TimeChart lanes={['a']} kind="batch" />
+      <TimeChart lanes={['a']} kind="kv" />
+    </Harness>
+  ),
+};
+
+export const CompareCharts: Story = {
+  render: () => (
+    <Harness runs={{ a: FIXTURES.staticPaged, b: FIXTURES.continuousPaged }} size={{ width: 760, height: 190, flexDirection: 'row', gap: 6 }}>
+      <TimeChart lanes={['a', 'b']} kind="throughput" />
+      <TimeChart lanes={['a', 'b']} kind="batch" />
+      <TimeChart lanes={['a', 'b']} kind="kv" />
+    </Harness>
+  ),
+};
+
+export const Ratio: Story = {
+  render: () => (
+    <Harness runs={{ a: FIXTURES.staticPaged, b: FIXTURES.continuousPaged }} size={{ width: 700 }}>
+      <RatioBar />
+    </Harness>
+  ),
+};
+
+/** The sweep chart after a sweep measured on the CPU engine: step time grows from batch 1 (no free batching on a CPU). */
+function MeasuredSweep() {
+  const store = useAppStore();
+  useEffect(() => store.getState().setSweep({ points: SWEEP_CPU.points, adapter: SWEEP_CPU.adapter }), [store]);
+  return <SweepChart />;
+}
+
+export const Sweep: Story = {
+  render: () => (
+    <Harness runs={{ a: FIXTURES.continuousPaged }} size={{ width: 260, height: 220 }}>
+      <MeasuredSweep />
+    </Harness>
+  ),
+};
