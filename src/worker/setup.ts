@@ -88,7 +88,7 @@ export async function createBackend(c: RunConfig, loaded: LoadedModel): Promise<
     return { backend, info: { kind: 'webgpu', description: backend.description.replace(/^WebGPU on /, '') } };
   } catch (e) {
     const why = isBatchscopeError(e) || e instanceof Error ? e.message : String(e);
-    return cpu(`WebGPU is not available here (${why}), so the model runs on the CPU instead: slower, but the same tokens.`);
+    return cpu(`WebGPU could not start here: ${why.replace(/\.$/, '')}. The model runs on the CPU instead: the same tokens, just slower on a machine with a real GPU.`);
   }
 }
 

@@ -1,0 +1,162 @@
+/**
+ * The app end to end, in headless Debian Chromium with real WebGPU (SwiftShader): load, play,
+ * cells drawn, measured tokens/s, live static <-> continuous switches with no request lost, a
+ * trace export validated, compare mode, and the CPU fallback when WebGPU is off. Workloads are
+ * kept tiny: SwiftShader runs the model at a few dozen tokens per second on two cores.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const shared = resolve(root, '../shared');
+const BASE_ARGS = ['--no-sandbox', '--disable-gpu-sandbox', '--no-first-run', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'];
+
+/** The built-in model when it is in the tree, else stories260K from ../shared (served, never copied). */
+function modelQuery(): string {
+  if (existsSync(resolve(root, 'public/models/batchscope-tiny.bin'))) return '';
+  const dir = `/@fs${shared}/models/stories260K`;
+  if (!existsSync(resolve(shared, 'models/stories260K/stories260K.bin'))) throw new Error(`no model: neither public/models/batchscope-tiny.bin nor ${dir}`);
+  return `&model=${dir}/stories260K.bin&tokenizer=${dir}/tok512.bin`;
+}
+
+let server: ViteDevServer;
+let base: string;
+const browsers: Browser[] = [];
+
+beforeAll(async () => {
+  server = await createServer({
+    root,
+    logLevel: 'warn',
+    server: { port: 20000 + Math.floor(Math.random() * 20000), strictPort: false, fs: { allow: [root, shared] } },
+  });
+  await server.listen();
+  base = server.resolvedUrls!.local[0];
+});
+
+afterAll(async () => {
+  for (const b of browsers) await b.close();
+  await server?.close();
+});
+
+async function open(query: string, webgpu = true): Promise<Page> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...BASE_ARGS, ...(webgpu ? WEBGPU_ARGS : [])] });
+  browsers.push(browser);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${base}?${query}${modelQuery()}`);
+  // The page shows a recorded run while the model loads; the engine is ready when its status names a backend.
+  await page.waitForFunction(() => /WebGPU on|CPU engine/.test(document.querySelector('[data-testid=backend-status]')?.textContent ?? ''), null, { timeout: 120_000 });
+  expect(errors).toEqual([]);
+  return page;
+}
+
+const attr = (page: Page, id: string, name: string) => page.getAttribute(`[data-testid=${id}]`, name).then(Number);
+const text = (page: Page, id: string) => page.textContent(`[data-testid=${id}]`).then((t) => t ?? '');
+
+async function waitIterations(page: Page, id: string, n: number): Promise<void> {
+  await page.waitForFunction(([id, n]) => Number(document.querySelector(`[data-testid=${id}]`)?.getAttribute('data-iterations')) >= Number(n), [id, n], { timeout: 180_000 });
+}
+
+async function waitDone(page: Page, testid: string, total: number): Promise<void> {
+  await page.waitForFunction(([id, t]) => document.querySelector(`[data-testid=${id}]`)?.textContent === `${t} / ${t}`, [testid, total], { timeout: 240_000, polling: 250 });
+}
+
+/** Share of the grid canvas painted in the decode blue: proof that cells were drawn, not just counted. */
+function bluePixels(page: Page, id = 'grid'): Promise<number> {
+  return page.evaluate((id) => {
+    const c = document.querySelector(`[data-testid=${id}] canvas`) as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let blue = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 2] > 150 && d[i] < 120 && d[i + 1] > 90 && d[i + 1] < 170) blue++;
+    return blue / (d.length / 4);
+  }, id);
+}
+
+async function exportTrace(page: Page): Promise<{ traceEvents: Record<string, unknown>[]; batchscope: { runs: { strategy: string; events: { strategy: string; slots: { requestId: number | null; finished: boolean }[] }[] }[] } }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-trace]')]);
+  return JSON.parse(readFileSync((await download.path())!, 'utf8'));
+}
+
+/** The checks Perfetto's JSON importer relies on (Chrome Trace Event Format). */
+function validateTrace(trace: Awaited<ReturnType<typeof exportTrace>>): void {
+  expect(Array.isArray(trace.traceEvents)).toBe(true);
+  const phases = new Set<string>();
+  const open = new Map<string, number>();
+  for (const e of trace.traceEvents) {
+    expect(typeof e.name).toBe('string');
+    expect(typeof e.pid).toBe('number');
+    phases.add(e.ph as string);
+    if (e.ph !== 'M') expect(Number.isFinite(e.ts)).toBe(true);
+    if (e.ph === 'X') expect(e.dur as number).toBeGreaterThanOrEqual(0);
+    if (e.ph === 'b' || e.ph === 'e') {
+      const key = `${e.pid}/${e.id}/${e.name}`;
+      open.set(key, (open.get(key) ?? 0) + (e.ph === 'b' ? 1 : -1));
+    }
+  }
+  expect([...phases].sort()).toEqual(['C', 'M', 'X', 'b', 'e']);
+  for (const [key, n] of open) expect(n, `async span ${key} is balanced`).toBe(0);
+  expect(trace.traceEvents.some((e) => e.ph === 'M' && e.name === 'process_name')).toBe(true);
+}
+
+const finishedIds = (events: { slots: { requestId: number | null; finished: boolean }[] }[]) => events.flatMap((e) => e.slots.filter((s) => s.finished).map((s) => s.requestId!)).sort((a, b) => a - b);
+
+describe('batchscope in the browser', () => {
+  it('serves on WebGPU: plays, draws at least 30 iterations, and measures tokens/s', async () => {
+    const page = await open('requests=6&max_num_seqs=4');
+    expect(await text(page, 'backend-status')).toMatch(/WebGPU on .*swiftshader/i);
+    await page.click('[data-testid=play]');
+    await waitIterations(page, 'grid', 30);
+    expect(await page.getAttribute('.app', 'data-source')).toBe('live');
+    expect(await bluePixels(page)).toBeGreaterThan(0.05);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=tokens-per-second]')?.textContent) > 0);
+    expect(Number(await text(page, 'tokens-per-second'))).toBeGreaterThan(0);
+    expect(await page.textContent('.numbers .badge')).toBe('measured live');
+    expect(Number(await text(page, 'iteration-count'))).toBeGreaterThanOrEqual(30);
+    await page.click('[data-testid=pause]');
+  });
+
+  it('switches static <-> continuous live with no request lost, then exports a valid trace', async () => {
+    const page = await open('requests=6&max_num_seqs=3&workload=uniform&rate=0');
+    await page.click('[data-testid=play]');
+    await waitIterations(page, 'grid', 4);
+    await page.selectOption('[data-testid=strategy]', 'static');
+    const at = await attr(page, 'grid', 'data-iterations');
+    await waitIterations(page, 'grid', at + 6);
+    await page.selectOption('[data-testid=strategy]', 'continuous');
+    await waitDone(page, 'requests-done', 6);
+    const trace = await exportTrace(page);
+    validateTrace(trace);
+    const run = trace.batchscope.runs[0];
+    expect(new Set(run.events.map((e) => e.strategy))).toEqual(new Set(['static', 'continuous']));
+    expect(finishedIds(run.events)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('compares static and continuous side by side on the same workload', async () => {
+    const page = await open('requests=6&max_num_seqs=3');
+    await page.click('[data-testid=compare]');
+    await page.click('[data-testid=play]');
+    await waitDone(page, 'requests-done', 6);
+    await waitDone(page, 'requests-done-b', 6);
+    expect(await page.textContent('.lane-row:first-child .view-title')).toBe('Static batching');
+    expect(await attr(page, 'grid', 'data-iterations')).toBeGreaterThan(await attr(page, 'grid-b', 'data-iterations'));
+    expect(await text(page, 'ratio-throughput')).toMatch(/^\d+(\.\d+)?×$/);
+    const trace = await exportTrace(page);
+    expect(trace.batchscope.runs.map((r) => r.strategy)).toEqual(['static', 'continuous']);
+  });
+
+  it('falls back to the CPU engine when WebGPU is off, says so, and still serves', async () => {
+    const page = await open('requests=4&max_num_seqs=2', false);
+    const status = await text(page, 'backend-status');
+    expect(status).toMatch(/CPU engine: WebGPU could not start here/);
+    expect(await page.getAttribute('[data-testid=backend-status] a', 'href')).toMatch(/^https:\/\//);
+    await page.click('[data-testid=play]');
+    await waitDone(page, 'requests-done', 4);
+    expect(Number(await text(page, 'tokens-per-second'))).toBeGreaterThan(0);
+  });
+});
