@@ -34,27 +34,36 @@ function workerChannel(): EngineChannel {
 }
 
 const query = new URLSearchParams(location.search);
-const theme = window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
-const store = createAppStore({ config: configFromQuery(location.search), theme });
-if (query.get('compare') === '1') store.getState().setUi({ compare: true });
-if (query.get('theme') === 'dark' || query.get('theme') === 'light') store.getState().setUi({ theme: query.get('theme') as 'dark' | 'light' });
+if (query.get('bench') === 'grid') {
+  // The grid's frame-rate benchmark (tools/bench/grid.ts): its own page, no engine worker.
+  void import('./bench/grid-bench').then(async ({ runGridBench }) => {
+    (window as unknown as { __benchResult: unknown }).__benchResult = await runGridBench(document.getElementById('root')!);
+  });
+} else startApp();
 
-// The configuration lives in the URL, so a lesson is a link; model and theme choices stay in it.
-store.subscribe((s, prev) => {
-  if (s.config === prev.config && s.compare === prev.compare) return;
-  const keep = Object.fromEntries(['model', 'tokenizer', 'theme'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : [])));
-  history.replaceState(null, '', `${location.pathname}${configToQuery(s.config, { ...keep, ...(s.compare ? { compare: '1' } : {}) })}`);
-});
+function startApp() {
+  const theme = window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  const store = createAppStore({ config: configFromQuery(location.search), theme });
+  if (query.get('compare') === '1') store.getState().setUi({ compare: true });
+  if (query.get('theme') === 'dark' || query.get('theme') === 'light') store.getState().setUi({ theme: query.get('theme') as 'dark' | 'light' });
 
-const controller = new Controller({ store, engine: workerChannel(), model: modelSource(query), recorded: loadRecordedRuns });
-controller.start();
+  // The configuration lives in the URL, so a lesson is a link; model and theme choices stay in it.
+  store.subscribe((s, prev) => {
+    if (s.config === prev.config && s.compare === prev.compare) return;
+    const keep = Object.fromEntries(['model', 'tokenizer', 'theme'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : [])));
+    history.replaceState(null, '', `${location.pathname}${configToQuery(s.config, { ...keep, ...(s.compare ? { compare: '1' } : {}) })}`);
+  });
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <StoreProvider store={store}>
-      <CommandsContext.Provider value={controller}>
-        <App />
-      </CommandsContext.Provider>
-    </StoreProvider>
-  </StrictMode>,
-);
+  const controller = new Controller({ store, engine: workerChannel(), model: modelSource(query), recorded: loadRecordedRuns });
+  controller.start();
+
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <StoreProvider store={store}>
+        <CommandsContext.Provider value={controller}>
+          <App />
+        </CommandsContext.Provider>
+      </StoreProvider>
+    </StrictMode>,
+  );
+}

@@ -65,7 +65,10 @@ export function BatchGrid({ lane, title }: { lane: LaneId; title?: string }) {
     if (!el || !ctx) return;
     if (!s.style) s.style = gridStyle(palettes[theme], makeHatches(ctx, palettes[theme], s.dpr));
     ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
+    const t0 = performance.now();
     drawGrid(ctx, s.layout, s.vp, s.style, { selected: store.getState().selected, hover: s.hover });
+    // Read by the frame-rate benchmark (tools/bench/grid.ts).
+    figure.current?.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
     // Keep d3-zoom's idea of the transform in step with following and clamping.
     if (zoomRef.current) (el as unknown as { __zoom: unknown }).__zoom = zoomIdentity.translate(s.vp.offset + LEFT, 0).scale(s.vp.cellW / DEFAULT_CELL);
   };
