@@ -32,7 +32,7 @@ interface GridState {
  * canvas from a store subscription, one draw per animation frame at most; React renders it only
  * when the theme, mode or lane changes.
  */
-export function BatchGrid({ lane, title }: { lane: LaneId; title?: string }) {
+export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; title?: string; compact?: boolean }) {
   const store = useAppStore();
   const log = useApp((s) => s.logs[lane]);
   const mode = useApp((s) => s.gridMode);
@@ -58,7 +58,8 @@ export function BatchGrid({ lane, title }: { lane: LaneId; title?: string }) {
     syncLayout(s, log.events, mode);
     s.vp.rows = Math.max(1, s.layout.rows.length);
     if (s.autoZoom) s.vp.cellW = fitCell(s.vp, s.layout.columns);
-    s.vp.offset = s.follow ? followOffset(s.vp, s.layout.columns) : clampOffset(s.vp, s.layout.columns, s.vp.offset);
+    const glide = s.follow ? followStep(s.vp, s.layout.columns) : null;
+    s.vp.offset = glide ? glide.offset : clampOffset(s.vp, s.layout.columns, s.vp.offset);
     figure.current?.setAttribute('data-iterations', String(s.layout.iterations));
     figure.current?.setAttribute('data-columns', String(s.layout.columns));
     figure.current?.setAttribute('data-following', String(s.follow));
@@ -67,6 +68,7 @@ export function BatchGrid({ lane, title }: { lane: LaneId; title?: string }) {
     ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
     const t0 = performance.now();
     drawGrid(ctx, s.layout, s.vp, s.style, { selected: store.getState().selected, hover: s.hover });
+    if (glide?.moving) sched.request();
     // Read by the frame-rate benchmark (tools/bench/grid.ts).
     figure.current?.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
     // Keep d3-zoom's idea of the transform in step with following and clamping.
@@ -192,9 +194,22 @@ export function BatchGrid({ lane, title }: { lane: LaneId; title?: string }) {
         />
         <div className="tooltip" ref={tip} hidden role="status" aria-live="polite" />
       </div>
-      <GridLegend />
+      <GridLegend compact={compact} />
     </figure>
   );
+}
+
+const reducedMotion = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+/**
+ * While following, the view glides towards the newest column over a few frames instead of
+ * jumping one column per iteration; far jumps (a whole run loaded at once) and reduced motion snap.
+ */
+function followStep(v: GridViewport, columns: number): { offset: number; moving: boolean } {
+  const target = followOffset(v, columns);
+  const gap = target - v.offset;
+  if (reducedMotion || Math.abs(gap) < 0.5 || Math.abs(gap) > plotWidth(v)) return { offset: target, moving: false };
+  return { offset: v.offset + gap * 0.35, moving: true };
 }
 
 /** Rebuilds the layout when the log was cleared, else appends only the new iterations. */

@@ -4,22 +4,22 @@ import { hatchCss, type HatchKind } from '../shared/hatch';
 import { Legend, type LegendItem } from '../shared/Legend';
 
 /** The grid's key, in Anyscale's colours, with every kind of idle slot told apart by its hatching. */
-export function GridLegend() {
+export function GridLegend({ compact = false }: { compact?: boolean }) {
   const p = palettes[useApp((s) => s.theme)];
   const idle = (kind: HatchKind) => ({ background: `${hatchCss(p, kind)}, ${p.idle}` });
   const items: LegendItem[] = [
     { label: 'prompt (prefill)', style: { background: p.prefill } },
     { label: 'generated (decode)', style: { background: p.decode } },
     { label: 'end of sequence', style: { background: p.end } },
-    { label: 'idle: finished, held by static batch', style: idle('finished') },
-    { label: 'idle: empty slot', style: idle('empty') },
+    { label: compact ? 'idle: finished' : 'idle: finished, held by static batch', style: idle('finished') },
+    { label: compact ? 'empty' : 'idle: empty slot', style: idle('empty') },
     { label: 'stalled', style: idle('stalled') },
     { label: 'preempted', style: idle('preempted') },
   ];
   return (
     <>
       <Legend items={items} label="Grid legend" />
-      <p className="fineprint">Hover a cell for its token and measured step time · click to follow a request · with focus: arrows inspect, +/− zoom, End follows.</p>
+      {!compact && <p className="fineprint">Hover a cell for its token and measured step time · click to follow a request · with focus: arrows inspect, +/− zoom, End follows.</p>}
     </>
   );
 }

@@ -8,13 +8,13 @@ export function CompareView() {
   return (
     <div className="compare-lanes" data-testid="compare-view">
       <div className="lane-row">
-        <BatchGrid lane="a" title="Static batching" />
-        <KvMap lane="a" />
+        <BatchGrid lane="a" title="Static batching" compact />
+        <KvMap lane="a" compact />
         <LiveNumbers lane="a" compact />
       </div>
       <div className="lane-row">
-        <BatchGrid lane="b" title="Continuous batching" />
-        <KvMap lane="b" />
+        <BatchGrid lane="b" title="Continuous batching" compact />
+        <KvMap lane="b" compact />
         <LiveNumbers lane="b" compact />
       </div>
       <RatioBar />

@@ -4,7 +4,7 @@ import { hatchCss } from '../shared/hatch';
 import { Legend } from '../shared/Legend';
 
 /** The vLLM paper's categories: token states, reservation, internal and external fragmentation. */
-export function KvLegend() {
+export function KvLegend({ compact = false }: { compact?: boolean }) {
   const p = palettes[useApp((s) => s.theme)];
   const view = useApp((s) => s.kvView);
   if (view === 'owner') {
@@ -24,10 +24,10 @@ export function KvLegend() {
     <Legend
       label="KV map legend"
       items={[
-        { label: 'used: token states', style: { background: p.kvUsed }, hint: 'Slots holding a token’s keys and values.' },
+        { label: compact ? 'used' : 'used: token states', style: { background: p.kvUsed }, hint: 'Slots holding a token’s keys and values.' },
         { label: 'reserved', style: hatched('reserved', p.kvReserved), hint: 'Allocated for tokens the request will still write.' },
-        { label: 'internal fragmentation', style: hatched('internal', p.kvInternal), hint: 'Allocated but never to be written: over-provisioning, or the tail of a last block.' },
-        { label: 'external fragmentation', style: hatched('external', p.kvExternal), hint: 'Free, but in gaps too small for the next reservation.' },
+        { label: compact ? 'internal' : 'internal fragmentation', style: hatched('internal', p.kvInternal), hint: 'Allocated but never to be written: over-provisioning, or the tail of a last block.' },
+        { label: compact ? 'external' : 'external fragmentation', style: hatched('external', p.kvExternal), hint: 'Free, but in gaps too small for the next reservation.' },
         { label: 'free', style: { background: p.kvFree, outline: `1px solid ${p.gridLine}` } },
       ]}
     />

@@ -16,7 +16,7 @@ const pct = (x: number) => `${x < 10 && x > 0 ? x.toFixed(1) : x.toFixed(0)}%`;
  * The physical KV pool after the newest iteration: every block, by waste category or by owner,
  * with the exact pool totals above it. Redrawn from a log subscription, not by React.
  */
-export function KvMap({ lane }: { lane: LaneId }) {
+export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boolean }) {
   const store = useAppStore();
   const log = useApp((s) => s.logs[lane]);
   const theme = useApp((s) => s.theme);
@@ -126,7 +126,7 @@ export function KvMap({ lane }: { lane: LaneId }) {
         <canvas ref={canvas} role="img" aria-label="Physical KV blocks" onMouseMove={onMove} onMouseLeave={() => { st.current.hover = null; if (tip.current) tip.current.hidden = true; sched.request(); }} onClick={() => store.getState().setUi({ selected: st.current.blocks[st.current.hover ?? -1]?.owner ?? null })} />
         <div className="tooltip" ref={tip} hidden />
       </div>
-      <KvLegend />
+      <KvLegend compact={compact} />
     </figure>
   );
 }

@@ -10,6 +10,13 @@ export function SourceBanner() {
       </div>
     );
   }
+  if (lane.source === 'recorded' && !lane.sourceNote) {
+    return (
+      <div className="banner info" data-testid="source-banner" data-source="loading">
+        {lane.message ?? 'Loading the model…'}
+      </div>
+    );
+  }
   if (lane.source === 'recorded') {
     const ready = lane.phase !== 'loading';
     return (

@@ -25,7 +25,7 @@ export function loadRuns(store: AppStore, runs: Partial<Record<LaneId, RecordedR
     log.setVocab(run.vocab);
     log.addRequests(run.requests);
     log.append(run.events);
-    store.getState().setLane(lane, { source: 'recorded', phase: 'ready', strategy: run.events[0]?.strategy ?? 'continuous', backend: run.backend, modelName: run.modelName });
+    store.getState().setLane(lane, { source: 'recorded', phase: 'ready', strategy: run.events[0]?.strategy ?? 'continuous', backend: run.backend, modelName: run.modelName, sourceNote: run.backend.description });
   }
 }
 

@@ -60,6 +60,7 @@ export class Controller implements Commands {
     const s = this.store.getState();
     this.opts.engine.onMessage((m) => this.onMessage(m));
     this.opts.engine.post({ type: 'init', config: s.config, lanes: lanesFor(s), model: this.opts.model });
+    for (const l of lanesFor(s)) s.setLane(l.id, { strategy: l.strategy });
     this.setLanes({ phase: 'loading', message: `Loading ${this.opts.model.name}…` });
     void this.opts.recorded?.().then(
       (runs) => {
@@ -124,7 +125,10 @@ export class Controller implements Commands {
         }
         break;
       case 'reset':
-        if (this.live) s.logs[m.lane].clear();
+        if (this.live) {
+          s.logs[m.lane].clear();
+          s.setLane(m.lane, { phase: 'paused' });
+        }
         break;
       case 'requests':
         this.requests.set(m.lane, m.requests);
@@ -134,7 +138,8 @@ export class Controller implements Commands {
         if (this.live) s.logs[m.lane].append(m.events);
         break;
       case 'playing':
-        if (this.live) this.setLanes({ phase: m.playing ? 'running' : 'paused' });
+        // A lane that finished stays "done" (Play then starts the workload over).
+        if (this.live) for (const l of this.lanesNow()) if (s.lanes[l.id].phase !== 'done') s.setLane(l.id, { phase: m.playing ? 'running' : 'paused' });
         break;
       case 'done':
         if (this.live) s.setLane(m.lane, { phase: 'done' });
@@ -178,7 +183,8 @@ export class Controller implements Commands {
       this.replay?.play();
       return;
     }
-    if (this.live && this.store.getState().lanes.a.phase === 'done') this.opts.engine.post({ type: 'reset' });
+    const s = this.store.getState();
+    if (this.live && this.lanesNow().every((l) => s.lanes[l.id].phase === 'done')) this.opts.engine.post({ type: 'reset' });
     this.goLive();
     this.opts.engine.post({ type: 'play' });
   };

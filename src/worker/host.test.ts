@@ -85,6 +85,7 @@ describe('EngineHost (the worker side)', () => {
     const n = events().length;
     await new Promise((r) => setTimeout(r, 50));
     expect(events().length).toBe(n);
-    expect(messages.filter((m) => m.type === 'playing').map((m) => (m as { playing: boolean }).playing)).toEqual([true, false]);
+    // After each (re)build the host states whether it plays; then play and pause.
+    expect(messages.filter((m) => m.type === 'playing').map((m) => (m as { playing: boolean }).playing)).toEqual([false, false, true, false]);
   });
 });

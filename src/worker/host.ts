@@ -146,6 +146,8 @@ export class EngineHost {
     const wasPlaying = this.playing;
     this.generation++;
     await this.exclusive(() => this.build(newBackends));
+    // The lanes were announced afresh (phase "paused"); say whether the new run plays on.
+    this.post({ type: 'playing', playing: this.playing });
     if (wasPlaying) void this.pump();
   }
 
