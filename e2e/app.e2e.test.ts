@@ -1,46 +1,38 @@
 /**
- * The app end to end, in headless Debian Chromium with real WebGPU (SwiftShader): load, play,
- * cells drawn, measured tokens/s, live static <-> continuous switches with no request lost, a
- * trace export validated, compare mode, and the CPU fallback when WebGPU is off. Workloads are
- * kept tiny: SwiftShader runs the model at a few dozen tokens per second on two cores.
+ * The app end to end, as `npm start` serves it (the production build), in headless Debian
+ * Chromium with real WebGPU (SwiftShader): load, play, cells drawn, measured tokens/s, live
+ * static <-> continuous switches with no request lost, a trace export validated, compare mode,
+ * and the CPU fallback when WebGPU is off. Workloads are kept tiny: SwiftShader runs the
+ * built-in model at a few dozen tokens per second on two cores.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const shared = resolve(root, '../shared');
 const BASE_ARGS = ['--no-sandbox', '--disable-gpu-sandbox', '--no-first-run', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'];
 
-/** The built-in model when it is in the tree, else stories260K from ../shared (served, never copied). */
-function modelQuery(): string {
-  if (existsSync(resolve(root, 'public/models/batchscope-tiny.bin'))) return '';
-  const dir = `/@fs${shared}/models/stories260K`;
-  if (!existsSync(resolve(shared, 'models/stories260K/stories260K.bin'))) throw new Error(`no model: neither public/models/batchscope-tiny.bin nor ${dir}`);
-  return `&model=${dir}/stories260K.bin&tokenizer=${dir}/tok512.bin`;
-}
-
-let server: ViteDevServer;
+let server: PreviewServer;
 let base: string;
+const outDir = mkdtempSync(join(tmpdir(), 'batchscope-e2e-'));
 const browsers: Browser[] = [];
 
 beforeAll(async () => {
-  server = await createServer({
-    root,
-    logLevel: 'warn',
-    server: { port: 20000 + Math.floor(Math.random() * 20000), strictPort: false, fs: { allow: [root, shared] } },
-  });
-  await server.listen();
+  if (!existsSync(resolve(root, 'public/models/batchscope-tiny.bin'))) throw new Error('public/models/batchscope-tiny.bin is missing: the app serves the built-in model');
+  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+  server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: 20000 + Math.floor(Math.random() * 20000), strictPort: false } });
   base = server.resolvedUrls!.local[0];
 });
 
 afterAll(async () => {
   for (const b of browsers) await b.close();
-  await server?.close();
+  await new Promise((r) => server?.httpServer.close(r));
+  rmSync(outDir, { recursive: true, force: true });
 });
 
 async function open(query: string, webgpu = true): Promise<Page> {
@@ -49,7 +41,7 @@ async function open(query: string, webgpu = true): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${base}?${query}${modelQuery()}`);
+  await page.goto(`${base}?${query}`);
   // The page shows a recorded run while the model loads; the engine is ready when its status names a backend.
   await page.waitForFunction(() => /WebGPU on|CPU engine/.test(document.querySelector('[data-testid=backend-status]')?.textContent ?? ''), null, { timeout: 120_000 });
   expect(errors).toEqual([]);

@@ -8,8 +8,11 @@ export function reviveRun(run: RecordedRun): RecordedRun {
 /** The demo shown before the model has loaded: real runs of the default workload, one per strategy. */
 export async function loadRecordedRuns(): Promise<Record<'static' | 'continuous', RecordedRun>> {
   const res = await fetch(`${import.meta.env.BASE_URL}demo/recorded-runs.json.gz`);
-  if (!res.ok || !res.body) throw new Error(`no recorded runs (${res.status})`);
-  // Stored gzipped (a tenth of the size); inflated here so it works on any static host.
-  const runs = (await new Response(res.body.pipeThrough(new DecompressionStream('gzip'))).json()) as Record<'static' | 'continuous', RecordedRun>;
+  if (!res.ok) throw new Error(`no recorded runs (${res.status})`);
+  // Stored gzipped (a tenth of the size). Some servers send it with Content-Encoding: gzip and the
+  // browser has already inflated it; others send the raw file, inflated here.
+  let bytes = new Uint8Array(await res.arrayBuffer());
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+  const runs = JSON.parse(new TextDecoder().decode(bytes)) as Record<'static' | 'continuous', RecordedRun>;
   return { static: reviveRun(runs.static), continuous: reviveRun(runs.continuous) };
 }
