@@ -4,7 +4,11 @@ import { useApp } from '../../src/store/store';
 import { throttled } from '../shared/throttle';
 import { fmtRatio } from '../Metrics/format';
 
-/** Continuous over static, on the measured numbers of the two lanes: the point of compare mode. */
+/**
+ * Continuous over static, on the measured numbers of the two lanes: the point of compare mode.
+ * Throughput is compared as it goes; latency and iteration counts only once both lanes have
+ * served the whole workload (mid-run, only the short requests have finished, which flatters static).
+ */
 export function RatioBar() {
   const a = useApp((s) => s.logs.a);
   const b = useApp((s) => s.logs.b);
@@ -16,8 +20,9 @@ export function RatioBar() {
       const sa = summarize(a);
       const sb = summarize(b);
       if (tps.current) tps.current.textContent = fmtRatio(sb.tokensPerSecond, sa.tokensPerSecond);
-      if (lat.current) lat.current.textContent = fmtRatio(sa.e2e?.p50 ?? 0, sb.e2e?.p50 ?? 0);
-      const done = sa.completed === a.requests.size && sb.completed === b.requests.size && sa.completed > 0;
+      const done = sa.completed > 0 && sa.completed === a.requests.size && sb.completed === b.requests.size;
+      const latency = (x: number, y: number) => (x >= y ? `${fmtRatio(x, y)} lower` : `${fmtRatio(y, x)} higher`);
+      if (lat.current) lat.current.textContent = done && sa.e2e && sb.e2e ? latency(sa.e2e.p50, sb.e2e.p50) : '…';
       if (iters.current) iters.current.textContent = done ? fmtRatio(sa.iterations, sb.iterations) : '…';
     };
     const t = throttled(update, 250);
@@ -32,14 +37,14 @@ export function RatioBar() {
   }, [a, b]);
   return (
     <div className="ratio" data-testid="compare-ratio" aria-label="Continuous compared with static">
-      <span>
+      <span title="Continuous's generated tokens per second divided by static's, each on its own measured clock.">
         Continuous vs static: throughput <strong ref={tps} data-testid="ratio-throughput">—</strong>
       </span>
-      <span title="Static's median end-to-end latency divided by continuous's: how many times faster a typical request completes.">
-        p50 latency <strong ref={lat}>—</strong> lower
+      <span title="Median end-to-end request latency, static's against continuous's, once both have served every request.">
+        p50 latency <strong ref={lat}>…</strong>
       </span>
       <span title="Iterations static needed for the whole workload, divided by continuous's.">
-        iterations for the workload <strong ref={iters}>…</strong> fewer
+        iterations <strong ref={iters}>…</strong> fewer
       </span>
     </div>
   );

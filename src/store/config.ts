@@ -50,7 +50,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   maxWaitingTokens: 20,
   kv: 'paged',
   blockSize: 16,
-  kvCapacity: 2048,
+  kvCapacity: 1024,
   workload: 'high-variance',
   requests: 32,
   rate: 0,

@@ -88,4 +88,16 @@ describe('EngineHost (the worker side)', () => {
     // After each (re)build the host states whether it plays; then play and pause.
     expect(messages.filter((m) => m.type === 'playing').map((m) => (m as { playing: boolean }).playing)).toEqual([false, false, true, false]);
   });
+
+  it('waits in real time for requests that have not arrived yet, instead of jumping the gap', async () => {
+    const { host, messages, until } = harness();
+    await host.handle({ type: 'init', config: { ...config, requests: 3, rate: 8, maxNumSeqs: 3 }, lanes, model: { name: 's', checkpoint: '', tokenizer: '' } });
+    const metas = (messages.find((m) => m.type === 'requests') as { requests: { arrivalMs: number }[] }).requests;
+    const lastArrival = Math.max(...metas.map((r) => r.arrivalMs));
+    const t0 = Date.now();
+    await host.handle({ type: 'play' });
+    await until(() => messages.some((m) => m.type === 'done'));
+    // The CPU engine serves these few tokens in far less time than the arrivals span.
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(Math.min(lastArrival, 2000) * 0.8);
+  });
 });

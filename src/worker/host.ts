@@ -12,10 +12,13 @@ interface Lane {
   spec: LaneSpec;
   engine: ServingEngine;
   done: boolean;
+  last: IterationEvent | null;
 }
 
 /** Pause between iterations when the speed is "slowed for teaching". */
 export const SLOW_STEP_MS = 300;
+/** Longest real-time wait for the next arrival while idle: longer gaps would look like a hang. */
+const MAX_IDLE_WAIT_MS = 2000;
 const FLUSH_MS = 16;
 
 export const knobsOf = (c: RunConfig): SchedulerKnobs => ({
@@ -30,6 +33,14 @@ export const knobsOf = (c: RunConfig): SchedulerKnobs => ({
 const BACKEND_KEYS: (keyof RunConfig)[] = ['backend', 'gpu', 'simModel', 'blockSize', 'kvCapacity'];
 const WORKLOAD_KEYS: (keyof RunConfig)[] = ['workload', 'requests', 'rate', 'seed', 'prompts'];
 const differs = (a: RunConfig, b: RunConfig, keys: (keyof RunConfig)[]) => keys.some((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+
+/** How long a lane has nothing to do before its next request arrives (0 when it has work). */
+function idleMs(lane: Lane): number {
+  const next = lane.engine.nextArrivalMs;
+  const last = lane.last;
+  if (next === null || !last || last.queueLength > 0 || last.slots.some((s) => s.requestId !== null && !s.finished)) return 0;
+  return Math.max(0, next - lane.engine.nowMs);
+}
 
 /** Lets queued messages (pause, a new setting) in between iterations. */
 const yieldToMessages = (): Promise<void> =>
@@ -166,6 +177,7 @@ export class EngineHost {
     this.lanes = this.specs.map((spec, i) => ({
       spec,
       done: false,
+      last: null,
       engine: new ServingEngine({ backend: this.backends[i].backend, requests, strategy: spec.strategy, knobs: knobsOf(c), kvManager: c.kv }),
     }));
     const info = this.backends[0].info;
@@ -198,6 +210,7 @@ export class EngineHost {
       this.post({ type: 'done', lane: lane.spec.id });
       return;
     }
+    lane.last = ev;
     const box = this.outbox.get(lane.spec.id) ?? [];
     box.push(ev);
     this.outbox.set(lane.spec.id, box);
@@ -214,6 +227,14 @@ export class EngineHost {
         if (!lane) {
           this.setPlaying(false);
           break;
+        }
+        // Real time: with nothing to run, wait for the next arrival as the clock would, instead
+        // of letting the engine jump over the gap (its clock still counts busy time only).
+        const idle = idleMs(lane);
+        if (idle > 0) {
+          this.flush(true);
+          await new Promise((r) => setTimeout(r, Math.min(idle, MAX_IDLE_WAIT_MS)));
+          if (!this.playing || generation !== this.generation) continue;
         }
         await this.stepLane(lane, generation);
         if (this.config?.speed === 'slow') {
