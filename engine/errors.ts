@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'no-webgpu'
   | 'no-adapter'
   | 'model-too-large'
+  | 'model-unsupported'
   | 'device-lost'
   | 'bad-workload'
   | 'bad-trace';

@@ -206,7 +206,7 @@ function rotate(v: Float32Array, i: number, cos: number, sin: number): void {
 }
 
 /** cos/sin of pos * freq(i), with freq computed in float32 as run.c does. */
-function ropeTables(c: ModelConfig): [Float32Array, Float32Array] {
+export function ropeTables(c: ModelConfig): [Float32Array, Float32Array] {
   const hs = headSizeOf(c);
   const half = hs / 2;
   const cos = new Float32Array(c.seqLen * half);

@@ -1,0 +1,222 @@
+import { BatchscopeError } from '../../errors';
+import type { Model } from '../../model/weights';
+import { stepTokens, type Backend, type KvLayout, type SequenceStep, type StepResult } from '../types';
+import { validateStep } from '../validate-step';
+import { openDevice, type DeviceNeeds } from './device';
+import { bindGroups, createKernels, encodeForward, type BindGroups, type Kernels } from './forward';
+import { destroyModel, kvPoolLayer, uploadModel, type ModelBuffers } from './model-buffers';
+import { packModel } from './pack-weights';
+import { structLayout, type StructLayout } from './reflect';
+import { loadShaders, type ShaderSources } from './shaders';
+import { packStep } from './step-data';
+import { STAGING_SAMPLED, stagingLogits, StepBuffers } from './step-buffers';
+
+export interface WebGpuOptions {
+  /** navigator.gpu by default; Node passes Dawn's (see node.ts). */
+  gpu?: GPU;
+  shaders?: ShaderSources;
+}
+
+/** What the last step cost, for benchmarks and the "no allocation per step" check. */
+export interface StepStats {
+  dispatches: number;
+  encodeMs: number;
+  bufferAllocations: number;
+}
+
+/**
+ * The ragged-step backend on WebGPU. Weights and the KV pool are uploaded once; a step writes its
+ * metadata, records every dispatch into one compute pass of one command buffer, and reads back
+ * only the sampled token ids (plus logits rows when asked for, and two timestamps).
+ */
+export class WebGpuBackend implements Backend {
+  readonly kind = 'webgpu' as const;
+  readonly config;
+  readonly kv: KvLayout;
+  readonly description: string;
+  readonly stats: StepStats = { dispatches: 0, encodeMs: 0, bufferAllocations: 0 };
+  private groups: BindGroups;
+  private readonly querySet: GPUQuerySet | null;
+  private readonly queryResolve: GPUBuffer | null;
+  private lost: string | null = null;
+  private disposed = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    model: Model,
+    kv: KvLayout,
+    readonly device: GPUDevice,
+    adapter: string,
+    timestamps: boolean,
+    private readonly kernels: Kernels,
+    readonly buffers: ModelBuffers,
+    private readonly stepBuffers: StepBuffers,
+    private readonly job: StructLayout,
+  ) {
+    this.config = model.config;
+    this.kv = kv;
+    this.description = `WebGPU on ${adapter}`;
+    this.groups = bindGroups(device, kernels, model.config.nLayers, buffers, stepBuffers);
+    this.querySet = timestamps ? device.createQuerySet({ label: 'step time', type: 'timestamp', count: 2 }) : null;
+    this.queryResolve = timestamps ? device.createBuffer({ label: 'step time', size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }) : null;
+    void device.lost.then((info) => {
+      // A destroy() that is not ours (a test, the browser reclaiming the GPU) is a loss too.
+      if (!this.disposed) this.lost = info.message || info.reason;
+    });
+  }
+
+  static async create(model: Model, kv: KvLayout, options: WebGpuOptions = {}): Promise<WebGpuBackend> {
+    const c = model.config;
+    if (!Number.isInteger(kv.numBlocks) || kv.numBlocks < 1 || !Number.isInteger(kv.blockSize) || kv.blockSize < 1) {
+      throw new BatchscopeError('bad-argument', `KV pool of ${kv.numBlocks} blocks of ${kv.blockSize} positions is not a pool`);
+    }
+    const hs = c.dim / c.nHeads;
+    if (hs % 4 !== 0 || hs > 128) {
+      throw new BatchscopeError('model-unsupported', `the WebGPU engine handles attention heads as vec4s of up to 128 values; ${model.name} has head size ${hs}`);
+    }
+    const shaders = options.shaders ?? (await loadShaders());
+    const packed = packModel(model);
+    const pool = kvPoolLayer(c, kv);
+    const largest = Math.max(pool.size, 4 * packed.classifier.length, 4 * packed.embedding.length, 4 * packed.ffnUp.size);
+    const needs: DeviceNeeds = {
+      maxBindingBytes: largest,
+      maxBufferBytes: Math.max(largest, pool.stride * c.nLayers, 4 * packed.ffnUp.data.length),
+      workgroupBytes: 4 * 4 * c.dim + 64,
+      storageBuffersPerStage: 7,
+      what: `the model ${model.name} (dim ${c.dim}, ${c.nLayers} layers) with a KV pool of ${kv.numBlocks} x ${kv.blockSize} positions`,
+    };
+    const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
+    const { device, adapter, timestamps, emulated } = await openDevice(gpu, needs);
+    try {
+      const job = structLayout(shaders.sample, 'Job');
+      const stepBuffers = new StepBuffers(device, c, job.size);
+      device.pushErrorScope('out-of-memory');
+      const buffers = uploadModel(device, c, kv, packed, (d) => device.createBuffer(d));
+      const oom = await device.popErrorScope();
+      if (oom) throw new BatchscopeError('model-too-large', `the GPU ran out of memory loading ${needs.what}: ${oom.message}`);
+      const kernels = await createKernels(device, shaders, c, kv, emulated);
+      return new WebGpuBackend(model, kv, device, adapter, timestamps, kernels, buffers, stepBuffers, job);
+    } catch (e) {
+      device.destroy();
+      throw e;
+    }
+  }
+
+  step(seqs: readonly SequenceStep[]): Promise<StepResult> {
+    // Steps share buffers, so they run one after another even if a caller does not wait.
+    const result = this.queue.then(() => this.run(seqs));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async run(seqs: readonly SequenceStep[]): Promise<StepResult> {
+    if (this.disposed) throw new Error('WebGpuBackend used after dispose()');
+    this.throwIfLost();
+    const t0 = performance.now();
+    validateStep(seqs, this.config, this.kv);
+    const data = packStep(seqs, this.kv, this.job);
+    const T = data.tokens;
+    const R = data.rows.length;
+    const S = data.samples;
+    const s = this.stepBuffers;
+    if (s.fit({ tokens: T, tables: data.tables.length, rows: R, samples: S })) {
+      this.groups = bindGroups(this.device, this.kernels, this.config.nLayers, this.buffers, s);
+    }
+    const q = this.device.queue;
+    q.writeBuffer(s.step, 0, new Uint32Array([T, R]));
+    q.writeBuffer(s.tokens, 0, data.tokenInfo);
+    q.writeBuffer(s.tables, 0, data.tables);
+    if (R > 0) q.writeBuffer(s.rows, 0, data.rows);
+    if (S > 0) q.writeBuffer(s.jobs, 0, data.jobs);
+
+    const wantLogits = data.logitRows.some((r) => r.count > 0);
+    const readBytes = wantLogits ? stagingLogits(S) + 4 * R * this.config.vocabSize : stagingLogits(S);
+    this.device.pushErrorScope('validation');
+    const enc = this.device.createCommandEncoder({ label: 'step' });
+    const pass = enc.beginComputePass({
+      label: 'forward',
+      timestampWrites: this.querySet ? { querySet: this.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined,
+    });
+    const dispatches = encodeForward(pass, this.kernels, this.groups, this.config, T, R, S);
+    pass.end();
+    if (this.querySet && this.queryResolve) {
+      enc.resolveQuerySet(this.querySet, 0, 2, this.queryResolve, 0);
+      enc.copyBufferToBuffer(this.queryResolve, 0, s.staging, 0, 16);
+    }
+    if (S > 0) enc.copyBufferToBuffer(s.sampled, 0, s.staging, STAGING_SAMPLED, 4 * S);
+    if (wantLogits) enc.copyBufferToBuffer(s.logits, 0, s.staging, stagingLogits(S), 4 * R * this.config.vocabSize);
+    q.submit([enc.finish()]);
+    const invalid = this.device.popErrorScope();
+    const encodeMs = performance.now() - t0;
+    Object.assign(this.stats, { dispatches, encodeMs, bufferAllocations: s.allocations });
+
+    let bytes: ArrayBuffer;
+    try {
+      await s.staging.mapAsync(GPUMapMode.READ, 0, readBytes);
+      bytes = s.staging.getMappedRange(0, readBytes).slice(0);
+      s.staging.unmap();
+    } catch (e) {
+      this.throwIfLost();
+      throw e;
+    }
+    const error = await invalid;
+    if (error) throw new Error(`WebGPU rejected the step: ${error.message}`);
+    return this.result(seqs, data, bytes, t0, encodeMs);
+  }
+
+  private result(seqs: readonly SequenceStep[], data: ReturnType<typeof packStep>, bytes: ArrayBuffer, t0: number, encodeMs: number): StepResult {
+    const vocab = this.config.vocabSize;
+    const ids = new Uint32Array(bytes, STAGING_SAMPLED, data.samples);
+    const sampled = new Int32Array(seqs.length).fill(-1);
+    const logits = seqs.map((_, i) => {
+      if (data.jobOf[i] >= 0) sampled[i] = ids[data.jobOf[i]];
+      const { first, count } = data.logitRows[i];
+      return count === 0 ? null : new Float32Array(bytes, stagingLogits(data.samples) + 4 * first * vocab, count * vocab).slice();
+    });
+    const [begin, end] = this.querySet ? new BigUint64Array(bytes, 0, 2) : [0n, 0n];
+    return {
+      logits,
+      sampled,
+      timing: {
+        wallMs: performance.now() - t0,
+        gpuMs: this.querySet && end > begin ? Number(end - begin) / 1e6 : undefined,
+        encodeMs,
+        source: 'measured',
+        tokens: stepTokens(seqs),
+        sequences: seqs.length,
+      },
+    };
+  }
+
+  private throwIfLost(): void {
+    if (this.lost !== null) {
+      throw new BatchscopeError('device-lost', `the GPU device was lost (${this.lost}); the KV cache on it is gone, so the run must continue on another backend`);
+    }
+  }
+
+  /** Reads a layer's K or V pool back, (block, blockSize, kv_dim), for tests and the UI's memory view. */
+  async readKvLayer(which: 'key' | 'value', layer: number): Promise<Float32Array> {
+    const pool = which === 'key' ? this.buffers.keyCache : this.buffers.valueCache;
+    const staging = this.device.createBuffer({ label: 'kv readback', size: pool.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    await this.queue;
+    const enc = this.device.createCommandEncoder();
+    enc.copyBufferToBuffer(pool.buffer, layer * pool.stride, staging, 0, pool.size);
+    this.device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const out = new Float32Array(staging.getMappedRange().slice(0));
+    staging.destroy();
+    return out;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    destroyModel(this.buffers);
+    this.stepBuffers.destroy();
+    this.querySet?.destroy();
+    this.queryResolve?.destroy();
+    this.device.destroy();
+  }
+}
+
+export const createWebGpuBackend = (model: Model, kv: KvLayout, options?: WebGpuOptions): Promise<WebGpuBackend> => WebGpuBackend.create(model, kv, options);

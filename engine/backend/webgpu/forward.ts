@@ -1,0 +1,95 @@
+import { kvDim as kvDimOf, type ModelConfig } from '../../model/config';
+import type { KvLayout } from '../types';
+import { bindKernel, createKernel, type Kernel } from './kernels';
+import { layerSlice, type ModelBuffers } from './model-buffers';
+import type { ShaderName, ShaderSources } from './shaders';
+import type { StepBuffers } from './step-buffers';
+
+/**
+ * The forward pass as a list of dispatches, all in one compute pass of one command buffer:
+ *   embed; per layer: qkv_rope, attention_out, ffn_up, matmul_residual (w2); logits; sample.
+ * That is 4 x n_layers + 3 dispatches, the last two only when the step needs logits or samples.
+ */
+
+/** Invocations per workgroup of the kernels without barriers (the matmuls), their WG override. */
+export const WG = 64;
+
+/**
+ * Kernels with workgroup barriers (attention_out, sample) get small workgroups on CPU emulations:
+ * SwiftShader runs each invocation of such a workgroup as a coroutine, and a 64-wide one costs
+ * more to start than the work in it. GPUs keep 64.
+ */
+export const barrierWorkgroup = (emulated: boolean): number => (emulated ? 16 : 64);
+
+export type Kernels = Record<ShaderName, Kernel>;
+
+export async function createKernels(device: GPUDevice, shaders: ShaderSources, c: ModelConfig, kv: KvLayout, emulated: boolean): Promise<Kernels> {
+  const DIM = c.dim;
+  const KV_DIM = kvDimOf(c);
+  const HEAD_SIZE = c.dim / c.nHeads;
+  const constants: Record<ShaderName, Record<string, number>> = {
+    embed: { DIM },
+    qkv_rope: { DIM, KV_DIM, HEAD_SIZE },
+    attention_out: { DIM, KV_DIM, HEAD_SIZE, BLOCK_SIZE: kv.blockSize },
+    ffn_up: { DIM, HIDDEN: c.hiddenDim },
+    matmul_residual: { IN: c.hiddenDim, OUT: DIM },
+    logits: { DIM, VOCAB: c.vocabSize },
+    sample: { VOCAB: c.vocabSize },
+  };
+  const names = Object.keys(constants) as ShaderName[];
+  const wg: Record<ShaderName, number> = { ...Object.fromEntries(names.map((n) => [n, WG])), attention_out: barrierWorkgroup(emulated), sample: barrierWorkgroup(emulated) } as Record<ShaderName, number>;
+  const kernels = {} as Kernels;
+  for (const n of names) kernels[n] = await createKernel(device, shaders, n, { ...constants[n], WG: wg[n] });
+  return kernels;
+}
+
+export interface BindGroups {
+  embed: GPUBindGroup;
+  layers: { qkv: GPUBindGroup; attention: GPUBindGroup; ffnUp: GPUBindGroup; ffnDown: GPUBindGroup }[];
+  logits: GPUBindGroup;
+  sample: GPUBindGroup;
+}
+
+/** Made when the backend starts and again whenever the step buffers grow. */
+export function bindGroups(device: GPUDevice, k: Kernels, nLayers: number, m: ModelBuffers, s: StepBuffers): BindGroups {
+  const layers = Array.from({ length: nLayers }, (_, l) => {
+    const kc = layerSlice(m.keyCache, l);
+    const vc = layerSlice(m.valueCache, l);
+    return {
+      qkv: bindKernel(device, k.qkv_rope, { step: s.step, tokens: s.tokens, x: s.x, w: layerSlice(m.qkv, l), rope: m.rope, q: s.q, key_cache: kc, value_cache: vc }, `qkv_rope L${l}`),
+      attention: bindKernel(device, k.attention_out, { step: s.step, tokens: s.tokens, tables: s.tables, q: s.q, key_cache: kc, value_cache: vc, w: layerSlice(m.wo, l), x: s.x }, `attention_out L${l}`),
+      ffnUp: bindKernel(device, k.ffn_up, { step: s.step, x: s.x, w: layerSlice(m.ffnUp, l), h: s.h }, `ffn_up L${l}`),
+      ffnDown: bindKernel(device, k.matmul_residual, { step: s.step, a: s.h, w: layerSlice(m.w2, l), x: s.x }, `ffn_down L${l}`),
+    };
+  });
+  return {
+    embed: bindKernel(device, k.embed, { step: s.step, tokens: s.tokens, embedding: m.embedding, x: s.x }, 'embed'),
+    layers,
+    logits: bindKernel(device, k.logits, { step: s.step, rows: s.rows, x: s.x, w: m.classifier, logits: s.logits }, 'logits'),
+    sample: bindKernel(device, k.sample, { jobs: s.jobs, logits: s.logits, scratch: s.scratch, sampled: s.sampled }, 'sample'),
+  };
+}
+
+const groups = (n: number, per: number): number => Math.ceil(n / per);
+
+/** Records the step's dispatches; returns how many. */
+export function encodeForward(pass: GPUComputePassEncoder, k: Kernels, g: BindGroups, c: ModelConfig, T: number, rows: number, samples: number): number {
+  const kvDim = kvDimOf(c);
+  let dispatches = 0;
+  const run = (kernel: Kernel, group: GPUBindGroup, x: number, y = 1): void => {
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(x, y);
+    dispatches++;
+  };
+  run(k.embed, g.embed, groups(c.dim, WG), T);
+  for (const layer of g.layers) {
+    run(k.qkv_rope, layer.qkv, groups(Math.ceil((c.dim + 2 * kvDim) / 4), WG), groups(T, k.qkv_rope.tile));
+    run(k.attention_out, layer.attention, groups(T, k.attention_out.tile));
+    run(k.ffn_up, layer.ffnUp, groups(Math.ceil(c.hiddenDim / 4), WG), groups(T, k.ffn_up.tile));
+    run(k.matmul_residual, layer.ffnDown, groups(Math.ceil(c.dim / 4), WG), groups(T, k.matmul_residual.tile));
+  }
+  if (rows > 0) run(k.logits, g.logits, groups(Math.ceil(c.vocabSize / 4), WG), groups(rows, k.logits.tile));
+  if (samples > 0) run(k.sample, g.sample, samples);
+  return dispatches;
+}
