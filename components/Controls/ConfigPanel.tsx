@@ -35,7 +35,7 @@ export function ConfigPanel() {
         <NumberField label="waiting_served_ratio" testid="waiting-served-ratio" value={c.waitingServedRatio} step={0.1} {...range('waitingServedRatio')} disabled={isStatic} onChange={(waitingServedRatio) => set({ waitingServedRatio })} hint="TGI: newcomers join a running batch only when at least ratio × running of them can join at once. 0 admits whenever a slot is free." />
         <NumberField label="max_waiting_tokens" testid="max-waiting-tokens" value={c.maxWaitingTokens} {...range('maxWaitingTokens')} disabled={isStatic} onChange={(maxWaitingTokens) => set({ maxWaitingTokens })} hint="TGI: after this many decode steps without admitting, waiting requests are let in anyway." />
       </Group>
-      <Group title="Memory" note="Switching the manager applies at the next iteration.">
+      <Group title="Memory" note="The manager switches at the next iteration; block size and capacity restart the run.">
         <SelectField<KvManager>
           label="KV manager"
           testid="kv-manager"
@@ -64,7 +64,7 @@ export function ConfigPanel() {
         <NumberField label="seed" testid="seed" value={c.seed} {...range('seed')} onChange={(seed) => set({ seed })} />
         <PromptsField />
       </Group>
-      <Group title="Backend">
+      <Group title="Backend" note="Changing the backend restarts the run.">
         <SelectField<BackendChoice>
           label="engine"
           testid="backend"

@@ -40,6 +40,18 @@ describe('Controller', () => {
     c.dispose();
   });
 
+  it('shows the recording of whichever strategy is chosen until the visitor goes live', async () => {
+    const store = createAppStore();
+    const c = new Controller({ store, engine: fakeEngine().channel, model, recorded });
+    c.start();
+    await tick();
+    store.getState().setConfig({ strategy: 'static' });
+    expect(store.getState().lanes.a).toMatchObject({ source: 'recorded', strategy: 'static' });
+    await vi.waitFor(() => expect(store.getState().logs.a.events.length).toBeGreaterThan(0));
+    expect(store.getState().logs.a.events[0].strategy).toBe('static');
+    c.dispose();
+  });
+
   it('sends live changes to the worker, with compare mode as two lanes', async () => {
     const store = createAppStore();
     const engine = fakeEngine();

@@ -26,6 +26,8 @@ export interface ControllerOptions {
   recorded?: () => Promise<Record<'static' | 'continuous', RecordedRun>>;
 }
 
+const RECORDED_LOOP_PAUSE_MS = 3000;
+
 export const lanesFor = (s: Pick<AppState, 'compare' | 'config'>): LaneSpec[] =>
   s.compare
     ? [
@@ -95,9 +97,19 @@ export class Controller implements Commands {
     const lanes = this.lanesNow();
     const runs = Object.fromEntries(lanes.map((l) => [l.id, this.recorded![l.strategy]]));
     const s = this.store.getState();
-    this.replay = new ReplaySource(runs, s.logs, { onPlaying: (p) => this.setLanes({ phase: p ? 'running' : this.ready ? 'ready' : 'loading' }), onDone: () => undefined }, s.config.speed);
+    const replay = new ReplaySource(runs, s.logs, { onPlaying: (p) => this.setLanes({ phase: p ? 'running' : this.ready ? 'ready' : 'loading' }), onDone: () => this.loopRecorded(replay) }, s.config.speed);
+    this.replay = replay;
     for (const l of lanes) s.setLane(l.id, { source: 'recorded', strategy: l.strategy, sourceNote: `${this.recorded[l.strategy].backend.description}, model ${this.recorded[l.strategy].modelName}` });
     if (autoplay) this.replay.play();
+  }
+
+  /** The demo starts over a few seconds after it ends, so the page stays alive until Play. */
+  private loopRecorded(replay: ReplaySource): void {
+    setTimeout(() => {
+      if (this.replay !== replay || this.live) return;
+      replay.reset();
+      replay.play();
+    }, RECORDED_LOOP_PAUSE_MS);
   }
 
   private onConfig(next: AppState, prev: AppState): void {
@@ -105,7 +117,8 @@ export class Controller implements Commands {
     this.opts.engine.post({ type: 'configure', config: next.config, lanes });
     for (const l of lanes) next.setLane(l.id, { strategy: l.strategy });
     if (next.config.speed !== prev.config.speed) this.replay?.setSpeed(next.config.speed);
-    if (next.compare !== prev.compare && !this.live && this.replay && this.store.getState().lanes.a.source === 'recorded') this.showRecorded(true);
+    const showsRecording = !this.live && this.replay && this.store.getState().lanes.a.source === 'recorded';
+    if (showsRecording && (next.compare !== prev.compare || next.config.strategy !== prev.config.strategy)) this.showRecorded(true);
   }
 
   private onMessage(m: FromWorker): void {
