@@ -22,7 +22,7 @@ Options:
   --temperature T      0 = greedy (default 0)
   --top-p P            nucleus sampling threshold in (0, 1]; 1 disables it (default 0.9)
   --seed S             sampling seed; every prompt uses it, so batched = alone (default 42)
-  --backend cpu        where the model runs (default cpu)
+  --backend NAME       where the model runs: cpu, or webgpu (falls back to cpu) (default cpu)
   --block-size N       KV-cache block size in positions (default 16)
   --debug              print stack traces on errors`;
 
