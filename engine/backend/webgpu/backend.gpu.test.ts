@@ -12,7 +12,7 @@ import { createWebGpuBackend, type WebGpuBackend } from './backend';
 import { openDevice } from './device';
 import { nodeGpu } from './node';
 import { RecoveringBackend } from './recovering';
-import { randomArray, seeded } from './testing/gpu';
+import { randomArray, seeded } from './testing/random';
 
 const { model, tok512 } = loadStories();
 const L = model.config.nLayers;

@@ -5,7 +5,7 @@ import { GREEDY } from '../../model/sampler';
 import type { SequenceStep } from '../types';
 import { createWebGpuBackend, type WebGpuBackend } from './backend';
 import { nodeGpu } from './node';
-import { seeded } from './testing/gpu';
+import { seeded } from './testing/random';
 
 /** The shared greedy references through the CLI on WebGPU, alone and batched, and batch invariance. */
 

@@ -5,7 +5,8 @@ import { interleaveGated, transposeFold } from './pack-weights';
 import { structLayout } from './reflect';
 import { loadShaders } from './shaders';
 import { packStep } from './step-data';
-import { maxAbsDiff, poisoned, randomArray, runKernel, seeded } from './testing/gpu';
+import { poisoned, runKernel } from './testing/gpu';
+import { maxAbsDiff, randomArray, seeded } from './testing/random';
 import { randomSequences, randomStep } from './testing/random-steps';
 import { attentionOutTwin, embedTwin, ffnUpTwin, logitsTwin, qkvRopeTwin, residual } from './testing/twins';
 

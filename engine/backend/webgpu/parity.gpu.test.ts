@@ -4,7 +4,7 @@ import { CpuBackend } from '../cpu';
 import { GREEDY } from '../../model/sampler';
 import { createWebGpuBackend, type WebGpuBackend } from './backend';
 import { nodeGpu } from './node';
-import { maxAbsDiff, seeded } from './testing/gpu';
+import { maxAbsDiff, seeded } from './testing/random';
 import { randomSequences, randomStep } from './testing/random-steps';
 
 /**

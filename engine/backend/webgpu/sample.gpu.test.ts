@@ -3,7 +3,8 @@ import { uniformAt } from '../../model/rng';
 import { sampleToken, type SamplingParams } from '../../model/sampler';
 import { structLayout, writeStruct } from './reflect';
 import { loadShaders } from './shaders';
-import { poisoned, randomArray, runKernel, seeded } from './testing/gpu';
+import { poisoned, runKernel } from './testing/gpu';
+import { randomArray, seeded } from './testing/random';
 
 /**
  * The GPU sampler against engine/model/sampler.ts on the same rows: greedy exactly; temperature
