@@ -7,6 +7,7 @@ import { throttled } from '../shared/throttle';
 import { useLatest } from '../shared/frames';
 import { Legend } from '../shared/Legend';
 import { chartData, compareChartData, type ChartData, type ChartKind } from './series';
+import { svgSize, useRedrawOnResize } from './svg-size';
 
 const TITLES: Record<ChartKind, string> = {
   throughput: 'Throughput',
@@ -19,8 +20,6 @@ const COMPARE_TITLES: Record<ChartKind, string> = {
   kv: 'KV waste',
 };
 
-const W = 300;
-const H = 120;
 const M = { top: 6, right: 8, bottom: 18, left: 36 };
 
 function colors(kind: ChartKind, p: Palette, lanes: number): string[] {
@@ -39,6 +38,7 @@ export function TimeChart({ lanes, kind }: { lanes: LaneId[]; kind: ChartKind })
     lanes.length > 1 ? compareChartData(kind, lanes.map((l, i) => ({ label: strategies.split(',')[i], events: logs[l].events }))) : chartData(kind, logs[lanes[0]].events);
   const draw = () => svg.current && renderChart(svg.current, data(), colors(kind, palette, lanes.length), palette);
   const drawRef = useLatest(draw);
+  useRedrawOnResize(svg, drawRef);
   const key = lanes.join(',');
   useEffect(() => {
     const t = throttled(() => drawRef.current(), 250);
@@ -55,13 +55,14 @@ export function TimeChart({ lanes, kind }: { lanes: LaneId[]; kind: ChartKind })
   return (
     <figure className="chart" data-testid={`chart-${kind}`}>
       <figcaption>{title}</figcaption>
-      <svg ref={svg} viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`${title}: ${d.yLabel} per ${d.xLabel}`} />
+      <svg ref={svg} role="img" aria-label={`${title}: ${d.yLabel} per ${d.xLabel}`} />
       <Legend label={`${title} legend`} items={d.series.map((s, i) => ({ label: s.label, style: { background: cs[i % cs.length] } }))} />
     </figure>
   );
 }
 
 export function renderChart(el: SVGSVGElement, d: ChartData, cs: string[], p: Palette): void {
+  const { width: W, height: H } = svgSize(el);
   const root = select(el);
   const xs = d.series.flatMap((s) => s.x);
   const x = scaleLinear()
@@ -91,6 +92,6 @@ export function renderChart(el: SVGSVGElement, d: ChartData, cs: string[], p: Pa
     const l = line<number>()
       .x((_, i) => x(s.x[i]))
       .y((v) => y(v));
-    root.append('path').attr('d', l(s.values)).attr('fill', 'none').attr('stroke', cs[k % cs.length]).attr('stroke-width', 1.5).attr('vector-effect', 'non-scaling-stroke');
+    root.append('path').attr('d', l(s.values)).attr('fill', 'none').attr('stroke', cs[k % cs.length]).attr('stroke-width', 1.5);
   });
 }

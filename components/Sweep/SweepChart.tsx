@@ -4,12 +4,12 @@ import { useCommands } from '../../src/run/commands';
 import { useApp } from '../../src/store/store';
 import { palettes, type Palette } from '../../src/theme/palette';
 import { throttled } from '../shared/throttle';
+import { useLatest } from '../shared/frames';
+import { svgSize, useRedrawOnResize } from '../Charts/svg-size';
 import { Legend } from '../shared/Legend';
 import type { IterationEvent } from '../../engine/serve/events';
 import { findKnee, type SweepPoint } from './knee';
 
-const W = 320;
-const H = 120;
 const M = { top: 6, right: 8, bottom: 20, left: 40 };
 
 /**
@@ -24,8 +24,10 @@ export function SweepChart() {
   const svg = useRef<SVGSVGElement>(null);
   const p = palettes[theme];
   const knee = findKnee(sweep.points);
+  const drawRef = useLatest(() => svg.current && renderSweep(svg.current, sweep.points, log.events, p));
+  useRedrawOnResize(svg, drawRef);
   useEffect(() => {
-    const draw = () => svg.current && renderSweep(svg.current, sweep.points, log.events, p);
+    const draw = () => drawRef.current();
     const t = throttled(draw, 500);
     draw();
     const un = log.subscribe(t.request);
@@ -33,7 +35,7 @@ export function SweepChart() {
       un();
       t.cancel();
     };
-  }, [sweep.points, log, p]);
+  }, [sweep.points, log, p, drawRef]);
   const simulated = log.lastEvent?.timeSource === 'simulated';
   return (
     <figure className="chart sweep" data-testid="sweep" data-tour="sweep">
@@ -43,13 +45,13 @@ export function SweepChart() {
           {sweep.running ? 'measuring…' : sweep.points.length ? 'measure again' : 'measure sweep'}
         </button>
       </figcaption>
-      <svg ref={svg} viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Step time in milliseconds against tokens per step" />
-      <p className="fineprint">
+      <svg ref={svg} role="img" aria-label="Step time in milliseconds against tokens per step" />
+      <p className="fineprint" data-testid="sweep-result">
         {sweep.error
           ? sweep.error
           : sweep.points.length
-            ? `${simulated ? 'Simulated' : 'Measured'} on ${sweep.adapter ?? 'this device'}. ${knee ? `Knee near ${knee.batch} tokens: below it a bigger batch costs almost nothing.` : 'No knee within the sweep: every size was nearly free.'}`
-            : 'Dots: steps of this run. Measure the sweep to find the knee.'}
+            ? `${simulated ? 'Simulated' : 'Measured'} on ${sweep.adapter ?? 'this device'}: ${kneeText(knee, sweep.points)}.`
+            : 'Dots: this run’s steps (tokens, ms). Measure to find the knee.'}
       </p>
       <Legend
         label="Sweep legend"
@@ -63,7 +65,15 @@ export function SweepChart() {
   );
 }
 
+function kneeText(knee: ReturnType<typeof findKnee>, points: readonly SweepPoint[]): string {
+  const sizes = points.map((q) => q.batch);
+  if (!knee) return `flat up to ${Math.max(...sizes)} tokens per step: batching stayed nearly free`;
+  if (knee.batch === Math.min(...sizes)) return 'step time grows from the first tokens, so batching is not free here';
+  return `flat up to ~${knee.batch} tokens per step, then rising`;
+}
+
 function renderSweep(el: SVGSVGElement, points: readonly SweepPoint[], events: readonly IterationEvent[], p: Palette): void {
+  const { width: W, height: H } = svgSize(el);
   const dots = events.slice(-400).map((e) => ({ batch: Math.max(1, e.prefillTokens + e.decodeTokens), ms: e.backendMs }));
   const xMax = Math.max(2, max(points, (q) => q.batch) ?? 1, max(dots, (d) => d.batch) ?? 1);
   const yMax = Math.max(max(points, (q) => q.stepMs) ?? 0, max(dots, (d) => d.ms) ?? 0, 0.1);
@@ -89,6 +99,7 @@ function renderSweep(el: SVGSVGElement, points: readonly SweepPoint[], events: r
   const sorted = [...points].sort((a, b) => a.batch - b.batch);
   root
     .append('path')
+    .attr('class', 'sweep-line')
     .attr('d', line<SweepPoint>().x((q) => x(q.batch)).y((q) => y(q.stepMs))(sorted))
     .attr('fill', 'none')
     .attr('stroke', p.series[0])

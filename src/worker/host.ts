@@ -237,9 +237,14 @@ export class EngineHost {
           if (!this.playing || generation !== this.generation) continue;
         }
         await this.stepLane(lane, generation);
+        const simulatedMs = lane.last?.timeSource === 'simulated' ? lane.last.endMs - lane.last.startMs : 0;
         if (this.config?.speed === 'slow') {
           this.flush(true);
           await new Promise((r) => setTimeout(r, SLOW_STEP_MS));
+        } else if (simulatedMs > 0) {
+          // Real time for a simulated GPU: each iteration takes as long as the cost model says.
+          this.flush(false);
+          await new Promise((r) => setTimeout(r, Math.min(simulatedMs, MAX_IDLE_WAIT_MS)));
         } else {
           this.flush(false);
           await yieldToMessages();
