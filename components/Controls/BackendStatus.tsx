@@ -2,8 +2,12 @@ import { useApp } from '../../src/store/store';
 
 export const ENABLE_WEBGPU_URL = 'https://developer.chrome.com/docs/web-platform/webgpu/troubleshooting-tips';
 
-/** Which engine is running and on what, or why it fell back: said plainly, with a way out. */
-export function BackendStatus() {
+/**
+ * Which engine is running and on what, or why it fell back: said plainly, with a way out. The
+ * chip form sits in the top bar (always visible, truncated, full text on hover); the full form
+ * sits with the backend controls.
+ */
+export function BackendStatus({ chip = false }: { chip?: boolean }) {
   const lane = useApp((s) => s.lanes.a);
   const b = lane.backend;
   let text: string;
@@ -12,17 +16,23 @@ export function BackendStatus() {
   else if (b.kind === 'webgpu') text = `WebGPU on ${b.description}`;
   else if (b.kind === 'sim') text = `Simulated: ${b.description} (times are predicted, not measured)`;
   else text = b.fallbackReason ? `CPU engine: ${b.fallbackReason}` : `CPU engine: ${b.description}`;
+  const warn = b?.fallbackReason || lane.phase === 'error';
+  const link = b?.fallbackReason && (
+    <a href={ENABLE_WEBGPU_URL} target="_blank" rel="noreferrer" title="How to enable WebGPU">
+      {chip ? 'enable WebGPU?' : 'How to enable WebGPU'}
+    </a>
+  );
+  if (chip) {
+    return (
+      <span className={`status-chip${warn ? ' warn' : ''}`} data-testid="backend-status" role="status" title={text}>
+        <span className="status-text">{text}</span>
+        {link}
+      </span>
+    );
+  }
   return (
-    <p className={`backend-status${b?.fallbackReason ? ' warn' : ''}`} data-testid="backend-status" role="status">
-      {text}
-      {b?.fallbackReason && (
-        <>
-          {' '}
-          <a href={ENABLE_WEBGPU_URL} target="_blank" rel="noreferrer">
-            How to enable WebGPU
-          </a>
-        </>
-      )}
+    <p className={`backend-status${warn ? ' warn' : ''}`}>
+      {text} {link}
     </p>
   );
 }

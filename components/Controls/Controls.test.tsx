@@ -2,6 +2,7 @@ import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../../src/store/store';
 import { renderWithStore } from '../shared/testing';
+import { BackendStatus } from './BackendStatus';
 import { ConfigPanel } from './ConfigPanel';
 import { Transport } from './Transport';
 
@@ -35,17 +36,17 @@ describe('ConfigPanel', () => {
   it('labels the sim backend as simulated in its status line', () => {
     const store = createAppStore();
     store.getState().setLane('a', { phase: 'ready', backend: { kind: 'sim', description: 'OPT-13B on NVIDIA A100 40GB' } });
-    renderWithStore(<ConfigPanel />, store);
+    renderWithStore(<BackendStatus chip />, store);
     expect(screen.getByTestId('backend-status').textContent).toMatch(/Simulated: OPT-13B on NVIDIA A100 40GB \(times are predicted, not measured\)/);
   });
 
   it('says plainly when WebGPU fell back to the CPU, with a way to enable it', () => {
     const store = createAppStore();
     store.getState().setLane('a', { phase: 'ready', backend: { kind: 'cpu', description: 'JavaScript', fallbackReason: 'WebGPU is not available here' } });
-    renderWithStore(<ConfigPanel />, store);
+    renderWithStore(<BackendStatus chip />, store);
     const status = screen.getByTestId('backend-status');
     expect(status.textContent).toMatch(/CPU engine: WebGPU is not available here/);
-    expect(within(status).getByRole('link', { name: 'How to enable WebGPU' })).toBeTruthy();
+    expect(within(status).getByRole('link', { name: /enable WebGPU/ }).getAttribute('href')).toMatch(/^https:/);
   });
 });
 

@@ -21,19 +21,16 @@ export function Transport() {
         ❚❚ Pause
       </button>
       <button data-testid="step" onClick={cmd.step} title="Run one iteration (S)">
-        ⏭ Step
+        ⇥ Step
       </button>
       <button data-testid="reset" onClick={cmd.reset} title="Start the workload over (R)">
         ↺ Reset
       </button>
-      <label className="inline">
-        Speed
-        <select data-testid="speed" value={speed} onChange={(e) => store.getState().setConfig({ speed: e.target.value as Speed })}>
-          <option value="max">real time</option>
-          <option value="slow">slowed for teaching</option>
-          <option value="step">one step at a time</option>
-        </select>
-      </label>
+      <select data-testid="speed" aria-label="Speed" title="Speed: real time, slowed down for a class to follow, or one iteration per Play" value={speed} onChange={(e) => store.getState().setConfig({ speed: e.target.value as Speed })}>
+        <option value="max">real time</option>
+        <option value="slow">slow, for teaching</option>
+        <option value="step">step by step</option>
+      </select>
     </div>
   );
 }

@@ -42,7 +42,7 @@ export function SweepChart() {
       <figcaption>
         Step time vs batch{' '}
         <button onClick={cmd.runSweep} disabled={sweep.running} data-testid="run-sweep" title="Time one decode step at batch sizes 1, 2, 4, ... on this device">
-          {sweep.running ? 'measuring…' : sweep.points.length ? 'measure again' : 'measure sweep'}
+          {sweep.running ? 'measuring…' : sweep.points.length ? 'again' : 'measure'}
         </button>
       </figcaption>
       <svg ref={svg} role="img" aria-label="Step time in milliseconds against tokens per step" />

@@ -1,3 +1,4 @@
+import { BackendStatus } from '../Controls/BackendStatus';
 import { Transport } from '../Controls/Transport';
 import { useApp, useAppStore } from '../../src/store/store';
 import { ExportMenu } from './ExportMenu';
@@ -12,8 +13,9 @@ export function TopBar() {
   return (
     <header className="topbar">
       <div className="brand">
-        batchscope<small>{lane.modelName ? `model: ${lane.modelName}` : 'loading the model…'}</small>
+        batchscope<small>{lane.modelName ?? 'loading the model…'}</small>
       </div>
+      <BackendStatus chip />
       <div data-tour="transport">
         <Transport />
       </div>
