@@ -34,8 +34,10 @@ fn uniform_at(seed: u32, pos: u32) -> f32 {
   return f32(pcg_hash(pcg_hash(seed) ^ pos) >> 8u) / 16777216.0;
 }
 
+struct Pair { key: f32, id: u32 }
+
 // The (key, id) with the smallest key over the workgroup, ties to the smaller id.
-fn min_pair(lid: u32, key: f32, id: u32) -> vec2f {
+fn min_pair(lid: u32, key: f32, id: u32) -> Pair {
   red_key[lid] = key;
   red_id[lid] = id;
   for (var s = WG / 2u; s > 0u; s >>= 1u) {
@@ -50,7 +52,7 @@ fn min_pair(lid: u32, key: f32, id: u32) -> vec2f {
     }
   }
   workgroupBarrier();
-  return vec2f(workgroupUniformLoad(&red_key[0]), bitcast<f32>(workgroupUniformLoad(&red_id[0])));
+  return Pair(workgroupUniformLoad(&red_key[0]), workgroupUniformLoad(&red_id[0]));
 }
 
 // Exclusive prefix sums of one value per invocation, in invocation order, and their total.
@@ -88,7 +90,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
       best_id = i;
     }
   }
-  let top_id = bitcast<u32>(min_pair(lid, best, best_id).y);
+  let top_id = min_pair(lid, best, best_id).id;
   var token = top_id;
   if (job.temperature > 0.0) {
     // Softmax of logits / temperature; the maximum of the scaled row is the scaled maximum.
@@ -130,7 +132,7 @@ fn draw_in_id_order(lid: u32, row: u32, first: u32, last: u32, t: f32, top: f32,
   }
   let found = min_pair(lid, hit, hit_id);
   // Rounding can leave the total just under the coin; the reference then takes the last id.
-  return select(bitcast<u32>(found.y), VOCAB - 1u, found.x == NONE);
+  return select(found.id, VOCAB - 1u, found.key == NONE);
 }
 
 fn draw_from_nucleus(lid: u32, row: u32, first: u32, last: u32, t: f32, top: f32, z: f32, coin: f32, top_p: f32, base: u32) -> u32 {
@@ -166,28 +168,18 @@ fn draw_from_nucleus(lid: u32, row: u32, first: u32, last: u32, t: f32, top: f32
       widest = min(widest, -(before + me.x));
     }
   }
-  let r = coin * -min_pair(lid, widest, 0u).x;
-  var hit = NONE;
-  var hit_id = 0u;
-  var tail = NONE;
-  var tail_id = 0u;
+  // Drawn: the nucleus candidate whose interval [before, before + p) holds r. Should rounding
+  // leave r past them all, the nucleus' last one, as the reference does: keys above 1 rank it after any hit.
+  let r = coin * -min_pair(lid, widest, 0u).key;
+  var key = NONE;
+  var id = 0u;
   for (var c = lid; c < n; c += WG) {
     let me = scratch[base + c];
-    if (me.z <= top_p) {
-      if (me.z <= r && r < me.z + me.x && me.z < hit) {
-        hit = me.z;
-        hit_id = u32(me.y);
-      }
-      if (-me.z < tail) {
-        tail = -me.z;
-        tail_id = u32(me.y);
-      }
+    let k = select(2.0 - me.z, me.z, me.z <= r && r < me.z + me.x);
+    if (me.z <= top_p && k < key) {
+      key = k;
+      id = u32(me.y);
     }
   }
-  let found = min_pair(lid, hit, hit_id);
-  if (found.x != NONE) {
-    return bitcast<u32>(found.y);
-  }
-  // Rounding left r past every candidate: the reference then takes the nucleus' last token.
-  return bitcast<u32>(min_pair(lid, tail, tail_id).y);
+  return min_pair(lid, key, id).id;
 }

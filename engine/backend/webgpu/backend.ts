@@ -6,8 +6,8 @@ import { openDevice, type DeviceNeeds } from './device';
 import { bindGroups, createKernels, encodeForward, type BindGroups, type Kernels } from './forward';
 import { destroyModel, kvPoolLayer, uploadModel, type ModelBuffers } from './model-buffers';
 import { packModel } from './pack-weights';
-import { structLayout, type StructLayout } from './reflect';
-import { loadShaders, type ShaderSources } from './shaders';
+import { shaderBindings, structLayout, type StructLayout } from './reflect';
+import { loadShaders, SHADER_NAMES, type ShaderSources } from './shaders';
 import { packStep } from './step-data';
 import { STAGING_SAMPLED, stagingLogits, StepBuffers } from './step-buffers';
 
@@ -20,7 +20,10 @@ export interface WebGpuOptions {
 /** What the last step cost, for benchmarks and the "no allocation per step" check. */
 export interface StepStats {
   dispatches: number;
+  /** CPU time from the call to a finished command buffer: validate, pack, upload, record. */
   encodeMs: number;
+  /** CPU time in queue.submit (Dawn translates the commands for the driver there). */
+  submitMs: number;
   bufferAllocations: number;
 }
 
@@ -34,7 +37,7 @@ export class WebGpuBackend implements Backend {
   readonly config;
   readonly kv: KvLayout;
   readonly description: string;
-  readonly stats: StepStats = { dispatches: 0, encodeMs: 0, bufferAllocations: 0 };
+  readonly stats: StepStats = { dispatches: 0, encodeMs: 0, submitMs: 0, bufferAllocations: 0 };
   private groups: BindGroups;
   private readonly querySet: GPUQuerySet | null;
   private readonly queryResolve: GPUBuffer | null;
@@ -81,16 +84,17 @@ export class WebGpuBackend implements Backend {
     const needs: DeviceNeeds = {
       maxBindingBytes: largest,
       maxBufferBytes: Math.max(largest, pool.stride * c.nLayers, 4 * packed.ffnUp.data.length),
-      workgroupBytes: 4 * 4 * c.dim + 64,
-      storageBuffersPerStage: 7,
+      // attention_out keeps TILE (4) tokens' attention output in workgroup memory.
+      workgroupBytes: 4 * 4 * c.dim,
+      storageBuffersPerStage: Math.max(...SHADER_NAMES.map((n) => shaderBindings(shaders[n]).filter((b) => b.kind !== 'uniform').length)),
       what: `the model ${model.name} (dim ${c.dim}, ${c.nLayers} layers) with a KV pool of ${kv.numBlocks} x ${kv.blockSize} positions`,
     };
     const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
     const { device, adapter, timestamps, emulated } = await openDevice(gpu, needs);
     try {
       const job = structLayout(shaders.sample, 'Job');
-      const stepBuffers = new StepBuffers(device, c, job.size);
       device.pushErrorScope('out-of-memory');
+      const stepBuffers = new StepBuffers(device, c, job.size);
       const buffers = uploadModel(device, c, kv, packed, (d) => device.createBuffer(d));
       const oom = await device.popErrorScope();
       if (oom) throw new BatchscopeError('model-too-large', `the GPU ran out of memory loading ${needs.what}: ${oom.message}`);
@@ -114,6 +118,7 @@ export class WebGpuBackend implements Backend {
     this.throwIfLost();
     const t0 = performance.now();
     validateStep(seqs, this.config, this.kv);
+    if (seqs.length === 0) return { logits: [], sampled: new Int32Array(0), timing: { wallMs: 0, source: 'measured', tokens: 0, sequences: 0 } };
     const data = packStep(seqs, this.kv, this.job);
     const T = data.tokens;
     const R = data.rows.length;
@@ -145,10 +150,11 @@ export class WebGpuBackend implements Backend {
     }
     if (S > 0) enc.copyBufferToBuffer(s.sampled, 0, s.staging, STAGING_SAMPLED, 4 * S);
     if (wantLogits) enc.copyBufferToBuffer(s.logits, 0, s.staging, stagingLogits(S), 4 * R * this.config.vocabSize);
-    q.submit([enc.finish()]);
-    const invalid = this.device.popErrorScope();
+    const commands = enc.finish();
     const encodeMs = performance.now() - t0;
-    Object.assign(this.stats, { dispatches, encodeMs, bufferAllocations: s.allocations });
+    q.submit([commands]);
+    const invalid = this.device.popErrorScope();
+    Object.assign(this.stats, { dispatches, encodeMs, submitMs: performance.now() - t0 - encodeMs, bufferAllocations: s.allocations });
 
     let bytes: ArrayBuffer;
     try {
@@ -156,6 +162,8 @@ export class WebGpuBackend implements Backend {
       bytes = s.staging.getMappedRange(0, readBytes).slice(0);
       s.staging.unmap();
     } catch (e) {
+      // Only a lost or destroyed device fails a valid map; device.lost may not have settled yet.
+      this.lost ??= e instanceof Error ? e.message : String(e);
       this.throwIfLost();
       throw e;
     }

@@ -36,11 +36,10 @@ export async function createKernels(device: GPUDevice, shaders: ShaderSources, c
     logits: { DIM, VOCAB: c.vocabSize },
     sample: { VOCAB: c.vocabSize },
   };
+  const wg = (n: ShaderName): number => (n === 'attention_out' || n === 'sample' ? barrierWorkgroup(emulated) : WG);
   const names = Object.keys(constants) as ShaderName[];
-  const wg: Record<ShaderName, number> = { ...Object.fromEntries(names.map((n) => [n, WG])), attention_out: barrierWorkgroup(emulated), sample: barrierWorkgroup(emulated) } as Record<ShaderName, number>;
-  const kernels = {} as Kernels;
-  for (const n of names) kernels[n] = await createKernel(device, shaders, n, { ...constants[n], WG: wg[n] });
-  return kernels;
+  const built = await Promise.all(names.map((n) => createKernel(device, shaders, n, { ...constants[n], WG: wg(n) })));
+  return Object.fromEntries(names.map((n, i) => [n, built[i]])) as Kernels;
 }
 
 export interface BindGroups {

@@ -56,26 +56,25 @@ export class StepBuffers {
     for (const f of grow) this.size[f] = Math.max(need[f], 2 * this.size[f]);
     const { dim, hiddenDim, vocabSize } = this.config;
     const { tokens: T, tables, rows: R, samples: S } = this.size;
-    const S_ = GPUBufferUsage.STORAGE;
-    const W = GPUBufferUsage.COPY_DST;
+    const { STORAGE, COPY_DST, COPY_SRC, MAP_READ } = GPUBufferUsage;
     const has = (f: (typeof FIELDS)[number]) => grow.includes(f);
     if (has('tokens')) {
-      this.replace('tokens', 16 * T, S_ | W);
-      this.replace('x', 4 * T * dim, S_);
-      this.replace('q', 4 * T * dim, S_);
-      this.replace('h', 4 * T * hiddenDim, S_);
+      this.replace('tokens', 16 * T, STORAGE | COPY_DST);
+      this.replace('x', 4 * T * dim, STORAGE);
+      this.replace('q', 4 * T * dim, STORAGE);
+      this.replace('h', 4 * T * hiddenDim, STORAGE);
     }
-    if (has('tables')) this.replace('tables', 4 * tables, S_ | W);
+    if (has('tables')) this.replace('tables', 4 * tables, STORAGE | COPY_DST);
     if (has('rows')) {
-      this.replace('rows', 4 * R, S_ | W);
-      this.replace('logits', 4 * R * vocabSize, S_ | GPUBufferUsage.COPY_SRC);
+      this.replace('rows', 4 * R, STORAGE | COPY_DST);
+      this.replace('logits', 4 * R * vocabSize, STORAGE | COPY_SRC);
     }
     if (has('samples')) {
-      this.replace('jobs', this.jobBytes * S, S_ | W);
-      this.replace('scratch', 16 * S * vocabSize, S_);
-      this.replace('sampled', 4 * S, S_ | GPUBufferUsage.COPY_SRC);
+      this.replace('jobs', this.jobBytes * S, STORAGE | COPY_DST);
+      this.replace('scratch', 16 * S * vocabSize, STORAGE);
+      this.replace('sampled', 4 * S, STORAGE | COPY_SRC);
     }
-    this.replace('staging', stagingLogits(S) + 4 * R * vocabSize, GPUBufferUsage.MAP_READ | W);
+    this.replace('staging', stagingLogits(S) + 4 * R * vocabSize, MAP_READ | COPY_DST);
     return true;
   }
 
