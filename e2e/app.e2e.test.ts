@@ -7,26 +7,29 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BASE_ARGS = ['--no-sandbox', '--disable-gpu-sandbox', '--no-first-run', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'];
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, pageErrors, repoRoot as root } from './browser';
 
 let server: PreviewServer;
 let base: string;
 const outDir = mkdtempSync(join(tmpdir(), 'batchscope-e2e-'));
 const browsers: Browser[] = [];
+/** Uncaught errors and console errors of the pages a test opened: none are allowed. */
+let errors: string[][] = [];
 
 beforeAll(async () => {
   if (!existsSync(resolve(root, 'public/models/batchscope-tiny.bin'))) throw new Error('public/models/batchscope-tiny.bin is missing: the app serves the built-in model');
   await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
   server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: 20000 + Math.floor(Math.random() * 20000), strictPort: false } });
   base = server.resolvedUrls!.local[0];
+});
+
+afterEach(() => {
+  expect(errors.flat()).toEqual([]);
+  errors = [];
 });
 
 afterAll(async () => {
@@ -36,15 +39,13 @@ afterAll(async () => {
 });
 
 async function open(query: string, webgpu = true): Promise<Page> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...BASE_ARGS, ...(webgpu ? WEBGPU_ARGS : [])] });
+  const browser = await launchChromium({ webgpu });
   browsers.push(browser);
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  errors.push(pageErrors(page));
   await page.goto(`${base}?${query}`);
   // The page shows a recorded run while the model loads; the engine is ready when its status names a backend.
   await page.waitForFunction(() => /WebGPU on|CPU engine/.test(document.querySelector('[data-testid=backend-status]')?.textContent ?? ''), null, { timeout: 120_000 });
-  expect(errors).toEqual([]);
   return page;
 }
 
