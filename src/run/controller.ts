@@ -1,14 +1,11 @@
-import { gridToPng } from '../../components/BatchGrid/png';
-import { gridToSvg } from '../../components/BatchGrid/svg';
-import { GridLayout } from '../../components/BatchGrid/layout';
 import { sweepSizes } from '../../components/Sweep/knee';
 import type { AppStore } from '../store/store';
 import type { AppState, LaneId } from '../store/slices';
-import { palettes } from '../theme/palette';
 import type { FromWorker, LaneSpec, ModelSource, ToWorker } from '../worker/protocol';
 import type { Commands, ExportKind } from './commands';
 import { download, fileName } from './download';
-import { exportCsv, exportTrace, importTrace } from './trace-io';
+import { exportView } from './exports';
+import { importTrace } from './trace-io';
 import { ReplaySource } from './replay-source';
 import type { RecordedRun, RequestMeta } from './types';
 
@@ -234,18 +231,8 @@ export class Controller implements Commands {
 
   exportFile = (kind: ExportKind): void => {
     const s = this.store.getState();
-    const lanes = this.lanesNow();
-    const strategyOf = (id: LaneId) => s.lanes[id].strategy;
-    try {
-      if (kind === 'workload') return this.opts.engine.post({ type: 'export-workload' });
-      if (kind === 'trace') return download(fileName(lanes.map((l) => strategyOf(l.id)).join('-vs-') + '-trace', 'json'), exportTrace(lanes.map((l) => ({ name: `${strategyOf(l.id)} batching`, log: s.logs[l.id], backend: s.lanes[l.id].backend?.kind ?? 'unknown' }))));
-      if (kind === 'csv') return download(fileName(`${strategyOf('a')}-iterations`, 'csv'), exportCsv(s.logs.a), 'text/csv');
-      const layout = GridLayout.from(s.gridMode, s.logs.a.events);
-      if (kind === 'svg') return download(fileName(`${strategyOf('a')}-grid`, 'svg'), gridToSvg(layout, palettes[s.theme], { title: `${strategyOf('a')} batching` }), 'image/svg+xml');
-      void gridToPng(layout, s.theme).then((b) => download(fileName(`${strategyOf('a')}-grid`, 'png'), b), (e: Error) => s.setNotice(e.message));
-    } catch (e) {
-      s.setNotice(`Export failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    if (kind === 'workload') return this.opts.engine.post({ type: 'export-workload' });
+    exportView(kind, s, this.lanesNow().map((l) => l.id)).catch((e: unknown) => s.setNotice(`Export failed: ${e instanceof Error ? e.message : String(e)}`));
   };
 
   importTrace = (file: File): void => {

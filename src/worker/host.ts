@@ -1,54 +1,18 @@
 import type { IterationEvent } from '../../engine/serve/events';
 import { ServingEngine } from '../../engine/serve/engine';
-import type { SchedulerKnobs } from '../../engine/serve/sched/knobs';
 import { serializeWorkload } from '../../engine/serve/workload-json';
 import type { Workload } from '../../engine/serve/workload';
 import type { RunConfig } from '../store/config';
 import type { FromWorker, LaneSpec, ModelSource, ToWorker } from './protocol';
 import { buildWorkload, createBackend, loadModel, requestsFor, vocabulary, type CreatedBackend, type LoadedModel } from './setup';
+import { BACKEND_KEYS, WORKLOAD_KEYS, differs, idleMs, knobsOf, yieldToMessages, type Lane } from './lanes';
 import { measureSweep } from './sweep';
-
-interface Lane {
-  spec: LaneSpec;
-  engine: ServingEngine;
-  done: boolean;
-  last: IterationEvent | null;
-}
 
 /** Pause between iterations when the speed is "slowed for teaching". */
 export const SLOW_STEP_MS = 300;
 /** Longest real-time wait for the next arrival while idle: longer gaps would look like a hang. */
 const MAX_IDLE_WAIT_MS = 2000;
 const FLUSH_MS = 16;
-
-export const knobsOf = (c: RunConfig): SchedulerKnobs => ({
-  maxNumSeqs: c.maxNumSeqs,
-  maxNumBatchedTokens: c.maxNumBatchedTokens,
-  chunkedPrefill: c.chunkedPrefill,
-  separatePrefill: c.separatePrefill,
-  waitingServedRatio: c.waitingServedRatio,
-  maxWaitingTokens: c.maxWaitingTokens,
-});
-
-const BACKEND_KEYS: (keyof RunConfig)[] = ['backend', 'gpu', 'simModel', 'blockSize', 'kvCapacity'];
-const WORKLOAD_KEYS: (keyof RunConfig)[] = ['workload', 'requests', 'rate', 'seed', 'prompts'];
-const differs = (a: RunConfig, b: RunConfig, keys: (keyof RunConfig)[]) => keys.some((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
-
-/** How long a lane has nothing to do before its next request arrives (0 when it has work). */
-function idleMs(lane: Lane): number {
-  const next = lane.engine.nextArrivalMs;
-  const last = lane.last;
-  if (next === null || !last || last.queueLength > 0 || last.slots.some((s) => s.requestId !== null && !s.finished)) return 0;
-  return Math.max(0, next - lane.engine.nowMs);
-}
-
-/** Lets queued messages (pause, a new setting) in between iterations. */
-const yieldToMessages = (): Promise<void> =>
-  new Promise((resolve) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => resolve();
-    ch.port2.postMessage(0);
-  });
 
 /**
  * The engine side of the worker: loads the model, owns the backend(s) and one ServingEngine per

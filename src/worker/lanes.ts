@@ -1,0 +1,44 @@
+import type { IterationEvent } from '../../engine/serve/events';
+import type { ServingEngine } from '../../engine/serve/engine';
+import type { SchedulerKnobs } from '../../engine/serve/sched/knobs';
+import type { RunConfig } from '../store/config';
+import type { LaneSpec } from './protocol';
+
+/** One engine run in the worker: the app has one lane, compare mode two. */
+export interface Lane {
+  spec: LaneSpec;
+  engine: ServingEngine;
+  done: boolean;
+  last: IterationEvent | null;
+}
+
+/** The scheduler knobs of a configuration, as the engine names them. */
+export const knobsOf = (c: RunConfig): SchedulerKnobs => ({
+  maxNumSeqs: c.maxNumSeqs,
+  maxNumBatchedTokens: c.maxNumBatchedTokens,
+  chunkedPrefill: c.chunkedPrefill,
+  separatePrefill: c.separatePrefill,
+  waitingServedRatio: c.waitingServedRatio,
+  maxWaitingTokens: c.maxWaitingTokens,
+});
+
+/** Settings that need new backends, and settings that need a new workload: both restart the run. */
+export const BACKEND_KEYS: (keyof RunConfig)[] = ['backend', 'gpu', 'simModel', 'blockSize', 'kvCapacity'];
+export const WORKLOAD_KEYS: (keyof RunConfig)[] = ['workload', 'requests', 'rate', 'seed', 'prompts'];
+export const differs = (a: RunConfig, b: RunConfig, keys: (keyof RunConfig)[]) => keys.some((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+
+/** How long a lane has nothing to do before its next request arrives (0 when it has work). */
+export function idleMs(lane: Lane): number {
+  const next = lane.engine.nextArrivalMs;
+  const last = lane.last;
+  if (next === null || !last || last.queueLength > 0 || last.slots.some((s) => s.requestId !== null && !s.finished)) return 0;
+  return Math.max(0, next - lane.engine.nowMs);
+}
+
+/** Lets queued messages (pause, a new setting) in between iterations. */
+export const yieldToMessages = (): Promise<void> =>
+  new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => resolve();
+    ch.port2.postMessage(0);
+  });
