@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useCommands, type ExportKind } from '../../src/run/commands';
+import { useAppStore } from '../../src/store/store';
 
 const MORE: { kind: ExportKind; label: string }[] = [
   { kind: 'csv', label: 'Iterations as CSV' },
@@ -11,7 +12,14 @@ const MORE: { kind: ExportKind; label: string }[] = [
 /** Export the run (Perfetto trace first, the rest one click further) and import a trace to replay. */
 export function ExportMenu() {
   const cmd = useCommands();
+  const store = useAppStore();
   const [open, setOpen] = useState(false);
+  // The URL already holds the configuration; copying it shares the lesson.
+  const copyLink = () => {
+    const say = (m: string) => store.getState().setNotice(m);
+    navigator.clipboard?.writeText(location.href).then(() => say('Link copied: it opens this page with these settings.'), () => say(`Copy this link: ${location.href}`)) ?? say(`Copy this link: ${location.href}`);
+    setOpen(false);
+  };
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -41,6 +49,9 @@ export function ExportMenu() {
                 {m.label}
               </button>
             ))}
+            <button role="menuitem" data-testid="copy-link" onClick={copyLink}>
+              Copy a link to these settings
+            </button>
             <label className="file-label" role="menuitem">
               Import a trace to replay…
               <input

@@ -1,5 +1,5 @@
 import { fireEvent, screen } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { renderWithStore } from '../shared/testing';
 import { TopBar } from './TopBar';
 
@@ -14,6 +14,16 @@ describe('TopBar', () => {
     fireEvent.click(screen.getByTestId('export-more'));
     fireEvent.click(screen.getByTestId('export-svg'));
     expect(commands.exportFile).toHaveBeenCalledWith('svg');
+  });
+
+  it('copies a link that holds the settings', async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.assign(navigator, { clipboard: { writeText } });
+    const { store } = renderWithStore(<TopBar />);
+    fireEvent.click(screen.getByTestId('export-more'));
+    fireEvent.click(screen.getByTestId('copy-link'));
+    expect(writeText).toHaveBeenCalledWith(location.href);
+    await vi.waitFor(() => expect(store.getState().notice).toMatch(/Link copied/));
   });
 
   it('imports a trace file', () => {
