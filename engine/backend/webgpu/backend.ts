@@ -95,7 +95,7 @@ export class WebGpuBackend implements Backend {
       const job = structLayout(shaders.sample, 'Job');
       device.pushErrorScope('out-of-memory');
       const stepBuffers = new StepBuffers(device, c, job.size);
-      const buffers = uploadModel(device, c, kv, packed, (d) => device.createBuffer(d));
+      const buffers = uploadModel(device, c, kv, packed);
       const oom = await device.popErrorScope();
       if (oom) throw new BatchscopeError('model-too-large', `the GPU ran out of memory loading ${needs.what}: ${oom.message}`);
       const kernels = await createKernels(device, shaders, c, kv, emulated);

@@ -24,7 +24,7 @@ export interface OpenedDevice {
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
-export function describeAdapter(info: GPUAdapterInfo): string {
+function describeAdapter(info: GPUAdapterInfo): string {
   const name = [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unknown adapter';
   const detail = info.description || info.device;
   return detail ? `${name} (${detail})` : name;

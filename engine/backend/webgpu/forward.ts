@@ -19,7 +19,7 @@ export const WG = 64;
  * SwiftShader runs each invocation of such a workgroup as a coroutine, and a 64-wide one costs
  * more to start than the work in it. GPUs keep 64.
  */
-export const barrierWorkgroup = (emulated: boolean): number => (emulated ? 16 : 64);
+const barrierWorkgroup = (emulated: boolean): number => (emulated ? 16 : 64);
 
 export type Kernels = Record<ShaderName, Kernel>;
 

@@ -23,7 +23,6 @@ export interface ModelBuffers {
   /** (layer, block, blockSize, kv_dim), layers 256-byte aligned. */
   keyCache: LayeredBuffer;
   valueCache: LayeredBuffer;
-  bytes: number;
 }
 
 export const layerSlice = (t: LayeredBuffer, layer: number): GPUBufferBinding => ({ buffer: t.buffer, offset: layer * t.stride, size: t.size });
@@ -34,7 +33,8 @@ export function kvPoolLayer(c: ModelConfig, kv: KvLayout): { size: number; strid
   return { size, stride: roundUp(size, 256) };
 }
 
-export function uploadModel(device: GPUDevice, c: ModelConfig, kv: KvLayout, packed: PackedModel, create: (d: GPUBufferDescriptor) => GPUBuffer): ModelBuffers {
+export function uploadModel(device: GPUDevice, c: ModelConfig, kv: KvLayout, packed: PackedModel): ModelBuffers {
+  const create = (d: GPUBufferDescriptor): GPUBuffer => device.createBuffer(d);
   const upload = (label: string, data: Float32Array): GPUBuffer => {
     const buffer = create({ label, size: Math.max(16, data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(buffer, 0, data);
@@ -46,7 +46,7 @@ export function uploadModel(device: GPUDevice, c: ModelConfig, kv: KvLayout, pac
     // COPY_SRC lets tests and the UI read the pool back; STORAGE alone would do for inference.
     return { buffer: create({ label, size: stride * c.nLayers, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }), stride, size };
   };
-  const m = {
+  return {
     embedding: upload('embedding', packed.embedding),
     qkv: layered('wqkv', packed.qkv),
     wo: layered('wo', packed.wo),
@@ -57,8 +57,6 @@ export function uploadModel(device: GPUDevice, c: ModelConfig, kv: KvLayout, pac
     keyCache: pool('key cache'),
     valueCache: pool('value cache'),
   };
-  const bytes = [m.embedding, m.qkv.buffer, m.wo.buffer, m.ffnUp.buffer, m.w2.buffer, m.classifier, m.rope, m.keyCache.buffer, m.valueCache.buffer].reduce((s, b) => s + b.size, 0);
-  return { ...m, bytes };
 }
 
 export function destroyModel(m: ModelBuffers): void {

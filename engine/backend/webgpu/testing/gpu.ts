@@ -9,7 +9,7 @@ import { loadShaders, type ShaderName } from '../shaders';
 
 let device: Promise<GPUDevice> | null = null;
 
-export function testDevice(): Promise<GPUDevice> {
+function testDevice(): Promise<GPUDevice> {
   device ??= nodeGpu()
     .then((gpu) => openDevice(gpu, { maxBindingBytes: 0, maxBufferBytes: 0, workgroupBytes: 0, storageBuffersPerStage: 8, what: 'kernel tests' }))
     .then((d) => d.device);
@@ -19,7 +19,7 @@ export function testDevice(): Promise<GPUDevice> {
 type Data = Float32Array | Uint32Array | Int32Array;
 
 /** NaN bits: any output element a kernel should write but does not stays NaN and fails the comparison. */
-export const POISON = 0x7fc00000;
+const POISON = 0x7fc00000;
 
 export interface KernelRun {
   constants: Record<string, number>;
