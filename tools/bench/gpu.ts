@@ -4,7 +4,8 @@
  * dispatches per step, bytes of weights read per step, CPU time to encode a step and the buffers
  * allocated while measuring. Prints the section and writes it, with the adapter that produced it,
  * as the "WebGPU" section of docs/benchmarks.md (`-- --print` only prints).
- * Each time is the fastest of its repeats: the machine may be shared, and other jobs only add time.
+ * Each time is the fastest of its steps, taken in interleaved rounds: the machine may be shared,
+ * and other jobs only add time.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -22,7 +23,8 @@ const BLOCK = 16;
 const POS = 64; // decode position: attention over a mid-length context
 const BATCHES = [1, 2, 4, 8, 16, 32, 64];
 const PREFILLS = [16, 32, 64, 128, 256];
-const REPEATS = { decode: 25, prefill: 10 };
+const ROUNDS = 5;
+const STEPS_PER_ROUND = { decode: 5, prefill: 2 };
 
 interface Row {
   label: string;
@@ -39,30 +41,44 @@ interface Row {
 const fastest = (xs: number[]): number => Math.min(...xs);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Runs `make(i)` `repeats` times after two warm-ups (which may grow buffers). */
-async function measure(b: WebGpuBackend, label: string, repeats: number, make: (i: number) => SequenceStep[]): Promise<Row> {
-  await b.step(make(0));
-  await b.step(make(1));
-  const before = b.stats.bufferAllocations;
-  const runs: { r: StepResult; encodeMs: number; submitMs: number }[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const r = await b.step(make(i));
-    runs.push({ r, encodeMs: b.stats.encodeMs, submitMs: b.stats.submitMs });
+interface Case {
+  label: string;
+  /** The i-th step of this case. */
+  make: (i: number) => SequenceStep[];
+}
+
+/**
+ * Warms every case up twice (which may grow buffers), then measures them in ROUNDS interleaved
+ * rounds of a few steps each, so every case sees the machine's quiet and busy moments alike.
+ */
+async function measure(b: WebGpuBackend, cases: Case[], stepsPerRound: number): Promise<Row[]> {
+  for (const k of cases) for (const i of [0, 1]) await b.step(k.make(i));
+  const runs = cases.map(() => [] as { r: StepResult; encodeMs: number; submitMs: number; allocated: number }[]);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [j, k] of cases.entries()) {
+      for (let i = 0; i < stepsPerRound; i++) {
+        const before = b.stats.bufferAllocations;
+        const r = await b.step(k.make(round * stepsPerRound + i));
+        runs[j].push({ r, encodeMs: b.stats.encodeMs, submitMs: b.stats.submitMs, allocated: b.stats.bufferAllocations - before });
+      }
+    }
   }
-  const steps = make(0);
-  const tokens = steps.reduce((n, s) => n + s.tokens.length, 0);
-  const gpu = runs.map((x) => x.r.timing.gpuMs).filter((x): x is number => x !== undefined);
-  return {
-    label,
-    tokens,
-    wallMs: fastest(runs.map((x) => x.r.timing.wallMs)),
-    gpuMs: gpu.length ? fastest(gpu) : undefined,
-    encodeMs: median(runs.map((x) => x.encodeMs)),
-    submitMs: median(runs.map((x) => x.submitMs)),
-    dispatches: b.stats.dispatches,
-    weightBytes: weightBytesPerStep(c, tokens, steps.length),
-    allocations: b.stats.bufferAllocations - before,
-  };
+  return cases.map((k, j) => {
+    const steps = k.make(0);
+    const tokens = steps.reduce((n, s) => n + s.tokens.length, 0);
+    const gpu = runs[j].map((x) => x.r.timing.gpuMs).filter((x): x is number => x !== undefined);
+    return {
+      label: k.label,
+      tokens,
+      wallMs: fastest(runs[j].map((x) => x.r.timing.wallMs)),
+      gpuMs: gpu.length ? fastest(gpu) : undefined,
+      encodeMs: median(runs[j].map((x) => x.encodeMs)),
+      submitMs: median(runs[j].map((x) => x.submitMs)),
+      dispatches: b.stats.dispatches,
+      weightBytes: weightBytesPerStep(c, tokens, steps.length),
+      allocations: runs[j].reduce((n, x) => n + x.allocated, 0),
+    };
+  });
 }
 
 async function decodeRows(gpu: GPU): Promise<Row[]> {
@@ -70,11 +86,12 @@ async function decodeRows(gpu: GPU): Promise<Row[]> {
   const b = await createWebGpuBackend(model, { numBlocks: perSeq * Math.max(...BATCHES), blockSize: BLOCK }, { gpu });
   const table = (s: number) => Array.from({ length: perSeq }, (_, i) => s * perSeq + i);
   await b.step(Array.from({ length: Math.max(...BATCHES) }, (_, s) => ({ tokens: Array.from({ length: POS }, (_, i) => 3 + ((s * 31 + i * 7) % 500)), startPos: 0, blockTable: table(s), logits: 'none' as const })));
-  const rows: Row[] = [];
-  for (const batch of BATCHES) {
-    // Every repeat rewrites position POS, so the context length stays the same.
-    rows.push(await measure(b, `decode x ${batch}`, REPEATS.decode, (i) => Array.from({ length: batch }, (_, s) => ({ tokens: [3 + ((s + i) % 500)], startPos: POS, blockTable: table(s), logits: 'none' as const, sample: GREEDY }))));
-  }
+  // Every step rewrites position POS, so the context length stays the same.
+  const cases = BATCHES.map((batch) => ({
+    label: `decode x ${batch}`,
+    make: (i: number) => Array.from({ length: batch }, (_, s) => ({ tokens: [3 + ((s + i) % 500)], startPos: POS, blockTable: table(s), logits: 'none' as const, sample: GREEDY })),
+  }));
+  const rows = await measure(b, cases, STEPS_PER_ROUND.decode);
   b.dispose();
   return rows;
 }
@@ -83,10 +100,11 @@ async function prefillRows(gpu: GPU): Promise<Row[]> {
   const n = Math.max(...PREFILLS);
   const b = await createWebGpuBackend(model, { numBlocks: n / BLOCK, blockSize: BLOCK }, { gpu });
   const table = Array.from({ length: n / BLOCK }, (_, i) => i);
-  const rows: Row[] = [];
-  for (const len of PREFILLS) {
-    rows.push(await measure(b, `prefill ${len}`, REPEATS.prefill, (i) => [{ tokens: Array.from({ length: len }, (_, j) => 3 + ((i + j * 7) % 500)), startPos: 0, blockTable: table, sample: GREEDY }]));
-  }
+  const cases = PREFILLS.map((len) => ({
+    label: `prefill ${len}`,
+    make: (i: number) => [{ tokens: Array.from({ length: len }, (_, j) => 3 + ((i + j * 7) % 500)), startPos: 0, blockTable: table, sample: GREEDY }],
+  }));
+  const rows = await measure(b, cases, STEPS_PER_ROUND.prefill);
   b.dispose();
   return rows;
 }
@@ -111,7 +129,7 @@ const gpu = await nodeGpu();
 const decode = await decodeRows(gpu);
 const prefill = await prefillRows(gpu);
 const probe = await createWebGpuBackend(model, { numBlocks: 1, blockSize: BLOCK }, { gpu });
-const adapter = probe.description;
+const adapter = probe.description.replace(/^WebGPU on /, '');
 probe.dispose();
 const at = (batch: number) => decode.find((r) => r.tokens === batch)!;
 const ratio16 = at(16).wallMs / 16 / at(1).wallMs;
@@ -120,7 +138,8 @@ const section = `## WebGPU
 Command: \`npm run bench:gpu\` (tools/bench/gpu.ts). Adapter: **${adapter}**, through Dawn (the \`webgpu\` npm
 package) in Node ${process.version}, on ${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'} shared with other jobs.
 Model: stories260K (dim ${c.dim}, ${c.nLayers} layers, vocab ${c.vocabSize}); KV blocks of ${BLOCK}. Each time is the fastest
-of ${REPEATS.decode} (decode) or ${REPEATS.prefill} (prefill) steps after two warm-up steps (other jobs on the machine only add time); CPU costs are medians. "ms/step (wall)" runs from the call to the sampled token ids being
+of ${ROUNDS * STEPS_PER_ROUND.decode} (decode) or ${ROUNDS * STEPS_PER_ROUND.prefill} (prefill) steps, taken in ${ROUNDS} interleaved rounds after two warm-up steps (other
+jobs on the machine only add time); CPU costs are medians. "ms/step (wall)" runs from the call to the sampled token ids being
 back on the CPU; "GPU" is the compute pass's timestamp-query span; "encode" is the CPU time to validate, pack,
 upload and record the step into its one command buffer; "submit" is the CPU time in queue.submit, where Dawn
 translates the commands for the Vulkan driver. Decode steps sample greedily on the GPU and read back only token ids; every sequence
