@@ -15,6 +15,7 @@ export function RatioBar() {
   const tps = useRef<HTMLElement>(null);
   const lat = useRef<HTMLElement>(null);
   const iters = useRef<HTMLElement>(null);
+  const source = useRef<HTMLElement>(null);
   useEffect(() => {
     const update = () => {
       const sa = summarize(a);
@@ -24,6 +25,7 @@ export function RatioBar() {
       const latency = (x: number, y: number) => (x >= y ? `${fmtRatio(x, y)} lower` : `${fmtRatio(y, x)} higher`);
       if (lat.current) lat.current.textContent = done && sa.e2e && sb.e2e ? latency(sa.e2e.p50, sb.e2e.p50) : '…';
       if (iters.current) iters.current.textContent = done ? fmtRatio(sa.iterations, sb.iterations) : '…';
+      if (source.current) source.current.textContent = sa.iterations === 0 ? '' : sa.timeSource === 'simulated' || sb.timeSource === 'simulated' ? 'simulated' : 'measured';
     };
     const t = throttled(update, 250);
     update();
@@ -46,6 +48,7 @@ export function RatioBar() {
       <span title="Iterations static needed for the whole workload, divided by continuous's.">
         iterations <strong ref={iters}>…</strong> fewer
       </span>
+      <span className="badge" ref={source} />
     </div>
   );
 }
