@@ -52,6 +52,13 @@ async function open(query: string, webgpu = true): Promise<Page> {
 const attr = (page: Page, id: string, name: string) => page.getAttribute(`[data-testid=${id}]`, name).then(Number);
 const text = (page: Page, id: string) => page.textContent(`[data-testid=${id}]`).then((t) => t ?? '');
 
+/** Iterations of the live run so far (the numbers panel counts the live log only). */
+async function liveIterations(page: Page, atLeast: number): Promise<number> {
+  await page.waitForSelector('.app[data-source=live]');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=iteration-count]')?.textContent) >= n, atLeast, { timeout: 180_000 });
+  return Number(await text(page, 'iteration-count'));
+}
+
 async function waitIterations(page: Page, id: string, n: number): Promise<void> {
   await page.waitForFunction(([id, n]) => Number(document.querySelector(`[data-testid=${id}]`)?.getAttribute('data-iterations')) >= Number(n), [id, n], { timeout: 180_000 });
 }
@@ -104,8 +111,9 @@ describe('batchscope in the browser', () => {
     const page = await open('requests=6&max_num_seqs=4');
     expect(await text(page, 'backend-status')).toMatch(/WebGPU on .*swiftshader/i);
     await page.click('[data-testid=play]');
+    // The recorded demo was on screen before Play: wait for the live run's own count first.
+    await liveIterations(page, 30);
     await waitIterations(page, 'grid', 30);
-    expect(await page.getAttribute('.app', 'data-source')).toBe('live');
     expect(await bluePixels(page)).toBeGreaterThan(0.05);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=tokens-per-second]')?.textContent) > 0);
     expect(Number(await text(page, 'tokens-per-second'))).toBeGreaterThan(0);
@@ -117,10 +125,9 @@ describe('batchscope in the browser', () => {
   it('switches static <-> continuous live with no request lost, then exports a valid trace', async () => {
     const page = await open('requests=6&max_num_seqs=3&workload=uniform&rate=0');
     await page.click('[data-testid=play]');
-    await waitIterations(page, 'grid', 4);
+    await liveIterations(page, 4);
     await page.selectOption('[data-testid=strategy]', 'static');
-    const at = await attr(page, 'grid', 'data-iterations');
-    await waitIterations(page, 'grid', at + 6);
+    await liveIterations(page, (await liveIterations(page, 4)) + 6);
     await page.selectOption('[data-testid=strategy]', 'continuous');
     await waitDone(page, 'requests-done', 6);
     const trace = await exportTrace(page);
