@@ -35,7 +35,7 @@ export function ConfigPanel() {
         <NumberField label="waiting_served_ratio" testid="waiting-served-ratio" value={c.waitingServedRatio} step={0.1} {...range('waitingServedRatio')} disabled={isStatic} onChange={(waitingServedRatio) => set({ waitingServedRatio })} hint="TGI: newcomers join a running batch only when at least ratio × running of them can join at once. 0 admits whenever a slot is free." />
         <NumberField label="max_waiting_tokens" testid="max-waiting-tokens" value={c.maxWaitingTokens} {...range('maxWaitingTokens')} disabled={isStatic} onChange={(maxWaitingTokens) => set({ maxWaitingTokens })} hint="TGI: after this many decode steps without admitting, waiting requests are let in anyway." />
       </Group>
-      <Group title="Memory" note="The manager switches at the next iteration; block size and capacity restart the run.">
+      <Group title="Memory" note="Changes apply at the next iteration. A new block size or capacity moves the run to a new pool: running requests recompute their KV cache there.">
         <SelectField<KvManager>
           label="KV manager"
           testid="kv-manager"
@@ -55,7 +55,7 @@ export function ConfigPanel() {
           onChange={(b) => set({ blockSize: Number(b) })}
           hint="Token positions per KV block. Larger blocks waste more in each request's last block."
         />
-        <NumberField label="KV capacity (tokens)" testid="kv-capacity" value={c.kvCapacity} step={64} {...range('kvCapacity')} onChange={(kvCapacity) => set({ kvCapacity })} hint="Token positions the KV pool holds. Restarts the run." />
+        <NumberField label="KV capacity (tokens)" testid="kv-capacity" value={c.kvCapacity} step={64} {...range('kvCapacity')} onChange={(kvCapacity) => set({ kvCapacity })} hint="Token positions the KV pool holds. If a request no longer fits, the run starts over." />
       </Group>
       <Group title="Workload" note="Workload changes restart the run.">
         <SelectField label="preset" testid="workload" value={c.workload} options={workloadOptions(c.backend)} onChange={(workload) => set({ workload, ...presetDefaults(workload) })} hint="Seeded request generators: how many requests, when they arrive, and how long their prompts and answers are." />
@@ -64,7 +64,7 @@ export function ConfigPanel() {
         <NumberField label="seed" testid="seed" value={c.seed} {...range('seed')} onChange={(seed) => set({ seed })} />
         <PromptsField />
       </Group>
-      <Group title="Backend" note="Changing the backend restarts the run.">
+      <Group title="Backend" note="WebGPU ↔ CPU, or another simulated GPU, takes over at the next iteration (running requests recompute their KV cache). Switching to or from the simulator restarts the run.">
         <SelectField<BackendChoice>
           label="engine"
           testid="backend"

@@ -1,4 +1,5 @@
 import type { Backend, SequenceStep } from '../backend/types';
+import { BatchscopeError } from '../errors';
 import { KvManager } from '../kv/manager';
 import type { KvManagerKind } from '../kv/policy';
 import { BOS, EOS } from '../model/tokenizer';
@@ -37,7 +38,7 @@ export interface EngineOptions {
  * "Serving: live changes"); requests keep their state and nothing is dropped.
  */
 export class ServingEngine {
-  readonly backend: Backend;
+  private backendNow: Backend;
   private scheduler: Scheduler;
   private knobsNow: SchedulerKnobs;
   private kv: KvManager;
@@ -54,7 +55,7 @@ export class ServingEngine {
   private readonly lengthOracle: boolean;
 
   constructor(opts: EngineOptions) {
-    this.backend = opts.backend;
+    this.backendNow = opts.backend;
     this.scheduler = SCHEDULERS[opts.strategy ?? 'continuous'];
     this.kv = KvManager.create(opts.kvManager ?? 'paged', opts.backend.kv.numBlocks, opts.backend.kv.blockSize);
     this.knobsNow = { ...DEFAULT_KNOBS, ...opts.knobs };
@@ -62,6 +63,9 @@ export class ServingEngine {
     this.addRequests(opts.requests ?? []);
   }
 
+  get backend(): Backend {
+    return this.backendNow;
+  }
   get strategy(): Strategy {
     return this.scheduler.strategy;
   }
@@ -96,6 +100,44 @@ export class ServingEngine {
 
   setKvManager(kind: KvManagerKind): void {
     this.kv = this.kv.withPolicy(kind);
+  }
+
+  /**
+   * Moves the run onto another backend between two iterations: cpu <-> webgpu, or a pool with
+   * another block size or capacity. K/V cannot move between devices, so every running request is
+   * treated as vLLM treats a preemption by recompute, except that it keeps its slot: its prompt and
+   * generated tokens are prefilled again on the new backend, and its memory is re-admitted under the
+   * KV policy in force, in slot order. A request the new pool cannot hold goes back to the waiting
+   * queue. Sampling is counter-based, so every answer is the one the run would have given anyway.
+   * The sim backend produces no real tokens, so a run cannot move between it and a real model.
+   */
+  setBackend(backend: Backend): void {
+    const old = this.backendNow;
+    if (backend === old) return;
+    if ((backend.kind === 'sim') !== (old.kind === 'sim') || !sameModel(backend, old)) {
+      throw new BatchscopeError('bad-argument', `a run cannot move from ${old.description} to ${backend.description}: they do not serve the same model`);
+    }
+    const capacity = backend.kv.numBlocks * backend.kv.blockSize;
+    for (const s of this.seqs.values()) {
+      if (!s.finished && s.maxPositions > capacity) {
+        throw new BatchscopeError('bad-argument', `request ${s.id} needs up to ${s.maxPositions} KV positions but the new pool holds ${capacity}`);
+      }
+    }
+    const kv = KvManager.create(this.kv.kind, backend.kv.numBlocks, backend.kv.blockSize);
+    this.slots.forEach((s, slot) => {
+      if (!s || s.finished) return;
+      s.computed = 0;
+      s.prefillEnd = s.tokens.length;
+      if (kv.admit(s.id, s.maxPositions, s.expectedPositions)) return;
+      this.slots[slot] = null;
+      s.slot = null;
+      s.record.state = 'waiting';
+      s.record.preemptions++;
+      this.waiting.push(s);
+    });
+    this.waiting.sort(fcfs);
+    this.kv = kv;
+    this.backendNow = backend;
   }
 
   /** Adds requests (arriving now or later); ids must be new. */
@@ -250,4 +292,10 @@ export class ServingEngine {
     for (const s of this.seqs.values()) if (!s.finished) longest = Math.max(longest, s.maxPositions);
     return longest;
   }
+}
+
+function sameModel(a: Backend, b: Backend): boolean {
+  const x = a.config;
+  const y = b.config;
+  return x.dim === y.dim && x.hiddenDim === y.hiddenDim && x.nLayers === y.nLayers && x.nHeads === y.nHeads && x.nKvHeads === y.nKvHeads && x.vocabSize === y.vocabSize && x.seqLen === y.seqLen;
 }

@@ -56,6 +56,33 @@ describe('EngineHost (the worker side)', () => {
     expect(finishedOnce(evs)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('moves the run to a new backend and pool live (block size, capacity), recomputing the KV cache, with no request lost', async () => {
+    const { host, messages, events, until } = harness();
+    await host.handle({ type: 'init', config, lanes, model: { name: 's', checkpoint: '', tokenizer: '' } });
+    await host.handle({ type: 'play' });
+    await until(() => events().length >= 4);
+    await host.handle({ type: 'configure', config: { ...config, blockSize: 4, kvCapacity: 512 }, lanes });
+    await until(() => messages.some((m) => m.type === 'done'));
+    const evs = events();
+    // One run: iteration indices go on without a restart, and the pool changed under it.
+    expect(evs.map((e) => e.index)).toEqual(evs.map((_, i) => i));
+    expect(evs[0].kv).toMatchObject({ blockSize: config.blockSize });
+    expect(evs.at(-1)!.kv).toMatchObject({ blockSize: 4, numBlocks: 128 });
+    expect(messages.filter((m) => m.type === 'reset')).toHaveLength(1);
+    const moved = evs.findIndex((e) => e.kv.blockSize === 4);
+    expect(evs[moved].slots.some((s) => s.kind === 'prefill' && s.startPos === 0 && (s.inputTokens?.length ?? 0) > 1)).toBe(true);
+    expect(finishedOnce(evs)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('restarts instead when the new pool cannot hold a request, and says why', async () => {
+    const { host, messages, until } = harness();
+    await host.handle({ type: 'init', config, lanes, model: { name: 's', checkpoint: '', tokenizer: '' } });
+    await host.handle({ type: 'step' });
+    await host.handle({ type: 'configure', config: { ...config, kvCapacity: 16 }, lanes });
+    await until(() => messages.some((m) => m.type === 'notice' || m.type === 'error'));
+    expect(messages.find((m) => m.type === 'notice' || m.type === 'error')).toMatchObject({ message: expect.stringMatching(/KV positions/) });
+  });
+
   it('runs two lanes on the same workload in compare mode, keeping their clocks together', async () => {
     const { host, messages, events, until } = harness();
     const both: LaneSpec[] = [

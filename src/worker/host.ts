@@ -5,7 +5,7 @@ import type { Workload } from '../../engine/serve/workload';
 import type { RunConfig } from '../store/config';
 import type { FromWorker, LaneSpec, ModelSource, ToWorker } from './protocol';
 import { buildWorkload, createBackend, loadModel, requestsFor, vocabulary, type CreatedBackend, type LoadedModel } from './setup';
-import { BACKEND_KEYS, WORKLOAD_KEYS, differs, idleMs, knobsOf, yieldToMessages, type Lane } from './lanes';
+import { BACKEND_KEYS, WORKLOAD_KEYS, differs, idleMs, knobsOf, movesLive, yieldToMessages, type Lane } from './lanes';
 import { measureSweep } from './sweep';
 
 /** Pause between iterations when the speed is "slowed for teaching". */
@@ -92,7 +92,8 @@ export class EngineHost {
     const lanesChanged = JSON.stringify(specs.map((s) => s.id)) !== JSON.stringify(this.specs.map((s) => s.id));
     const newBackend = differs(prev, config, BACKEND_KEYS);
     this.specs = specs;
-    if (newBackend || lanesChanged || differs(prev, config, WORKLOAD_KEYS)) return this.rebuild(newBackend);
+    if (lanesChanged || differs(prev, config, WORKLOAD_KEYS) || (newBackend && !movesLive(prev, config))) return this.rebuild(newBackend);
+    if (newBackend && !(await this.exclusive(() => this.moveBackends()))) return this.rebuild(true);
     // Everything else applies live, at the next iteration, to the running engines.
     for (const lane of this.lanes) {
       const spec = specs.find((s) => s.id === lane.spec.id)!;
@@ -134,7 +135,7 @@ export class EngineHost {
       for (const b of this.backends) b.backend.dispose();
       this.backends = [];
       this.post({ type: 'progress', message: c.backend === 'webgpu' ? 'Starting WebGPU…' : 'Starting the engine…' });
-      for (let i = 0; i < this.specs.length; i++) this.backends.push(await createBackend(c, loaded));
+      for (let i = 0; i < this.specs.length; i++) this.backends.push(await this.startBackend(c));
     }
     this.workload = buildWorkload(c, loaded);
     const { requests, metas } = requestsFor(this.workload, loaded.tokenizer);
@@ -144,12 +145,46 @@ export class EngineHost {
       last: null,
       engine: new ServingEngine({ backend: this.backends[i].backend, requests, strategy: spec.strategy, knobs: knobsOf(c), kvManager: c.kv }),
     }));
-    const info = this.backends[0].info;
-    this.post({ type: 'ready', backend: info, modelName: info.kind === 'sim' ? info.description : loaded.name, vocab: vocabulary(loaded.tokenizer) });
+    this.announce();
     for (const lane of this.lanes) {
       this.post({ type: 'reset', lane: lane.spec.id });
       this.post({ type: 'requests', lane: lane.spec.id, requests: metas });
     }
+  }
+
+  /**
+   * New backends take over the running engines at the next iteration (each engine recomputes its
+   * running requests' KV cache there). Returns false when an engine refuses (a pool too small for
+   * a request), after saying why; the caller then restarts the run.
+   */
+  private async moveBackends(): Promise<boolean> {
+    const c = this.config!;
+    const fresh: CreatedBackend[] = [];
+    for (let i = 0; i < this.lanes.length; i++) fresh.push(await this.startBackend(c));
+    try {
+      this.lanes.forEach((lane, i) => lane.engine.setBackend(fresh[i].backend));
+    } catch (e) {
+      this.lanes.forEach((lane, i) => lane.engine.setBackend(this.backends[i].backend));
+      for (const b of fresh) b.backend.dispose();
+      this.post({ type: 'notice', message: `The run starts over: ${e instanceof Error ? e.message : String(e)}` });
+      return false;
+    }
+    for (const b of this.backends) b.backend.dispose();
+    this.backends = fresh;
+    this.announce();
+    return true;
+  }
+
+  private startBackend(c: RunConfig): Promise<CreatedBackend> {
+    return createBackend(c, this.loaded!, (info) => {
+      this.post({ type: 'notice', message: info.fallbackReason ?? 'The GPU was lost; the run goes on on the CPU.' });
+      this.post({ type: 'ready', backend: info, modelName: this.loaded!.name, vocab: vocabulary(this.loaded!.tokenizer) });
+    });
+  }
+
+  private announce(): void {
+    const info = this.backends[0].info;
+    this.post({ type: 'ready', backend: info, modelName: info.kind === 'sim' ? info.description : this.loaded!.name, vocab: vocabulary(this.loaded!.tokenizer) });
   }
 
   /** One iteration of every lane that still has work. */

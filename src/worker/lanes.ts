@@ -22,9 +22,17 @@ export const knobsOf = (c: RunConfig): SchedulerKnobs => ({
   maxWaitingTokens: c.maxWaitingTokens,
 });
 
-/** Settings that need new backends, and settings that need a new workload: both restart the run. */
+/**
+ * Settings that need new backends, and settings that need a new workload. A new workload restarts
+ * the run; new backends take over the running engines when `movesLive` allows (the engine
+ * recomputes the KV cache there), else the run restarts too.
+ */
 export const BACKEND_KEYS: (keyof RunConfig)[] = ['backend', 'gpu', 'simModel', 'blockSize', 'kvCapacity'];
 export const WORKLOAD_KEYS: (keyof RunConfig)[] = ['workload', 'requests', 'rate', 'seed', 'prompts'];
+/** A run moves live between real backends (same model), or between simulated GPUs for one simulated model. */
+export const movesLive = (a: RunConfig, b: RunConfig): boolean =>
+  a.backend === 'sim' || b.backend === 'sim' ? a.backend === b.backend && a.simModel === b.simModel : true;
+
 export const differs = (a: RunConfig, b: RunConfig, keys: (keyof RunConfig)[]) => keys.some((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 
 /** How long a lane has nothing to do before its next request arrives (0 when it has work). */

@@ -17,7 +17,7 @@ export interface ModelSource {
 
 export type ToWorker =
   | { type: 'init'; config: RunConfig; lanes: LaneSpec[]; model: ModelSource }
-  /** New settings: strategy, knobs and KV manager apply at the next iteration; others restart. */
+  /** New settings: strategy, knobs, KV manager and (between real backends) the backend and pool apply at the next iteration; workload changes restart. */
   | { type: 'configure'; config: RunConfig; lanes: LaneSpec[] }
   | { type: 'play' }
   | { type: 'pause' }

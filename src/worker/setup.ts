@@ -21,6 +21,7 @@ import {
   type Workload,
 } from '../../engine';
 import { createWebGpuBackend } from '../../engine/backend/webgpu/backend';
+import { RecoveringBackend } from '../../engine/backend/webgpu/recovering';
 import type { RunConfig } from '../store/config';
 import type { BackendInfo, RequestMeta } from '../run/types';
 import type { ModelSource } from './protocol';
@@ -69,9 +70,11 @@ export interface CreatedBackend {
 
 /**
  * The backend the configuration asks for. WebGPU that cannot start falls back to the CPU engine,
- * and the reason travels with it so the page can say so plainly.
+ * and the reason travels with it so the page can say so plainly. A GPU lost mid-run hands over to
+ * the CPU engine too (RecoveringBackend rebuilds the KV cache there, so no request is lost), and
+ * `onLost` receives what the page should say then.
  */
-export async function createBackend(c: RunConfig, loaded: LoadedModel): Promise<CreatedBackend> {
+export async function createBackend(c: RunConfig, loaded: LoadedModel, onLost?: (info: BackendInfo) => void): Promise<CreatedBackend> {
   if (c.backend === 'sim') {
     const gpu = gpuPreset(c.gpu);
     const m = simModelPreset(c.simModel);
@@ -84,8 +87,18 @@ export async function createBackend(c: RunConfig, loaded: LoadedModel): Promise<
   });
   if (c.backend === 'cpu') return cpu();
   try {
-    const backend = await createWebGpuBackend(loaded.model, kvLayout(c));
-    return { backend, info: { kind: 'webgpu', description: backend.description.replace(/^WebGPU on /, '') } };
+    const gpu = await createWebGpuBackend(loaded.model, kvLayout(c));
+    const backend = new RecoveringBackend(
+      gpu,
+      () => new CpuBackend(loaded.model, kvLayout(c)),
+      (reason) =>
+        onLost?.({
+          kind: 'cpu',
+          description: 'JavaScript reference engine, one thread',
+          fallbackReason: `The GPU was lost mid-run (${reason.replace(/\.$/, '')}). The run goes on on the CPU: every request kept, its KV cache recomputed.`,
+        }),
+    );
+    return { backend, info: { kind: 'webgpu', description: gpu.description.replace(/^WebGPU on /, '') } };
   } catch (e) {
     const why = isBatchscopeError(e) || e instanceof Error ? e.message : String(e);
     return cpu(`WebGPU could not start here: ${why.replace(/\.$/, '')}. The model runs on the CPU instead: the same tokens, just slower on a machine with a real GPU.`);
