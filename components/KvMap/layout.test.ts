@@ -17,6 +17,12 @@ describe('kvBlocks', () => {
     expect([sum('used'), sum('reserved'), sum('internal'), sum('free')]).toEqual([5, 2, 5, 4]);
   });
 
+  it("takes the engine's per-block reserved counts when the snapshot has them", () => {
+    const kv = { ...snapshot([7, 7, 7], [4, 1, 0], { used: 5, reserved: 4, internal: 3 }), reservedSlots: Int32Array.of(0, 3, 1) };
+    // The expected-length guess (7) would say [0, 2, 0]; the engine's counts win.
+    expect(kvBlocks(kv, () => 7).map((x) => [x.used, x.reserved, x.internal])).toEqual([[4, 0, 0], [1, 3, 0], [0, 1, 3]]);
+  });
+
   it('falls back to the pool ratio when the expected length is unknown', () => {
     const kv = snapshot([1, 1], [2, 0], { used: 2, reserved: 3, internal: 3 });
     const b = kvBlocks(kv);

@@ -17,10 +17,11 @@ export const KV_CATEGORIES: readonly KvCategory[] = ['used', 'reserved', 'intern
 
 /**
  * Splits the snapshot's pool-wide totals down to blocks, so the map shows where each kind of
- * waste sits. The snapshot gives per block only the owner and the filled count, so:
+ * waste sits. The snapshot gives per block the owner, the filled count and (in runs recorded since
+ * it was added) the reserved count, so:
  * - a block's filled slots are `used`;
- * - an owned block's empty slots are `reserved` up to the request's expected length and
- *   `internal` beyond it; when that length is unknown the pool's reserved:internal ratio is used;
+ * - an owned block's empty slots are `reserved` as the snapshot says, else up to the request's
+ *   expected length, else in the pool's reserved:internal ratio; the rest are `internal`;
  * - free blocks are `external` when they lie in the smallest free gaps whose sizes add up to the
  *   snapshot's external total (the gaps too small for the next reservation), else `free`.
  */
@@ -38,7 +39,9 @@ export function kvBlocks(kv: KvSnapshot, expectedTokens?: (requestId: number) =>
       b.used = kv.filled[i];
       const empty = bs - b.used;
       const expected = expectedTokens?.(owner);
-      if (expected === undefined) {
+      if (kv.reservedSlots) {
+        b.reserved = kv.reservedSlots[i];
+      } else if (expected === undefined) {
         b.reserved = Math.round(empty * unfilledShare);
       } else {
         // Slots before the expected end will still be written; the rest never will.

@@ -88,6 +88,7 @@ export class KvManager {
     const { pool } = this;
     const bs = pool.blockSize;
     const filledPerBlock = new Int32Array(pool.numBlocks);
+    const reservedPerBlock = new Int32Array(pool.numBlocks);
     let used = 0;
     let reserved = 0;
     let internal = 0;
@@ -98,7 +99,11 @@ export class KvManager {
       used += h.filled;
       reserved += expected - h.filled;
       internal += allocated - expected;
-      h.blocks.forEach((b, i) => (filledPerBlock[b] = Math.max(0, Math.min(bs, h.filled - i * bs))));
+      h.blocks.forEach((b, i) => {
+        const clamp = (n: number) => Math.max(0, Math.min(bs, n - i * bs));
+        filledPerBlock[b] = clamp(h.filled);
+        reservedPerBlock[b] = clamp(expected) - filledPerBlock[b];
+      });
     }
     const external = this.policy.external(pool, nextNeed);
     const free = pool.freeBlocks * bs - external;
@@ -113,6 +118,7 @@ export class KvManager {
       free,
       owner: pool.owner.slice(),
       filled: filledPerBlock,
+      reservedSlots: reservedPerBlock,
     };
   }
 }

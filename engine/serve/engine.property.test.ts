@@ -45,6 +45,15 @@ function checkEvent(e: IterationEvent, prev: IterationEvent | undefined, capacit
   const { used, reserved, internal, external, free } = e.kv;
   expect(used + reserved + internal + external + free).toBe(capacity);
   for (const v of [used, reserved, internal, external, free]) expect(v).toBeGreaterThanOrEqual(0);
+  // Per block: owned slots split into filled + reserved + internal, and the reserved ones add up.
+  const perBlock = e.kv.reservedSlots!;
+  let reservedSum = 0;
+  for (let b = 0; b < e.kv.numBlocks; b++) {
+    expect(perBlock[b]).toBeGreaterThanOrEqual(0);
+    expect(e.kv.filled[b] + perBlock[b]).toBeLessThanOrEqual(e.kv.owner[b] >= 0 ? e.kv.blockSize : 0);
+    reservedSum += perBlock[b];
+  }
+  expect(reservedSum).toBe(reserved);
   const inSlots = e.slots.filter((s) => s.requestId !== null && s.idleReason !== 'preempted').map((s) => s.requestId);
   expect(new Set(inSlots).size).toBe(inSlots.length);
   const running = new Set(e.slots.filter((s) => s.requestId !== null && !s.finished && (s.kind !== 'idle' || s.idleReason === 'stalled')).map((s) => s.requestId));

@@ -67,6 +67,11 @@ export interface KvSnapshot {
   owner: Int32Array;
   /** Per physical block: slots holding K/V (0 .. blockSize). */
   filled: Int32Array;
+  /**
+   * Per physical block: empty slots its owner will still fill (the rest of an owned block's empty
+   * slots are internal fragmentation). Sums to `reserved`. Absent in traces recorded before it.
+   */
+  reservedSlots?: Int32Array;
 }
 
 export interface IterationEvent {

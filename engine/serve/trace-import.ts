@@ -2,6 +2,7 @@ import { BatchscopeError } from '../errors';
 import type { IterationEvent } from './events';
 import type { RequestRecord } from './request';
 import { TRACE_FORMAT, type TraceRun } from './trace';
+import { eventFromJson } from './kv-json';
 
 /**
  * Reads back a trace written by `exportChromeTrace` (the runs under its "batchscope" key), with
@@ -26,7 +27,7 @@ export function parseTrace(text: string, source = 'trace'): TraceRun[] {
     const events = run.events.map((e, i): IterationEvent => {
       if (!e || !Array.isArray(e.slots) || !e.kv || !Array.isArray(e.kv.owner) || !Array.isArray(e.kv.filled)) bad(`run ${r} event ${i} is malformed`);
       if (e.index !== i) bad(`run ${r} event ${i} has index ${e.index}: events must be complete and in order`);
-      return { ...e, kv: { ...e.kv, owner: Int32Array.from(e.kv.owner), filled: Int32Array.from(e.kv.filled) } };
+      return eventFromJson(e);
     });
     return { ...run, events };
   });

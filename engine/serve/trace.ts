@@ -1,5 +1,6 @@
 import type { IterationEvent, SlotRecord } from './events';
 import type { RequestRecord } from './request';
+import { kvToJson } from './kv-json';
 
 /** One served run, as traces and replays carry it. */
 export interface TraceRun {
@@ -117,5 +118,5 @@ function requestSpans(req: RequestRecord, events: readonly IterationEvent[], pid
 
 /** Typed arrays become plain arrays so the run survives JSON. */
 function plainRun(run: TraceRun): TraceRun {
-  return { ...run, events: run.events.map((e) => ({ ...e, kv: { ...e.kv, owner: Array.from(e.kv.owner), filled: Array.from(e.kv.filled) } })) as unknown as IterationEvent[] };
+  return { ...run, events: run.events.map((e) => ({ ...e, kv: kvToJson(e.kv) })) as unknown as IterationEvent[] };
 }

@@ -1,8 +1,9 @@
+import { eventFromJson } from '../../engine/serve/kv-json';
 import type { RecordedRun } from './types';
 
 /** JSON turns the KV snapshot's Int32Arrays into arrays; give them back their type. */
 export function reviveRun(run: RecordedRun): RecordedRun {
-  return { ...run, events: run.events.map((e) => ({ ...e, kv: { ...e.kv, owner: Int32Array.from(e.kv.owner), filled: Int32Array.from(e.kv.filled) } })) };
+  return { ...run, events: run.events.map(eventFromJson) };
 }
 
 /** The demo shown before the model has loaded: real runs of the default workload, one per strategy. */
