@@ -2,26 +2,17 @@
  * Everything a lesson sets: the engine's knobs (named as vLLM and TGI name them), the memory
  * manager, the workload and the backend. It lives in the URL, so a configuration is a link.
  */
+import type { SchedulerKnobs } from '../../engine/serve/sched/knobs';
+
 export type Strategy = 'static' | 'continuous';
 export type KvManager = 'paged' | 'contiguous';
 export type BackendChoice = 'webgpu' | 'cpu' | 'sim';
 /** 'max': as fast as the backend runs; 'slow': paced for a class to follow; 'step': one at a time. */
 export type Speed = 'max' | 'slow' | 'step';
 
-export interface RunConfig {
+/** The engine's scheduler knobs (SchedulerKnobs, named as vLLM and TGI name them) plus the rest of a lesson. */
+export interface RunConfig extends SchedulerKnobs {
   strategy: Strategy;
-  /** vLLM max_num_seqs: batch slots. */
-  maxNumSeqs: number;
-  /** vLLM max_num_batched_tokens: tokens per step, prefill and decode together. */
-  maxNumBatchedTokens: number;
-  /** Sarathi / vLLM chunked prefill: long prompts split across steps so decodes never stall. */
-  chunkedPrefill: boolean;
-  /** TGI-style: newcomers prefill in a step of their own while running decodes stall. */
-  separatePrefill: boolean;
-  /** TGI waiting_served_ratio: newcomers join when at least ratio x running can join (0 = whenever a slot is free). */
-  waitingServedRatio: number;
-  /** TGI max_waiting_tokens: decode steps after which waiting requests are forced in. */
-  maxWaitingTokens: number;
   kv: KvManager;
   blockSize: number;
   /** KV pool size in tokens (all layers hold this many positions). */

@@ -12,7 +12,7 @@ export interface Lane {
   last: IterationEvent | null;
 }
 
-/** The scheduler knobs of a configuration, as the engine names them. */
+/** The scheduler knobs of a configuration (only those: the engine validates what it is given). */
 export const knobsOf = (c: RunConfig): SchedulerKnobs => ({
   maxNumSeqs: c.maxNumSeqs,
   maxNumBatchedTokens: c.maxNumBatchedTokens,
