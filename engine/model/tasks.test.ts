@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readTokenizer } from './tokenizer';
 import {
   EXACT_TASKS,
+  KNOWN_MISSES,
   MODEL_TASKS,
   REPEAT_WORDS,
   STATES,
@@ -68,11 +69,14 @@ describe('model tasks', () => {
   it('returns a prompt of exactly the requested length wherever one exists', () => {
     const rng = seeded(7);
     const lengths = achievableNewTokens();
-    for (let n = 2; n <= 201; n++) expect(lengths).toContain(n);
+    for (let n = 2; n <= 201; n++) if (!KNOWN_MISSES.includes(countDownPrompt(n - 2).prompt)) expect(lengths).toContain(n);
     for (const n of lengths) {
-      const p = taskPrompt(n, rng);
-      expect(p.newTokens).toBe(n);
-      expect(EXACT_TASKS).toContain(p.task);
+      for (let k = 0; k < 5; k++) {
+        const p = taskPrompt(n, rng);
+        expect(p.newTokens).toBe(n);
+        expect(EXACT_TASKS).toContain(p.task);
+        expect(KNOWN_MISSES).not.toContain(p.prompt);
+      }
     }
     expect(Math.max(...lengths)).toBe(428);
   });
@@ -95,7 +99,7 @@ describe('model tasks', () => {
     expect(a).toEqual(b);
     const rng = seeded(11);
     const tasks = new Set(Array.from({ length: 200 }, () => taskPrompt(2, rng).task));
-    expect(tasks).toEqual(new Set(['count_down', 'capital']));
+    expect(tasks).toEqual(new Set(['count_down', 'capital', 'repeat']));
   });
 
   it('serves as a workload prompt source, EOS counted', () => {
@@ -104,10 +108,10 @@ describe('model tasks', () => {
     expect(p.text).toMatch(/^(Count down from 45:|.*:)$/);
   });
 
-  it('offers stretch tasks only on request', () => {
+  it('offers the inexact stretch task only on request', () => {
     const rng = seeded(9);
-    expect(taskPrompt(30, rng, ['repeat']).task).toBe('repeat');
+    expect(taskPrompt(30, rng, ['count_from']).task).toBe('count_from');
     expect(taskPrompt(30, rng, ['count_from']).newTokens).toBe(30);
-    expect(EXACT_TASKS).not.toContain('repeat');
+    expect(EXACT_TASKS).not.toContain('count_from');
   });
 });

@@ -48,15 +48,15 @@ export const MODEL_TASKS: readonly ModelTask[] = [
     id: 'count_from',
     template: 'Count from {a} to {b}:',
     answerFormat: ' a a+1 ... b',
-    description: 'stretch task: b - a + 1 numbers, 0 <= a <= b <= 199',
+    description: 'stretch task, ~99% exact (sometimes runs past b): b - a + 1 numbers, 0 <= a <= b <= 199',
     exact: false,
   },
   {
     id: 'repeat',
     template: 'Repeat {word} {n} times:',
     answerFormat: ' word word ... word',
-    description: 'stretch task: n words, 1 <= n <= 40',
-    exact: false,
+    description: 'stretch task, exact on all 800 prompts: n words, 1 <= n <= 40',
+    exact: true,
   },
 ];
 
@@ -154,8 +154,25 @@ export function allTaskPrompts(task: ModelTaskId): TaskPrompt[] {
 /** The tasks a length request draws from by default: those the model answers exactly. */
 export const EXACT_TASKS: readonly ModelTaskId[] = MODEL_TASKS.filter((t) => t.exact).map((t) => t.id);
 
+/**
+ * Prompts of the exact tasks that the committed weights nevertheless answer wrongly (found by
+ * `npm run eval:model -- --all`, which decodes every prompt of the exact tasks and fails on any
+ * miss not listed here). A length request never returns them.
+ */
+// 199 -> 198 occurs only in "Count down from 199:", a held-out prompt: no training example shows that step.
+export const KNOWN_MISSES: readonly string[] = ['Count down from 199:'];
+const missed = new Set(KNOWN_MISSES);
+
 /** Every distinct number of new tokens (EOS included) the given tasks can produce, ascending. */
+const achievableCache = new Map<string, number[]>();
+
 export function achievableNewTokens(tasks: readonly ModelTaskId[] = EXACT_TASKS): number[] {
+  const key = tasks.join(',');
+  if (!achievableCache.has(key)) achievableCache.set(key, computeAchievable(tasks));
+  return achievableCache.get(key)!.slice();
+}
+
+function computeAchievable(tasks: readonly ModelTaskId[]): number[] {
   const set = new Set<number>();
   for (const t of tasks) {
     if (t === 'count_down' || t === 'count_from') for (let n = 1; n <= MAX_NUMBER + 1; n++) set.add(n + 1);
@@ -163,25 +180,27 @@ export function achievableNewTokens(tasks: readonly ModelTaskId[] = EXACT_TASKS)
     if (t === 'capital') CAPITAL_ANSWER_TOKENS.forEach((n) => set.add(n + 1));
     if (t === 'list_capitals') LIST_ANSWER_TOKENS.forEach((n) => set.add(n + 1));
   }
-  return [...set].sort((a, b) => a - b);
+  return [...set].filter((n) => candidates(n, tasks).length > 0).sort((a, b) => a - b);
 }
 
 const pick = <T>(xs: readonly T[], rng: () => number): T => xs[Math.min(xs.length - 1, Math.floor(rng() * xs.length))];
 
-/** All ways the given tasks produce exactly `newTokens` new tokens, grouped by task. */
-function candidates(newTokens: number, tasks: readonly ModelTaskId[]): (() => TaskPrompt)[][] {
+/** All prompts of the given tasks that produce exactly `newTokens` new tokens, grouped by task. */
+function candidates(newTokens: number, tasks: readonly ModelTaskId[]): TaskPrompt[][] {
   const n = newTokens - 1; // answer tokens
-  const groups: (() => TaskPrompt)[][] = [];
+  const groups: TaskPrompt[][] = [];
   const idx = (table: number[]) => table.flatMap((len, i) => (len === n ? [i] : []));
   for (const t of tasks) {
-    if (t === 'count_down' && n >= 1 && n <= MAX_NUMBER + 1) groups.push([() => countDownPrompt(n - 1)]);
-    if (t === 'capital' && idx(CAPITAL_ANSWER_TOKENS).length) groups.push(idx(CAPITAL_ANSWER_TOKENS).map((i) => () => capitalPrompt(i)));
-    if (t === 'list_capitals' && idx(LIST_ANSWER_TOKENS).length) groups.push(idx(LIST_ANSWER_TOKENS).map((i) => () => listCapitalsPrompt(i)));
-    if (t === 'repeat' && n >= 1 && n <= REPEAT_MAX) groups.push(REPEAT_WORDS.map((w) => () => repeatPrompt(w, n)));
+    let group: TaskPrompt[] = [];
+    if (t === 'count_down' && n >= 1 && n <= MAX_NUMBER + 1) group = [countDownPrompt(n - 1)];
+    if (t === 'capital') group = idx(CAPITAL_ANSWER_TOKENS).map(capitalPrompt);
+    if (t === 'list_capitals') group = idx(LIST_ANSWER_TOKENS).map(listCapitalsPrompt);
+    if (t === 'repeat' && n >= 1 && n <= REPEAT_MAX) group = REPEAT_WORDS.map((w) => repeatPrompt(w, n));
     if (t === 'count_from' && n >= 1 && n <= MAX_NUMBER + 1) {
-      const starts = Array.from({ length: MAX_NUMBER + 2 - n }, (_, a) => a);
-      groups.push(starts.map((a) => () => countFromPrompt(a, a + n - 1)));
+      group = Array.from({ length: MAX_NUMBER + 2 - n }, (_, a) => countFromPrompt(a, a + n - 1));
     }
+    group = group.filter((p) => !missed.has(p.prompt));
+    if (group.length) groups.push(group);
   }
   return groups;
 }
@@ -197,7 +216,7 @@ export function taskPrompt(newTokens: number, rng: () => number, tasks: readonly
   if (lengths.length === 0) throw new Error('taskPrompt: no task given');
   let best = lengths[0];
   for (const l of lengths) if (Math.abs(l - newTokens) < Math.abs(best - newTokens)) best = l;
-  return pick(pick(candidates(best, tasks), rng), rng)();
+  return pick(pick(candidates(best, tasks), rng), rng);
 }
 
 /**

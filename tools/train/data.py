@@ -39,18 +39,32 @@ class PackedSampler:
     the bucket. Attention costs O(row length) per token, so short examples in short rows make a step ~2x
     cheaper than one long row length for all, while every example is still computed exactly as if alone."""
 
-    def __init__(self, train, budget, buckets, seed, weights=TASK_WEIGHTS):
+    def __init__(self, train, budget, buckets, seed, weights=TASK_WEIGHTS, starts=None):
         self.train, self.budget, self.buckets, self.seed = train, budget, sorted(buckets), seed
         self.tasks = [t for t in weights if train.get(t)]
         self.weights = [weights[t] for t in self.tasks]
+        self.by_start = {}
+        if 'count_from' in train and starts is not None:
+            groups = {}
+            for ex, a in zip(train['count_from'], starts):
+                groups.setdefault(a, []).append(ex)
+            self.by_start['count_from'] = [groups[a] for a in sorted(groups)]
         assert max(len(ids) - 1 for t in self.tasks for ids, _ in train[t]) <= self.buckets[-1]
+
+    def pick(self, task, rng):
+        """count_from draws its start number uniformly first (then a range from it): drawing ranges uniformly
+        would make high start numbers rare (a = 197 has 3 ranges, a = 0 has 200), and copying the start number
+        from the prompt is the skill count_down needs on its held-out start numbers."""
+        if task in self.by_start:
+            return rng.choice(rng.choice(self.by_start[task]))
+        return rng.choice(self.train[task])
 
     def draw(self, step):
         rng = random.Random(self.seed * 1_000_003 + step)
         picked, total = [], 0
         while total < self.budget:
             task = rng.choices(range(len(self.tasks)), self.weights)[0]
-            ids, n_prompt = rng.choice(self.train[self.tasks[task]])
+            ids, n_prompt = self.pick(self.tasks[task], rng)
             picked.append((task, ids, n_prompt))
             total += len(ids) - 1
         return picked

@@ -41,6 +41,7 @@ def run_items(model, tok, items, slack=16):
             max_new = max(len(w) for w in want) + slack
             outs = model.generate_greedy(prompts, max_new, eos=EOS)
             for i, p, w, o in zip(chunk, prompts, want, outs):
+                o = o[:len(w) + slack]  # the batch ran to its longest answer; each item gets its own budget
                 body = o[:-1] if o and o[-1] == EOS else o
                 results[i] = {'prompt': items[i][0], 'answer': items[i][1],
                               'generated': tok.decode(body, prev=p[-1]),

@@ -41,6 +41,7 @@ ANSWER_FORMATS = {
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--ckpt', default=os.path.join(HERE, 'out', 'ckpt.pt'))
+    ap.add_argument('--no-eval', action='store_true', help='export and check only (to try the pipeline)')
     args = ap.parse_args()
     torch.set_num_threads(2)
     bin_path = os.path.join(MODELS, 'batchscope-tiny.bin')
@@ -57,8 +58,8 @@ def main():
     model = load_checkpoint_bin(bin_path)
     tok = Tokenizer.load(tok_path, model.c.vocab_size)
     splits = build_splits()
-    res = evaluate(model, tok, splits)
-    cd_train = run_items(model, tok, [(p, a) for _, p, a in splits['count_down']['train']])
+    res = evaluate(model, tok, splits, limits={t: 0 for t in splits} if args.no_eval else None)
+    cd_train = [] if args.no_eval else run_items(model, tok, [(p, a) for _, p, a in splits['count_down']['train']])
     summary = {t: r['summary'] for t, r in res.items()}
     summary['count_down_train'] = {'split': 'train', 'n': len(cd_train), 'exact': sum(r['exact'] for r in cd_train),
                                    'eos_at_end': sum(r['eos_at_end'] for r in cd_train),
@@ -100,7 +101,13 @@ def main():
         'training': {
             'steps': ck['step'], 'seconds': round(ck['elapsed']), 'seed': train_args['seed'],
             'tokens_per_step': train_args['budget'], 'row_lengths': train_args['buckets'],
-            'lr': train_args['lr'], 'warmup': train_args['warmup'], 'schedule': 'cosine to 10%',
+            'lr': train_args['lr'], 'warmup': train_args['warmup'],
+            'schedule': 'linear warmup %d steps, cosine towards 10%% over a %d-step horizon, linear cooldown to 10%% '
+                        'over the last %d steps' % (train_args['warmup'], train_args.get('cosine_horizon') or ck['step'],
+                                                    train_args.get('cooldown', 0)),
+            'command': '/usr/bin/python3 tools/train/train.py' + ''.join(
+                ' --%s %s' % (k.replace('_', '-'), v) for k, v in sorted(train_args.items())
+                if k in ('steps', 'cosine_horizon', 'cooldown', 'seed')),
             'weight_decay': train_args['weight_decay'], 'optimizer': 'AdamW(0.9, 0.95), grad clip 1.0',
             'task_weights': TASK_WEIGHTS, 'loss': 'cross-entropy on answer tokens and EOS only',
             'final_loss_mean_last_100_steps': round(sum(r['loss'] for r in last) / len(last), 5),

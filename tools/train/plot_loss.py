@@ -37,6 +37,7 @@ def main():
         pts = [(r['step'], r['tasks'][t]) for r in rows if t in r['tasks']]
         ax.plot([p[0] for p in pts], smooth([p[1] for p in pts]), lw=1, label=t)
     ax.set_yscale('log')
+    ax.set_ylim(bottom=1e-5)  # the log keeps 5 decimals
     ax.set_xlabel('step')
     ax.set_ylabel('cross-entropy (nats, log scale)')
     ax.set_title('batchscope-tiny training loss (answer tokens + EOS, moving average of 25 steps)', fontsize=9)

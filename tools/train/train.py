@@ -1,6 +1,6 @@
 """Trains batchscope-tiny (seeded, resumable) and logs to tools/train/out/.
 
-  /usr/bin/python3 tools/train/train.py --steps 3000          # full run (see public/models/README.md)
+  /usr/bin/python3 tools/train/train.py                       # full run (see public/models/README.md)
   /usr/bin/python3 tools/train/train.py --steps 20 --out /tmp/smoke   # speed check
 
 Writes out/ckpt.pt (every --ckpt-every steps and at the end), out/train_log.jsonl (one line per step),
@@ -29,22 +29,37 @@ from tokenizer import Tokenizer  # noqa: E402  (path set up by data)
 DEFAULT_TOK = os.path.join(HERE, '..', '..', 'public', 'models', 'batchscope-tiny.tok.bin')
 
 
-def lr_at(step, steps, peak, warmup, floor=0.1):
-    if step < warmup:
-        return peak * (step + 1) / warmup
-    t = (step - warmup) / max(1, steps - warmup)
-    return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(1.0, t))))
+def lr_at(step, steps, peak, warmup, horizon=None, cooldown=0, floor=0.1):
+    """Linear warmup, cosine decay towards floor*peak over `horizon` steps (default: the whole run), and
+    optionally a final linear cooldown over the last `cooldown` steps from wherever the cosine got to down to
+    floor*peak. A run's first steps - cooldown steps depend only on (warmup, horizon), so a run can be
+    shortened while it trains without changing anything it has already done."""
+    horizon = horizon or steps
+
+    def cosine(s):
+        if s < warmup:
+            return peak * (s + 1) / warmup
+        t = (s - warmup) / max(1, horizon - warmup)
+        return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(1.0, t))))
+
+    start = steps - cooldown
+    if cooldown <= 0 or step < start:
+        return cosine(step)
+    a = cosine(start)
+    return a + (floor * peak - a) * (step - start + 1) / cooldown
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default=os.path.join(HERE, 'out'))
     ap.add_argument('--tokenizer', default=DEFAULT_TOK)
-    ap.add_argument('--steps', type=int, default=4500)
+    ap.add_argument('--steps', type=int, default=1600)
     ap.add_argument('--budget', type=int, default=3072, help='tokens drawn per step')
     ap.add_argument('--buckets', default='64,128,224,448', help='row lengths examples are packed into')
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--warmup', type=int, default=100)
+    ap.add_argument('--cosine-horizon', type=int, default=4000, help='length of the cosine in steps (0: --steps); the cooldown replaces its tail')
+    ap.add_argument('--cooldown', type=int, default=900, help='final steps of linear decay to 10%% of --lr')
     ap.add_argument('--weight-decay', type=float, default=0.01)
     ap.add_argument('--seed', type=int, default=1337)
     ap.add_argument('--dim', type=int, default=128)
@@ -81,13 +96,19 @@ def main():
 
     splits, tokd = tokenized_splits(tok)
     train = {t: v['train'] for t, v in tokd.items()}
-    sampler = PackedSampler(train, args.budget, [int(b) for b in args.buckets.split(',')], args.seed)
+    starts = [p[0] for p, _, _ in splits['count_from']['train']]  # count_from's start numbers, as in train
+    sampler = PackedSampler(train, args.budget, [int(b) for b in args.buckets.split(',')], args.seed, starts=starts)
     tasks = sampler.tasks
     meta = {'config': cfg.to_dict(), 'args': vars(args), 'task_weights': TASK_WEIGHTS, 'params': model.n_params()}
     with open(os.path.join(args.out, 'run.json'), 'w') as f:
         json.dump(meta, f, indent=1)
 
-    log = open(os.path.join(args.out, 'train_log.jsonl'), 'a')
+    log_path = os.path.join(args.out, 'train_log.jsonl')
+    if os.path.exists(log_path):  # a resumed run drops the lines of steps it will redo
+        kept = [l for l in open(log_path) if json.loads(l)['step'] <= start]
+        with open(log_path, 'w') as f:
+            f.writelines(kept)
+    log = open(log_path, 'a')
     evlog = open(os.path.join(args.out, 'eval_log.jsonl'), 'a')
 
     def save(step):
@@ -97,7 +118,7 @@ def main():
 
     t_last, elapsed0 = time.time(), elapsed
     for step in range(start, args.steps):
-        lr = lr_at(step, args.steps, args.lr, args.warmup)
+        lr = lr_at(step, args.steps, args.lr, args.warmup, args.cosine_horizon, args.cooldown)
         for g in opt.param_groups:
             g['lr'] = lr
         model.train()

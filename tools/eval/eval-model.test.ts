@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { capitalPrompt, countDownPrompt, listCapitalsPrompt, STATES } from '../../engine/model/tasks';
+import { loadBuiltinModel, promptFromParams, runPrompts } from './model-eval';
+
+/** A fast subset of `npm run eval:model`: a few prompts through the TypeScript CPU engine, greedy. */
+describe('built-in model (fast eval subset)', () => {
+  const lm = loadBuiltinModel();
+
+  it('answers capitals, Anyscale\'s example included, and stops', async () => {
+    const picks = ['California', 'Texas', 'New York', 'Arkansas'].map((s) => capitalPrompt(STATES.findIndex(([n]) => n === s)));
+    const res = await runPrompts(lm, picks);
+    expect(res[0]).toMatchObject({ prompt: 'What is the capital of California:', generated: ' Sacramento', exact: true });
+    for (const r of res) expect(r, r.prompt).toMatchObject({ exact: true, noEos: false });
+  });
+
+  it('counts down exactly from held-out start numbers, EOS right after 0', async () => {
+    const held = lm.meta.heldout.count_down.filter((n) => n <= 40).slice(0, 4);
+    expect(held.length).toBeGreaterThan(0);
+    const res = await runPrompts(lm, held.map((n) => promptFromParams('count_down', [n])));
+    for (const r of res) expect(r, r.prompt).toMatchObject({ exact: true, eosAtEnd: true });
+  });
+
+  it('answers short and long prompts in one batch, each stopping at its own length', async () => {
+    const res = await runPrompts(lm, [countDownPrompt(0), countDownPrompt(25), listCapitalsPrompt(STATES.length - 3)]);
+    expect(res.map((r) => r.generated)).toEqual([
+      ' 0',
+      countDownPrompt(25).answer,
+      ' The capital of West Virginia is Charleston. The capital of Wisconsin is Madison. The capital of Wyoming is Cheyenne.',
+    ]);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Greedy evaluation of the built-in model with the TypeScript CPU engine: the same prompts and verdicts
+ * as tools/train/evaluate.py (exact = the answer's tokens then EOS; eos_at_end = EOS right after
+ * len(answer) tokens; no_eos = never stopped). Generation stops at EOS, so nothing follows it.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CpuBackend } from '../../engine/backend/cpu';
+import { readCheckpoint } from '../../engine/model/checkpoint';
+import { GREEDY } from '../../engine/model/sampler';
+import {
+  capitalPrompt,
+  countDownPrompt,
+  countFromPrompt,
+  listCapitalsPrompt,
+  repeatPrompt,
+  STATES,
+  type ModelTaskId,
+  type TaskPrompt,
+} from '../../engine/model/tasks';
+import { readTokenizer, type Tokenizer } from '../../engine/model/tokenizer';
+import type { Model } from '../../engine/model/weights';
+import { blocksFor, generateAll } from '../../engine/serve/generate';
+
+export const MODELS_DIR = resolve(import.meta.dirname, '../../public/models');
+
+export interface LoadedModel {
+  model: Model;
+  tokenizer: Tokenizer;
+  /** public/models/batchscope-tiny.json */
+  meta: { eval_prompts: Record<ModelTaskId, (string | number)[][]>; heldout: { count_down: number[] } };
+}
+
+export function loadBuiltinModel(dir = MODELS_DIR): LoadedModel {
+  const model = readCheckpoint(new Uint8Array(readFileSync(resolve(dir, 'batchscope-tiny.bin'))), 'batchscope-tiny.bin');
+  const tokenizer = readTokenizer(new Uint8Array(readFileSync(resolve(dir, 'batchscope-tiny.tok.bin'))), model.config.vocabSize);
+  const meta = JSON.parse(readFileSync(resolve(dir, 'batchscope-tiny.json'), 'utf8'));
+  return { model, tokenizer, meta };
+}
+
+const stateIndex = (name: string) => STATES.findIndex(([s]) => s === name);
+
+/** A prompt from the parameters batchscope-tiny.json lists for a task (as tools/corpus/tasks.py makes it). */
+export function promptFromParams(task: ModelTaskId, params: (string | number)[]): TaskPrompt {
+  switch (task) {
+    case 'capital':
+      return capitalPrompt(stateIndex(params[0] as string));
+    case 'count_down':
+      return countDownPrompt(params[0] as number);
+    case 'count_from':
+      return countFromPrompt(params[0] as number, params[1] as number);
+    case 'repeat':
+      return repeatPrompt(params[0] as string, params[1] as number);
+    case 'list_capitals':
+      return listCapitalsPrompt(stateIndex(params[0] as string));
+  }
+}
+
+export interface ItemResult {
+  prompt: string;
+  answer: string;
+  generated: string;
+  exact: boolean;
+  eosAtEnd: boolean;
+  noEos: boolean;
+}
+
+export interface TaskSummary {
+  n: number;
+  exact: number;
+  eosAtEnd: number;
+  noEos: number;
+}
+
+/** Greedy answers for a batch of prompts, `batch` requests at a time (one ragged step per iteration). */
+export async function runPrompts(lm: LoadedModel, prompts: readonly TaskPrompt[], batch = 64, slack = 16): Promise<ItemResult[]> {
+  const { model, tokenizer } = lm;
+  const out: ItemResult[] = [];
+  const blockSize = 16;
+  for (let i = 0; i < prompts.length; i += batch) {
+    const chunk = prompts.slice(i, i + batch);
+    const reqs = chunk.map((p) => {
+      const prompt = tokenizer.encode(p.prompt, { bos: true });
+      // positions: the prompt, the answer, its EOS, and `slack` more to see a model that runs on
+      return { prompt, steps: Math.min(model.config.seqLen, prompt.length + p.newTokens + slack), sampling: GREEDY };
+    });
+    const numBlocks = reqs.reduce((n, r) => n + blocksFor(r.steps, blockSize), 0);
+    const backend = new CpuBackend(model, { numBlocks, blockSize });
+    const results = await generateAll(backend, reqs);
+    backend.dispose();
+    chunk.forEach((p, k) => {
+      const r = results[k];
+      const prev = reqs[k].prompt[reqs[k].prompt.length - 1];
+      const generated = tokenizer.decode(r.tokens, prev);
+      const stopped = r.stop === 'eos';
+      out.push({
+        prompt: p.prompt,
+        answer: p.answer,
+        generated,
+        exact: stopped && r.tokens.length === p.answerTokens && generated === p.answer,
+        eosAtEnd: stopped && r.tokens.length === p.answerTokens,
+        noEos: !stopped,
+      });
+    });
+  }
+  return out;
+}
+
+export function summarize(items: readonly ItemResult[]): TaskSummary {
+  return {
+    n: items.length,
+    exact: items.filter((r) => r.exact).length,
+    eosAtEnd: items.filter((r) => r.eosAtEnd).length,
+    noEos: items.filter((r) => r.noEos).length,
+  };
+}
