@@ -31,7 +31,7 @@ export { WORKLOAD_PRESETS, workloadPreset, type WorkloadPreset } from './serve/w
 export { parseWorkload, serializeWorkload } from './serve/workload-json';
 export { storyPrompts, lengthOnlyPrompts, STORY_OPENINGS, type PromptSource, type SourcedPrompt } from './serve/prompts';
 export type { ArrivalSpec, LengthSpec } from './serve/distributions';
-export { taskPromptSource, taskPrompt, MODEL_TASKS, type TaskPrompt, type ModelTask } from './model/tasks';
+export { taskPromptSource, taskPrompt, achievableNewTokens, MODEL_TASKS, EXACT_TASKS, KNOWN_MISSES, type TaskPrompt, type ModelTask } from './model/tasks';
 
 // Metrics, traces, replay
 export { MetricsAccumulator, latencyStats, percentile, type RunSummary, type LatencyStats, type GoodputSlo } from './serve/metrics';
