@@ -18,7 +18,7 @@ export class CpuForward {
   private readonly w: ModelWeights;
   private readonly ropeCos: Float32Array; // (seq_len, head_size / 2)
   private readonly ropeSin: Float32Array; // (seq_len, head_size / 2)
-  private s = scratch(0, 1, 1, 1, 1);
+  private s = scratch(0, 1, 1, 1, 1, 1);
 
   constructor(model: Model, kv: KvLayout) {
     this.config = model.config;
@@ -123,49 +123,63 @@ export class CpuForward {
     }
   }
 
-  /** Causal attention of every token over its own sequence's cached positions 0..pos. */
+  /**
+   * Causal attention of every token over its own sequence's cached positions 0..pos. Positions are
+   * the outer loop: each cached K (and V) row is read once for all heads, which share it in
+   * contiguous memory, instead of once per head.
+   */
   private attention(out: Float32Array, q: Float32Array, seqs: readonly SequenceStep[], layerOff: number, T: number): void {
     const c = this.config;
+    const { dim, nHeads, seqLen } = c;
     const hs = headSizeOf(c);
     const kvDim = kvDimOf(c);
     const mul = kvMulOf(c);
     const bs = this.kv.blockSize;
     const scale = 1 / Math.sqrt(hs);
-    const { att, pos, seqOf, rowOff } = this.s;
+    const { att, pos, seqOf, rowOff, headMax, headInv } = this.s;
     const keys = this.keyCache;
     const values = this.valueCache;
     for (let t = 0; t < T; t++) {
       const table = seqs[seqOf[t]].blockTable;
       const p = pos[t];
-      // Where each cached position of this sequence lives, computed once for all heads.
+      const qo = t * dim;
       for (let s = 0; s <= p; s++) rowOff[s] = layerOff + (table[(s / bs) | 0] * bs + (s % bs)) * kvDim;
-      for (let h = 0; h < c.nHeads; h++) {
-        const qo = t * c.dim + h * hs;
-        const ho = ((h / mul) | 0) * hs;
-        let max = -Infinity;
-        for (let s = 0; s <= p; s++) {
-          const ko = rowOff[s] + ho;
+      headMax.fill(-Infinity);
+      // att (head, seq_len): scaled scores q_h . k_s
+      for (let s = 0; s <= p; s++) {
+        const ko = rowOff[s];
+        for (let h = 0; h < nHeads; h++) {
+          const qh = qo + h * hs;
+          const kh = ko + ((h / mul) | 0) * hs;
           // Head sizes are even; two accumulators halve the loop overhead of these short dots.
           let d0 = 0;
           let d1 = 0;
           for (let i = 0; i < hs; i += 2) {
-            d0 += q[qo + i] * keys[ko + i];
-            d1 += q[qo + i + 1] * keys[ko + i + 1];
+            d0 += q[qh + i] * keys[kh + i];
+            d1 += q[qh + i + 1] * keys[kh + i + 1];
           }
           const a = (d0 + d1) * scale;
-          att[s] = a;
-          if (a > max) max = a;
+          att[h * seqLen + s] = a;
+          if (a > headMax[h]) headMax[h] = a;
         }
+      }
+      for (let h = 0; h < nHeads; h++) {
+        const row = h * seqLen;
+        const max = headMax[h];
         let sum = 0;
-        for (let s = 0; s <= p; s++) sum += att[s] = Math.exp(att[s] - max);
-        const inv = 1 / sum;
-        for (let i = 0; i < hs; i++) out[qo + i] = 0;
-        for (let s = 0; s <= p; s++) {
-          const vo = rowOff[s] + ho;
-          const a = att[s] * inv;
+        for (let s = 0; s <= p; s++) sum += att[row + s] = Math.exp(att[row + s] - max);
+        headInv[h] = 1 / sum;
+      }
+      for (let i = 0; i < dim; i++) out[qo + i] = 0;
+      for (let s = 0; s <= p; s++) {
+        const vo = rowOff[s];
+        for (let h = 0; h < nHeads; h++) {
+          const a = att[h * seqLen + s] * headInv[h];
+          const oh = qo + h * hs;
+          const vh = vo + ((h / mul) | 0) * hs;
           for (let i = 0; i < hs; i += 2) {
-            out[qo + i] += a * values[vo + i];
-            out[qo + i + 1] += a * values[vo + i + 1];
+            out[oh + i] += a * values[vh + i];
+            out[oh + i + 1] += a * values[vh + i + 1];
           }
         }
       }
@@ -176,11 +190,11 @@ export class CpuForward {
     if (this.s.capacity >= T) return;
     const c = this.config;
     const cap = Math.max(T, 2 * this.s.capacity);
-    this.s = scratch(cap, c.dim, kvDimOf(c), c.hiddenDim, c.seqLen);
+    this.s = scratch(cap, c.dim, kvDimOf(c), c.hiddenDim, c.seqLen, c.nHeads);
   }
 }
 
-function scratch(T: number, dim: number, kvDim: number, hidden: number, seqLen: number) {
+function scratch(T: number, dim: number, kvDim: number, hidden: number, seqLen: number, nHeads: number) {
   return {
     capacity: T,
     x: new Float32Array(T * dim), // (T, dim) residual stream
@@ -190,7 +204,9 @@ function scratch(T: number, dim: number, kvDim: number, hidden: number, seqLen: 
     v: new Float32Array(T * kvDim), // (T, kv_dim)
     hb: new Float32Array(T * Math.max(hidden, dim)), // (T, hidden)
     hb2: new Float32Array(T * hidden), // (T, hidden)
-    att: new Float64Array(seqLen), // (seq_len) scores of one head
+    att: new Float64Array(nHeads * seqLen), // (head, seq_len) attention scores of one token
+    headMax: new Float64Array(nHeads),
+    headInv: new Float64Array(nHeads),
     rowOff: new Int32Array(seqLen), // (seq_len) K/V offset of each cached position of one sequence
     pos: new Int32Array(T),
     seqOf: new Int32Array(T),

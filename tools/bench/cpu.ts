@@ -1,9 +1,11 @@
 /**
  * npm run bench:cpu — tokens/s of the CPU reference engine on stories260K: decode at batch 1, 4
- * and 16, and a 128-token prefill. Prints a markdown table (paste it into docs/benchmarks.md).
- * Decode runs from position 32 to 160 so attention cost is that of a mid-length sequence.
- * The machine may be shared, so each figure is the best of several repeats and is computed from
- * the process's CPU time as well as wall time (CPU time is what other processes disturb least).
+ * and 16 (positions 32..159, a mid-length sequence), a 128-token prefill, and the same batch-1
+ * decode in plain C (tools/bench/c/decode.c, gcc -O2) as a baseline. Prints a markdown table.
+ *
+ * These machines are shared virtual CPUs whose speed drifts by tens of percent from one second to
+ * the next, so the workloads run in interleaved rounds: every ratio is taken within one round
+ * (seconds apart) and the table reports the median over rounds.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
@@ -14,77 +16,68 @@ import { loadStories, repoRoot, storiesPath } from '../testing/stories260k';
 
 const { model } = loadStories();
 const blockSize = 16;
-const seqLen = 256;
-const blocksPerSeq = seqLen / blockSize;
-const REPEATS = 5;
+const blocksPerSeq = 256 / blockSize;
+const ROUNDS = 7;
+const GREEDY = { temperature: 0, topP: 1, seed: 0 };
 
-interface Rate {
-  wall: number;
-  cpu: number;
+/** A workload: `run()` performs it once and returns tokens/s. */
+type Workload = { name: string; run: () => number };
+
+function timed(tokens: number, body: () => void): number {
+  const t0 = performance.now();
+  body();
+  return tokens / ((performance.now() - t0) / 1000);
 }
 
-/** Best tokens/s over REPEATS runs of `body`, by wall time and by CPU time. */
-function measure(tokens: number, repeats: number, body: () => void): Rate {
-  let wall = 0;
-  let cpu = 0;
-  for (let r = 0; r < repeats; r++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    body();
-    const used = process.cpuUsage(c0);
-    wall = Math.max(wall, tokens / ((performance.now() - t0) / 1000));
-    cpu = Math.max(cpu, tokens / ((used.user + used.system) / 1e6));
-  }
-  return { wall, cpu };
-}
-
-function decode(batch: number): Rate {
+function decode(batch: number): Workload {
   const backend = new CpuBackend(model, { numBlocks: batch * blocksPerSeq, blockSize });
   const tables = Array.from({ length: batch }, (_, b) => Array.from({ length: blocksPerSeq }, (_, i) => b * blocksPerSeq + i));
-  const prompt = (b: number) => Array.from({ length: 32 }, (_, i) => 3 + ((b * 31 + i * 7) % 500));
-  backend.stepSync(tables.map((t, b) => ({ tokens: prompt(b), startPos: 0, blockTable: t, logits: 'none' })));
-  return measure(batch * 128, REPEATS, () => {
-    for (let pos = 32; pos < 160; pos++) {
-      const step: SequenceStep[] = tables.map((t, b) => ({ tokens: [3 + ((pos * 13 + b) % 500)], startPos: pos, blockTable: t, sample: { temperature: 0, topP: 1, seed: 0 } }));
-      backend.stepSync(step);
-    }
-  });
+  backend.stepSync(tables.map((t, b) => ({ tokens: Array.from({ length: 32 }, (_, i) => 3 + ((b * 31 + i * 7) % 500)), startPos: 0, blockTable: t, logits: 'none' })));
+  return {
+    name: `decode, batch ${batch}`,
+    run: () =>
+      timed(batch * 128, () => {
+        for (let pos = 32; pos < 160; pos++) {
+          const step: SequenceStep[] = tables.map((t, b) => ({ tokens: [3 + ((pos * 13 + b) % 500)], startPos: pos, blockTable: t, sample: GREEDY }));
+          backend.stepSync(step);
+        }
+      }),
+  };
 }
 
-function prefill(n: number): Rate {
-  const backend = new CpuBackend(model, { numBlocks: Math.ceil(n / blockSize), blockSize });
-  const table = Array.from({ length: Math.ceil(n / blockSize) }, (_, i) => i);
+function prefill(n: number): Workload {
+  const blocks = Math.ceil(n / blockSize);
+  const backend = new CpuBackend(model, { numBlocks: blocks, blockSize });
+  const table = Array.from({ length: blocks }, (_, i) => i);
   const tokens = Array.from({ length: n }, (_, i) => 3 + ((i * 7) % 500));
-  return measure(n, REPEATS * 4, () => {
-    backend.stepSync([{ tokens, startPos: 0, blockTable: table, sample: { temperature: 0, topP: 1, seed: 0 } }]);
-  });
+  return { name: `prefill, ${n} tokens`, run: () => timed(n * 4, () => { for (let r = 0; r < 4; r++) backend.stepSync([{ tokens, startPos: 0, blockTable: table, sample: GREEDY }]); }) };
 }
 
-/** Batch-1 decode of the same positions by tools/bench/c/decode.c (gcc -O2), best of 5; null without gcc. */
-function cBaseline(): number | null {
+/** The same batch-1 decode in C; null when gcc is missing. */
+function cBaseline(): Workload | null {
   const exe = join(tmpdir(), `batchscope-decode-${process.pid}`);
   const cc = spawnSync('gcc', ['-O2', '-o', exe, join(repoRoot, 'tools/bench/c/decode.c'), '-lm'], { encoding: 'utf8' });
   if (cc.status !== 0) return null;
-  let best = 0;
-  for (let r = 0; r < 5; r++) {
-    const out = execFileSync(exe, [storiesPath('stories260K.bin')], { encoding: 'utf8' });
-    best = Math.max(best, Number(/tokens_per_second ([\d.]+)/.exec(out)![1]));
-  }
-  return best;
+  return { name: 'C baseline: decode, batch 1', run: () => Number(/tokens_per_second ([\d.]+)/.exec(execFileSync(exe, [storiesPath('stories260K.bin')], { encoding: 'utf8' }))![1]) };
 }
 
-decode(1); // warm up the JIT
-const rows: [string, Rate][] = [];
-for (const batch of [1, 4, 16]) rows.push([`decode, batch ${batch}`, decode(batch)]);
-rows.push(['prefill, 128 tokens', prefill(128)]);
-const base = rows[0][1];
-console.log(`CPU engine on stories260K, ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, best of ${REPEATS}`);
-console.log('| workload | tokens/s (wall) | tokens/CPU-s | vs batch-1 decode (CPU) |');
-console.log('|---|---:|---:|---:|');
-for (const [name, r] of rows) console.log(`| ${name} | ${r.wall.toFixed(0)} | ${r.cpu.toFixed(0)} | ${(r.cpu / base.cpu).toFixed(2)}x |`);
+const median = (xs: number[]) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
 const c = cBaseline();
-console.log(
-  c === null
-    ? '\n(no gcc: C baseline skipped)'
-    : `\nC baseline (tools/bench/c/decode.c, gcc -O2, batch-1 decode, wall): ${c.toFixed(0)} tokens/s; JS batch-1 decode / C = ${(base.wall / c).toFixed(2)}`,
-);
+const workloads = [decode(1), decode(4), decode(16), prefill(128), ...(c ? [c] : [])];
+for (const w of workloads) w.run(); // warm-up: JIT tiers and caches
+const rounds = Array.from({ length: ROUNDS }, () => workloads.map((w) => w.run()));
+const col = (i: number) => rounds.map((r) => r[i]);
+const ratio = (i: number, j: number) => median(rounds.map((r) => r[i] / r[j]));
+
+console.log(`CPU engine on stories260K, ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; medians of ${ROUNDS} interleaved rounds`);
+console.log('| workload | tokens/s (median) | min..max over rounds | vs batch-1 decode (median of per-round ratios) |');
+console.log('|---|---:|---:|---:|');
+workloads.forEach((w, i) => {
+  const xs = col(i);
+  console.log(`| ${w.name} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)}..${Math.max(...xs).toFixed(0)} | ${ratio(i, 0).toFixed(2)}x |`);
+});
+console.log(c ? `\nJS batch-1 decode / C batch-1 decode: ${ratio(0, workloads.length - 1).toFixed(2)} (median of per-round ratios)` : '\n(no gcc: C baseline skipped)');
