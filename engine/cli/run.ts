@@ -93,7 +93,9 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
   const capacity = values['kv-capacity'] === undefined ? undefined : intFlag(values['kv-capacity'], 'kv-capacity', 0, 1);
   let model: Model | null = null;
   let tokenizer: Tokenizer | null = null;
-  if (kind !== 'sim' || values.model !== undefined) {
+  // The sim needs a tokenizer only for text prompts (task or story prompts, or a model named).
+  const textPrompts = values.prompts !== undefined && values.prompts !== 'lengths';
+  if (kind !== 'sim' || values.model !== undefined || values.tokenizer !== undefined || textPrompts) {
     ({ model, tokenizer } = loadModelFiles(values.model ?? defaultModelPath, values.tokenizer ?? defaultTokenizerPath));
   }
   let backend: Backend;

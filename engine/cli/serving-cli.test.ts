@@ -46,6 +46,12 @@ describe('batchscope run', () => {
     expect(rerun.requests.map((r) => r.output)).toEqual(run.requests.map((r) => r.output));
   });
 
+  it("simulates the built-in model's own task prompts when asked (their tokenizer is loaded for the sim)", async () => {
+    const r = await cli('run', '--backend', 'sim', '--prompts', 'tasks', '--workload', 'high-variance', '--requests', '6', '--json');
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'sim', completed: 6 });
+  });
+
   it('simulates production GPUs, labelled as simulated', async () => {
     const r = await cli('run', '--backend', 'sim', '--gpu', 'A100-40GB', '--sim-model', 'OPT-13B', '--workload', 'anyscale', '--requests', '40', '--max-batch', '32');
     expect(r.code).toBe(0);
