@@ -7,6 +7,12 @@ interface Common {
   testid?: string;
 }
 
+/** Upstream knob names (max_num_batched_tokens) may wrap after an underscore, never mid-word. */
+function knobLabel(label: string): ReactNode {
+  const parts = label.split('_');
+  return parts.map((p, i) => (i < parts.length - 1 ? [p, '_', <wbr key={i} />] : p));
+}
+
 /** A number input that commits on blur or Enter (not per keystroke) and clamps to its range. */
 export function NumberField({ label, hint, disabled, testid, value, min, max, step = 1, onChange }: Common & { value: number; min: number; max: number; step?: number; onChange: (v: number) => void }) {
   const id = useId();
@@ -21,7 +27,7 @@ export function NumberField({ label, hint, disabled, testid, value, min, max, st
   };
   return (
     <div className="field" title={hint}>
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id}>{knobLabel(label)}</label>
       <input
         id={id}
         data-testid={testid}
@@ -44,7 +50,7 @@ export function SelectField<T extends string>({ label, hint, disabled, testid, v
   const id = useId();
   return (
     <div className="field" title={hint}>
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id}>{knobLabel(label)}</label>
       <select id={id} data-testid={testid} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value as T)}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
