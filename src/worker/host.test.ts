@@ -1,8 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadStories } from '../../tools/testing/stories260k';
 import { DEFAULT_CONFIG, type RunConfig } from '../store/config';
 import { EngineHost } from './host';
 import type { FromWorker, LaneSpec } from './protocol';
+
+// A GPU backend takes real time to start; tests that need that window set a delay here.
+const slowStart = vi.hoisted(() => ({ ms: 0 }));
+vi.mock('./setup', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./setup')>();
+  return { ...real, createBackend: async (...args: Parameters<typeof real.createBackend>) => (await new Promise((r) => setTimeout(r, slowStart.ms)), real.createBackend(...args)) };
+});
 
 const config: RunConfig = { ...DEFAULT_CONFIG, backend: 'cpu', requests: 6, maxNumSeqs: 3, kvCapacity: 1024 };
 const lanes: LaneSpec[] = [{ id: 'a', strategy: 'continuous' }];
@@ -98,6 +105,28 @@ describe('EngineHost (the worker side)', () => {
     expect(events('b').length).toBeLessThan(events('a').length);
   });
 
+  it('turns compare mode on mid-run without the old run stepping into the new one', async () => {
+    const { host, messages, until } = harness();
+    const both: LaneSpec[] = [
+      { id: 'a', strategy: 'static' },
+      { id: 'b', strategy: 'continuous' },
+    ];
+    await host.handle({ type: 'init', config, lanes, model: { name: 's', checkpoint: '', tokenizer: '' } });
+    await host.handle({ type: 'play' });
+    await until(() => messages.some((m) => m.type === 'events'));
+    slowStart.ms = 30;
+    await host.handle({ type: 'configure', config, lanes: both }).finally(() => (slowStart.ms = 0));
+    const rebuiltAt = messages.length;
+    await until(() => messages.slice(rebuiltAt).filter((m) => m.type === 'done').length === 2);
+    expect(messages.find((m) => m.type === 'error')).toBeUndefined();
+    // Only the new lanes' iterations follow the rebuild, each lane counting from 0.
+    const after = (lane: string) => messages.slice(rebuiltAt).flatMap((m) => (m.type === 'events' && m.lane === lane ? m.events : []));
+    for (const lane of ['a', 'b']) {
+      expect(after(lane).map((e) => e.index)).toEqual(after(lane).map((_, i) => i));
+      expect(finishedOnce(after(lane))).toEqual([0, 1, 2, 3, 4, 5]);
+    }
+  });
+
   it('restarts the run when the workload changes, and pauses on request', async () => {
     const { host, messages, events } = harness();
     await host.handle({ type: 'init', config, lanes, model: { name: 's', checkpoint: '', tokenizer: '' } });
@@ -114,6 +143,21 @@ describe('EngineHost (the worker side)', () => {
     expect(events().length).toBe(n);
     // After each (re)build the host states whether it plays; then play and pause.
     expect(messages.filter((m) => m.type === 'playing').map((m) => (m as { playing: boolean }).playing)).toEqual([false, false, true, false]);
+  });
+
+  it('stops playing when the speed becomes step by step, then runs one iteration per Play', async () => {
+    const { host, messages, events, until } = harness();
+    await host.handle({ type: 'init', config, lanes, model: { name: 's', checkpoint: '', tokenizer: '' } });
+    await host.handle({ type: 'play' });
+    await until(() => events().length >= 2);
+    await host.handle({ type: 'configure', config: { ...config, speed: 'step' }, lanes });
+    expect(messages.filter((m) => m.type === 'playing').at(-1)).toMatchObject({ playing: false });
+    await new Promise((r) => setTimeout(r, 50));
+    const n = events().length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events().length).toBe(n);
+    await host.handle({ type: 'play' });
+    expect(events().length).toBe(n + 1);
   });
 
   it('waits in real time for requests that have not arrived yet, instead of jumping the gap', async () => {

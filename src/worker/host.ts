@@ -88,6 +88,8 @@ export class EngineHost {
   private async reconfigure(config: RunConfig, specs: LaneSpec[]): Promise<void> {
     const prev = this.config;
     this.config = config;
+    // "Step by step" means one iteration per Play: a run playing on stops where it is.
+    if (config.speed === 'step') this.setPlaying(false);
     if (!prev || !this.loaded) return;
     const lanesChanged = JSON.stringify(specs.map((s) => s.id)) !== JSON.stringify(this.specs.map((s) => s.id));
     const newBackend = differs(prev, config, BACKEND_KEYS);
@@ -195,8 +197,9 @@ export class EngineHost {
 
   private stepLane(lane: Lane, generation: number): Promise<void> {
     return this.exclusive(async () => {
-      // A rebuild may have replaced the lanes while this step waited its turn.
-      if (lane.done || generation !== this.generation) return;
+      // A rebuild may have replaced the lanes (and disposed their backends) while this step
+      // waited its turn, even one that began before the step was queued.
+      if (lane.done || generation !== this.generation || !this.lanes.includes(lane)) return;
       const ev = await lane.engine.step();
       this.accept(lane, ev);
     });
