@@ -27,7 +27,7 @@ describe('Chrome trace export', async () => {
       expect(Number.isInteger(t.pid)).toBe(true);
       if (t.ph !== 'M') expect(t.ts).toBeGreaterThanOrEqual(0);
       if (t.ph === 'X') expect(t.dur).toBeGreaterThanOrEqual(0);
-      if (t.ph === 'b' || t.ph === 'e') expect(t).toMatchObject({ cat: 'request', id: expect.any(Number) });
+      if (t.ph === 'b' || t.ph === 'e') expect(t).toMatchObject({ cat: 'request', id2: { local: expect.any(String) } });
       if (t.ph === 'C') for (const v of Object.values(t.args!)) expect(typeof v).toBe('number');
       if (t.ph === 'M') expect(['process_name', 'process_sort_index', 'thread_name', 'thread_sort_index']).toContain(t.name);
     }
@@ -55,11 +55,16 @@ describe('Chrome trace export', async () => {
     }
   });
 
-  it('nests every request span properly: matching names, in time order, all closed', () => {
+  it('nests every request span properly on the async track Perfetto gives it: matching names, all closed', () => {
+    // Perfetto's JSON importer sorts events by ts (ties in file order) and keys a plain `id`
+    // globally by (cat, id), an `id2.local` by (pid, cat, id): replay that, both runs in one trace.
+    const track = (t: TraceEvent) => (t.id2 ? `${t.pid}/${t.cat}/${t.id2.local}` : `${t.cat}/${(t as { id?: unknown }).id}`);
+    const ordered = trace.traceEvents.map((t, i) => ({ t, i })).filter(({ t }) => t.ph === 'b' || t.ph === 'e');
+    ordered.sort((a, b) => a.t.ts! - b.t.ts! || a.i - b.i);
     const stacks = new Map<string, { name: string; ts: number }[]>();
     const spans = new Map<string, string[]>();
-    for (const t of trace.traceEvents.filter((t) => t.ph === 'b' || t.ph === 'e')) {
-      const k = `${t.pid}/${t.id}`;
+    for (const { t } of ordered) {
+      const k = track(t);
       const stack = stacks.get(k) ?? [];
       stacks.set(k, stack);
       if (t.ph === 'b') {
@@ -76,8 +81,8 @@ describe('Chrome trace export', async () => {
     expect(stacks.size).toBe(8);
     // The paged pool (24 slots) cannot hold three growing requests: the newest is preempted and recomputed.
     const preempted = runs[0].requests.find((r) => r.preemptions > 0)!;
-    expect(spans.get(`1/${preempted.id}`)).toEqual(expect.arrayContaining(['queued', 'prefill', 'decode']));
-    expect(spans.get(`1/${preempted.id}`)!.filter((p) => p === 'prefill').length).toBe(preempted.preemptions + 1);
+    expect(spans.get(`1/request/${preempted.id}`)).toEqual(expect.arrayContaining(['queued', 'prefill', 'decode']));
+    expect(spans.get(`1/request/${preempted.id}`)!.filter((p) => p === 'prefill').length).toBe(preempted.preemptions + 1);
   });
 
   it('reads back its own runs for replay, KV arrays included', async () => {

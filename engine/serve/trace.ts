@@ -22,7 +22,12 @@ export interface TraceEvent {
   dur?: number;
   pid: number;
   tid?: number;
-  id?: number;
+  /**
+   * Async span id, scoped to the process. A plain `id` is global in Perfetto's JSON importer (its
+   * track is keyed by category and id alone), so request 0 of two runs in one trace would share a
+   * track and their overlapping spans would nest into each other.
+   */
+  id2?: { local: string };
   args?: Record<string, unknown>;
 }
 
@@ -34,7 +39,7 @@ const us = (ms: number) => Math.round(ms * 1000 * 1000) / 1000;
  * Chrome Trace Event Format JSON (the object form) that Perfetto and chrome://tracing open:
  * per run a process (M process_name), one thread per batch slot (M thread_name) holding one
  * complete (X) event per iteration in which the slot was not empty, an async span per request
- * (b/e with the request id: the whole request, and nested inside it queued / prefill / decode
+ * (b/e with the request id, local to the run's process: the whole request, and nested inside it queued / prefill / decode
  * phases, which may overlap across requests and so cannot be X events on one thread), and
  * counters (C) for slot occupancy, the KV pool by category and tokens/s. Times are microseconds
  * on the engine clock. The runs themselves follow under the top-level key "batchscope", after
@@ -105,14 +110,15 @@ function requestSpans(req: RequestRecord, events: readonly IterationEvent[], pid
     else if (s.idleReason === 'preempted') enter('queued', e.startMs);
   }
   const cat = 'request';
-  const out: TraceEvent[] = [{ name: `request ${req.id}`, cat, ph: 'b', ts: us(req.arrivalMs), pid, id: req.id, args: { promptTokens: req.promptTokens, outputTokens: req.output.length, preemptions: req.preemptions } }];
+  const id2 = { local: String(req.id) };
+  const out: TraceEvent[] = [{ name: `request ${req.id}`, cat, ph: 'b', ts: us(req.arrivalMs), pid, id2, args: { promptTokens: req.promptTokens, outputTokens: req.output.length, preemptions: req.preemptions } }];
   phases.forEach((p, i) => {
     const to = i + 1 < phases.length ? phases[i + 1].from : req.finishMs!;
     if (to <= p.from && p.phase === 'queued') return; // admitted on arrival: no queue time to show
-    out.push({ name: p.phase, cat, ph: 'b', ts: us(p.from), pid, id: req.id });
-    out.push({ name: p.phase, cat, ph: 'e', ts: us(to), pid, id: req.id });
+    out.push({ name: p.phase, cat, ph: 'b', ts: us(p.from), pid, id2 });
+    out.push({ name: p.phase, cat, ph: 'e', ts: us(to), pid, id2 });
   });
-  out.push({ name: `request ${req.id}`, cat, ph: 'e', ts: us(req.finishMs), pid, id: req.id });
+  out.push({ name: `request ${req.id}`, cat, ph: 'e', ts: us(req.finishMs), pid, id2 });
   return out;
 }
 
