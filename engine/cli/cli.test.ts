@@ -43,6 +43,20 @@ describe('batchscope generate', () => {
     }
   });
 
+  it('reads a prompts file with CRLF and blank lines as its non-blank lines, always as JSON lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bs-'));
+    const file = join(dir, 'prompts.txt');
+    writeFileSync(file, 'The cat\r\n\r\nZoo\r\n\r\n');
+    const args = ['--steps', '20', '--temperature', '0'];
+    const r = await gen('--prompts', file, ...args);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.prompt)).toEqual(['The cat', 'Zoo']);
+    expect(lines[1].text + '\n').toBe((await gen('--prompt', 'Zoo', ...args)).stdout);
+    writeFileSync(file, 'Zoo\n');
+    expect(JSON.parse((await gen('--prompts', file, ...args)).stdout)).toMatchObject({ prompt: 'Zoo', text: lines[1].text });
+  });
+
   it('stops at seq_len when --steps asks for more', async () => {
     const r = await gen('--prompt', 'The cat', '--steps', '100000', '--temperature', '0');
     expect(r.code).toBe(0);
@@ -61,8 +75,17 @@ describe('batchscope generate', () => {
     [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'x', '--temperature', 'hot'], /--temperature must be a number/],
     [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'x', '--backend', 'tpu'], /--backend must be one of/],
     [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompts', '/nope/prompts.txt'], /prompts file not found/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompts', 'BLANK'], /prompts file .*blank\.txt holds no prompt/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'x', '--temperature', ''], /--temperature must be a number in \[0, 100\], got ""/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'x', '--steps', '0x10'], /--steps must be an integer >= 1, got "0x10"/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'x', '--steps', '-3'], /argument is ambiguous.*use '--steps=-XYZ'/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'x', '--seed', '4294967296'], /--seed must be an integer in \[0, 4294967295\]/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'x', '--block-size', '1000000000'], /--block-size must be an integer in \[1, 512\]/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'a '.repeat(300)], /--steps 256 \(the default\) is below the length of the prompt/],
   ])('fails with one line for bad input %#', async (args, message) => {
-    const sub = (a: string) => (a === 'MODEL' ? model() : a === 'TOK' ? tok() : a === 'BIGTOK' ? storiesPath('tokenizer.bin') : a);
+    const blank = join(mkdtempSync(join(tmpdir(), 'bs-')), 'blank.txt');
+    writeFileSync(blank, '\r\n\n');
+    const sub = (a: string) => (a === 'MODEL' ? model() : a === 'TOK' ? tok() : a === 'BIGTOK' ? storiesPath('tokenizer.bin') : a === 'BLANK' ? blank : a);
     const r = await cli('generate', ...args.map(sub));
     expect(r.code).not.toBe(0);
     expect(r.stdout).toBe('');

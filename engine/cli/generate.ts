@@ -2,7 +2,7 @@ import { BatchscopeError } from '../errors';
 import { StreamDecoder } from '../model/tokenizer';
 import type { SamplingParams } from '../model/sampler';
 import { blocksFor, generateAll, type GenerateRequest } from '../serve/generate';
-import { intFlag, numberFlag, oneOf, parseFlags } from './args';
+import { MAX_SEED, intFlag, numberFlag, oneOf, parseFlags } from './args';
 import { BACKEND_CHOICES, createBackend } from './backends';
 import { defaultModelPath, defaultTokenizerPath, loadModelFiles, readFileOrThrow } from './files';
 import type { Io } from './io';
@@ -10,8 +10,9 @@ import type { Io } from './io';
 export const GENERATE_HELP = `Usage: batchscope generate --prompt TEXT [options]
 
 Generates text with a llama2.c model. One --prompt prints the prompt and its continuation, as
-llama2.c's run does. Several --prompt flags (or --prompts FILE, one prompt per line) are served
-together, one ragged forward pass per iteration, and print one JSON line per prompt in input order.
+llama2.c's run does. Several --prompt flags, or --prompts FILE (one prompt per line, blank lines
+skipped), are served together, one ragged forward pass per iteration, and print one JSON line per
+prompt in input order (--prompts always prints JSON lines, even for a file of one prompt).
 
 Options:
   --model FILE         llama2.c checkpoint (default: the built-in public/models/batchscope-tiny.bin)
@@ -20,10 +21,10 @@ Options:
   --prompts FILE       prompts, one per line
   --steps N            positions to run, the prompt's included (default 256, at most seq_len)
   --temperature T      0 = greedy (default 0)
-  --top-p P            nucleus sampling threshold in (0, 1]; 1 disables it (default 0.9)
-  --seed S             sampling seed; every prompt uses it, so batched = alone (default 42)
+  --top-p P            nucleus sampling threshold; 0 or 1 disables it, as in llama2.c (default 0.9)
+  --seed S             sampling seed, 0..2^32-1; every prompt uses it, so batched = alone (default 42)
   --backend NAME       where the model runs: cpu, or webgpu (falls back to cpu) (default cpu)
-  --block-size N       KV-cache block size in positions (default 16)
+  --block-size N       KV-cache block size in positions, at most seq_len (default 16)
   --debug              print stack traces on errors`;
 
 export async function generateCommand(argv: string[], io: Io): Promise<number> {
@@ -52,24 +53,27 @@ export async function generateCommand(argv: string[], io: Io): Promise<number> {
   const prompts = [...(values.prompt ?? [])];
   if (values.prompts !== undefined) {
     const text = new TextDecoder().decode(readFileOrThrow(values.prompts, 'prompts'));
-    prompts.push(...text.split(/\r?\n/).filter((l, i, all) => l.length > 0 || i < all.length - 1));
+    const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
+    if (lines.length === 0) throw new BatchscopeError('bad-argument', `prompts file ${values.prompts} holds no prompt (one per line)`);
+    prompts.push(...lines);
   }
-  if (prompts.length === 0) throw new BatchscopeError('bad-argument', 'generate: give at least one --prompt TEXT or --prompts FILE');
+  if (prompts.length === 0) throw new BatchscopeError('bad-argument', 'give at least one --prompt TEXT or --prompts FILE');
   const temperature = numberFlag(values.temperature, 'temperature', 0, 0, 100);
   const topP = numberFlag(values['top-p'], 'top-p', 0.9, 0, 1);
-  const seed = intFlag(values.seed, 'seed', 42);
+  const seed = intFlag(values.seed, 'seed', 42, 0, MAX_SEED);
   const backendKind = oneOf(values.backend, 'backend', BACKEND_CHOICES, 'cpu');
-  const blockSize = intFlag(values['block-size'], 'block-size', 16, 1);
 
   const { model, tokenizer } = loadModelFiles(values.model ?? defaultModelPath, values.tokenizer ?? defaultTokenizerPath);
   const seqLen = model.config.seqLen;
+  const blockSize = intFlag(values['block-size'], 'block-size', 16, 1, seqLen);
   const steps = Math.min(intFlag(values.steps, 'steps', 256, 1), seqLen);
+  const stepsFlag = values.steps === undefined ? `--steps ${steps} (the default)` : `--steps ${steps}`;
   const sampling: SamplingParams = { temperature, topP, seed };
   const requests: GenerateRequest[] = prompts.map((p, i) => {
     const ids = tokenizer.encode(p);
     const where = prompts.length > 1 ? `prompt ${i + 1}` : 'the prompt';
     if (ids.length > seqLen) throw new BatchscopeError('prompt-too-long', `${where} is ${ids.length} tokens, longer than the model's seq_len ${seqLen}`);
-    if (ids.length > steps) throw new BatchscopeError('bad-argument', `--steps ${steps} is below the length of ${where} (${ids.length} tokens, BOS included)`);
+    if (ids.length > steps) throw new BatchscopeError('bad-argument', `${stepsFlag} is below the length of ${where} (${ids.length} tokens, BOS included)`);
     return { prompt: ids, steps, sampling };
   });
 
@@ -77,7 +81,8 @@ export async function generateCommand(argv: string[], io: Io): Promise<number> {
   const backend = await createBackend(backendKind, model, { numBlocks, blockSize }, (line) => io.err(line + '\n'));
   const started = performance.now();
   try {
-    if (requests.length === 1) {
+    // A prompts file always gets JSON lines, so a script reading them need not care how many it held.
+    if (requests.length === 1 && values.prompts === undefined) {
       // Stream like llama2.c: the prompt first, then each token as it is sampled.
       const decoder = new StreamDecoder(tokenizer);
       const prompt = requests[0].prompt;

@@ -33,7 +33,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     return await command(rest, io);
   } catch (e) {
-    if (rest.includes('--debug')) io.err((e instanceof Error && e.stack) || String(e) + '\n');
+    if (rest.includes('--debug')) io.err(`${(e instanceof Error && e.stack) || String(e)}\n`);
     else if (isBatchscopeError(e)) io.err(`batchscope ${name}: ${e.message}\n`);
     else io.err(`batchscope ${name}: internal error: ${e instanceof Error ? e.message : String(e)} (run with --debug for details)\n`);
     return 1;
