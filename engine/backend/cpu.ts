@@ -1,3 +1,5 @@
+import { BatchscopeError } from '../errors';
+import { kvDim } from '../model/config';
 import { CpuForward } from '../model/forward-cpu';
 import { sampleToken } from '../model/sampler';
 import type { Model } from '../model/weights';
@@ -16,7 +18,14 @@ export class CpuBackend implements Backend {
     this.config = model.config;
     this.kv = kv;
     this.description = description;
-    this.forwardPass = new CpuForward(model, kv);
+    try {
+      this.forwardPass = new CpuForward(model, kv);
+    } catch (e) {
+      // A pool JavaScript cannot allocate is a setting a learner chose, not a bug.
+      if (!(e instanceof RangeError)) throw e;
+      const gib = (2 * model.config.nLayers * kv.numBlocks * kv.blockSize * kvDim(model.config) * 4) / 1024 ** 3;
+      throw new BatchscopeError('model-too-large', `a KV pool of ${kv.numBlocks * kv.blockSize} positions needs ${gib.toFixed(1)} GiB, more than this process can allocate`, { cause: e });
+    }
   }
 
   async step(seqs: readonly SequenceStep[]): Promise<StepResult> {

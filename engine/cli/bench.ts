@@ -2,7 +2,8 @@ import { BatchscopeError } from '../errors';
 import type { KvManagerKind } from '../kv/policy';
 import { ServingEngine } from '../serve/engine';
 import type { RunSummary } from '../serve/metrics';
-import { STRATEGIES } from '../serve/sched/knobs';
+import { requestMaxPositions, validateRequests } from '../serve/request';
+import { DEFAULT_KNOBS, STRATEGIES, validateKnobs } from '../serve/sched/knobs';
 import { serveToEnd } from '../serve/serve-run';
 import { parseFlags } from './args';
 import type { Io } from './io';
@@ -37,11 +38,19 @@ export async function benchCommand(argv: string[], io: Io): Promise<number> {
   }
   if (values.workload !== undefined) throw new BatchscopeError('bad-argument', 'bench takes --workloads LIST (comma-separated), not --workload');
   const names = (values.workloads ?? 'uniform,high-variance').split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new BatchscopeError('bad-argument', `--workloads names no workload, got "${values.workloads}"`);
   const setup = await prepareServing(values, io);
   const rows: BenchRow[] = [];
   try {
-    for (const name of names) {
+    // Every workload is resolved before the first run, so a typo in the last one costs nothing.
+    const workloads = names.map((name) => {
       const requests = workloadRequests(resolveWorkload(name, values, setup), setup);
+      const { config, kv } = setup.backend;
+      validateRequests(requests, config, kv.numBlocks * kv.blockSize);
+      validateKnobs({ ...DEFAULT_KNOBS, ...setup.knobs }, Math.max(...requests.map(requestMaxPositions)));
+      return { name, requests };
+    });
+    for (const { name, requests } of workloads) {
       for (const kvManager of ['paged', 'contiguous'] as const) {
         const byStrategy = {} as Record<(typeof STRATEGIES)[number], RunSummary>;
         for (const strategy of STRATEGIES) {

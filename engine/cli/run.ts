@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { SimBackend, gpuPreset, simKvLayout, simModelPreset } from '../backend/sim/backend';
 import type { Backend } from '../backend/types';
 import { BatchscopeError } from '../errors';
@@ -15,15 +15,20 @@ import { serveToEnd } from '../serve/serve-run';
 import { exportChromeTrace } from '../serve/trace';
 import { generateWorkload, materialize, type Workload } from '../serve/workload';
 import { parseWorkload, serializeWorkload } from '../serve/workload-json';
-import { WORKLOAD_PRESETS, workloadPreset } from '../serve/workload-presets';
+import { WORKLOAD_PRESETS, isWorkloadPreset, workloadPreset } from '../serve/workload-presets';
 import { KV_MANAGERS } from '../kv/policy';
-import { intFlag, numberFlag, oneOf, parseFlags } from './args';
+import { MAX_SEED, intFlag, numberFlag, oneOf, parseFlags } from './args';
 import { BACKEND_CHOICES, createBackend, type CliBackend } from './backends';
-import { defaultModelPath, defaultTokenizerPath, loadModelFiles, readFileOrThrow } from './files';
+import { checkOutputPath, defaultModelPath, defaultTokenizerPath, loadModelFiles, readFileOrThrow, writeFileOrThrow } from './files';
 import type { Io } from './io';
 
 const BACKENDS = [...BACKEND_CHOICES, 'sim'] as const;
 const PROMPT_SOURCES = ['tasks', 'stories', 'lengths'] as const;
+// Every iteration records every slot and a run keeps every request's record: beyond these a run
+// exhausts memory instead of teaching anything.
+const MAX_SLOTS = 4096;
+const MAX_REQUESTS = 100_000;
+const DEFAULT_CAPACITY = 4096;
 
 /** Flags shared by `run` and `bench`: what to serve, on what, with which knobs. */
 export const SERVING_FLAGS = {
@@ -60,9 +65,9 @@ export const SERVING_OPTIONS_HELP = `  --workload PRESET|FILE  ${Object.keys(WOR
   --prompts SOURCE        tasks (the built-in model's prompts, whose answers end where the workload
                           wants), stories (openings, length forced), lengths (sim only); default:
                           tasks with the built-in model, stories with --model, lengths with sim alone
-  --requests N            number of requests (default: the preset's)
-  --rate R                Poisson arrivals at R requests/s instead of the preset's arrivals
-  --max-batch N           max_num_seqs: batch slots (default 8)
+  --requests N            number of requests, at most 100000 (default: the preset's; presets only)
+  --rate R                Poisson arrivals at R requests/s instead of the preset's (presets only)
+  --max-batch N           max_num_seqs: batch slots, at most 4096 (default 8)
   --max-batched-tokens N  max_num_batched_tokens: tokens per step (default 2048)
   --chunked-prefill       split prompts over steps so decodes never stall (Sarathi-Serve)
   --separate-prefill      continuous: prefill newcomers alone, stalling decodes (TGI)
@@ -71,8 +76,8 @@ export const SERVING_OPTIONS_HELP = `  --workload PRESET|FILE  ${Object.keys(WOR
   --kv paged|contiguous   KV-cache manager (default paged)
   --block-size N          KV block size in positions (default 16)
   --kv-capacity TOKENS    KV pool size (default 4096; sim: what the GPU holds after the weights)
-  --seed S                workload seed (default 1)
-  --temperature T         sampling temperature, 0 = greedy (default 0)
+  --seed S                workload seed, 0..2^32-1 (default 1)
+  --temperature T         sampling temperature, 0 = greedy (default 0; presets only: a file keeps its own)
   --json                  print one JSON object instead of the readable summary
   --debug                 print stack traces on errors`;
 
@@ -91,6 +96,9 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
   const kind = oneOf(values.backend, 'backend', BACKENDS, 'cpu');
   const blockSize = intFlag(values['block-size'], 'block-size', 16, 1);
   const capacity = values['kv-capacity'] === undefined ? undefined : intFlag(values['kv-capacity'], 'kv-capacity', 0, 1);
+  if (blockSize > (capacity ?? (kind === 'sim' ? Infinity : DEFAULT_CAPACITY))) {
+    throw new BatchscopeError('bad-argument', `--block-size ${blockSize} is larger than the KV pool (${capacity ?? DEFAULT_CAPACITY} positions, --kv-capacity)`);
+  }
   let model: Model | null = null;
   let tokenizer: Tokenizer | null = null;
   // The sim needs a tokenizer only for text prompts (task or story prompts, or a model named).
@@ -105,28 +113,33 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
     backend = new SimBackend(gpu, sim, simKvLayout(gpu, sim, blockSize, capacity));
   } else {
     if (values.gpu !== undefined || values['sim-model'] !== undefined) throw new BatchscopeError('bad-argument', '--gpu and --sim-model apply only to --backend sim');
-    const cap = capacity ?? 4096;
+    const cap = capacity ?? DEFAULT_CAPACITY;
     backend = await createBackend(kind as CliBackend, model!, { numBlocks: Math.max(1, Math.floor(cap / blockSize)), blockSize }, (l) => io.err(l + '\n'));
   }
   const promptKind = oneOf(values.prompts, 'prompts', PROMPT_SOURCES, !tokenizer ? 'lengths' : values.model === undefined ? 'tasks' : 'stories');
   const prompts = promptKind === 'lengths' ? lengthOnlyPrompts : promptKind === 'tasks' ? taskPromptSource : storyPrompts(tokenizer);
   const ratio = numberFlag(values['waiting-served-ratio'], 'waiting-served-ratio', 0, 0, 1000);
   const knobs: Partial<SchedulerKnobs> = {
-    maxNumSeqs: intFlag(values['max-batch'], 'max-batch', 8, 1),
+    maxNumSeqs: intFlag(values['max-batch'], 'max-batch', 8, 1, MAX_SLOTS),
     maxNumBatchedTokens: intFlag(values['max-batched-tokens'], 'max-batched-tokens', 2048, 1),
     chunkedPrefill: values['chunked-prefill'] ?? false,
     separatePrefill: values['separate-prefill'] ?? false,
     waitingServedRatio: ratio,
     maxWaitingTokens: intFlag(values['max-waiting-tokens'], 'max-waiting-tokens', 20, 0),
   };
-  return { backend, tokenizer, prompts, knobs, seed: intFlag(values.seed, 'seed', 1) };
+  return { backend, tokenizer, prompts, knobs, seed: intFlag(values.seed, 'seed', 1, 0, MAX_SEED) };
 }
 
 /** A preset generated with the command's seed and overrides, or a workload file as saved. */
 export function resolveWorkload(name: string, values: Values, setup: ServingSetup): Workload {
-  if (!(name in WORKLOAD_PRESETS) && existsSync(name)) return parseWorkload(new TextDecoder().decode(readFileOrThrow(name, 'workload')), name);
+  if (!isWorkloadPreset(name) && existsSync(name)) {
+    // A file is replayed as saved: silently ignoring these would report a run nobody asked for.
+    const ignored = (['requests', 'rate', 'temperature'] as const).filter((f) => values[f] !== undefined);
+    if (ignored.length) throw new BatchscopeError('bad-argument', `${ignored.map((f) => `--${f}`).join(', ')} apply only to presets; ${name} is a workload file (edit it instead)`);
+    return parseWorkload(new TextDecoder().decode(readFileOrThrow(name, 'workload')), name);
+  }
   const spec = workloadPreset(name, setup.seed);
-  if (values.requests !== undefined) spec.count = intFlag(values.requests, 'requests', spec.count, 1);
+  if (values.requests !== undefined) spec.count = intFlag(values.requests, 'requests', spec.count, 1, MAX_REQUESTS);
   if (values.rate !== undefined) spec.arrival = { kind: 'poisson', rate: numberFlag(values.rate, 'rate', 1, 1e-6, 1e9) };
   if (values.temperature !== undefined) spec.temperature = numberFlag(values.temperature, 'temperature', 0, 0, 100);
   return generateWorkload(spec, setup.prompts);
@@ -171,20 +184,23 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     io.out(RUN_HELP + '\n');
     return 0;
   }
-  if (values.workload === undefined) throw new BatchscopeError('bad-argument', 'run: give --workload PRESET or FILE (presets: ' + Object.keys(WORKLOAD_PRESETS).join(', ') + ')');
+  if (values.workload === undefined) throw new BatchscopeError('bad-argument', 'give --workload PRESET or FILE (presets: ' + Object.keys(WORKLOAD_PRESETS).join(', ') + ')');
   const strategy = oneOf(values.strategy, 'strategy', STRATEGIES, 'continuous');
   const kvManager = oneOf(values.kv, 'kv', KV_MANAGERS, 'paged');
   const slo = parseGoodput(values.goodput);
+  if (values.trace !== undefined) checkOutputPath(values.trace, 'trace');
+  if (values.csv !== undefined) checkOutputPath(values.csv, 'CSV');
+  if (values['save-workload'] !== undefined) checkOutputPath(values['save-workload'], 'workload');
   const setup = await prepareServing(values, io);
   try {
     const workload = resolveWorkload(values.workload, values, setup);
-    if (values['save-workload']) writeFileSync(values['save-workload'], serializeWorkload(workload));
+    if (values['save-workload']) writeFileOrThrow(values['save-workload'], serializeWorkload(workload), 'workload');
     const engine = new ServingEngine({ backend: setup.backend, requests: workloadRequests(workload, setup), strategy, kvManager, knobs: setup.knobs });
     const keepEvents = values.trace !== undefined || values.csv !== undefined;
     const result = await serveToEnd(engine, { keepEvents, slo });
     const label = `${strategy} · ${kvManager} · ${setup.backend.kind}`;
-    if (values.trace) writeFileSync(values.trace, exportChromeTrace([{ label, strategy, backend: setup.backend.kind, kvManager, events: result.events, requests: result.records }]));
-    if (values.csv) writeFileSync(values.csv, iterationsCsv(result.events));
+    if (values.trace) writeFileOrThrow(values.trace, exportChromeTrace([{ label, strategy, backend: setup.backend.kind, kvManager, events: result.events, requests: result.records }]), 'trace');
+    if (values.csv) writeFileOrThrow(values.csv, iterationsCsv(result.events), 'CSV');
     if (values.json) io.out(JSON.stringify(result.summary) + '\n');
     else io.out(formatSummary(result.summary, workload, setup.backend.description) + '\n');
   } finally {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +71,19 @@ describe('batchscope run', () => {
     [['--workload', 'anyscale', '--requests', '2', ...['--model', 'MODEL', '--tokenizer', 'TOK']], /exceeds the model's seq_len 512/],
     [['--workload', 'uniform', '--backend', 'sim', '--kv-capacity', '40'], /needs up to 79 KV positions but the pool holds 32/],
     [['--workload', 'uniform', '--backend', 'sim', '--goodput', 'ttft=3'], /--goodput takes ttft:MS/],
+    [['--workload', 'toString', '--backend', 'sim'], /unknown workload preset "toString"/],
+    [['--workload', '__proto__', '--backend', 'sim'], /unknown workload preset "__proto__"/],
+    [['--workload', 'uniform', '--backend', 'sim', '--max-batch', '100000'], /--max-batch must be an integer in \[1, 4096\]/],
+    [['--workload', 'uniform', '--backend', 'sim', '--requests', '1e9'], /--requests must be an integer in \[1, 100000\]/],
+    [['--workload', 'uniform', '--backend', 'sim', '--seed', '4294967296'], /--seed must be an integer in \[0, 4294967295\]/],
+    [['--workload', 'uniform', '--backend', 'sim', '--waiting-served-ratio', ''], /--waiting-served-ratio must be a number/],
+    [['--workload', 'uniform', '--backend', 'sim', '--max-batch', '0x10'], /--max-batch must be an integer/],
+    [['--workload', 'uniform', '--backend', 'sim', '--kv-capacity', '100000000000'], /does not fit: NVIDIA A100 40GB holds \d+ tokens of OPT-13B/],
+    [['--workload', 'uniform', '--backend', 'sim', '--kv-capacity', '40', '--block-size', '64'], /--block-size 64 is larger than the KV pool \(40 positions/],
+    [['--workload', 'uniform', '--block-size', '8192', ...['--model', 'MODEL', '--tokenizer', 'TOK']], /--block-size 8192 is larger than the KV pool \(4096 positions/],
+    [['--workload', 'uniform', '--kv-capacity', '100000000', ...['--model', 'MODEL', '--tokenizer', 'TOK']], /a KV pool of 100000000 positions needs \d+\.\d GiB/],
+    [['--workload', 'uniform', '--backend', 'sim', '--trace', '/nope/dir/t.json'], /trace folder does not exist: \/nope\/dir/],
+    [['--workload', 'uniform', '--backend', 'sim', '--csv', '.'], /CSV path is a directory/],
   ])('fails with one line for %j', async (argv, message) => {
     const resolved = argv.map((a) => (a === 'MODEL' ? storiesPath('stories260K.bin') : a === 'TOK' ? storiesPath('tok512.bin') : a));
     const r = await cli('run', ...resolved);
@@ -80,7 +93,40 @@ describe('batchscope run', () => {
   });
 });
 
+describe('batchscope run with a workload file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bs-wl-'));
+  const saved = join(dir, 'w.json');
+
+  it('refuses preset-only flags and edits that would never finish, in one line', async () => {
+    expect((await cli('run', '--backend', 'sim', '--workload', 'uniform', '--requests', '3', '--save-workload', saved)).code).toBe(0);
+    const noArrival = join(dir, 'inf.json');
+    writeFileSync(noArrival, readFileSync(saved, 'utf8').replace('"arrivalMs": 0', '"arrivalMs": 1e999'));
+    for (const [argv, message] of [
+      [['--workload', saved, '--requests', '2'], /--requests apply only to presets; .*w\.json is a workload file/],
+      [['--workload', saved, '--rate', '5', '--temperature', '1'], /--rate, --temperature apply only to presets/],
+      [['--workload', noArrival], /requests\[0\]\.arrivalMs must be a finite number >= 0/],
+    ] as const) {
+      const r = await cli('run', '--backend', 'sim', ...argv);
+      expect(r.code, argv.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
+
 describe('batchscope bench', () => {
+  it('checks every workload before running any, and refuses an empty list', async () => {
+    const typo = await cli('bench', '--backend', 'sim', '--workloads', 'uniform,nope');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/^batchscope bench: unknown workload preset "nope"/);
+    expect(typo.stderr.trim().split('\n')).toHaveLength(1);
+    const tooLong = await cli('bench', '--workloads', 'uniform,anyscale', '--requests', '2', ...real());
+    expect(tooLong.stderr).toMatch(/^batchscope bench: request \d+: .*exceeds the model's seq_len 512\n$/);
+    const none = await cli('bench', '--backend', 'sim', '--workloads', ',,');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/--workloads names no workload/);
+  });
+
   it('compares static and continuous under both KV managers on each workload', async () => {
     const r = await cli('bench', '--backend', 'sim', '--workloads', 'uniform,high-variance', '--kv-capacity', '4096', '--json');
     expect(r.code).toBe(0);

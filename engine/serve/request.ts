@@ -62,7 +62,7 @@ export function validateRequests(requests: readonly Request[], config: ModelConf
       bad(`its forced output length ${r.stopAfter} must be in 1..max_new_tokens (${r.maxNewTokens})`);
     }
     if (!Number.isInteger(r.expectedNewTokens) || r.expectedNewTokens < 1) bad(`expected output length must be an integer >= 1, got ${r.expectedNewTokens}`);
-    if (!(r.arrivalMs >= 0)) bad(`arrival time must be >= 0, got ${r.arrivalMs}`);
+    if (!(r.arrivalMs >= 0) || !Number.isFinite(r.arrivalMs)) bad(`arrival time must be a finite number >= 0, got ${r.arrivalMs}`);
     const positions = requestMaxPositions(r);
     if (positions > config.seqLen) bad(`prompt (${r.prompt.length} tokens) + max_new_tokens (${r.maxNewTokens}) - 1 exceeds the model's seq_len ${config.seqLen}`);
     if (positions > capacityTokens) bad(`needs up to ${positions} KV positions but the pool holds ${capacityTokens}`);

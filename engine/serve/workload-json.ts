@@ -27,7 +27,8 @@ export function parseWorkload(text: string, source = 'workload'): Workload {
     const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
     const at = `requests[${i}]`;
     if (!isInt(r.id, 0)) bad(`${at}.id must be an integer >= 0`);
-    if (typeof r.arrivalMs !== 'number' || !(r.arrivalMs >= 0)) bad(`${at}.arrivalMs must be a number >= 0`);
+    // JSON reads 1e999 as Infinity: a request that never arrives would leave the run without an end.
+    if (typeof r.arrivalMs !== 'number' || !(r.arrivalMs >= 0) || !Number.isFinite(r.arrivalMs)) bad(`${at}.arrivalMs must be a finite number >= 0`);
     const kinds = ['prompt', 'promptTokens', 'promptLength'].filter((k) => r[k] !== undefined);
     if (kinds.length === 0) bad(`${at} needs one of prompt (text), promptTokens (ids) or promptLength`);
     if (r.prompt !== undefined && typeof r.prompt !== 'string') bad(`${at}.prompt must be a string`);

@@ -48,8 +48,11 @@ export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
   },
 };
 
+/** Own keys only: "toString" or "__proto__" are no presets. */
+export const isWorkloadPreset = (name: string): boolean => Object.hasOwn(WORKLOAD_PRESETS, name);
+
 export function workloadPreset(name: string, seed: number): WorkloadSpec {
-  const p = WORKLOAD_PRESETS[name];
+  const p = isWorkloadPreset(name) ? WORKLOAD_PRESETS[name] : undefined;
   if (!p) throw new BatchscopeError('bad-argument', `unknown workload preset "${name}" (one of ${Object.keys(WORKLOAD_PRESETS).join(', ')}, or a workload JSON file)`);
   return { ...p.spec, seed };
 }

@@ -71,6 +71,10 @@ export function simKvCapacityTokens(gpu: GpuPreset, model: SimModelPreset): numb
 
 /** The pool a sim backend gets: `capacityTokens` (default: what the GPU holds) in blocks. */
 export function simKvLayout(gpu: GpuPreset, model: SimModelPreset, blockSize: number, capacityTokens?: number): KvLayout {
-  const tokens = capacityTokens ?? simKvCapacityTokens(gpu, model);
+  const holds = simKvCapacityTokens(gpu, model);
+  if (capacityTokens !== undefined && capacityTokens > holds) {
+    throw new BatchscopeError('model-too-large', `a KV pool of ${capacityTokens} tokens does not fit: ${gpu.name} holds ${holds} tokens of ${model.name} K/V after the weights`);
+  }
+  const tokens = capacityTokens ?? holds;
   return { numBlocks: Math.max(1, Math.floor(tokens / blockSize)), blockSize };
 }
