@@ -132,7 +132,8 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
 
 /** A preset generated with the command's seed and overrides, or a workload file as saved. */
 export function resolveWorkload(name: string, values: Values, setup: ServingSetup): Workload {
-  if (!isWorkloadPreset(name) && existsSync(name)) {
+  // Something that looks like a path is a file, so a typo in it says "file not found", not "unknown preset".
+  if (!isWorkloadPreset(name) && (existsSync(name) || /[\\/]|\.json$/i.test(name))) {
     // A file is replayed as saved: silently ignoring these would report a run nobody asked for.
     const ignored = (['requests', 'rate', 'temperature'] as const).filter((f) => values[f] !== undefined);
     if (ignored.length) throw new BatchscopeError('bad-argument', `${ignored.map((f) => `--${f}`).join(', ')} apply only to presets; ${name} is a workload file (edit it instead)`);

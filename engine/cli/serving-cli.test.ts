@@ -72,6 +72,7 @@ describe('batchscope run', () => {
     [['--workload', 'uniform', '--backend', 'sim', '--kv-capacity', '40'], /needs up to 79 KV positions but the pool holds 32/],
     [['--workload', 'uniform', '--backend', 'sim', '--goodput', 'ttft=3'], /--goodput takes ttft:MS/],
     [['--workload', 'toString', '--backend', 'sim'], /unknown workload preset "toString"/],
+    [['--workload', 'runs/w.json', '--backend', 'sim'], /workload file not found: runs\/w\.json/],
     [['--workload', '__proto__', '--backend', 'sim'], /unknown workload preset "__proto__"/],
     [['--workload', 'uniform', '--backend', 'sim', '--max-batch', '100000'], /--max-batch must be an integer in \[1, 4096\]/],
     [['--workload', 'uniform', '--backend', 'sim', '--requests', '1e9'], /--requests must be an integer in \[1, 100000\]/],
