@@ -2,6 +2,7 @@ import { act, fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { loadRuns, renderWithStore } from '../components/shared/testing';
 import { FIXTURES } from '../stories/fixtures';
+import { TOUR } from './content/tour';
 import { App } from './App';
 import { createAppStore } from './store/store';
 
@@ -17,6 +18,11 @@ describe('App', () => {
     expect(screen.getAllByRole('list', { name: /legend/ }).length).toBeGreaterThanOrEqual(6);
   });
 
+  it('has every view the guided tour rings, so no step floats over the wrong view', () => {
+    const { container } = renderWithStore(<App />);
+    for (const step of TOUR) if (step.target) expect(container.querySelector(`[data-tour="${step.target}"]`), step.target).not.toBeNull();
+  });
+
   it('splits the stage into a static and a continuous lane in compare mode, with the ratio', () => {
     const store = createAppStore();
     loadRuns(store, { a: FIXTURES.staticPaged, b: FIXTURES.continuousPaged });
@@ -27,6 +33,8 @@ describe('App', () => {
     expect(screen.getByText('Static batching')).toBeTruthy();
     expect(screen.getByText('Continuous batching')).toBeTruthy();
     expect(screen.getByTestId('compare-ratio')).toBeTruthy();
+    // The lanes are stacked, and the settings say so.
+    expect(screen.getByText(/static on top and continuous below/)).toBeTruthy();
   });
 
   it('answers keyboard shortcuts outside form fields and turns the explanation to what is pointed at', () => {

@@ -15,7 +15,7 @@ export function ConfigPanel() {
   const isStatic = c.strategy === 'static' && !compare;
   return (
     <div className="config" aria-label="Configuration">
-      <Group title="Strategy" note={compare ? 'Compare mode runs static on the left and continuous on the right.' : 'Changes apply at the next iteration; no request is lost.'}>
+      <Group title="Strategy" tour="strategy" note={compare ? 'Compare mode runs static on top and continuous below, on the same workload.' : 'Changes apply at the next iteration; no request is lost.'}>
         <SelectField<Strategy>
           label="Batching"
           testid="strategy"

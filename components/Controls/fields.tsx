@@ -72,9 +72,9 @@ export function CheckField({ label, hint, disabled, testid, value, onChange }: C
 }
 
 /** A titled group of controls, arranged as a learner thinks: strategy, memory, workload, backend. */
-export function Group({ title, note, children }: { title: string; note?: string; children: ReactNode }) {
+export function Group({ title, note, tour, children }: { title: string; note?: string; tour?: string; children: ReactNode }) {
   return (
-    <fieldset className="group">
+    <fieldset className="group" data-tour={tour}>
       <legend>{title}</legend>
       {children}
       {note && <p className="fineprint">{note}</p>}
