@@ -147,7 +147,10 @@ export function resolveWorkload(name: string, values: Values, setup: ServingSetu
 }
 
 export function workloadRequests(w: Workload, setup: ServingSetup): Request[] {
-  return materialize(w, setup.tokenizer);
+  // A saved workload of task prompts holds text only; the sim needs their lengths, so it borrows
+  // the built-in tokenizer they were written for (story prompts are saved with their tokens).
+  const needsTokenizer = !setup.tokenizer && w.requests.some((r) => r.prompt !== undefined && !r.promptTokens);
+  return materialize(w, needsTokenizer ? loadModelFiles().tokenizer : setup.tokenizer);
 }
 
 /** vLLM bench's `--goodput ttft:MS tpot:MS e2el:MS`, here repeatable or comma-separated. */

@@ -113,6 +113,14 @@ describe('batchscope run with a workload file', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
   });
+
+  it('simulates a saved workload of task prompts with the same lengths the CPU engine serves', async () => {
+    const tasks = join(dir, 'tasks.json');
+    const cpu = await cli('run', '--workload', 'high-variance', '--requests', '5', '--save-workload', tasks, '--json');
+    const sim = await cli('run', '--workload', tasks, '--backend', 'sim', '--json');
+    expect(sim.stderr).toBe('');
+    expect(JSON.parse(sim.stdout)).toMatchObject({ backend: 'sim', completed: 5, generatedTokens: JSON.parse(cpu.stdout).generatedTokens });
+  });
 });
 
 describe('batchscope bench', () => {
