@@ -45,7 +45,7 @@ export function App() {
           <CompareView />
         ) : (
           <div className="grid-area" data-tour="grid" style={{ display: 'flex', flex: 1, minHeight: 0 }} {...topicProps(setTopic, strategy === 'static' ? 'static-idle' : 'grid')}>
-            <BatchGrid lane="a" title={`${strategy === 'static' ? 'Static' : 'Continuous'} batching: slots × iterations`} />
+            <BatchGrid lane="a" title={`${strategy === 'static' ? 'Static' : 'Continuous'} batching`} />
           </div>
         )}
         <RequestPanel lane="a" />

@@ -18,14 +18,17 @@ describe('BatchGrid', () => {
     expect(screen.getByText('end of sequence')).toBeTruthy();
   });
 
-  it('switches to token-position columns (Anyscale) from its toolbar', async () => {
-    const { store } = renderWithStore(<BatchGrid lane="a" />);
+  it('switches to token-position columns (Anyscale) from its toolbar, and its title says so', async () => {
+    const { store } = renderWithStore(<BatchGrid lane="a" title="Static batching" />);
+    expect(screen.getByRole('heading').textContent).toBe('Static batching: slots × iterations');
     act(() => loadRuns(store, { a: FIXTURES.staticPaged }));
     fireEvent.click(screen.getByRole('radio', { name: /Tokens/ }));
     expect(store.getState().gridMode).toBe('tokens');
     await frame();
     const cols = Number(screen.getByTestId('grid').getAttribute('data-columns'));
     expect(cols).toBeGreaterThan(FIXTURES.staticPaged.events.length);
+    expect(screen.getByRole('heading').textContent).toBe('Static batching: slots × token positions');
+    expect(screen.getByRole('img', { name: /columns are token positions/ })).toBeTruthy();
   });
 
   it('is keyboard operable: arrows inspect a cell, Enter selects its request, Escape clears', async () => {

@@ -169,13 +169,13 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
 
   return (
     <figure className="view grid-view" data-testid={lane === 'a' ? 'grid' : `grid-${lane}`} ref={figure} aria-label={title ?? 'Batching grid'}>
-      <GridToolbar title={title} onFollow={setFollow} onZoom={zoomBy} />
+      <GridToolbar title={compact || !title ? title : `${title}: slots × ${mode === 'tokens' ? 'token positions' : 'iterations'}`} onFollow={setFollow} onZoom={zoomBy} />
       <div className="canvas-wrap">
         <canvas
           ref={canvas}
           tabIndex={0}
           role="img"
-          aria-label="Batching grid: rows are batch slots, columns are iterations. Arrow keys inspect cells, Enter selects a request, plus and minus zoom, End follows the newest iteration."
+          aria-label={`Batching grid: rows are batch slots, columns are ${mode === 'tokens' ? 'token positions' : 'iterations'}. Arrow keys inspect cells, Enter selects a request, plus and minus zoom, End follows the newest iteration.`}
           onMouseMove={onMove}
           onMouseLeave={() => showTip(null)}
           onClick={onClick}
