@@ -25,6 +25,18 @@ describe('KvMap', () => {
     expect(screen.getByText('internal fragmentation')).toBeTruthy();
   });
 
+  it('clears the pool bar when the run is reset, instead of keeping the last run’s shares', async () => {
+    const { store, container } = renderWithStore(<KvMap lane="a" />);
+    act(() => loadRuns(store, { a: FIXTURES.continuousPaged }));
+    await frame();
+    const segs = () => Array.from(container.querySelectorAll<HTMLElement>('.kv-seg')).map((s) => s.style.flexBasis);
+    expect(segs().some((b) => b !== '' && b !== '0%')).toBe(true);
+    act(() => store.getState().logs.a.clear());
+    await frame();
+    expect(screen.getByText('No iterations yet.')).toBeTruthy();
+    expect(segs().every((b) => b === '' || b === '0%')).toBe(true);
+  });
+
   it('colours by owner on request, with its own legend', () => {
     const { store } = renderWithStore(<KvMap lane="a" />);
     fireEvent.click(screen.getByRole('radio', { name: 'Owner' }));

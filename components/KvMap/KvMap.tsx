@@ -33,7 +33,16 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
     s.kv = kv;
     const root = canvas.current?.closest('figure');
     if (!kv) {
+      // A reset or a new run: nothing of the previous pool may stay on screen.
       if (caption.current) caption.current.textContent = 'No iterations yet.';
+      for (const seg of Array.from(bar.current?.children ?? []) as HTMLElement[]) {
+        seg.style.flexBasis = '0%';
+        seg.textContent = '';
+        seg.title = '';
+      }
+      s.blocks = [];
+      const ctx = canvas.current?.getContext('2d');
+      ctx?.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
       return;
     }
     root?.setAttribute('data-manager', kv.manager);
