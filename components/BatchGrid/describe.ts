@@ -37,16 +37,19 @@ export function describeCell(log: RunLog, hit: CellHit): CellDescription | null 
       lines.push(`prompt token ${quote(log.tokenText(t, hit.chunkOffset > 0 ? tokens[hit.chunkOffset - 1] : -1))} at position ${start + hit.chunkOffset}`);
     }
   }
-  if (kind !== 'idle' && kind !== 'prefill') lines.push(generatedLine(log, s.outputToken, (s.startPos ?? 0) + s.tokenCount));
+  const simulated = ev.timeSource === 'simulated';
+  if (kind !== 'idle' && kind !== 'prefill') lines.push(generatedLine(log, s.outputToken, (s.startPos ?? 0) + s.tokenCount, simulated));
   else if (kind === 'prefill' && hit.run.perIteration && s.outputToken >= 0) {
-    lines.push(`and its first ${generatedLine(log, s.outputToken, (s.startPos ?? 0) + s.tokenCount)}`);
+    lines.push(`and its first ${generatedLine(log, s.outputToken, (s.startPos ?? 0) + s.tokenCount, simulated)}`);
   }
   if (s.finished) lines.push(s.finishReason === 'length' ? 'the request ends here: it reached its length limit' : 'the request ends here: the model produced end-of-sequence');
   lines.push(`iteration ${ev.index + 1} · step ${ms(ev.backendMs)} ms ${ev.timeSource} · ${ev.strategy} batching`);
   return { title, lines };
 }
 
-function generatedLine(log: RunLog, token: number, pos: number): string {
+function generatedLine(log: RunLog, token: number, pos: number, simulated: boolean): string {
+  // The cost model runs no model: its placeholder token id must not read as real text ("<unk>").
+  if (simulated) return `generated token at position ${pos} (simulated: no text)`;
   return token === 2 ? `generated end-of-sequence at position ${pos}` : `generated token ${quote(log.tokenText(token))} at position ${pos}`;
 }
 

@@ -32,4 +32,16 @@ describe('RequestPanel', () => {
     expect(v.facts[0]).toMatch(/^slot S\d/);
     expect(describeRequest(log, 999)).toBeNull();
   });
+
+  it('says a simulated request has no text instead of printing placeholder tokens', () => {
+    const log = new RunLog();
+    const run = FIXTURES.continuousPaged;
+    log.setVocab(run.vocab);
+    log.addRequests(run.requests);
+    log.append(run.events.map((e) => ({ ...e, timeSource: 'simulated' as const, slots: e.slots.map((s) => ({ ...s, outputToken: s.outputToken >= 0 ? 0 : -1 })) })));
+    const v = describeRequest(log, 0)!;
+    expect(v.output).not.toMatch(/unk/);
+    expect(v.output).toMatch(/^ \[\d+ simulated tokens: the cost model computes no text\]$/);
+    expect(v.prompt).toBe(run.requests[0].promptText);
+  });
 });

@@ -16,7 +16,9 @@ export function describeRequest(log: RunLog, id: number): RequestView | null {
   if (!r) return null;
   const meta = r.meta;
   const prompt = meta?.promptText ?? (meta ? log.text(meta.prompt) : '');
-  const output = log.text(r.output, r.output.length && meta ? meta.prompt[meta.prompt.length - 1] : -1);
+  // A simulated run computes no tokens, only their timing: say so rather than print placeholders.
+  const simulated = log.events[0]?.timeSource === 'simulated';
+  const output = simulated ? (r.output.length ? ` [${r.output.length} simulated tokens: the cost model computes no text]` : '') : log.text(r.output, r.output.length && meta ? meta.prompt[meta.prompt.length - 1] : -1);
   const status = r.finishedMs !== undefined ? (r.finishReason === 'length' ? 'finished (length limit)' : 'finished (end of sequence)') : r.firstIteration >= 0 ? 'running' : 'waiting';
   const facts: string[] = [];
   if (r.slots.length) facts.push(`slot${r.slots.length > 1 ? 's' : ''} ${r.slots.map((s) => `S${s + 1}`).join(' → ')}`);
