@@ -55,7 +55,16 @@ export function ConfigPanel() {
           onChange={(b) => set({ blockSize: Number(b) })}
           hint="Token positions per KV block. Larger blocks waste more in each request's last block."
         />
-        <NumberField label="KV capacity (tokens)" testid="kv-capacity" value={c.kvCapacity} step={64} {...range('kvCapacity')} onChange={(kvCapacity) => set({ kvCapacity })} hint="Token positions the KV pool holds. If a request no longer fits, the run starts over." />
+        <NumberField
+          label="KV capacity (tokens)"
+          testid="kv-capacity"
+          value={c.kvCapacity}
+          step={64}
+          {...range('kvCapacity')}
+          disabled={c.backend === 'sim'}
+          onChange={(kvCapacity) => set({ kvCapacity })}
+          hint={c.backend === 'sim' ? 'Simulated: the pool is what the simulated GPU holds after the model weights (shown on the KV map).' : 'Token positions the KV pool holds. If a request no longer fits, the run starts over.'}
+        />
       </Group>
       <Group title="Workload" note="Workload changes restart the run.">
         <SelectField label="preset" testid="workload" value={c.workload} options={workloadOptions(c.backend)} onChange={(workload) => set({ workload, ...presetDefaults(workload) })} hint="Seeded request generators: how many requests, when they arrive, and how long their prompts and answers are." />

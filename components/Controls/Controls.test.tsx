@@ -24,6 +24,14 @@ describe('ConfigPanel', () => {
     expect(store.getState().config.kv).toBe('contiguous');
   });
 
+  it('greys out the KV capacity on the simulator, whose pool is the simulated GPU’s memory', () => {
+    const { store } = renderWithStore(<ConfigPanel />);
+    expect((screen.getByTestId('kv-capacity') as HTMLInputElement).disabled).toBe(false);
+    fireEvent.change(screen.getByTestId('backend'), { target: { value: 'sim' } });
+    expect(store.getState().config.backend).toBe('sim');
+    expect((screen.getByTestId('kv-capacity') as HTMLInputElement).disabled).toBe(true);
+  });
+
   it('commits numbers on Enter, clamped to their range', () => {
     const { store } = renderWithStore(<ConfigPanel />);
     const seqs = screen.getByTestId('max-num-seqs');
