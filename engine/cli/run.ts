@@ -75,7 +75,7 @@ export const SERVING_OPTIONS_HELP = `  --workload PRESET|FILE  ${Object.keys(WOR
   --max-waiting-tokens N  continuous: TGI's steps before waiting requests are forced in (default 20)
   --kv paged|contiguous   KV-cache manager (default paged)
   --block-size N          KV block size in positions (default 16)
-  --kv-capacity TOKENS    KV pool size (default 4096; sim: what the GPU holds after the weights)
+  --kv-capacity TOKENS    KV pool size, in whole blocks (default 4096; sim: what the GPU holds after the weights)
   --seed S                workload seed, 0..2^32-1 (default 1)
   --temperature T         sampling temperature, 0 = greedy (default 0; presets only: a file keeps its own)
   --json                  print one JSON object instead of the readable summary
