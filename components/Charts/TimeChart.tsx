@@ -8,6 +8,7 @@ import { useLatest } from '../shared/frames';
 import { Legend } from '../shared/Legend';
 import { chartData, compareChartData, type ChartData, type ChartKind } from './series';
 import { svgSize, useRedrawOnResize } from './svg-size';
+import { integerTicks, valueTick } from './ticks';
 
 const TITLES: Record<ChartKind, string> = {
   throughput: 'Throughput',
@@ -76,8 +77,8 @@ export function renderChart(el: SVGSVGElement, d: ChartData, cs: string[], p: Pa
     .nice()
     .range([H - M.bottom, M.top]);
   root.selectAll('*').remove();
-  root.append('g').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).ticks(4, 'd').tickSizeOuter(0));
-  root.append('g').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(4, '~s').tickSizeOuter(0));
+  root.append('g').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).tickValues(integerTicks(x.ticks(4))).tickFormat(valueTick()).tickSizeOuter(0));
+  root.append('g').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(4).tickFormat(valueTick(d.unit)).tickSizeOuter(0));
   root.selectAll('.domain, .tick line').attr('stroke', p.gridLine);
   root.selectAll('.tick text').attr('fill', p.muted);
   if (stacked && first) {

@@ -14,6 +14,8 @@ export interface ChartData {
   stacked: boolean;
   xLabel: string;
   yLabel: string;
+  /** Written after each y tick ('%' for shares of the pool), so the axis carries its unit. */
+  unit: string;
 }
 
 export type ChartKind = 'throughput' | 'batch' | 'kv';
@@ -53,15 +55,16 @@ export function chartData(kind: ChartKind, events: readonly IterationEvent[], ma
   const s = (key: string, label: string, values: number[]): Series => ({ key, label, x, values });
   switch (kind) {
     case 'throughput':
-      return { series: [s('tps', 'generated tokens/s', rate())], stacked: false, xLabel: 'iteration', yLabel: 'tokens/s' };
+      return { series: [s('tps', 'generated tokens/s', rate())], stacked: false, xLabel: 'iteration', yLabel: 'tokens/s', unit: '' };
     case 'batch':
-      return { series: [s('busy', 'busy slots', mean(busySlots)), s('queue', 'waiting requests', mean((e) => e.queueLength))], stacked: false, xLabel: 'iteration', yLabel: 'requests' };
+      return { series: [s('busy', 'busy slots', mean(busySlots)), s('queue', 'waiting requests', mean((e) => e.queueLength))], stacked: false, xLabel: 'iteration', yLabel: 'requests', unit: '' };
     case 'kv':
       return {
         series: [s('used', 'used', mean(share('used'))), s('reserved', 'reserved', mean(share('reserved'))), s('internal', 'internal', mean(share('internal'))), s('external', 'external', mean(share('external')))],
         stacked: true,
         xLabel: 'iteration',
         yLabel: '% of KV pool',
+        unit: '%',
       };
   }
 }
@@ -74,5 +77,5 @@ export function compareChartData(kind: ChartKind, lanes: readonly { label: strin
     return { key: label, label, x, values };
   });
   const yLabel = kind === 'throughput' ? 'tokens/s' : kind === 'batch' ? 'busy slots' : 'KV waste % of allocated';
-  return { series, stacked: false, xLabel: 'iteration', yLabel };
+  return { series, stacked: false, xLabel: 'iteration', yLabel, unit: kind === 'kv' ? '%' : '' };
 }

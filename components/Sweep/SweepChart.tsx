@@ -6,11 +6,12 @@ import { palettes, type Palette } from '../../src/theme/palette';
 import { throttled } from '../shared/throttle';
 import { useLatest } from '../shared/frames';
 import { svgSize, useRedrawOnResize } from '../Charts/svg-size';
+import { powerOfTwoTicks, valueTick } from '../Charts/ticks';
 import { Legend } from '../shared/Legend';
 import type { IterationEvent } from '../../engine/serve/events';
 import { findKnee, type SweepPoint } from './knee';
 
-const M = { top: 6, right: 8, bottom: 20, left: 40 };
+const M = { top: 6, right: 10, bottom: 20, left: 46 };
 
 /**
  * Step time against tokens per step: faint dots from the running workload, and, after a sweep,
@@ -81,8 +82,8 @@ function renderSweep(el: SVGSVGElement, points: readonly SweepPoint[], events: r
   const y = scaleLinear().domain([0, yMax]).nice().range([H - M.bottom, M.top]);
   const root = select(el);
   root.selectAll('*').remove();
-  root.append('g').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).ticks(6, '~s').tickSizeOuter(0));
-  root.append('g').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(4).tickSizeOuter(0));
+  root.append('g').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).tickValues(powerOfTwoTicks(xMax, W - M.left - M.right)).tickFormat(valueTick()).tickSizeOuter(0));
+  root.append('g').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(4).tickFormat(valueTick(' ms')).tickSizeOuter(0));
   root.selectAll('.domain, .tick line').attr('stroke', p.gridLine);
   root.selectAll('.tick text').attr('fill', p.muted);
   root
