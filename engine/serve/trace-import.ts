@@ -23,14 +23,27 @@ export function parseTrace(text: string, source = 'trace'): TraceRun[] {
   if (payload.format !== TRACE_FORMAT || payload.version !== 1) bad(`unsupported trace format ${JSON.stringify(payload.format)} version ${JSON.stringify(payload.version)}`);
   if (!Array.isArray(payload.runs) || payload.runs.length === 0) bad('holds no runs');
   return (payload.runs as TraceRun[]).map((run, r) => {
-    if (!Array.isArray(run.events) || !Array.isArray(run.requests)) bad(`run ${r} lacks its events or requests`);
+    if (!isObject(run) || !Array.isArray(run.events) || !Array.isArray(run.requests)) bad(`run ${r} lacks its events or requests`);
+    if (!run.requests.every((q) => isObject(q) && Number.isInteger(q.id) && Array.isArray(q.output))) bad(`run ${r} has a malformed request record`);
     const events = run.events.map((e, i): IterationEvent => {
-      if (!e || !Array.isArray(e.slots) || !e.kv || !Array.isArray(e.kv.owner) || !Array.isArray(e.kv.filled)) bad(`run ${r} event ${i} is malformed`);
+      if (!wellFormed(e)) bad(`run ${r} event ${i} is malformed`);
       if (e.index !== i) bad(`run ${r} event ${i} has index ${e.index}: events must be complete and in order`);
       return eventFromJson(e);
     });
     return { ...run, events };
   });
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** What every view reads without checking: times, slots, and a KV snapshot whose arrays match the pool. */
+function wellFormed(e: unknown): e is IterationEvent {
+  if (!isObject(e) || !isNumber(e.startMs) || !isNumber(e.endMs) || !Array.isArray(e.slots) || !isObject(e.kv)) return false;
+  if (!e.slots.every((s) => isObject(s) && Number.isInteger(s.slot) && typeof s.kind === 'string')) return false;
+  const kv = e.kv;
+  const counts = ['numBlocks', 'blockSize', 'used', 'reserved', 'internal', 'external', 'free'].every((k) => Number.isInteger(kv[k]));
+  return counts && Array.isArray(kv.owner) && Array.isArray(kv.filled) && kv.owner.length === kv.numBlocks && kv.filled.length === kv.numBlocks;
 }
 
 /**

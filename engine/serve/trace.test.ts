@@ -99,6 +99,22 @@ describe('Chrome trace export', async () => {
     expect(() => parseTrace('nope')).toThrow(/trace: not JSON/);
   });
 
+  it('refuses malformed runs with a bad-trace error, never a TypeError', () => {
+    const payload = JSON.parse(text) as { batchscope: { runs: Record<string, unknown>[] } };
+    const withRun = (run: unknown) => JSON.stringify({ batchscope: { ...payload.batchscope, runs: [run] } });
+    const good = payload.batchscope.runs[0] as { events: Record<string, unknown>[] };
+    const badEvent = (patch: Record<string, unknown>) => withRun({ ...good, events: [{ ...good.events[0], ...patch }] });
+    for (const t of [
+      withRun(null),
+      withRun({ ...good, requests: [null] }),
+      badEvent({ endMs: undefined }),
+      badEvent({ slots: [null] }),
+      badEvent({ kv: { ...(good.events[0].kv as object), owner: [] } }),
+    ]) {
+      expect(() => parseTrace(t)).toThrow(expect.objectContaining({ code: 'bad-trace' }));
+    }
+  });
+
   it('writes one CSV row per iteration', () => {
     const csv = iterationsCsv(runs[0].events).trim().split('\n');
     expect(csv[0].split(',')).toEqual([...ITERATION_CSV_COLUMNS]);
