@@ -42,7 +42,8 @@ export function parseWorkload(text: string, source = 'workload'): Workload {
     if (!isInt(expected, 1)) bad(`${at}.expectedNewTokens must be an integer >= 1`);
     const s = (typeof r.sampling === 'object' && r.sampling !== null ? r.sampling : {}) as Record<string, unknown>;
     const sampling = { temperature: s.temperature ?? 0, topP: s.topP ?? 1, seed: s.seed ?? r.id };
-    if (typeof sampling.temperature !== 'number' || sampling.temperature < 0) bad(`${at}.sampling.temperature must be a number >= 0`);
+    // The CLI's own limit: 1e999 parses as Infinity, which would flatten every distribution.
+    if (typeof sampling.temperature !== 'number' || !(sampling.temperature >= 0 && sampling.temperature <= 100)) bad(`${at}.sampling.temperature must be a number in [0, 100]`);
     if (typeof sampling.topP !== 'number' || sampling.topP < 0 || sampling.topP > 1) bad(`${at}.sampling.topP must be in [0, 1]`);
     if (!isInt(sampling.seed, 0)) bad(`${at}.sampling.seed must be an integer >= 0`);
     const out = { ...r, expectedNewTokens: expected, sampling } as unknown as WorkloadRequest;

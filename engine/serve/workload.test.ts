@@ -86,5 +86,8 @@ describe('workloads', () => {
     expect(() => materialize(parseWorkload('{"format":"batchscope-workload","version":1,"requests":[{"id":0,"arrivalMs":0,"prompt":"hi","maxNewTokens":4}]}'), null)).toThrow(
       /has a text prompt but the backend has no tokenizer/,
     );
+    const one = (r: string) => `{"format":"batchscope-workload","version":1,"requests":[{"id":0,"prompt":"hi","maxNewTokens":4,${r}}]}`;
+    expect(() => parseWorkload(one('"arrivalMs":1e999'))).toThrow(/requests\[0\]\.arrivalMs must be a finite number >= 0/);
+    expect(() => parseWorkload(one('"arrivalMs":0,"sampling":{"temperature":1e999}'))).toThrow(/requests\[0\]\.sampling\.temperature must be a number in \[0, 100\]/);
   });
 });
