@@ -34,6 +34,16 @@ describe('Chrome trace export', async () => {
     expect(trace.traceEvents.some((t) => t.ph === 'M' && t.name === 'thread_name' && t.args!.name === 'slot 2')).toBe(true);
   });
 
+  it('counts KV blocks by what holds them, adding up to the pool every iteration', () => {
+    const blocks = trace.traceEvents.filter((t) => t.ph === 'C' && t.name === 'KV cache (blocks)');
+    expect(blocks.length).toBe(runs[0].events.length + runs[1].events.length);
+    for (const b of blocks) {
+      const { allocated, external, free } = b.args as Record<string, number>;
+      expect(allocated + external + free).toBe(6);
+    }
+    expect(blocks.some((b) => (b.args as Record<string, number>).allocated > 0)).toBe(true);
+  });
+
   it('puts ts before any array in every event and the replay payload after traceEvents (Perfetto tokenizer)', () => {
     const lines = text.split('\n').filter((l) => l.startsWith('{"name"'));
     for (const l of lines) {

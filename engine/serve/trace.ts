@@ -89,8 +89,17 @@ function counters(e: IterationEvent, pid: number): TraceEvent[] {
   return [
     { name: 'batch', ph: 'C', ts, pid, args: { active, idle: e.slots.length - active, queued: e.queueLength } },
     { name: 'KV cache (token slots)', ph: 'C', ts, pid, args: { used, reserved, internal, external, free } },
+    { name: 'KV cache (blocks)', ph: 'C', ts, pid, args: kvBlockCounts(e) },
     { name: 'tokens/s', ph: 'C', ts, pid, args: { prefill: seconds > 0 ? e.prefillTokens / seconds : 0, decode: seconds > 0 ? e.decodeTokens / seconds : 0 } },
   ];
+}
+
+/** Physical blocks held by requests, free but stranded in gaps too small to use (external), and free. */
+function kvBlockCounts(e: IterationEvent): { allocated: number; external: number; free: number } {
+  let allocated = 0;
+  for (const o of e.kv.owner) if (o >= 0) allocated++;
+  const external = e.kv.external / e.kv.blockSize;
+  return { allocated, external, free: e.kv.numBlocks - allocated - external };
 }
 
 type Phase = 'queued' | 'prefill' | 'decode';
