@@ -191,6 +191,11 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   if (values.workload === undefined) throw new BatchscopeError('bad-argument', 'give --workload PRESET or FILE (presets: ' + Object.keys(WORKLOAD_PRESETS).join(', ') + ')');
   const strategy = oneOf(values.strategy, 'strategy', STRATEGIES, 'continuous');
   const kvManager = oneOf(values.kv, 'kv', KV_MANAGERS, 'paged');
+  if (strategy === 'static') {
+    // These gate admission into a running batch, which static batching never does: say so rather than ignore them quietly.
+    const unused = (['waiting-served-ratio', 'max-waiting-tokens', 'separate-prefill'] as const).filter((f) => values[f] !== undefined);
+    if (unused.length) io.err(`batchscope run: note: ${unused.map((f) => `--${f}`).join(', ')} only affect continuous batching; ignored with --strategy static\n`);
+  }
   const slo = parseGoodput(values.goodput);
   if (values.trace !== undefined) checkOutputPath(values.trace, 'trace');
   if (values.csv !== undefined) checkOutputPath(values.csv, 'CSV');

@@ -46,6 +46,13 @@ describe('batchscope run', () => {
     expect(rerun.requests.map((r) => r.output)).toEqual(run.requests.map((r) => r.output));
   });
 
+  it('says when continuous-only knobs are given to static batching, instead of ignoring them quietly', async () => {
+    const r = await cli('run', '--backend', 'sim', '--strategy', 'static', '--workload', 'uniform', '--requests', '4', '--waiting-served-ratio', '0.5', '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/--waiting-served-ratio only affect continuous batching; ignored with --strategy static/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ strategy: 'static', completed: 4 });
+  });
+
   it("simulates the built-in model's own task prompts when asked (their tokenizer is loaded for the sim)", async () => {
     const r = await cli('run', '--backend', 'sim', '--prompts', 'tasks', '--workload', 'high-variance', '--requests', '6', '--json');
     expect(r.stderr).toBe('');
