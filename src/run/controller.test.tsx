@@ -40,6 +40,23 @@ describe('Controller', () => {
     c.dispose();
   });
 
+  it('keeps an engine error on screen while the recording plays on, until the engine is ready again', async () => {
+    const store = createAppStore();
+    const engine = fakeEngine();
+    const c = new Controller({ store, engine: engine.channel, model, recorded });
+    c.start();
+    await tick();
+    engine.emit({ type: 'error', message: 'request 0: needs up to 197 KV positions but the pool holds 64' });
+    expect(store.getState().lanes.a.phase).toBe('error');
+    // The recording pausing (or looping) must not paint over the error.
+    c.pause();
+    c.play();
+    expect(store.getState().lanes.a).toMatchObject({ phase: 'error', message: expect.stringMatching(/pool holds 64/) });
+    engine.emit({ type: 'ready', backend: { kind: 'cpu', description: 'js' }, modelName: 'tiny', vocab: [] });
+    expect(store.getState().lanes.a.phase).not.toBe('error');
+    c.dispose();
+  });
+
   it('shows the recording of whichever strategy is chosen until the visitor goes live', async () => {
     const store = createAppStore();
     const c = new Controller({ store, engine: fakeEngine().channel, model, recorded });

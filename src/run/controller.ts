@@ -46,6 +46,8 @@ export class Controller implements Commands {
   private live = false;
   private ready = false;
   private pendingPlay = false;
+  /** The engine reported an error and has not been ready since: the recording must not hide it. */
+  private failed = false;
   private vocab: string[] = [];
   private requests = new Map<LaneId, RequestMeta[]>();
   private unsubscribe: (() => void) | null = null;
@@ -94,7 +96,10 @@ export class Controller implements Commands {
     const lanes = this.lanesNow();
     const runs = Object.fromEntries(lanes.map((l) => [l.id, this.recorded![l.strategy]]));
     const s = this.store.getState();
-    const replay = new ReplaySource(runs, s.logs, { onPlaying: (p) => this.setLanes({ phase: p ? 'running' : this.ready ? 'ready' : 'loading' }), onDone: () => this.loopRecorded(replay) }, s.config.speed);
+    const onPlaying = (p: boolean) => {
+      if (!this.failed) this.setLanes({ phase: p ? 'running' : this.ready ? 'ready' : 'loading' });
+    };
+    const replay = new ReplaySource(runs, s.logs, { onPlaying, onDone: () => this.loopRecorded(replay) }, s.config.speed);
     this.replay = replay;
     for (const l of lanes) s.setLane(l.id, { source: 'recorded', strategy: l.strategy, sourceNote: `${this.recorded[l.strategy].backend.description}, model ${this.recorded[l.strategy].modelName}` });
     if (autoplay) this.replay.play();
@@ -126,6 +131,7 @@ export class Controller implements Commands {
         break;
       case 'ready':
         this.ready = true;
+        this.failed = false;
         this.vocab = m.vocab;
         this.setLanes({ backend: m.backend, modelName: m.modelName, message: null, ...(this.live ? {} : { phase: this.replay?.playing ? 'running' : 'ready' }) });
         if (this.live) for (const l of this.lanesNow()) s.logs[l.id].setVocab(m.vocab);
@@ -155,6 +161,7 @@ export class Controller implements Commands {
         if (this.live) s.setLane(m.lane, { phase: 'done' });
         break;
       case 'error':
+        this.failed = true;
         this.setLanes({ phase: 'error', message: `The engine stopped: ${m.message}` });
         s.setSweep({ running: false });
         break;

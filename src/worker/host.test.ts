@@ -90,6 +90,25 @@ describe('EngineHost (the worker side)', () => {
     expect(messages.find((m) => m.type === 'notice' || m.type === 'error')).toMatchObject({ message: expect.stringMatching(/KV positions/) });
   });
 
+  it('recovers from a pool too small to start the run once the setting is fixed', async () => {
+    const { host, messages, events, until } = harness();
+    await host.handle({ type: 'init', config: { ...config, kvCapacity: 64 }, lanes, model: { name: 's', checkpoint: '', tokenizer: '' } });
+    expect(messages.find((m) => m.type === 'error')).toMatchObject({ message: expect.stringMatching(/KV positions/) });
+    const failedAt = messages.length;
+    await host.handle({ type: 'configure', config, lanes });
+    expect(messages.slice(failedAt).find((m) => m.type === 'error')).toBeUndefined();
+    expect(messages.slice(failedAt).some((m) => m.type === 'ready')).toBe(true);
+    await host.handle({ type: 'play' });
+    await until(() => messages.some((m) => m.type === 'done'));
+    expect(finishedOnce(events())).toEqual([0, 1, 2, 3, 4, 5]);
+    // The same after a run: the failed one leaves nothing of the old run behind to resume.
+    await host.handle({ type: 'configure', config: { ...config, requests: 4, kvCapacity: 64 }, lanes });
+    const failedAgain = messages.length;
+    await host.handle({ type: 'configure', config: { ...config, requests: 4 }, lanes });
+    expect(messages.slice(failedAgain).find((m) => m.type === 'error')).toBeUndefined();
+    expect(messages.filter((m) => m.type === 'requests').at(-1)).toMatchObject({ requests: { length: 4 } });
+  });
+
   it('runs two lanes on the same workload in compare mode, keeping their clocks together', async () => {
     const { host, messages, events, until } = harness();
     const both: LaneSpec[] = [

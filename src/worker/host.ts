@@ -94,6 +94,9 @@ export class EngineHost {
     const lanesChanged = JSON.stringify(specs.map((s) => s.id)) !== JSON.stringify(this.specs.map((s) => s.id));
     const newBackend = differs(prev, config, BACKEND_KEYS);
     this.specs = specs;
+    // No lanes: the last build failed (a pool too small for a request, say). Nothing runs to move
+    // live, so the fixed setting starts the run afresh.
+    if (this.lanes.length === 0) return this.rebuild(true);
     if (lanesChanged || differs(prev, config, WORKLOAD_KEYS) || (newBackend && !movesLive(prev, config))) return this.rebuild(newBackend);
     if (newBackend && !(await this.exclusive(() => this.moveBackends()))) return this.rebuild(true);
     // Everything else applies live, at the next iteration, to the running engines.
@@ -139,6 +142,9 @@ export class EngineHost {
       this.post({ type: 'progress', message: c.backend === 'webgpu' ? 'Starting WebGPU…' : 'Starting the engine…' });
       for (let i = 0; i < this.specs.length; i++) this.backends.push(await this.startBackend(c));
     }
+    // Nothing awaits from here on: no step sees the empty lanes, and a run that cannot start
+    // (a pool too small for a request) leaves no old lanes behind for the next setting to resume.
+    this.lanes = [];
     this.workload = buildWorkload(c, loaded);
     const { requests, metas } = requestsFor(this.workload, loaded.tokenizer);
     this.lanes = this.specs.map((spec, i) => ({
