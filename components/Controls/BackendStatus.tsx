@@ -11,7 +11,7 @@ export function BackendStatus({ chip = false }: { chip?: boolean }) {
   const lane = useApp((s) => s.lanes.a);
   const b = lane.backend;
   let text: string;
-  if (lane.phase === 'error') text = `Stopped: ${lane.message ?? 'the engine failed'}`;
+  if (lane.phase === 'error') text = lane.message ?? 'The engine stopped.';
   else if (!b) text = lane.message ?? 'Starting the engine…';
   else if (b.kind === 'webgpu') text = `WebGPU on ${b.description}`;
   else if (b.kind === 'sim') text = `Simulated: ${b.description} (times are predicted, not measured)`;
@@ -23,9 +23,12 @@ export function BackendStatus({ chip = false }: { chip?: boolean }) {
     </a>
   );
   if (chip) {
+    // The top bar has room for the headline of a fallback only; the whole reason is on hover and
+    // beside the backend controls.
+    const shown = b?.fallbackReason ? `CPU engine: ${headline(b.fallbackReason)}` : text;
     return (
       <span className={`status-chip${warn ? ' warn' : ''}`} data-testid="backend-status" role="status" title={text}>
-        <span className="status-text">{text}</span>
+        <span className="status-text">{shown}</span>
         {link}
       </span>
     );
@@ -36,3 +39,6 @@ export function BackendStatus({ chip = false }: { chip?: boolean }) {
     </p>
   );
 }
+
+/** "WebGPU could not start here: no adapter (...). The model runs..." -> "WebGPU could not start here". */
+export const headline = (reason: string): string => reason.split(/[:(.]/)[0].trim();

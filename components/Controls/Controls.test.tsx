@@ -2,7 +2,7 @@ import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../../src/store/store';
 import { renderWithStore } from '../shared/testing';
-import { BackendStatus } from './BackendStatus';
+import { BackendStatus, headline } from './BackendStatus';
 import { ConfigPanel } from './ConfigPanel';
 import { Transport } from './Transport';
 
@@ -39,6 +39,17 @@ describe('ConfigPanel', () => {
     expect(store.getState().config.maxNumSeqs).toBe(8);
     fireEvent.keyDown(seqs, { key: 'Enter' });
     expect(store.getState().config.maxNumSeqs).toBe(64);
+  });
+
+  it('fits a fallback into the top bar as its headline, the whole reason on hover', () => {
+    const store = createAppStore();
+    const reason = 'WebGPU could not start here: WebGPU is present but offered no GPU adapter (the GPU may be blocklisted). The model runs on the CPU instead.';
+    store.getState().setLane('a', { phase: 'ready', backend: { kind: 'cpu', description: 'JavaScript', fallbackReason: reason } });
+    renderWithStore(<BackendStatus chip />, store);
+    const status = screen.getByTestId('backend-status');
+    expect(status.querySelector('.status-text')!.textContent).toBe('CPU engine: WebGPU could not start here');
+    expect(status.getAttribute('title')).toBe(`CPU engine: ${reason}`);
+    expect(headline('The GPU was lost mid-run (device lost). The run goes on on the CPU.')).toBe('The GPU was lost mid-run');
   });
 
   it('labels the sim backend as simulated in its status line', () => {
