@@ -32,12 +32,18 @@ function colors(kind: ChartKind, p: Palette, lanes: number): string[] {
 export function TimeChart({ lanes, kind }: { lanes: LaneId[]; kind: ChartKind }) {
   const logs = useApp((s) => s.logs);
   const strategies = useApp((s) => lanes.map((l) => s.lanes[l].strategy).join(','));
+  const source = useApp((s) => s.lanes[lanes[0]].source);
+  const badge = useRef<HTMLSpanElement>(null);
   const theme = useApp((s) => s.theme);
   const svg = useRef<SVGSVGElement>(null);
   const palette = palettes[theme];
   const data = (): ChartData =>
     lanes.length > 1 ? compareChartData(kind, lanes.map((l, i) => ({ label: strategies.split(',')[i], events: logs[l].events }))) : chartData(kind, logs[lanes[0]].events);
-  const draw = () => svg.current && renderChart(svg.current, data(), colors(kind, palette, lanes.length), palette);
+  const draw = () => {
+    // Rates are timed: say by what clock (the lanes of one chart share it).
+    if (badge.current) badge.current.textContent = kind === 'throughput' ? clockOf(logs[lanes[0]].lastEvent?.timeSource, source) : '';
+    if (svg.current) renderChart(svg.current, data(), colors(kind, palette, lanes.length), palette);
+  };
   const drawRef = useLatest(draw);
   useRedrawOnResize(svg, drawRef);
   const key = lanes.join(',');
@@ -49,17 +55,26 @@ export function TimeChart({ lanes, kind }: { lanes: LaneId[]; kind: ChartKind })
       subs.forEach((u) => u());
       t.cancel();
     };
-  }, [logs, key, theme, kind, strategies, drawRef]);
+  }, [logs, key, theme, kind, strategies, source, drawRef]);
   const d = data();
   const cs = colors(kind, palette, lanes.length);
   const title = lanes.length > 1 ? COMPARE_TITLES[kind] : TITLES[kind];
   return (
     <figure className="chart" data-testid={`chart-${kind}`}>
-      <figcaption>{title}</figcaption>
+      <figcaption>
+        {title} <span className="badge" ref={badge} data-testid={`chart-${kind}-clock`} />
+      </figcaption>
       <svg ref={svg} role="img" aria-label={`${title}: ${d.yLabel} per ${d.xLabel}`} />
       <Legend label={`${title} legend`} items={d.series.map((s, i) => ({ label: s.label, style: { background: cs[i % cs.length] } }))} />
     </figure>
   );
+}
+
+/** Where a chart's times come from, short enough for a chart's caption. */
+export function clockOf(time: 'measured' | 'simulated' | undefined, source: string): string {
+  if (!time) return '';
+  if (time === 'simulated') return 'simulated';
+  return source === 'recorded' ? 'recorded' : source === 'replay' ? 'imported' : 'measured';
 }
 
 export function renderChart(el: SVGSVGElement, d: ChartData, cs: string[], p: Palette): void {
