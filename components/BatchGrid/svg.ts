@@ -1,7 +1,19 @@
+import type { IdleReason } from '../../engine/serve/events';
 import { shade, type Palette } from '../../src/theme/palette';
 import type { GridLayout } from './layout';
 
 const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+
+/** The key drawn under an exported grid (SVG and PNG alike), by cell kind or idle reason. */
+export const EXPORT_LEGEND: readonly [string, 'prefill' | 'decode' | 'end' | IdleReason][] = [
+  ['prompt', 'prefill'],
+  ['generated', 'decode'],
+  ['end', 'end'],
+  ['idle (finished)', 'finished'],
+  ['empty', 'empty'],
+  ['stalled', 'stalled'],
+  ['preempted', 'preempted'],
+];
 
 /**
  * The whole grid as a standalone SVG (for slides and papers): one rect per run, hatch patterns
@@ -33,17 +45,9 @@ export function gridToSvg(layout: GridLayout, p: Palette, opts: { cell?: number;
       out.push(`<rect x="${(left + r.col * cell).toFixed(2)}" y="${y}" width="${Math.max(0.5, r.len * cell - gap).toFixed(2)}" height="${rowH - 1}" fill="${fill}"><title>${title}</title></rect>`);
     }
   });
-  const legend: [string, string][] = [
-    ['prompt', p.prefill],
-    ['generated', p.decode],
-    ['end', p.end],
-    ['idle (finished)', 'url(#idle-finished)'],
-    ['empty', 'url(#idle-empty)'],
-    ['stalled', 'url(#idle-stalled)'],
-    ['preempted', 'url(#idle-preempted)'],
-  ];
   let x = left;
-  for (const [label, fill] of legend) {
+  for (const [label, kind] of EXPORT_LEGEND) {
+    const fill = kind === 'prefill' || kind === 'decode' || kind === 'end' ? p[kind] : `url(#idle-${kind})`;
     out.push(`<rect x="${x}" y="${legendY - 9}" width="12" height="10" fill="${fill}" stroke="${p.gridLine}"/><text x="${x + 16}" y="${legendY}" fill="${p.muted}">${label}</text>`);
     x += 24 + label.length * 6;
   }

@@ -21,5 +21,5 @@ export async function exportView(kind: Exclude<ExportKind, 'workload'>, s: AppSt
   if (kind === 'csv') return download(fileName(`${strategy('a')}-iterations`, 'csv'), exportCsv(s.logs.a), 'text/csv');
   const layout = GridLayout.from(s.gridMode, s.logs.a.events);
   if (kind === 'svg') return download(fileName(`${strategy('a')}-grid`, 'svg'), gridToSvg(layout, palettes[s.theme], { title: `${strategy('a')} batching` }), 'image/svg+xml');
-  download(fileName(`${strategy('a')}-grid`, 'png'), await gridToPng(layout, s.theme));
+  download(fileName(`${strategy('a')}-grid`, 'png'), await gridToPng(layout, s.theme, `${strategy('a')} batching`));
 }
