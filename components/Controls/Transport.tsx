@@ -28,7 +28,7 @@ export function Transport() {
       </button>
       <select data-testid="speed" aria-label="Speed" title="Speed: real time, slowed down for a class to follow, or one iteration per Play" value={speed} onChange={(e) => store.getState().setConfig({ speed: e.target.value as Speed })}>
         <option value="max">real time</option>
-        <option value="slow">slow, for teaching</option>
+        <option value="slow">slowed down</option>
         <option value="step">step by step</option>
       </select>
     </div>
