@@ -18,9 +18,12 @@ describe('App', () => {
     expect(screen.getAllByRole('list', { name: /legend/ }).length).toBeGreaterThanOrEqual(6);
   });
 
-  it('has every view the guided tour rings, so no step floats over the wrong view', () => {
-    const { container } = renderWithStore(<App />);
-    for (const step of TOUR) if (step.target) expect(container.querySelector(`[data-tour="${step.target}"]`), step.target).not.toBeNull();
+  it('has every view the guided tour rings, in both layouts, so no step floats over the wrong view', () => {
+    const { container, store } = renderWithStore(<App />);
+    for (const compare of [false, true]) {
+      act(() => store.getState().setUi({ compare }));
+      for (const step of TOUR) if (step.target) expect(container.querySelector(`[data-tour="${step.target}"]`), `${step.target}, compare ${compare}`).not.toBeNull();
+    }
   });
 
   it('splits the stage into a static and a continuous lane in compare mode, with the ratio', () => {

@@ -44,7 +44,7 @@ export function App() {
         {compare ? (
           <CompareView />
         ) : (
-          <div className="grid-area" data-tour="grid" style={{ display: 'flex', flex: 1, minHeight: 0 }} {...topicProps(setTopic, strategy === 'static' ? 'static-idle' : 'grid')}>
+          <div className="grid-area" style={{ display: 'flex', flex: 1, minHeight: 0 }} {...topicProps(setTopic, strategy === 'static' ? 'static-idle' : 'grid')}>
             <BatchGrid lane="a" title={`${strategy === 'static' ? 'Static' : 'Continuous'} batching`} />
           </div>
         )}
@@ -52,12 +52,10 @@ export function App() {
       </main>
       {!compare && (
         <aside className="side" aria-label="Memory and numbers">
-          <div data-tour="kv-map" {...topicProps(setTopic, kv === 'paged' ? 'paged' : 'kv-waste')}>
+          <div {...topicProps(setTopic, kv === 'paged' ? 'paged' : 'kv-waste')}>
             <KvMap lane="a" />
           </div>
-          <div data-tour="numbers">
-            <LiveNumbers lane="a" />
-          </div>
+          <LiveNumbers lane="a" />
         </aside>
       )}
       <section className="below" aria-label="Over time">

@@ -168,7 +168,7 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
   };
 
   return (
-    <figure className="view grid-view" data-testid={lane === 'a' ? 'grid' : `grid-${lane}`} ref={figure} aria-label={title ?? 'Batching grid'}>
+    <figure className="view grid-view" data-testid={lane === 'a' ? 'grid' : `grid-${lane}`} data-tour={lane === 'a' ? 'grid' : undefined} ref={figure} aria-label={title ?? 'Batching grid'}>
       <GridToolbar title={compact || !title ? title : `${title}: slots × ${mode === 'tokens' ? 'token positions' : 'iterations'}`} onFollow={setFollow} onZoom={zoomBy} />
       <div className="canvas-wrap">
         <canvas

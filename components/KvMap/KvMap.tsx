@@ -113,7 +113,7 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
   };
 
   return (
-    <figure className="view kv-view" data-testid={lane === 'a' ? 'kv-map' : `kv-map-${lane}`} aria-label="KV cache memory map">
+    <figure className="view kv-view" data-testid={lane === 'a' ? 'kv-map' : `kv-map-${lane}`} data-tour={lane === 'a' ? 'kv-map' : undefined} aria-label="KV cache memory map">
       <div className="view-toolbar">
         <h2 className="view-title">KV cache memory</h2>
         <div className="segmented" role="radiogroup" aria-label="Colour blocks by">

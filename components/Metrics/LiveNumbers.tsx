@@ -56,7 +56,7 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
   }, [log, source]);
   const rows = compact ? ROWS.filter((r) => ['tps', 'tpsAll', 'ttft', 'occ', 'waste', 'done', 'iter'].includes(r.key)) : ROWS;
   return (
-    <section className="numbers" aria-label="Live numbers" data-lane={lane}>
+    <section className="numbers" aria-label="Live numbers" data-lane={lane} data-tour={lane === 'a' ? 'numbers' : undefined}>
       <h2 className="view-title">
         Numbers <span className="badge" ref={badge} />
       </h2>
