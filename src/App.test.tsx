@@ -49,6 +49,11 @@ describe('App', () => {
     expect(commands.step).toHaveBeenCalled();
     fireEvent.keyDown(document.body, { key: 'c' });
     expect(store.getState().compare).toBe(true);
+    // After clicking a button (focus stays on it) letters still work; Space is the button's own.
+    fireEvent.keyDown(screen.getByTestId('compare'), { key: 'r' });
+    expect(commands.reset).toHaveBeenCalled();
+    fireEvent.keyDown(screen.getByTestId('compare'), { key: ' ' });
+    expect(commands.play).toHaveBeenCalledOnce();
     act(() => store.getState().setUi({ compare: false }));
     fireEvent.pointerEnter(screen.getByTestId('kv-map').parentElement!);
     expect(store.getState().topic).toBe('paged');

@@ -79,15 +79,18 @@ export function App() {
   );
 }
 
-/** Space plays or pauses, S steps, R resets, C compares, ? starts the tour: not while typing. */
+/**
+ * Space plays or pauses, S steps, R resets, C compares, ? starts the tour: not while typing, and
+ * Space not on a button (it presses the button), but letters still work after a click.
+ */
 function useShortcuts(cmd: ReturnType<typeof useCommands>) {
   const store = useAppStore();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
-      if (e.ctrlKey || e.metaKey || e.altKey || t.closest('input, select, textarea, button, canvas, [role="dialog"]')) return;
-      const s = store.getState();
       const key = e.key.toLowerCase();
+      if (e.ctrlKey || e.metaKey || e.altKey || t.closest('input, select, textarea, canvas, [role="dialog"]') || (key === ' ' && t.closest('button, a, [role="radio"]'))) return;
+      const s = store.getState();
       if (key === ' ') s.lanes.a.phase === 'running' ? cmd.pause() : cmd.play();
       else if (key === 's') cmd.step();
       else if (key === 'r') cmd.reset();
