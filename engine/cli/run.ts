@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { SimBackend, gpuPreset, simKvLayout, simModelPreset } from '../backend/sim/backend';
 import type { Backend } from '../backend/types';
 import { BatchscopeError } from '../errors';
@@ -12,7 +13,7 @@ import { lengthOnlyPrompts, storyPrompts, type PromptSource } from '../serve/pro
 import type { Request } from '../serve/request';
 import { STRATEGIES, type SchedulerKnobs } from '../serve/sched/knobs';
 import { serveToEnd } from '../serve/serve-run';
-import { exportChromeTrace } from '../serve/trace';
+import { exportChromeTrace, sparseVocab, type TraceRun } from '../serve/trace';
 import { generateWorkload, materialize, type Workload } from '../serve/workload';
 import { parseWorkload, serializeWorkload } from '../serve/workload-json';
 import { WORKLOAD_PRESETS, isWorkloadPreset, workloadPreset } from '../serve/workload-presets';
@@ -90,6 +91,8 @@ export interface ServingSetup {
   prompts: PromptSource;
   knobs: Partial<SchedulerKnobs>;
   seed: number;
+  /** What served the run, as the app names it: the checkpoint, or the simulated model and GPU. */
+  modelName: string;
 }
 
 export async function prepareServing(values: Values, io: Io): Promise<ServingSetup> {
@@ -127,7 +130,8 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
     waitingServedRatio: ratio,
     maxWaitingTokens: intFlag(values['max-waiting-tokens'], 'max-waiting-tokens', 20, 0),
   };
-  return { backend, tokenizer, prompts, knobs, seed: intFlag(values.seed, 'seed', 1, 0, MAX_SEED) };
+  const modelName = kind === 'sim' ? backend.description : basename(model!.name).replace(/\.bin$/, '');
+  return { backend, tokenizer, prompts, knobs, seed: intFlag(values.seed, 'seed', 1, 0, MAX_SEED), modelName };
 }
 
 /** A preset generated with the command's seed and overrides, or a workload file as saved. */
@@ -204,11 +208,15 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   try {
     const workload = resolveWorkload(values.workload, values, setup);
     if (values['save-workload']) writeFileOrThrow(values['save-workload'], serializeWorkload(workload), 'workload');
-    const engine = new ServingEngine({ backend: setup.backend, requests: workloadRequests(workload, setup), strategy, kvManager, knobs: setup.knobs });
+    const requests = workloadRequests(workload, setup);
+    const engine = new ServingEngine({ backend: setup.backend, requests, strategy, kvManager, knobs: setup.knobs });
     const keepEvents = values.trace !== undefined || values.csv !== undefined;
     const result = await serveToEnd(engine, { keepEvents, slo });
     const label = `${strategy} · ${kvManager} · ${setup.backend.kind}`;
-    if (values.trace) writeFileOrThrow(values.trace, exportChromeTrace([{ label, strategy, backend: setup.backend.kind, kvManager, events: result.events, requests: result.records }]), 'trace');
+    if (values.trace) {
+      const run: TraceRun = { label, strategy, backend: setup.backend.kind, kvManager, events: result.events, requests: result.records };
+      writeFileOrThrow(values.trace, exportChromeTrace([withText(run, requests, setup)]), 'trace');
+    }
     if (values.csv) writeFileOrThrow(values.csv, iterationsCsv(result.events), 'CSV');
     if (values.json) io.out(JSON.stringify(result.summary) + '\n');
     else io.out(formatSummary(result.summary, workload, setup.backend.description) + '\n');
@@ -216,6 +224,27 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     setup.backend.dispose();
   }
   return 0;
+}
+
+/**
+ * Adds what a replay needs to show the run as text. The sim's prompts without text are filler ids,
+ * so they stay out; and it samples placeholders, so it gets no vocab.
+ */
+function withText(run: TraceRun, requests: readonly Request[], setup: ServingSetup): TraceRun {
+  const sim = setup.backend.kind === 'sim';
+  const prompts = requests
+    .filter((r) => !sim || r.promptText !== undefined)
+    .map((r) => ({ id: r.id, prompt: r.prompt, ...(r.promptText !== undefined ? { promptText: r.promptText } : {}) }));
+  const out: TraceRun = { ...run, modelName: setup.modelName, ...(prompts.length ? { prompts } : {}) };
+  const tok = setup.tokenizer;
+  if (sim || !tok) return out;
+  // Printed as the app's vocabulary() prints them, so a replay reads like the live run.
+  const utf8 = new TextDecoder('utf-8', { fatal: false });
+  out.vocab = sparseVocab(out, (id) => {
+    const b = tok.decodeBytes(0, id);
+    return b.length === 1 && (b[0] < 32 || b[0] > 126) ? `<0x${b[0].toString(16).toUpperCase().padStart(2, '0')}>` : utf8.decode(b);
+  });
+  return out;
 }
 
 const fmt = (x: number | null, digits = 3) => (x === null ? '-' : x.toFixed(digits));

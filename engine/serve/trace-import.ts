@@ -30,8 +30,26 @@ export function parseTrace(text: string, source = 'trace'): TraceRun[] {
       if (e.index !== i) bad(`run ${r} event ${i} has index ${e.index}: events must be complete and in order`);
       return eventFromJson(e);
     });
+    checkReplayText(run, (why) => bad(`run ${r} ${why}`));
     return { ...run, events };
   });
+}
+
+const isTokenIds = (v: unknown): v is number[] => Array.isArray(v) && v.every((t) => Number.isInteger(t) && t >= 0);
+
+/** The optional fields a replay shows as text: absent is fine (older traces), malformed is not. */
+function checkReplayText(run: TraceRun, bad: (why: string) => never): void {
+  if (run.modelName !== undefined && typeof run.modelName !== 'string') bad('has a modelName that is not a string');
+  if (run.vocab !== undefined) {
+    if (!isObject(run.vocab)) bad('has a vocab that is not an object of token id -> text');
+    for (const [id, text] of Object.entries(run.vocab)) if (!/^(0|[1-9]\d*)$/.test(id) || typeof text !== 'string') bad(`has a malformed vocab entry ${JSON.stringify(id)}`);
+  }
+  if (run.prompts !== undefined) {
+    if (!Array.isArray(run.prompts)) bad('has prompts that are not a list');
+    for (const p of run.prompts as unknown[]) {
+      if (!isObject(p) || !Number.isInteger(p.id) || !isTokenIds(p.prompt) || (p.promptText !== undefined && typeof p.promptText !== 'string')) bad('has a malformed prompt');
+    }
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ServingEngine } from './engine';
 import { iterationsCsv, ITERATION_CSV_COLUMNS } from './csv';
-import { exportChromeTrace, type TraceEvent, type TraceRun } from './trace';
+import { exportChromeTrace, sparseVocab, type TraceEvent, type TraceRun } from './trace';
 import { parseTrace, TraceReplay } from './trace-import';
 import { HashBackend } from './testing/hash-backend';
 import { drain, testRequest } from './testing/requests';
@@ -123,6 +123,19 @@ describe('Chrome trace export', async () => {
     ]) {
       expect(() => parseTrace(t)).toThrow(expect.objectContaining({ code: 'bad-trace' }));
     }
+  });
+
+  it('carries model name, prompts and a vocab of only the ids used, and leaves them out of runs without', () => {
+    const withText: TraceRun = { ...runs[0], modelName: 'm', prompts: runs[0].requests.map((r) => ({ id: r.id, prompt: [1, 40 + r.id], promptText: `p${r.id}` })) };
+    withText.vocab = sparseVocab(withText, (id) => (id === 41 ? undefined : `t${id}`));
+    const used = new Set([...withText.requests.flatMap((r) => r.output), ...withText.prompts!.flatMap((p) => p.prompt)]);
+    used.delete(41);
+    expect(Object.keys(withText.vocab).map(Number)).toEqual([...used].sort((a, b) => a - b));
+    const [back, old] = parseTrace(exportChromeTrace([withText, runs[1]]));
+    expect(back).toMatchObject({ modelName: 'm', vocab: withText.vocab, prompts: withText.prompts });
+    expect(old).not.toHaveProperty('vocab');
+    expect(old).not.toHaveProperty('prompts');
+    expect(old).not.toHaveProperty('modelName');
   });
 
   it('writes one CSV row per iteration', () => {

@@ -11,6 +11,35 @@ export interface TraceRun {
   kvManager: string;
   events: IterationEvent[];
   requests: RequestRecord[];
+  /** The model that served it; replays fall back to the label (traces written before it existed). */
+  modelName?: string;
+  /**
+   * Text of only the token ids the prompts and outputs use: the whole vocabulary would outweigh a
+   * short trace. Absent when the run has no text to show (a simulated run computes no tokens).
+   */
+  vocab?: Record<number, string>;
+  /** The prompts, which RequestRecord keeps only as a length, so a replay can show them. */
+  prompts?: TracePrompt[];
+}
+
+export interface TracePrompt {
+  id: number;
+  /** Prompt token ids, BOS included. */
+  prompt: number[];
+  promptText?: string;
+}
+
+/** The sparse vocabulary of a run: `text` of every token id its prompts and outputs use, where known. */
+export function sparseVocab(run: Pick<TraceRun, 'requests' | 'prompts'>, text: (id: number) => string | undefined): Record<number, string> {
+  const ids = new Set<number>();
+  for (const r of run.requests) for (const t of r.output) ids.add(t);
+  for (const p of run.prompts ?? []) for (const t of p.prompt) ids.add(t);
+  const vocab: Record<number, string> = {};
+  for (const id of [...ids].sort((a, b) => a - b)) {
+    const t = text(id);
+    if (t !== undefined) vocab[id] = t;
+  }
+  return vocab;
 }
 
 /** A Chrome Trace Event. Key order matters to Perfetto's JSON tokenizer: ts before any array. */
