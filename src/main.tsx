@@ -54,7 +54,7 @@ function startApp() {
     history.replaceState(null, '', `${location.pathname}${configToQuery(s.config, { ...keep, ...(s.compare ? { compare: '1' } : {}) })}`);
   });
 
-  const controller = new Controller({ store, engine: workerChannel(), model: modelSource(query), recorded: loadRecordedRuns });
+  const controller = new Controller({ store, engine: workerChannel(), model: modelSource(query), recorded: loadRecordedRuns, alternateDemo: !query.has('strategy') && query.get('compare') !== '1' });
   controller.start();
 
   createRoot(document.getElementById('root')!).render(

@@ -22,7 +22,8 @@ export function SourceBanner() {
     return (
       <div className="banner info" data-testid="source-banner" data-source="recorded">
         <span>
-          <strong>Recorded run</strong> (measured earlier: {lane.sourceNote}).{' '}
+          <strong>Recorded run: {lane.strategy} batching</strong> (measured earlier on {lane.sourceNote}).{' '}
+          {lane.demoAlternates && `Next it shows ${lane.strategy === 'static' ? 'continuous' : 'static'} batching on the same requests. `}
           {ready ? 'Press Play to serve the workload live with the model in this page.' : lane.message ?? 'Loading the model…'}
         </span>
       </div>

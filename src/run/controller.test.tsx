@@ -69,6 +69,60 @@ describe('Controller', () => {
     c.dispose();
   });
 
+  it('alternates the demo between the strategies each time it starts over, until the visitor changes a setting', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = createAppStore();
+      const c = new Controller({ store, engine: fakeEngine().channel, model, recorded, alternateDemo: true });
+      c.start();
+      const lane = () => store.getState().lanes.a;
+      const shown = () => store.getState().logs.a.events[0]?.strategy;
+      await vi.advanceTimersByTimeAsync(1);
+      expect(lane()).toMatchObject({ source: 'recorded', strategy: 'continuous', demoAlternates: true });
+      // Until the recording on screen has ended and the demo has started over (or a minute has passed).
+      const loop = async () => {
+        const before = store.getState().logs.a.events.length;
+        let ended = false;
+        for (let t = 0; t < 60_000; t += 100) {
+          await vi.advanceTimersByTimeAsync(100);
+          const n = store.getState().logs.a.events.length;
+          if (n < before || (ended && n > 0)) return;
+          if (n === 0) ended = true;
+        }
+      };
+      await loop();
+      expect(store.getState().config.strategy).toBe('static');
+      expect(lane()).toMatchObject({ strategy: 'static', demoAlternates: true });
+      expect(shown()).toBe('static');
+      await loop();
+      expect(shown()).toBe('continuous');
+      // The visitor's own choice stops the alternation.
+      store.getState().setConfig({ maxNumSeqs: 4 });
+      expect(lane().demoAlternates).toBe(false);
+      await loop();
+      expect(store.getState().config.strategy).toBe('continuous');
+      expect(shown()).toBe('continuous');
+      c.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps the demo on one strategy when the link chose it', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = createAppStore();
+      const c = new Controller({ store, engine: fakeEngine().channel, model, recorded });
+      c.start();
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(store.getState().config.strategy).toBe('continuous');
+      expect(store.getState().lanes.a.demoAlternates).toBe(false);
+      c.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('sends live changes to the worker, with compare mode as two lanes', async () => {
     const store = createAppStore();
     const engine = fakeEngine();

@@ -21,6 +21,12 @@ export interface ControllerOptions {
   model: ModelSource;
   /** Recorded runs of the default workload, by strategy, shown until the live engine runs. */
   recorded?: () => Promise<Record<'static' | 'continuous', RecordedRun>>;
+  /**
+   * The recorded demo switches strategy each time it starts over, so a first-time visitor sees
+   * static batching idle and continuous batching refill without touching anything. Off when the
+   * link chose a strategy; it stops at the visitor's first change of the configuration.
+   */
+  alternateDemo?: boolean;
 }
 
 const RECORDED_LOOP_PAUSE_MS = 3000;
@@ -44,6 +50,9 @@ export class Controller implements Commands {
   private replay: ReplaySource | null = null;
   private recorded: Record<'static' | 'continuous', RecordedRun> | null = null;
   private live = false;
+  private alternating: boolean;
+  /** Set while the controller itself switches the demo's strategy, so onConfig can tell it from the visitor. */
+  private switchingDemo = false;
   private ready = false;
   private pendingPlay = false;
   /** The engine reported an error and has not been ready since: the recording must not hide it. */
@@ -55,6 +64,7 @@ export class Controller implements Commands {
   constructor(opts: ControllerOptions) {
     this.opts = opts;
     this.store = opts.store;
+    this.alternating = opts.alternateDemo ?? false;
   }
 
   start(): void {
@@ -101,7 +111,8 @@ export class Controller implements Commands {
     };
     const replay = new ReplaySource(runs, s.logs, { onPlaying, onDone: () => this.loopRecorded(replay) }, s.config.speed);
     this.replay = replay;
-    for (const l of lanes) s.setLane(l.id, { source: 'recorded', strategy: l.strategy, sourceNote: `${this.recorded[l.strategy].backend.description}, model ${this.recorded[l.strategy].modelName}` });
+    const demoAlternates = this.alternating && !s.compare;
+    for (const l of lanes) s.setLane(l.id, { source: 'recorded', strategy: l.strategy, demoAlternates, sourceNote: `${this.recorded[l.strategy].backend.description}, model ${this.recorded[l.strategy].modelName}` });
     if (autoplay) this.replay.play();
   }
 
@@ -109,12 +120,27 @@ export class Controller implements Commands {
   private loopRecorded(replay: ReplaySource): void {
     setTimeout(() => {
       if (this.replay !== replay || this.live) return;
+      const s = this.store.getState();
+      if (this.alternating && !s.compare) {
+        // onConfig sees the strategy change and shows the other recording.
+        this.switchingDemo = true;
+        try {
+          s.setConfig({ strategy: s.config.strategy === 'static' ? 'continuous' : 'static' });
+        } finally {
+          this.switchingDemo = false;
+        }
+        return;
+      }
       replay.reset();
       replay.play();
     }, RECORDED_LOOP_PAUSE_MS);
   }
 
   private onConfig(next: AppState, prev: AppState): void {
+    if (!this.switchingDemo && this.alternating) {
+      this.alternating = false;
+      for (const l of lanesFor(next)) next.setLane(l.id, { demoAlternates: false });
+    }
     const lanes = lanesFor(next);
     this.opts.engine.post({ type: 'configure', config: next.config, lanes });
     for (const l of lanes) next.setLane(l.id, { strategy: l.strategy });

@@ -21,6 +21,8 @@ export interface LaneStatus {
   strategy: RunConfig['strategy'];
   /** For recorded and replayed runs: where they were measured or which file they came from. */
   sourceNote: string | null;
+  /** The recorded demo switches strategy each time it starts over (until the visitor changes a setting). */
+  demoAlternates: boolean;
 }
 
 export interface ConfigSlice {
@@ -72,6 +74,7 @@ const initialLane = (strategy: RunConfig['strategy']): LaneStatus => ({
   message: null,
   strategy,
   sourceNote: null,
+  demoAlternates: false,
 });
 
 export const sessionSlice: Slice<SessionSlice> = (set) => ({
