@@ -18,6 +18,14 @@ describe('BatchGrid', () => {
     expect(screen.getByText('end of sequence')).toBeTruthy();
   });
 
+  it("keys the finished-but-held hatching to static batching, which alone shows it", () => {
+    const { store } = renderWithStore(<BatchGrid lane="a" />);
+    act(() => store.getState().setLane('a', { strategy: 'continuous' }));
+    expect(screen.getByText('idle: finished (static batching only)')).toBeTruthy();
+    act(() => store.getState().setLane('a', { strategy: 'static' }));
+    expect(screen.getByText('idle: finished, held by static batch')).toBeTruthy();
+  });
+
   it('switches to token-position columns (Anyscale) from its toolbar, and its title says so', async () => {
     const { store } = renderWithStore(<BatchGrid lane="a" title="Static batching" />);
     expect(screen.getByRole('heading').textContent).toBe('Static batching: slots × iterations');

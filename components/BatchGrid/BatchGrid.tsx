@@ -183,7 +183,7 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
         />
         <div className="tooltip" ref={tip} hidden role="status" aria-live="polite" />
       </div>
-      <GridLegend compact={compact} />
+      <GridLegend lane={lane} compact={compact} />
     </figure>
   );
 }

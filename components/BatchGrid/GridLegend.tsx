@@ -1,17 +1,21 @@
 import { palettes } from '../../src/theme/palette';
+import type { LaneId } from '../../src/store/slices';
 import { useApp } from '../../src/store/store';
 import { hatchCss, type HatchKind } from '../shared/hatch';
 import { Legend, type LegendItem } from '../shared/Legend';
 
 /** The grid's key, in Anyscale's colours, with every kind of idle slot told apart by its hatching. */
-export function GridLegend({ compact = false }: { compact?: boolean }) {
+export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: boolean }) {
   const p = palettes[useApp((s) => s.theme)];
+  // Continuous batching frees a finished slot at once; the key says so rather than list a colour
+  // that a continuous run never shows (a live switch from static can still leave some behind).
+  const staticOnly = useApp((s) => s.lanes[lane].strategy) !== 'static';
   const idle = (kind: HatchKind) => ({ background: `${hatchCss(p, kind)}, ${p.idle}` });
   const items: LegendItem[] = [
     { label: 'prompt (prefill)', style: { background: p.prefill } },
     { label: 'generated (decode)', style: { background: p.decode } },
     { label: 'end of sequence', style: { background: p.end } },
-    { label: compact ? 'idle: finished' : 'idle: finished, held by static batch', style: idle('finished') },
+    { label: compact ? 'idle: finished' : staticOnly ? 'idle: finished (static batching only)' : 'idle: finished, held by static batch', style: idle('finished') },
     { label: compact ? 'empty' : 'idle: empty slot', style: idle('empty') },
     { label: 'stalled', style: idle('stalled') },
     { label: 'preempted', style: idle('preempted') },
