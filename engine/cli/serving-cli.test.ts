@@ -76,7 +76,7 @@ describe('batchscope run', () => {
     [['--workload', 'uniform', ...['--model', '/nope.bin', '--tokenizer', 'TOK']], /model file not found: \/nope\.bin/],
     [['--backend', 'sim'], /run: give --workload PRESET or FILE/],
     [['--workload', 'anyscale', '--requests', '2', ...['--model', 'MODEL', '--tokenizer', 'TOK']], /exceeds the model's seq_len 512/],
-    [['--workload', 'uniform', '--backend', 'sim', '--kv-capacity', '40'], /needs up to 79 KV positions but the pool holds 32/],
+    [['--workload', 'uniform', '--backend', 'sim', '--kv-capacity', '40'], /needs up to 79 KV positions .* but the pool holds 32: raise the KV capacity/],
     [['--workload', 'uniform', '--backend', 'sim', '--goodput', 'ttft=3'], /--goodput takes ttft:MS/],
     [['--workload', 'toString', '--backend', 'sim'], /unknown workload preset "toString"/],
     [['--workload', 'runs/w.json', '--backend', 'sim'], /workload file not found: runs\/w\.json/],

@@ -47,7 +47,7 @@ describe('moving a run to another backend between iterations', () => {
   it('refuses a backend serving another model, or a pool too small for a waiting request', () => {
     const engine = new ServingEngine({ backend: new HashBackend({ numBlocks: 64, blockSize: 4 }), requests: requests(3) });
     expect(() => engine.setBackend(new HashBackend({ numBlocks: 64, blockSize: 4 }, 128))).toThrow(/do not serve the same model/);
-    expect(() => engine.setBackend(new HashBackend({ numBlocks: 2, blockSize: 4 }))).toThrow(/needs up to \d+ KV positions but the new pool holds 8/);
+    expect(() => engine.setBackend(new HashBackend({ numBlocks: 2, blockSize: 4 }))).toThrow(/needs up to \d+ KV positions but the new pool holds 8: keep the KV capacity/);
     const same = engine.backend;
     expect(engine.backend).toBe(same);
   });

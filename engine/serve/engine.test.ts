@@ -134,7 +134,7 @@ describe('live changes', () => {
 
 describe('requests', () => {
   it('rejects a request the pool or the model cannot hold', () => {
-    expect(() => new ServingEngine({ backend: backend(4, 4), requests: [testRequest(0, 10, 10)] })).toThrow(/needs up to 19 KV positions but the pool holds 16/);
+    expect(() => new ServingEngine({ backend: backend(4, 4), requests: [testRequest(0, 10, 10)] })).toThrow(/needs up to 19 KV positions \(prompt \+ max_new_tokens\) but the pool holds 16: raise the KV capacity to at least 19 tokens/);
     expect(() => new ServingEngine({ backend: backend(), requests: [testRequest(0, 2, 300)] })).toThrow(/exceeds the model's seq_len 256/);
   });
 

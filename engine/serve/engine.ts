@@ -120,7 +120,7 @@ export class ServingEngine {
     const capacity = backend.kv.numBlocks * backend.kv.blockSize;
     for (const s of this.seqs.values()) {
       if (!s.finished && s.maxPositions > capacity) {
-        throw new BatchscopeError('bad-argument', `request ${s.id} needs up to ${s.maxPositions} KV positions but the new pool holds ${capacity}`);
+        throw new BatchscopeError('bad-argument', `request ${s.id} needs up to ${s.maxPositions} KV positions but the new pool holds ${capacity}: keep the KV capacity at ${s.maxPositions} tokens or more while it runs`);
       }
     }
     const kv = KvManager.create(this.kv.kind, backend.kv.numBlocks, backend.kv.blockSize);
