@@ -95,7 +95,10 @@ function validateTrace(trace: Awaited<ReturnType<typeof exportTrace>>): void {
     if (e.ph !== 'M') expect(Number.isFinite(e.ts)).toBe(true);
     if (e.ph === 'X') expect(e.dur as number).toBeGreaterThanOrEqual(0);
     if (e.ph === 'b' || e.ph === 'e') {
-      const key = `${e.pid}/${e.id}/${e.name}`;
+      // Spans are scoped to their process by id2.local (a plain id would be global in Perfetto).
+      const id = (e.id2 as { local?: string } | undefined)?.local;
+      expect(typeof id).toBe('string');
+      const key = `${e.pid}/${id}/${e.name}`;
       open.set(key, (open.get(key) ?? 0) + (e.ph === 'b' ? 1 : -1));
     }
   }
