@@ -15,7 +15,7 @@ import { exportCsv, exportTrace } from './trace-io';
 export async function exportView(kind: Exclude<ExportKind, 'workload'>, s: AppState, lanes: readonly LaneId[]): Promise<void> {
   const strategy = (id: LaneId) => s.lanes[id].strategy;
   if (kind === 'trace') {
-    const runs = lanes.map((id) => ({ name: `${strategy(id)} batching`, log: s.logs[id], backend: s.lanes[id].backend?.kind ?? 'unknown' }));
+    const runs = lanes.map((id) => ({ name: `${strategy(id)} batching`, log: s.logs[id], backend: s.lanes[id].backend?.kind ?? 'unknown', modelName: s.lanes[id].modelName ?? undefined }));
     return download(fileName(`${lanes.map(strategy).join('-vs-')}-trace`, 'json'), exportTrace(runs));
   }
   if (kind === 'csv') return download(fileName(`${strategy('a')}-iterations`, 'csv'), exportCsv(s.logs.a), 'text/csv');
