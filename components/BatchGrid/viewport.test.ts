@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CELL, clampOffset, fitCell, followOffset, pointToCell, rowHeight, visibleColumns, xScale, zoomAt, type GridViewport } from './viewport';
+import { DEFAULT_CELL, MAX_ROW_HEIGHT, clampOffset, fitCell, followOffset, pointToCell, rowHeight, visibleColumns, xScale, zoomAt, type GridViewport } from './viewport';
 
-const v: GridViewport = { width: 540, height: 330, left: 40, top: 10, cellW: 10, offset: 0, rows: 4 };
+const v: GridViewport = { width: 540, height: 170, left: 40, top: 10, cellW: 10, offset: 0, rows: 4 };
 
 describe('grid viewport', () => {
   it('fits every row and maps columns to pixels', () => {
     expect(rowHeight(v)).toBe(40);
-    expect(rowHeight({ ...v, rows: 64 })).toBeCloseTo(320 / 64);
+    expect(rowHeight({ ...v, rows: 64 })).toBeCloseTo(160 / 64);
+    expect(rowHeight({ ...v, height: 1000 })).toBe(MAX_ROW_HEIGHT);
     expect(xScale(v)(0)).toBe(40);
     expect(xScale(v)(3)).toBe(70);
   });

@@ -23,8 +23,10 @@ export const DEFAULT_CELL = 14;
 
 export const plotWidth = (v: GridViewport): number => Math.max(1, v.width - v.left);
 
-/** Row height: every slot fits the height (no vertical scroll), capped so a few rows don't turn into slabs. */
-export const rowHeight = (v: GridViewport): number => Math.max(1, Math.min(40, (v.height - v.top) / Math.max(1, v.rows)));
+/** Tall enough that 8 slots fill the grid panel on a 1080p projector; more would turn rows into slabs. */
+export const MAX_ROW_HEIGHT = 64;
+/** Row height: every slot fits the height (no vertical scroll), up to MAX_ROW_HEIGHT. */
+export const rowHeight = (v: GridViewport): number => Math.max(1, Math.min(MAX_ROW_HEIGHT, (v.height - v.top) / Math.max(1, v.rows)));
 
 export function xScale(v: GridViewport): ScaleLinear<number, number> {
   const first = -v.offset / v.cellW;
