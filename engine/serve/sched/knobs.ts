@@ -20,20 +20,22 @@ export interface SchedulerKnobs {
   chunkedPrefill: boolean;
   /**
    * Continuous only, and only without chunked prefill: an iteration that admits newcomers runs
-   * their prefill alone and the running decodes stall for it, as TGI (and vLLM before V1) do when
-   * a new batch is prefilled before being concatenated to the running one. Off: newcomers' prompts
-   * join the running decodes in one step (Orca's selective batching).
+   * their prefill alone and the running decodes stall for it, then the merged batch decodes at
+   * least once before anyone else joins, as TGI's router prefills a new batch before concatenating
+   * it to the running one. Off: newcomers' prompts join the running decodes in one step (Orca's
+   * selective batching).
    */
   separatePrefill: boolean;
   /**
-   * TGI `waiting_served_ratio` (continuous only): while a batch runs, waiting requests join only
-   * when at least floor(running * ratio) of them can join at once. 0 admits whenever a slot is
-   * free (Orca, vLLM); TGI's default is 0.3.
+   * TGI `waiting_served_ratio` (continuous, without chunked prefill, which TGI says makes it
+   * useless): while a batch runs, waiting requests join only when at least floor(running * ratio)
+   * of them can join at once. 0 admits whenever a slot is free (Orca, vLLM); TGI's default is 0.3.
    */
   waitingServedRatio: number;
   /**
-   * TGI `max_waiting_tokens` (continuous only): after this many decode steps without admitting,
-   * waiting requests are let in even below the ratio. TGI's default is 20.
+   * TGI `max_waiting_tokens` (continuous, without chunked prefill): once TGI's waiting_tokens (1
+   * after a prefill of newcomers, +1 per decode step) reaches it, waiting requests are let in even
+   * below the ratio. TGI's default is 20.
    */
   maxWaitingTokens: number;
 }

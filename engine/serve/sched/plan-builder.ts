@@ -67,8 +67,13 @@ export class PlanBuilder {
     });
   }
 
-  /** The lowest free slot below max_num_seqs, or -1. */
+  /**
+   * The lowest free slot below max_num_seqs, or -1; also -1 while the slots hold max_num_seqs
+   * requests or more (it was lowered live and the surplus has not drained yet), as vLLM stops
+   * admitting once its running list is max_num_seqs long.
+   */
   freeSlot(): number {
+    if (this.occupants().length >= this.input.knobs.maxNumSeqs) return -1;
     for (let i = 0; i < this.input.knobs.maxNumSeqs; i++) if (!this.slots[i]) return i;
     return -1;
   }
@@ -83,19 +88,19 @@ export class PlanBuilder {
    * Schedules every running request under the budget: those with one token to run (decodes) first,
    * then those still prefilling, each group first come first served, so a long prefill never takes
    * the budget a decode needs (Sarathi-Serve's stall-free batches). When the KV manager cannot grow
-   * one, the newest running request not yet scheduled is preempted (vLLM V1 pops the newest from
-   * its running queue), possibly the one being scheduled, until it fits.
+   * one, the newest running request is preempted (vLLM V0 pops the latest arrival from its
+   * FCFS-sorted running queue; V1 the last of its running list), even one already scheduled this
+   * step, which gives its tokens back, or the one being scheduled, until it fits.
    */
   scheduleRunning(): void {
     const queue = this.running().sort((a, b) => Number(b.pending === 1) - Number(a.pending === 1) || fcfs(a, b));
     const evicted = new Set<SeqView>();
-    for (let i = 0; i < queue.length; i++) {
-      const seq = queue[i];
+    for (const seq of queue) {
       if (evicted.has(seq)) continue;
       const n = this.chunk(seq.pending);
       if (n === 0) continue; // stalled: the budget is spent
       while (!this.kv.grow(seq.id, seq.computed + n)) {
-        const victim = queue.slice(i).filter((s) => !evicted.has(s)).reduce((a, b) => (fcfs(a, b) > 0 ? a : b));
+        const victim = queue.filter((s) => !evicted.has(s)).reduce((a, b) => (fcfs(a, b) > 0 ? a : b));
         evicted.add(victim);
         this.preempt(victim);
         if (victim === seq) break;
@@ -141,6 +146,8 @@ export class PlanBuilder {
   }
 
   private preempt(seq: SeqView): void {
+    const ran = this.runs.findIndex((r) => r.id === seq.id);
+    if (ran >= 0) this.budget += this.runs.splice(ran, 1)[0].tokens;
     this.kv.free(seq.id);
     const slot = this.slots.indexOf(seq);
     this.slots[slot] = null;

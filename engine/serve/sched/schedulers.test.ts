@@ -80,22 +80,54 @@ describe('continuous scheduler', () => {
     expect(plan.admit).toEqual([]);
   });
 
-  it("waits for TGI's waiting_served_ratio unless max_waiting_tokens steps passed", () => {
+  it('preempts the newest request even when it was scheduled first as a decode, and gives its tokens back', () => {
+    // 5 blocks of 4: the older request 0 is mid-prefill (8 of 12), the newer 1 decodes; one block is free.
+    const slots = [seq(0, { computed: 8, pending: 4 }), seq(1, { computed: 8, pending: 1 })];
+    const plan = continuousScheduler.schedule(input(slots, [], { chunkedPrefill: true, maxNumBatchedTokens: 5 }, kvFor(slots, 5)));
+    expect(plan.preempt).toEqual([1]);
+    expect(plan.run).toEqual([{ id: 0, tokens: 4 }]);
+  });
+
+  it("waits for TGI's waiting_served_ratio unless waiting_tokens reached max_waiting_tokens", () => {
     const slots = [...[0, 1, 2, 3].map((i) => seq(i, { computed: 4, pending: 1 })), null, null];
     const knobs = { waitingServedRatio: 0.5, maxWaitingTokens: 3 };
     const one = continuousScheduler.schedule(input(slots, [seq(9)], knobs));
     expect(one.admit).toEqual([]);
-    expect(one.memo.stepsSinceAdmission).toBe(1);
+    // TGI's router: waiting_tokens starts at 1 after a prefill and grows by 1 per decode step.
+    expect(one.memo.waitingTokens).toBe(2);
     const two = continuousScheduler.schedule(input(slots, [seq(9), seq(10)], knobs));
     expect(two.admit.map((a) => a.id)).toEqual([9, 10]);
-    expect(two.memo.stepsSinceAdmission).toBe(0);
-    const late = continuousScheduler.schedule({ ...input(slots, [seq(9)], knobs), memo: { stepsSinceAdmission: 3 } });
+    expect(two.memo.waitingTokens).toBe(2); // the newcomers' prefill (1) and the batch's decode in the same step
+    const late = continuousScheduler.schedule({ ...input(slots, [seq(9)], knobs), memo: { waitingTokens: 3, decodeOwed: false } });
     expect(late.admit.map((a) => a.id)).toEqual([9]);
+    const early = continuousScheduler.schedule({ ...input(slots, [seq(9)], knobs), memo: { waitingTokens: 2, decodeOwed: false } });
+    expect(early.admit).toEqual([]);
   });
 
-  it('prefills newcomers alone with separatePrefill, stalling the running decodes', () => {
-    const plan = continuousScheduler.schedule(input([seq(0, { computed: 4, pending: 1 }), null], [seq(1)], { separatePrefill: true }));
+  it('ignores the TGI admission knobs with chunked prefill, as TGI does', () => {
+    const slots = [...[0, 1, 2, 3].map((i) => seq(i, { computed: 4, pending: 1 })), null, null];
+    const plan = continuousScheduler.schedule(input(slots, [seq(9)], { waitingServedRatio: 0.5, maxWaitingTokens: 20, chunkedPrefill: true }));
+    expect(plan.admit.map((a) => a.id)).toEqual([9]);
+  });
+
+  it('prefills newcomers alone with separatePrefill, then decodes the merged batch before admitting again (TGI)', () => {
+    const running = seq(0, { computed: 4, pending: 1 });
+    const plan = continuousScheduler.schedule(input([running, null, null], [seq(1)], { separatePrefill: true }));
     expect(plan.run).toEqual([{ id: 1, tokens: 4 }]);
+    expect(plan.memo).toEqual({ waitingTokens: 1, decodeOwed: true });
+    const slots = [running, seq(1, { computed: 4, pending: 1 }), null];
+    const next = continuousScheduler.schedule({ ...input(slots, [seq(2)], { separatePrefill: true }), memo: plan.memo });
+    expect(next.admit).toEqual([]);
+    expect(next.run.map((r) => r.id)).toEqual([0, 1]);
+    const after = continuousScheduler.schedule({ ...input(slots, [seq(2)], { separatePrefill: true }), memo: next.memo });
+    expect(after.admit.map((a) => a.id)).toEqual([2]);
+  });
+
+  it('admits nobody while more requests run than a live-lowered max_num_seqs allows', () => {
+    const slots = [null, ...[1, 2, 3].map((i) => seq(i, { computed: 4, pending: 1 }))];
+    const plan = continuousScheduler.schedule(input(slots, [seq(9)], { maxNumSeqs: 2 }));
+    expect(plan.admit).toEqual([]);
+    expect(plan.run.map((r) => r.id)).toEqual([1, 2, 3]);
   });
 
   it('never changes the state it was given', () => {

@@ -19,11 +19,16 @@ export interface SeqView {
 
 /** Carried from one iteration's plan to the next scheduling call (the engine stores it, opaque). */
 export interface SchedulerMemo {
-  /** Decode steps since waiting requests last joined (TGI's `waiting_tokens`). */
-  stepsSinceAdmission: number;
+  /**
+   * TGI's `waiting_tokens`, counted as its router counts it: 1 after a prefill of newcomers, +1
+   * after every decode step of the running batch; admission stops waiting for the ratio at >= max_waiting_tokens.
+   */
+  waitingTokens: number;
+  /** TGI decodes the running batch once after each prefill of newcomers, before it admits again. */
+  decodeOwed: boolean;
 }
 
-export const INITIAL_MEMO: SchedulerMemo = { stepsSinceAdmission: 0 };
+export const INITIAL_MEMO: SchedulerMemo = { waitingTokens: 1, decodeOwed: false };
 
 export interface ScheduleInput {
   nowMs: number;
