@@ -71,7 +71,7 @@ describe('batchscope run', () => {
   it.each([
     [['--workload', 'nope', '--backend', 'sim'], /unknown workload preset "nope"/],
     [['--workload', 'uniform', '--strategy', 'dynamic', '--backend', 'sim'], /--strategy must be one of static, continuous, got "dynamic"/],
-    [['--workload', 'uniform', '--backend', 'sim', '--gpu', 'T4'], /OPT-13B needs 23\.9 GiB of weights but NVIDIA T4 16GB has 14\.4 GiB usable/],
+    [['--workload', 'uniform', '--backend', 'sim', '--gpu', 'T4'], /OPT-13B needs 23\.9 GiB of weights but NVIDIA T4 16GB has 13\.3 GiB usable/],
     [['--workload', 'uniform', '--gpu', 'H100', ...['--model', 'MODEL', '--tokenizer', 'TOK']], /--gpu and --sim-model apply only to --backend sim/],
     [['--workload', 'uniform', ...['--model', '/nope.bin', '--tokenizer', 'TOK']], /model file not found: \/nope\.bin/],
     [['--backend', 'sim'], /run: give --workload PRESET or FILE/],

@@ -12,8 +12,9 @@ export interface StepCost {
 
 /**
  * A roofline for one ragged step: time = max(FLOPs / peak, bytes / bandwidth) + fixed overhead.
- * FLOPs: 2 per parameter per token, plus attention (QK^T and AV: 4 x layers x dim per token per
- * attended position). Bytes: every weight read once per step (batching shares it), each
+ * FLOPs: 2 per matmul parameter per token (the embedding is a lookup, and the classifier runs
+ * only on each sequence's last token, the one that samples), plus attention (QK^T and AV:
+ * 4 x layers x dim per token per attended position). Bytes: every weight read once per step (batching shares it), each
  * sequence's cached K/V read once, the new tokens' K/V written. Activations are ignored. Decode
  * steps therefore cost about the same for 1 or 100 sequences until the FLOPs catch up with the
  * bytes: the memory wall that makes batching nearly free.
@@ -31,7 +32,10 @@ export function stepCost(gpu: GpuPreset, model: SimModelPreset, seqs: readonly S
     attended += n * s.startPos + (n * (n + 1)) / 2;
     cachedRead += s.startPos;
   }
-  const flops = 2 * model.params * tokens + 4 * nLayers * dim * attended;
+  const vocabMatrix = model.config.vocabSize * dim;
+  // A tied classifier is the embedding matrix, counted once in params; an untied one is a second matrix.
+  const bodyParams = model.params - vocabMatrix * (model.config.sharedClassifier ? 1 : 2);
+  const flops = 2 * bodyParams * tokens + 2 * vocabMatrix * seqs.length + 4 * nLayers * dim * attended;
   const bytes = weightBytes(model) + kvb * (cachedRead + tokens);
   const computeS = flops / gpu.peakFlops;
   const memoryS = bytes / gpu.bandwidth;

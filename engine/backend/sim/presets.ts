@@ -21,8 +21,9 @@ export interface GpuPreset {
 const GiB = 1024 ** 3;
 
 export const GPU_PRESETS: readonly GpuPreset[] = [
-  // NVIDIA T4 data sheet: 65 TFLOPS mixed-precision fp16, 320 GB/s GDDR6, 16 GB.
-  { id: 'T4', name: 'NVIDIA T4 16GB', peakFlops: 65e12, bandwidth: 320e9, memoryBytes: 16 * GiB, overheadMs: 2 },
+  // NVIDIA T4 data sheet: 65 TFLOPS mixed-precision fp16, 320 GB/s GDDR6, 16 GB, of which ECC
+  // (on by default in data centres and Colab) keeps a share: CUDA reports 15,843,721,216 bytes.
+  { id: 'T4', name: 'NVIDIA T4 16GB', peakFlops: 65e12, bandwidth: 320e9, memoryBytes: 15_843_721_216, overheadMs: 2 },
   // NVIDIA A100 data sheet: 312 TFLOPS fp16 tensor (dense), 1,555 GB/s HBM2, 40 GB: Anyscale's GPU.
   { id: 'A100-40GB', name: 'NVIDIA A100 40GB', peakFlops: 312e12, bandwidth: 1555e9, memoryBytes: 40 * GiB, overheadMs: 2 },
   // NVIDIA H100 SXM data sheet: 989 TFLOPS bf16 tensor (dense), 3.35 TB/s HBM3, 80 GB.
