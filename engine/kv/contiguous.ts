@@ -3,9 +3,10 @@ import type { KvPolicy } from './policy';
 import type { KvPool } from './pool';
 
 /**
- * Orca's and TGI's allocation: at admission a request reserves every position it could ever need
- * (prompt + max_new_tokens - 1, TGI's `input_length + max_new_tokens - 1` in queue.rs) as one
- * contiguous range of blocks, first fit from the lowest address. Nothing can run out later, but
+ * The vLLM paper's Orca/FasterTransformer baseline: at admission a request reserves every position
+ * it could ever need (prompt + max_new_tokens - 1, the size TGI's queue.rs reserves too, though TGI
+ * holds it in paged blocks) as one contiguous range of blocks, first fit from the lowest address.
+ * Nothing can run out later, but
  * the reservation sits unused while the answer is generated, the part beyond the answer's real
  * length is never used, and free memory splits into gaps too small for the next reservation.
  */

@@ -95,7 +95,8 @@ export function exportChromeTrace(runs: readonly TraceRun[]): string {
   });
   const payload = { format: TRACE_FORMAT, version: 1, runs: runs.map(plainRun) };
   // traceEvents first and the replay payload last: see above.
-  return `{"displayTimeUnit":"ms","traceEvents":[\n${traceEvents.map((t) => JSON.stringify(t)).join(',\n')}\n],"batchscope":${JSON.stringify(payload)}}\n`;
+  // displayTimeUnit after traceEvents too: older Perfetto importers know only traceEvents before it.
+  return `{"traceEvents":[\n${traceEvents.map((t) => JSON.stringify(t)).join(',\n')}\n],"displayTimeUnit":"ms","batchscope":${JSON.stringify(payload)}}\n`;
 }
 
 function meta(name: string, pid: number, tid: number | undefined, args: Record<string, unknown>): TraceEvent {
