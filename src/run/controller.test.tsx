@@ -57,6 +57,27 @@ describe('Controller', () => {
     c.dispose();
   });
 
+  it('keeps the error up when Play or Step is pressed on a run the settings cannot build', async () => {
+    const store = createAppStore();
+    const engine = fakeEngine();
+    const c = new Controller({ store, engine: engine.channel, model, recorded });
+    c.start();
+    await tick();
+    engine.emit({ type: 'ready', backend: { kind: 'cpu', description: 'js' }, modelName: 'tiny', vocab: [] });
+    engine.emit({ type: 'error', message: 'request 0: needs up to 197 KV positions' });
+    const sent = engine.sent.length;
+    c.play();
+    c.step();
+    expect(store.getState().lanes.a).toMatchObject({ phase: 'error', message: expect.stringMatching(/197 KV positions/) });
+    expect(store.getState().notice).toMatch(/change the setting that the message above the grid names/);
+    expect(engine.sent.slice(sent).map((m) => m.type)).toEqual([]);
+    // A setting that builds a run clears it, and Play serves again.
+    engine.emit({ type: 'ready', backend: { kind: 'cpu', description: 'js' }, modelName: 'tiny', vocab: [] });
+    c.play();
+    expect(engine.sent.slice(sent).map((m) => m.type)).toContain('play');
+    c.dispose();
+  });
+
   it('shows the recording of whichever strategy is chosen until the visitor goes live', async () => {
     const store = createAppStore();
     const c = new Controller({ store, engine: fakeEngine().channel, model, recorded });

@@ -53,6 +53,11 @@ export class Controller implements Commands {
   private alternating: boolean;
   /** Set while the controller itself switches the demo's strategy, so onConfig can tell it from the visitor. */
   private switchingDemo = false;
+
+  /** True during the demo's own strategy switch: not the visitor's choice, so not one for the URL. */
+  get demoSwitching(): boolean {
+    return this.switchingDemo;
+  }
   private ready = false;
   private pendingPlay = false;
   /** The engine reported an error and has not been ready since: the recording must not hide it. */
@@ -226,11 +231,22 @@ export class Controller implements Commands {
       this.replay?.play();
       return;
     }
+    if (this.refuseWhileFailed()) return;
     const s = this.store.getState();
     if (this.live && this.lanesNow().every((l) => s.lanes[l.id].phase === 'done')) this.opts.engine.post({ type: 'reset' });
     this.goLive();
     this.opts.engine.post({ type: 'play' });
   };
+
+  /**
+   * The engine could not build a run from the settings (its error is on screen): there is nothing
+   * to play until a setting changes, so Play keeps the error up and says so instead of clearing it.
+   */
+  private refuseWhileFailed(): boolean {
+    if (!this.failed) return false;
+    this.store.getState().setNotice('Nothing to play: change the setting that the message above the grid names, then press Play.');
+    return true;
+  }
 
   pause = (): void => {
     this.pendingPlay = false;
@@ -240,6 +256,7 @@ export class Controller implements Commands {
 
   step = (): void => {
     if (!this.ready || (this.replay && this.store.getState().lanes.a.source === 'replay')) return this.replay?.step();
+    if (this.refuseWhileFailed()) return;
     this.goLive();
     this.opts.engine.post({ type: 'step' });
   };

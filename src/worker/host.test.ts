@@ -87,13 +87,19 @@ describe('EngineHost (the worker side)', () => {
     await host.handle({ type: 'step' });
     await host.handle({ type: 'configure', config: { ...config, kvCapacity: 16 }, lanes });
     await until(() => messages.some((m) => m.type === 'notice' || m.type === 'error'));
-    expect(messages.find((m) => m.type === 'notice' || m.type === 'error')).toMatchObject({ message: expect.stringMatching(/KV positions/) });
+    // The run cannot start over on that pool either: one error that names the fix, no notice
+    // claiming a restart that never happens.
+    expect(messages.find((m) => m.type === 'notice' || m.type === 'error')).toMatchObject({ type: 'error', message: expect.stringMatching(/raise the KV capacity to at least/) });
+    expect(messages.some((m) => m.type === 'notice')).toBe(false);
   });
 
   it('recovers from a pool too small to start the run once the setting is fixed', async () => {
     const { host, messages, events, until } = harness();
     await host.handle({ type: 'init', config: { ...config, kvCapacity: 64 }, lanes, model: { name: 's', checkpoint: '', tokenizer: '' } });
     expect(messages.find((m) => m.type === 'error')).toMatchObject({ message: expect.stringMatching(/KV positions/) });
+    // The backend is announced before the run fails, so the page names it instead of "loading".
+    expect(messages.findIndex((m) => m.type === 'ready')).toBeLessThan(messages.findIndex((m) => m.type === 'error'));
+    expect(messages.findIndex((m) => m.type === 'ready')).toBeGreaterThanOrEqual(0);
     const failedAt = messages.length;
     await host.handle({ type: 'configure', config, lanes });
     expect(messages.slice(failedAt).find((m) => m.type === 'error')).toBeUndefined();

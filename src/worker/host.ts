@@ -98,7 +98,15 @@ export class EngineHost {
     // live, so the fixed setting starts the run afresh.
     if (this.lanes.length === 0) return this.rebuild(true);
     if (lanesChanged || differs(prev, config, WORKLOAD_KEYS) || (newBackend && !movesLive(prev, config))) return this.rebuild(newBackend);
-    if (newBackend && !(await this.exclusive(() => this.moveBackends()))) return this.rebuild(true);
+    if (newBackend) {
+      const refused = await this.exclusive(() => this.moveBackends());
+      if (refused !== null) {
+        await this.rebuild(true);
+        // Reached only when the new run could be built; otherwise its error is what the page shows.
+        this.post({ type: 'notice', message: `The run started over: ${refused}` });
+        return;
+      }
+    }
     // Everything else applies live, at the next iteration, to the running engines.
     for (const lane of this.lanes) {
       const spec = specs.find((s) => s.id === lane.spec.id)!;
@@ -142,6 +150,9 @@ export class EngineHost {
       this.post({ type: 'progress', message: c.backend === 'webgpu' ? 'Starting WebGPU…' : 'Starting the engine…' });
       for (let i = 0; i < this.specs.length; i++) this.backends.push(await this.startBackend(c));
     }
+    // The backend is up: say so before building the run, so that a run the settings cannot
+    // build shows its error next to the adapter it would have used, not under "loading".
+    this.announce();
     // Nothing awaits from here on: no step sees the empty lanes, and a run that cannot start
     // (a pool too small for a request) leaves no old lanes behind for the next setting to resume.
     this.lanes = [];
@@ -153,7 +164,6 @@ export class EngineHost {
       last: null,
       engine: new ServingEngine({ backend: this.backends[i].backend, requests, strategy: spec.strategy, knobs: knobsOf(c), kvManager: c.kv }),
     }));
-    this.announce();
     for (const lane of this.lanes) {
       this.post({ type: 'reset', lane: lane.spec.id });
       this.post({ type: 'requests', lane: lane.spec.id, requests: metas });
@@ -162,10 +172,10 @@ export class EngineHost {
 
   /**
    * New backends take over the running engines at the next iteration (each engine recomputes its
-   * running requests' KV cache there). Returns false when an engine refuses (a pool too small for
-   * a request), after saying why; the caller then restarts the run.
+   * running requests' KV cache there). Returns why an engine refused (a pool too small for a
+   * request), and then the caller restarts the run; null when they moved.
    */
-  private async moveBackends(): Promise<boolean> {
+  private async moveBackends(): Promise<string | null> {
     const c = this.config!;
     const fresh: CreatedBackend[] = [];
     for (let i = 0; i < this.lanes.length; i++) fresh.push(await this.startBackend(c));
@@ -174,13 +184,12 @@ export class EngineHost {
     } catch (e) {
       this.lanes.forEach((lane, i) => lane.engine.setBackend(this.backends[i].backend));
       for (const b of fresh) b.backend.dispose();
-      this.post({ type: 'notice', message: `The run starts over: ${e instanceof Error ? e.message : String(e)}` });
-      return false;
+      return e instanceof Error ? e.message : String(e);
     }
     for (const b of this.backends) b.backend.dispose();
     this.backends = fresh;
     this.announce();
-    return true;
+    return null;
   }
 
   private startBackend(c: RunConfig): Promise<CreatedBackend> {
