@@ -38,13 +38,14 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
     hover: null,
     style: null,
     dpr: 1,
+    runId: log.runId,
   });
 
   const draw = () => {
     const s = st.current;
     const el = canvas.current;
     const ctx = el?.getContext('2d');
-    syncLayout(s, log.events, mode);
+    syncLayout(s, log.events, mode, log.runId);
     s.vp.rows = Math.max(1, s.layout.rows.length);
     if (s.autoZoom) s.vp.cellW = fitCell(s.vp, s.layout.columns);
     const glide = s.follow ? followStep(s.vp, s.layout.columns) : null;

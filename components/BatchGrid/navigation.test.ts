@@ -7,7 +7,7 @@ import { followOffset, type GridViewport } from './viewport';
 const vp = (over: Partial<GridViewport> = {}): GridViewport => ({ width: 540, height: 200, left: 40, top: 10, cellW: 10, offset: 0, rows: 4, ...over });
 
 function state(): GridState {
-  const s: GridState = { layout: new GridLayout('iterations'), vp: vp(), follow: true, autoZoom: false, hover: null, style: null, dpr: 1 };
+  const s: GridState = { layout: new GridLayout('iterations'), vp: vp(), follow: true, autoZoom: false, hover: null, style: null, dpr: 1, runId: 0 };
   syncLayout(s, anyscaleStatic(), 'iterations');
   return s;
 }
@@ -29,6 +29,15 @@ describe('grid navigation', () => {
     expect(s.layout.iterations).toBe(2);
     syncLayout(s, anyscaleStatic(), 'tokens');
     expect(s.layout.mode).toBe('tokens');
+  });
+
+  it('starts over when the log was cleared and refilled with a longer run between two frames', () => {
+    const s = state();
+    const before = s.layout;
+    const longer = [...anyscaleStatic(), ...anyscaleStatic().map((e, i) => ({ ...e, index: 6 + i }))];
+    syncLayout(s, longer, 'iterations', 1);
+    expect(s.layout).not.toBe(before);
+    expect(s.layout.iterations).toBe(longer.length);
   });
 
   it('moves the inspected cell with the arrows and selects its request with Enter', () => {

@@ -13,6 +13,8 @@ export interface GridState {
   hover: CellHit | null;
   style: GridStyle | null;
   dpr: number;
+  /** The RunLog's runId the layout was built from. */
+  runId: number;
 }
 
 const reducedMotion = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -29,10 +31,11 @@ export function followStep(v: GridViewport, columns: number): { offset: number; 
 }
 
 /** Rebuilds the layout when the log was cleared, else appends only the new iterations. */
-export function syncLayout(s: GridState, events: readonly IterationEvent[], mode: GridMode): void {
-  if (s.layout.mode !== mode || events.length < s.layout.iterations) {
+export function syncLayout(s: GridState, events: readonly IterationEvent[], mode: GridMode, runId = s.runId): void {
+  if (s.layout.mode !== mode || events.length < s.layout.iterations || runId !== s.runId) {
     s.layout = new GridLayout(mode);
     s.hover = null;
+    s.runId = runId;
   }
   for (let i = s.layout.iterations; i < events.length; i++) s.layout.append(events[i]);
 }

@@ -33,6 +33,11 @@ export class RunLog {
   private listeners = new Set<Listener>();
   /** Bumped on every change; views compare it to skip redundant draws. */
   version = 0;
+  /**
+   * Bumped by clear(): views that build on earlier events start over when it changes (a clear
+   * followed at once by a longer run, as an imported trace replaces the demo, shows no shrink).
+   */
+  runId = 0;
 
   setVocab(vocab: Record<number, string> | string[]): void {
     this.vocab = vocab;
@@ -72,6 +77,7 @@ export class RunLog {
   }
 
   clear(): void {
+    this.runId++;
     this.events.length = 0;
     this.requests.clear();
     this.changed();
