@@ -18,6 +18,14 @@ describe('App', () => {
     expect(screen.getAllByRole('list', { name: /legend/ }).length).toBeGreaterThanOrEqual(6);
   });
 
+  it("titles the grid by the run on screen (an imported trace's strategy), not by the setting for the live engine", () => {
+    const store = createAppStore();
+    act(() => store.getState().setConfig({ strategy: 'static' }));
+    loadRuns(store, { a: FIXTURES.continuousPaged });
+    renderWithStore(<App />, store);
+    expect(screen.getByRole('heading', { name: /batching: slots/ }).textContent).toMatch(/^Continuous batching/);
+  });
+
   it('has every view the guided tour rings, in both layouts, so no step floats over the wrong view', () => {
     const { container, store } = renderWithStore(<App />);
     for (const compare of [false, true]) {

@@ -23,7 +23,8 @@ export function App() {
   const store = useAppStore();
   const compare = useApp((s) => s.compare);
   const theme = useApp((s) => s.theme);
-  const strategy = useApp((s) => s.config.strategy);
+  // The lane's strategy: the setting's, or an imported trace's while it replays.
+  const strategy = useApp((s) => s.lanes.a.strategy);
   const kv = useApp((s) => s.config.kv);
   const source = useApp((s) => s.lanes.a.source);
   const cmd = useCommands();
