@@ -50,6 +50,7 @@ function startApp() {
   // The configuration lives in the URL, so a lesson is a link; model and theme choices stay in it.
   store.subscribe((s, prev) => {
     if (s.config === prev.config && s.compare === prev.compare) return;
+    if (controller.demoSwitching) return;
     const keep = Object.fromEntries(['model', 'tokenizer', 'theme'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : [])));
     history.replaceState(null, '', `${location.pathname}${configToQuery(s.config, { ...keep, ...(s.compare ? { compare: '1' } : {}) })}`);
   });
