@@ -39,6 +39,20 @@ describe('ConfigPanel', () => {
     expect(store.getState().config.maxNumSeqs).toBe(8);
     fireEvent.keyDown(seqs, { key: 'Enter' });
     expect(store.getState().config.maxNumSeqs).toBe(64);
+    expect(screen.getByRole('status').textContent).toBe('Allowed: 1 to 64; set to 64.');
+    fireEvent.change(seqs, { target: { value: '12' } });
+    expect(screen.queryByRole('status')).toBeNull();
+  });
+
+  it('puts the value back when a number field is left empty, instead of taking it as 0', () => {
+    const { store } = renderWithStore(<ConfigPanel />);
+    const requests = screen.getByTestId('requests');
+    const before = store.getState().config.requests;
+    fireEvent.change(requests, { target: { value: '' } });
+    fireEvent.blur(requests);
+    expect(store.getState().config.requests).toBe(before);
+    expect((requests as HTMLInputElement).value).toBe(String(before));
+    expect(screen.getByRole('status').textContent).toBe(`Not a number: kept ${before}.`);
   });
 
   it('fits a fallback into the top bar as its headline, the whole reason on hover', () => {

@@ -13,15 +13,26 @@ function knobLabel(label: string): ReactNode {
   return parts.map((p, i) => (i < parts.length - 1 ? [p, '_', <wbr key={i} />] : p));
 }
 
-/** A number input that commits on blur or Enter (not per keystroke) and clamps to its range. */
+/**
+ * A number input that commits on blur or Enter (not per keystroke). An empty or non-numeric entry
+ * (browsers report both as '') puts the value back; one out of range is clamped, and the field says
+ * so below itself until the next edit, so no setting changes silently.
+ */
 export function NumberField({ label, hint, disabled, testid, value, min, max, step = 1, onChange }: Common & { value: number; min: number; max: number; step?: number; onChange: (v: number) => void }) {
   const id = useId();
+  const noteId = useId();
   const [draft, setDraft] = useState(String(value));
+  const [note, setNote] = useState<string | null>(null);
   useEffect(() => setDraft(String(value)), [value]);
   const commit = () => {
     const n = Number(draft);
-    if (!Number.isFinite(n)) return setDraft(String(value));
-    const v = Math.min(max, Math.max(min, step >= 1 ? Math.round(n) : n));
+    if (draft.trim() === '' || !Number.isFinite(n)) {
+      if (draft !== String(value)) setNote(`Not a number: kept ${value}.`);
+      return setDraft(String(value));
+    }
+    const rounded = step >= 1 ? Math.round(n) : n;
+    const v = Math.min(max, Math.max(min, rounded));
+    setNote(v !== rounded ? `Allowed: ${min} to ${max}; set to ${v}.` : null);
     setDraft(String(v));
     if (v !== value) onChange(v);
   };
@@ -30,6 +41,7 @@ export function NumberField({ label, hint, disabled, testid, value, min, max, st
       <label htmlFor={id}>{knobLabel(label)}</label>
       <input
         id={id}
+        aria-describedby={note ? noteId : undefined}
         data-testid={testid}
         type="number"
         inputMode="decimal"
@@ -38,10 +50,18 @@ export function NumberField({ label, hint, disabled, testid, value, min, max, st
         step={step}
         value={draft}
         disabled={disabled}
-        onChange={(e) => setDraft(e.target.value)}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          setNote(null);
+        }}
         onBlur={commit}
         onKeyDown={(e) => e.key === 'Enter' && commit()}
       />
+      {note && (
+        <span id={noteId} className="field-note" role="status">
+          {note}
+        </span>
+      )}
     </div>
   );
 }
