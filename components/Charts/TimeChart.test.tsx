@@ -24,4 +24,13 @@ describe('TimeChart', () => {
     await frame();
     expect(clock.textContent).toBe('simulated');
   });
+
+  it('names its x axis, and draws no made-up axes before the first iteration', async () => {
+    const { store, container } = renderWithStore(<TimeChart lanes={['a']} kind="batch" />);
+    await frame();
+    expect(container.querySelector('svg')!.textContent).toBe('No iterations yet: press Play or Step');
+    act(() => loadRuns(store, { a: FIXTURES.continuousPaged }));
+    await frame();
+    expect(container.querySelector('svg .axis-unit')!.textContent).toBe('iteration →');
+  });
 });

@@ -81,6 +81,12 @@ export function renderChart(el: SVGSVGElement, d: ChartData, cs: string[], p: Pa
   const { width: W, height: H } = svgSize(el);
   const root = select(el);
   const xs = d.series.flatMap((s) => s.x);
+  root.selectAll('*').remove();
+  if (xs.length === 0) {
+    // No axes made up for an empty run: say what fills the chart instead.
+    root.append('text').attr('x', W / 2).attr('y', H / 2).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', p.muted).text('No iterations yet: press Play or Step');
+    return;
+  }
   const x = scaleLinear()
     .domain([1, Math.max(2, max(xs) ?? 2)])
     .range([M.left, W - M.right]);
@@ -91,11 +97,12 @@ export function renderChart(el: SVGSVGElement, d: ChartData, cs: string[], p: Pa
     .domain([0, top || 1])
     .nice()
     .range([H - M.bottom, M.top]);
-  root.selectAll('*').remove();
   root.append('g').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).tickValues(integerTicks(x.ticks(4))).tickFormat(valueTick()).tickSizeOuter(0));
   root.append('g').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(4).tickFormat(valueTick(d.unit)).tickSizeOuter(0));
   root.selectAll('.domain, .tick line').attr('stroke', p.gridLine);
   root.selectAll('.tick text').attr('fill', p.muted);
+  // The x axis's unit, in the plot's corner: iterations, not seconds (two lanes differ in length).
+  root.append('text').attr('class', 'axis-unit').attr('x', W - M.right - 2).attr('y', H - M.bottom - 4).attr('text-anchor', 'end').attr('font-size', 10).attr('fill', p.muted).text(`${d.xLabel} →`);
   if (stacked && first) {
     const a = area<[number, number]>()
       .x((_, i) => x(first.x[i]))
