@@ -24,7 +24,7 @@ export function SourceBanner() {
         <span>
           <strong>Recorded run: {lane.strategy} batching</strong> (measured earlier on {lane.sourceNote}).{' '}
           {lane.demoAlternates && `Next it shows ${lane.strategy === 'static' ? 'continuous' : 'static'} batching on the same requests. `}
-          {ready ? 'Press Play to serve the workload live with the model in this page.' : lane.message ?? 'Loading the model…'}
+          {ready ? 'Press Play to serve the workload live in this page, with the settings on the left.' : lane.message ?? 'Loading the model…'}
         </span>
       </div>
     );

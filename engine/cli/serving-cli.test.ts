@@ -137,7 +137,7 @@ describe('batchscope bench', () => {
     expect(typo.stderr).toMatch(/^batchscope bench: unknown workload preset "nope"/);
     expect(typo.stderr.trim().split('\n')).toHaveLength(1);
     const tooLong = await cli('bench', '--workloads', 'uniform,anyscale', '--requests', '2', ...real());
-    expect(tooLong.stderr).toMatch(/^batchscope bench: request \d+: .*exceeds the model's seq_len 512\n$/);
+    expect(tooLong.stderr).toMatch(/^batchscope bench: request \d+: .*exceeds the model's seq_len 512: shorten the prompt or lower max_new_tokens\n$/);
     const none = await cli('bench', '--backend', 'sim', '--workloads', ',,');
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/--workloads names no workload/);

@@ -64,7 +64,7 @@ export function validateRequests(requests: readonly Request[], config: ModelConf
     if (!Number.isInteger(r.expectedNewTokens) || r.expectedNewTokens < 1) bad(`expected output length must be an integer >= 1, got ${r.expectedNewTokens}`);
     if (!(r.arrivalMs >= 0) || !Number.isFinite(r.arrivalMs)) bad(`arrival time must be a finite number >= 0, got ${r.arrivalMs}`);
     const positions = requestMaxPositions(r);
-    if (positions > config.seqLen) bad(`prompt (${r.prompt.length} tokens) + max_new_tokens (${r.maxNewTokens}) - 1 exceeds the model's seq_len ${config.seqLen}`);
+    if (positions > config.seqLen) bad(`prompt (${r.prompt.length} tokens) + max_new_tokens (${r.maxNewTokens}) - 1 exceeds the model's seq_len ${config.seqLen}: shorten the prompt or lower max_new_tokens`);
     if (positions > capacityTokens) bad(`needs up to ${positions} KV positions (prompt + max_new_tokens) but the pool holds ${capacityTokens}: raise the KV capacity to at least ${positions} tokens or shorten the request`);
   }
 }

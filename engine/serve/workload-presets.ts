@@ -12,11 +12,11 @@ export interface WorkloadPreset {
  */
 export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
   uniform: {
-    description: '32 requests at once, every answer 64 tokens: static batching wastes little here',
+    description: 'every request at once (32 unless set), every answer 64 tokens: static batching wastes little here',
     spec: { name: 'uniform', count: 32, arrival: { kind: 'burst' }, promptTokens: { kind: 'fixed', n: 16 }, outputTokens: { kind: 'fixed', n: 64 } },
   },
   'high-variance': {
-    description: "Anyscale's benchmark scaled down: 32 requests at once, answers exponential (mean 32) kept under 192 tokens, max_new_tokens 192",
+    description: "Anyscale's benchmark scaled down: every request at once (32 unless set), answers exponential (mean 32) kept under 192 tokens, max_new_tokens 192",
     spec: {
       name: 'high-variance',
       count: 32,
@@ -26,7 +26,7 @@ export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
     },
   },
   poisson: {
-    description: 'Poisson arrivals at 20 requests/s, prompts 4-32 tokens, answers exponential (mean 32) under 192',
+    description: 'Poisson arrivals at 20 requests/s (32 requests unless set), prompts 4-32 tokens, answers exponential (mean 32) under 192',
     spec: {
       name: 'poisson',
       count: 32,
