@@ -24,6 +24,15 @@ describe('ConfigPanel', () => {
     expect(store.getState().config.kv).toBe('contiguous');
   });
 
+  it("greys out TGI's admission knobs under chunked prefill, which TGI (and the scheduler) ignore them with", () => {
+    renderWithStore(<ConfigPanel />);
+    const ratio = screen.getByTestId('waiting-served-ratio') as HTMLInputElement;
+    expect(ratio.disabled).toBe(false);
+    fireEvent.click(screen.getByTestId('chunked-prefill'));
+    expect(ratio.disabled).toBe(true);
+    expect((screen.getByTestId('max-waiting-tokens') as HTMLInputElement).disabled).toBe(true);
+  });
+
   it('greys out the KV capacity on the simulator, whose pool is the simulated GPU’s memory', () => {
     const { store } = renderWithStore(<ConfigPanel />);
     expect((screen.getByTestId('kv-capacity') as HTMLInputElement).disabled).toBe(false);

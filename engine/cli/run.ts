@@ -72,8 +72,8 @@ export const SERVING_OPTIONS_HELP = `  --workload PRESET|FILE  ${Object.keys(WOR
   --max-batched-tokens N  max_num_batched_tokens: tokens per step (default 2048)
   --chunked-prefill       split prompts over steps so decodes never stall (Sarathi-Serve)
   --separate-prefill      continuous: prefill newcomers alone, stalling decodes (TGI)
-  --waiting-served-ratio R  continuous: TGI's admission ratio (default 0: admit whenever a slot frees)
-  --max-waiting-tokens N  continuous: TGI's steps before waiting requests are forced in (default 20)
+  --waiting-served-ratio R  continuous, no chunking: TGI's admission ratio (default 0: admit whenever a slot frees)
+  --max-waiting-tokens N  continuous, no chunking: TGI's waiting_tokens at which waiting requests are forced in (default 20)
   --kv paged|contiguous   KV-cache manager (default paged)
   --block-size N          KV block size in positions (default 16)
   --kv-capacity TOKENS    KV pool size, in whole blocks (default 4096; sim: what the GPU holds after the weights)
@@ -199,6 +199,10 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     // These gate admission into a running batch, which static batching never does: say so rather than ignore them quietly.
     const unused = (['waiting-served-ratio', 'max-waiting-tokens', 'separate-prefill'] as const).filter((f) => values[f] !== undefined);
     if (unused.length) io.err(`batchscope run: note: ${unused.map((f) => `--${f}`).join(', ')} only affect continuous batching; ignored with --strategy static\n`);
+  } else if (values['chunked-prefill']) {
+    // TGI drops its admission rules when it chunks prefills; the scheduler does too.
+    const unused = (['waiting-served-ratio', 'max-waiting-tokens', 'separate-prefill'] as const).filter((f) => values[f] !== undefined);
+    if (unused.length) io.err(`batchscope run: note: ${unused.map((f) => `--${f}`).join(', ')} are ignored with --chunked-prefill, as in TGI\n`);
   }
   const slo = parseGoodput(values.goodput);
   if (values.trace !== undefined) checkOutputPath(values.trace, 'trace');

@@ -51,6 +51,9 @@ describe('batchscope run', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/--waiting-served-ratio only affect continuous batching; ignored with --strategy static/);
     expect(JSON.parse(r.stdout)).toMatchObject({ strategy: 'static', completed: 4 });
+    const chunked = await cli('run', '--backend', 'sim', '--chunked-prefill', '--workload', 'uniform', '--requests', '4', '--max-waiting-tokens', '5', '--json');
+    expect(chunked.stderr).toMatch(/--max-waiting-tokens are ignored with --chunked-prefill, as in TGI/);
+    expect(JSON.parse(chunked.stdout)).toMatchObject({ strategy: 'continuous', completed: 4 });
   });
 
   it("simulates the built-in model's own task prompts when asked (their tokenizer is loaded for the sim)", async () => {
