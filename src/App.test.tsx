@@ -44,8 +44,21 @@ describe('App', () => {
     expect(screen.getByText('Static batching')).toBeTruthy();
     expect(screen.getByText('Continuous batching')).toBeTruthy();
     expect(screen.getByTestId('compare-ratio')).toBeTruthy();
+    // Both fixtures are whole runs: every ratio is up.
+    expect(screen.getByTestId('ratio-iterations').textContent).toMatch(/^\d+(\.\d+)?× fewer$/);
+    expect(screen.getByTestId('ratio-latency').textContent).toMatch(/× (lower|higher)$/);
     // The lanes are stacked, and the settings say so.
     expect(screen.getByText(/static on top and continuous below/)).toBeTruthy();
+  });
+
+  it('says when the whole-workload ratios will come, mid-run, instead of showing dots', () => {
+    const store = createAppStore();
+    const half = (r: typeof FIXTURES.staticPaged) => ({ ...r, events: r.events.slice(0, 10) });
+    loadRuns(store, { a: half(FIXTURES.staticPaged), b: half(FIXTURES.continuousPaged) });
+    renderWithStore(<App />, store);
+    fireEvent.click(screen.getByTestId('compare'));
+    expect(screen.getByTestId('ratio-latency').textContent).toBe('once both finish');
+    expect(screen.getByTestId('ratio-iterations').textContent).toBe('once both finish');
   });
 
   it('answers keyboard shortcuts outside form fields and turns the explanation to what is pointed at', () => {

@@ -4,6 +4,9 @@ import { useApp } from '../../src/store/store';
 import { throttled } from '../shared/throttle';
 import { fmtRatio } from '../Metrics/format';
 
+/** Latency and iteration counts compare whole workloads only. */
+const PENDING = 'once both finish';
+
 /**
  * Continuous over static, on the measured numbers of the two lanes: the point of compare mode.
  * Throughput is compared as it goes; latency and iteration counts only once both lanes have
@@ -23,8 +26,14 @@ export function RatioBar() {
       if (tps.current) tps.current.textContent = fmtRatio(sb.tokensPerSecond, sa.tokensPerSecond);
       const done = sa.completed > 0 && sa.completed === a.requests.size && sb.completed === b.requests.size;
       const latency = (x: number, y: number) => (x >= y ? `${fmtRatio(x, y)} lower` : `${fmtRatio(y, x)} higher`);
-      if (lat.current) lat.current.textContent = done && sa.e2e && sb.e2e ? latency(sa.e2e.p50, sb.e2e.p50) : '…';
-      if (iters.current) iters.current.textContent = done ? fmtRatio(sa.iterations, sb.iterations) : '…';
+      if (lat.current) {
+        lat.current.textContent = done && sa.e2e && sb.e2e ? latency(sa.e2e.p50, sb.e2e.p50) : PENDING;
+        lat.current.classList.toggle('pending', !done);
+      }
+      if (iters.current) {
+        iters.current.textContent = done ? `${fmtRatio(sa.iterations, sb.iterations)} fewer` : PENDING;
+        iters.current.classList.toggle('pending', !done);
+      }
       if (source.current) source.current.textContent = sa.iterations === 0 ? '' : sa.timeSource === 'simulated' || sb.timeSource === 'simulated' ? 'simulated' : 'measured';
     };
     const t = throttled(update, 250);
@@ -43,10 +52,10 @@ export function RatioBar() {
         Continuous vs static: throughput <strong ref={tps} data-testid="ratio-throughput">—</strong>
       </span>
       <span title="Median end-to-end request latency, static's against continuous's, once both have served every request.">
-        p50 latency <strong ref={lat}>…</strong>
+        p50 latency <strong ref={lat} className="pending" data-testid="ratio-latency">{PENDING}</strong>
       </span>
       <span title="Iterations static needed for the whole workload, divided by continuous's.">
-        iterations <strong ref={iters}>…</strong> fewer
+        iterations <strong ref={iters} className="pending" data-testid="ratio-iterations">{PENDING}</strong>
       </span>
       <span className="badge" ref={source} />
     </div>
