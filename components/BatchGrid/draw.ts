@@ -115,5 +115,11 @@ function drawAxes(ctx: Ctx, layout: GridLayout, v: GridViewport, rh: number, pal
   const ticks = x.ticks(Math.max(2, Math.floor((v.width - v.left) / 70))).filter((t) => Number.isInteger(t) && t >= 0);
   // Token columns read T1..Tn as in Anyscale's figure; iteration columns count from 1 as well.
   const prefix = layout.mode === 'tokens' ? 'T' : '';
-  for (const t of ticks) ctx.fillText(`${prefix}${t + 1}`, x(t + 0.5), v.top - 4);
+  for (const t of ticks) {
+    const label = `${prefix}${t + 1}`;
+    const half = ctx.measureText(label).width / 2;
+    // A label the canvas edge would cut ("10" for 106) is left out rather than misread.
+    if (x(t + 0.5) + half > v.width || x(t + 0.5) - half < v.left) continue;
+    ctx.fillText(label, x(t + 0.5), v.top - 4);
+  }
 }
