@@ -1,4 +1,4 @@
-import { GPU_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, presetDefaults, workloadOptions } from '../../src/run/catalog';
+import { GPU_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, presetDefaults, workloadDescription, workloadOptions } from '../../src/run/catalog';
 import { LIMITS, type BackendChoice, type KvManager, type RunConfig, type Strategy } from '../../src/store/config';
 import { useApp, useAppStore } from '../../src/store/store';
 import { BackendStatus } from './BackendStatus';
@@ -68,6 +68,10 @@ export function ConfigPanel() {
       </Group>
       <Group title="Workload" note="Workload changes restart the run.">
         <SelectField label="preset" testid="workload" value={c.workload} options={workloadOptions(c.backend)} onChange={(workload) => set({ workload, ...presetDefaults(workload) })} hint="Seeded request generators: how many requests, when they arrive, and how long their prompts and answers are." />
+        {/* The description on its own lines: inside the select a narrow sidebar cut it mid-word. */}
+        <p className="fineprint" data-testid="workload-description">
+          {workloadDescription(c.workload)}
+        </p>
         <NumberField label="requests" testid="requests" value={c.requests} {...range('requests')} onChange={(requests) => set({ requests })} />
         <NumberField label="arrival rate (req/s, 0 = all at once)" testid="rate" value={c.rate} step={0.5} {...range('rate')} onChange={(rate) => set({ rate })} hint="Poisson arrivals at this rate; 0 submits every request at the start, as Anyscale's throughput benchmark does." />
         <NumberField label="seed" testid="seed" value={c.seed} {...range('seed')} onChange={(seed) => set({ seed })} />
@@ -79,12 +83,12 @@ export function ConfigPanel() {
           testid="backend"
           value={c.backend}
           options={[
-            { value: 'webgpu', label: 'webgpu (your GPU)' },
-            { value: 'cpu', label: 'cpu (JavaScript)' },
-            { value: 'sim', label: 'sim (simulated GPU)' },
+            { value: 'webgpu', label: 'webgpu' },
+            { value: 'cpu', label: 'cpu' },
+            { value: 'sim', label: 'sim (simulated)' },
           ]}
           onChange={(backend) => set({ backend, ...(backend !== 'sim' && SIM_ONLY_WORKLOADS.includes(c.workload) ? { workload: 'high-variance', ...presetDefaults('high-variance') } : {}) })}
-          hint="webgpu and cpu run the real model and measure; sim predicts times for a production GPU and model and is labelled simulated."
+          hint="webgpu runs the real model on your GPU, cpu in JavaScript, both measured; sim predicts times for a production GPU and model and is labelled simulated."
         />
         <SelectField label="simulated GPU" testid="sim-gpu" value={c.gpu} disabled={c.backend !== 'sim'} options={GPU_OPTIONS} onChange={(gpu) => set({ gpu })} />
         <SelectField label="simulated model" testid="sim-model" value={c.simModel} disabled={c.backend !== 'sim'} options={SIM_MODEL_OPTIONS} onChange={(simModel) => set({ simModel })} />

@@ -24,6 +24,14 @@ describe('ConfigPanel', () => {
     expect(store.getState().config.kv).toBe('contiguous');
   });
 
+  it('names presets briefly and describes the chosen one beneath, following the choice', () => {
+    renderWithStore(<ConfigPanel />);
+    const select = screen.getByTestId('workload') as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toContain('uniform');
+    fireEvent.change(select, { target: { value: 'uniform' } });
+    expect(screen.getByTestId('workload-description').textContent).toMatch(/every answer 64 tokens/);
+  });
+
   it("greys out TGI's admission knobs under chunked prefill, which TGI (and the scheduler) ignore them with", () => {
     renderWithStore(<ConfigPanel />);
     const ratio = screen.getByTestId('waiting-served-ratio') as HTMLInputElement;

@@ -1,7 +1,10 @@
 import { GPU_PRESETS, SIM_MODEL_PRESETS, WORKLOAD_PRESETS } from '../../engine';
 
-/** Choices the controls offer, taken from the engine so the two never disagree. */
-export const GPU_OPTIONS = GPU_PRESETS.map((g) => ({ value: g.id, label: g.name }));
+/**
+ * Choices the controls offer, taken from the engine so the two never disagree. GPUs go by their
+ * ids ("A100-40GB"), which fit the sidebar's selects; full names are in the backend's status line.
+ */
+export const GPU_OPTIONS = GPU_PRESETS.map((g) => ({ value: g.id, label: g.id }));
 export const SIM_MODEL_OPTIONS = SIM_MODEL_PRESETS.map((m) => ({ value: m.id, label: m.name }));
 
 /** Presets sized for production models (512-token prompts): only the simulated backend can serve them. */
@@ -10,8 +13,11 @@ export const SIM_ONLY_WORKLOADS: readonly string[] = ['anyscale'];
 export function workloadOptions(backend: string): { value: string; label: string }[] {
   return Object.entries(WORKLOAD_PRESETS)
     .filter(([id]) => backend === 'sim' || !SIM_ONLY_WORKLOADS.includes(id))
-    .map(([id, p]) => ({ value: id, label: `${id}: ${p.description}` }));
+    .map(([id]) => ({ value: id, label: id }));
 }
+
+/** A preset's description, shown under its (short) name in the sidebar. */
+export const workloadDescription = (id: string): string => WORKLOAD_PRESETS[id]?.description ?? '';
 
 /** What choosing a preset sets in the other workload fields: its request count and arrival rate. */
 export function presetDefaults(id: string): { requests: number; rate: number } {
