@@ -53,7 +53,7 @@ export function App() {
       </main>
       {!compare && (
         <aside className="side" aria-label="Memory and numbers">
-          <div {...topicProps(setTopic, kv === 'paged' ? 'paged' : 'kv-waste')}>
+          <div className="side-kv" {...topicProps(setTopic, kv === 'paged' ? 'paged' : 'kv-waste')}>
             <KvMap lane="a" />
           </div>
           <LiveNumbers lane="a" />
