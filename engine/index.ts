@@ -7,7 +7,7 @@
 export type { ModelConfig } from './model/config';
 export type { Model } from './model/weights';
 export { readCheckpoint } from './model/checkpoint';
-export { readTokenizer, Tokenizer, StreamDecoder, BOS, EOS } from './model/tokenizer';
+export { readTokenizer, tokenLabel, Tokenizer, StreamDecoder, BOS, EOS } from './model/tokenizer';
 export type { SamplingParams } from './model/sampler';
 export type { Backend, BackendKind, KvLayout, SequenceStep, StepResult, StepTiming } from './backend/types';
 export { CpuBackend } from './backend/cpu';

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { SimBackend, gpuPreset, simKvLayout, simModelPreset } from '../backend/sim/backend';
 import type { Backend } from '../backend/types';
 import { BatchscopeError } from '../errors';
-import type { Tokenizer } from '../model/tokenizer';
+import { tokenLabel, type Tokenizer } from '../model/tokenizer';
 import type { Model } from '../model/weights';
 import { iterationsCsv } from '../serve/csv';
 import { ServingEngine } from '../serve/engine';
@@ -242,12 +242,9 @@ function withText(run: TraceRun, requests: readonly Request[], setup: ServingSet
   const out: TraceRun = { ...run, modelName: setup.modelName, ...(prompts.length ? { prompts } : {}) };
   const tok = setup.tokenizer;
   if (sim || !tok) return out;
-  // Printed as the app's vocabulary() prints them, so a replay reads like the live run.
+  // Labelled as the app labels tokens, so a replay reads like the live run.
   const utf8 = new TextDecoder('utf-8', { fatal: false });
-  out.vocab = sparseVocab(out, (id) => {
-    const b = tok.decodeBytes(0, id);
-    return b.length === 1 && (b[0] < 32 || b[0] > 126) ? `<0x${b[0].toString(16).toUpperCase().padStart(2, '0')}>` : utf8.decode(b);
-  });
+  out.vocab = sparseVocab(out, (id) => tokenLabel(tok, id, utf8));
   return out;
 }
 

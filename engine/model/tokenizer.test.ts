@@ -1,13 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BOS, EOS, StreamDecoder, readTokenizer } from './tokenizer';
+import { BOS, EOS, StreamDecoder, readTokenizer, tokenLabel } from './tokenizer';
 import { BatchscopeError } from '../errors';
 import { encodeReferences, loadStories, storiesPath } from '../../tools/testing/stories260k';
 
 const tok32000 = () => readTokenizer(new Uint8Array(readFileSync(storiesPath('tokenizer.bin'))), 32000, 'tokenizer.bin');
 
 describe('llama2.c tokenizer', () => {
+  it('labels a token alone: its text, or <0xNN> for a non-printable byte token', () => {
+    const { tok512 } = loadStories();
+    // Ids 3..258 are the byte tokens <0x00>..<0xFF>: 0x0A is a newline, 0x41 'A'.
+    expect(tokenLabel(tok512, 3 + 0x0a)).toBe('<0x0A>');
+    expect(tokenLabel(tok512, 3 + 0x41)).toBe('A');
+    const the = tok512.encode('the')[1];
+    expect(tokenLabel(tok512, the)).toBe(tok512.decode([the], 0));
+  });
+
   it.each(encodeReferences('tok512').map((r) => [JSON.stringify(r.text), r] as const))('tok512 encodes %s as the reference', (_, ref) => {
     expect(loadStories().tok512.encode(ref.text)).toEqual(ref.tokens);
   });

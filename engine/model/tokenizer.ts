@@ -126,6 +126,15 @@ export class Tokenizer {
 }
 
 /**
+ * A token on its own, as views and traces label it: its text with no previous token, and a lone
+ * non-printable byte token shown as <0xNN> instead of a broken character.
+ */
+export function tokenLabel(tok: Tokenizer, id: number, utf8 = new TextDecoder('utf-8', { fatal: false })): string {
+  const b = tok.decodeBytes(0, id);
+  return b.length === 1 && (b[0] < 32 || b[0] > 126) ? `<0x${b[0].toString(16).toUpperCase().padStart(2, '0')}>` : utf8.decode(b);
+}
+
+/**
  * Turns tokens into text one token at a time for streaming UIs. Byte-fallback tokens can split
  * one UTF-8 character over several tokens; incomplete bytes are held back until they complete.
  */

@@ -8,6 +8,7 @@ import {
   materialize,
   readCheckpoint,
   readTokenizer,
+  tokenLabel,
   simKvLayout,
   simModelPreset,
   storyPrompts,
@@ -55,10 +56,7 @@ export async function loadModel(src: ModelSource): Promise<LoadedModel> {
 /** Every token's text as printed (byte tokens as the byte when it is printable ASCII). */
 export function vocabulary(tok: Tokenizer): string[] {
   const utf8 = new TextDecoder('utf-8', { fatal: false });
-  return Array.from({ length: tok.vocabSize }, (_, id) => {
-    const b = tok.decodeBytes(0, id);
-    return b.length === 1 && (b[0] < 32 || b[0] > 126) ? `<0x${b[0].toString(16).toUpperCase().padStart(2, '0')}>` : utf8.decode(b);
-  });
+  return Array.from({ length: tok.vocabSize }, (_, id) => tokenLabel(tok, id, utf8));
 }
 
 export const kvLayout = (c: RunConfig): KvLayout => ({ numBlocks: Math.max(1, Math.floor(c.kvCapacity / c.blockSize)), blockSize: c.blockSize });
