@@ -53,11 +53,6 @@ export class Controller implements Commands {
   private alternating: boolean;
   /** Set while the controller itself switches the demo's strategy, so onConfig can tell it from the visitor. */
   private switchingDemo = false;
-
-  /** True during the demo's own strategy switch: not the visitor's choice, so not one for the URL. */
-  get demoSwitching(): boolean {
-    return this.switchingDemo;
-  }
   private ready = false;
   private pendingPlay = false;
   /** The engine reported an error and has not been ready since: the recording must not hide it. */
@@ -70,6 +65,11 @@ export class Controller implements Commands {
     this.opts = opts;
     this.store = opts.store;
     this.alternating = opts.alternateDemo ?? false;
+  }
+
+  /** True during the demo's own strategy switch: not the visitor's choice, so not one for the URL. */
+  get demoSwitching(): boolean {
+    return this.switchingDemo;
   }
 
   start(): void {
