@@ -23,11 +23,11 @@ export async function createBackend(kind: CliBackend, model: Model, kv: KvLayout
         gpu = await createWebGpuBackend(model, kv, { gpu: await nodeGpu() });
       } catch (e) {
         notice(`batchscope: WebGPU is unavailable, running on the CPU engine instead: ${e instanceof Error ? e.message : String(e)}`);
-        return new CpuBackend(model, kv, 'CPU reference engine (WebGPU unavailable)');
+        return new CpuBackend(model, kv, { context: 'WebGPU unavailable' });
       }
       notice(`batchscope: running on ${gpu.description}`);
       const { RecoveringBackend } = await import('../backend/webgpu/recovering');
-      return new RecoveringBackend(gpu, () => new CpuBackend(model, kv, 'CPU reference engine (GPU device lost)'), (why) =>
+      return new RecoveringBackend(gpu, () => new CpuBackend(model, kv, { context: 'GPU device lost' }), (why) =>
         notice(`batchscope: ${why}; continuing on the CPU engine`),
       );
     }
