@@ -50,8 +50,8 @@ export function configureAttention(dim_: i32, nHeads_: i32, nKvHeads: i32, block
  * out (T, dim) = attention of q (T, dim) over the layer's caches kLayer/vLayer (block, blockSize,
  * kv_dim). meta: per token i32 pos, i32 pointer to its block table (i32 block ids). Scratch: att
  * (seq_len + 2, headsPadded) scores of one token with two rows for the heads' max and sum, rows
- * (seq_len) i32 byte offsets of its K/V rows. Two passes over the positions: scores and their
- * max, then exp, sum and the weighted sum of V together; out is divided by the sum at the end.
+ * (seq_len) i32 byte offsets of its K/V rows. Three passes over the positions: scores and their
+ * max; exp and sum; the weighted sum of V. out is divided by the sum at the end.
  */
 export function attention(out: usize, q: usize, kLayer: usize, vLayer: usize, meta: usize, T: i32, att: usize, rows: usize): void {
   const hsBytes = <usize>hs << 2;
@@ -108,24 +108,51 @@ export function attention(out: usize, q: usize, kLayer: usize, vLayer: usize, me
       }
     }
 
-    // e = exp(score - max) for 4 heads at once; out_h += e_h * v_s,g(h), kv heads outer so each
-    // V slice serves its whole group. (Accumulating eight columns of out in registers over all
-    // positions instead, with per-column offsets, measured 2.6x slower on V8.)
-    memory.fill(ot, 0, <usize>dim << 2);
+    // e = exp(score - max) for 4 heads at once, and the heads' sums.
     for (let s = 0; s <= p; s++) {
-      const v = vLayer + <usize>load<i32>(rows + (<usize>s << 2));
       const a = att + <usize>s * attRow;
       for (let h: usize = 0; h < attRow; h += 16) {
         const e = vexp(f32x4.sub(v128.load(a + h), v128.load(maxes + h)));
         v128.store(a + h, e);
         v128.store(sums + h, f32x4.add(v128.load(sums + h), e));
       }
-      let w = a;
+    }
+
+    // out_h = sum_s e_s,h * v_s,g(h), four positions per pass over out (one load and store of
+    // out per four positions), kv heads outer so each V slice serves its whole group.
+    memory.fill(ot, 0, <usize>dim << 2);
+    let s = 0;
+    for (; s + 4 <= p + 1; s += 4) {
+      const r = rows + (<usize>s << 2);
+      const v0 = vLayer + <usize>load<i32>(r);
+      const v1 = vLayer + <usize>load<i32>(r, 4);
+      const v2 = vLayer + <usize>load<i32>(r, 8);
+      const v3 = vLayer + <usize>load<i32>(r, 12);
+      let w = att + <usize>s * attRow;
       let oh = ot;
-      for (let vh = v; vh < v + rowBytes; vh += hsBytes) {
+      for (let g: usize = 0; g < <usize>rowBytes; g += hsBytes) {
+        for (let m = 0; m < kvMul; m++, w += 4, oh += hsBytes) {
+          const e0 = v128.load32_splat(w);
+          const e1 = v128.load32_splat(w + attRow);
+          const e2 = v128.load32_splat(w + 2 * attRow);
+          const e3 = v128.load32_splat(w + 3 * attRow);
+          for (let i: usize = 0; i < hsBytes; i += 16) {
+            const j = g + i;
+            const pair0 = f32x4.add(f32x4.mul(e0, v128.load(v0 + j)), f32x4.mul(e1, v128.load(v1 + j)));
+            const pair1 = f32x4.add(f32x4.mul(e2, v128.load(v2 + j)), f32x4.mul(e3, v128.load(v3 + j)));
+            v128.store(oh + i, f32x4.add(v128.load(oh + i), f32x4.add(pair0, pair1)));
+          }
+        }
+      }
+    }
+    for (; s <= p; s++) {
+      const v = vLayer + <usize>load<i32>(rows + (<usize>s << 2));
+      let w = att + <usize>s * attRow;
+      let oh = ot;
+      for (let g: usize = 0; g < <usize>rowBytes; g += hsBytes) {
         for (let m = 0; m < kvMul; m++, w += 4, oh += hsBytes) {
           const e = v128.load32_splat(w);
-          for (let i: usize = 0; i < hsBytes; i += 16) v128.store(oh + i, f32x4.add(v128.load(oh + i), f32x4.mul(e, v128.load(vh + i))));
+          for (let i: usize = 0; i < hsBytes; i += 16) v128.store(oh + i, f32x4.add(v128.load(oh + i), f32x4.mul(e, v128.load(v + g + i))));
         }
       }
     }
