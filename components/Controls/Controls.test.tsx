@@ -83,6 +83,17 @@ describe('ConfigPanel', () => {
     expect(headline('The GPU was lost mid-run (device lost). The run goes on on the CPU.')).toBe('The GPU was lost mid-run');
   });
 
+  it('names the CPU engine kernels beside a fallback, and in full without one', () => {
+    const store = createAppStore();
+    store.getState().setLane('a', { phase: 'ready', backend: { kind: 'cpu', description: 'WebAssembly SIMD, one thread', cpuKernels: 'wasm', fallbackReason: 'WebGPU could not start here: no adapter.' } });
+    renderWithStore(<BackendStatus chip />, store);
+    expect(screen.getByTestId('backend-status').querySelector('.status-text')!.textContent).toBe('CPU engine (WebAssembly SIMD): WebGPU could not start here');
+    const chosen = createAppStore();
+    chosen.getState().setLane('a', { phase: 'ready', backend: { kind: 'cpu', description: 'WebAssembly SIMD, one thread', cpuKernels: 'wasm' } });
+    renderWithStore(<BackendStatus />, chosen);
+    expect(screen.getByText(/^CPU engine: WebAssembly SIMD, one thread/)).toBeTruthy();
+  });
+
   it('labels the sim backend as simulated in its status line', () => {
     const store = createAppStore();
     store.getState().setLane('a', { phase: 'ready', backend: { kind: 'sim', description: 'OPT-13B on NVIDIA A100 40GB' } });

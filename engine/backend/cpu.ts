@@ -62,7 +62,13 @@ export class CpuBackend implements Backend {
     this.forwardPass = pass;
     this.kernels = pass instanceof WasmForward ? 'wasm' : 'js';
     this.kernelsFallback = this.kernels === 'js' ? fallback : null;
-    this.description = cpuDescription(this.kernels, this.kernelsFallback, options.context);
+    this.description = `CPU engine (${this.engineSummary})${options.context ? `; ${options.context}` : ''}`;
+  }
+
+  /** What runs, for a status line: "WebAssembly SIMD, one thread", or the reference and why. */
+  get engineSummary(): string {
+    if (this.kernels === 'wasm') return 'WebAssembly SIMD, one thread';
+    return `JavaScript reference, one thread${this.kernelsFallback ? `: WebAssembly SIMD unavailable, ${this.kernelsFallback}` : ''}`;
   }
 
   async step(seqs: readonly SequenceStep[]): Promise<StepResult> {
@@ -99,10 +105,4 @@ export class CpuBackend implements Backend {
   dispose(): void {
     this.forwardPass = null;
   }
-}
-
-/** What the page and the CLI say about the CPU engine in use. */
-export function cpuDescription(kernels: CpuKernels, fallback: string | null, context?: string): string {
-  const what = kernels === 'wasm' ? 'CPU engine (WebAssembly SIMD, one thread)' : `CPU engine (JavaScript reference, one thread${fallback ? `: WebAssembly SIMD unavailable, ${fallback}` : ''})`;
-  return context ? `${what}; ${context}` : what;
 }
