@@ -24,9 +24,9 @@ export function BackendStatus({ chip = false }: { chip?: boolean }) {
     </a>
   );
   if (chip) {
-    // The top bar has room for the headline of a fallback only; the whole reason is on hover and
-    // beside the backend controls.
-    const shown = b?.fallbackReason ? `${cpuName(b)}: ${headline(b.fallbackReason)}` : text;
+    // The top bar has room for the headline of a fallback only; the whole reason, and the CPU
+    // engine's kernels, are on hover and beside the backend controls.
+    const shown = b?.fallbackReason ? `CPU engine: ${headline(b.fallbackReason)}` : text;
     return (
       <span className={`status-chip${warn ? ' warn' : ''}`} data-testid="backend-status" role="status" title={text}>
         <span className="status-text">{shown}</span>

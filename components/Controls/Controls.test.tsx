@@ -83,11 +83,13 @@ describe('ConfigPanel', () => {
     expect(headline('The GPU was lost mid-run (device lost). The run goes on on the CPU.')).toBe('The GPU was lost mid-run');
   });
 
-  it('names the CPU engine kernels beside a fallback, and in full without one', () => {
+  it('names the CPU engine kernels beside a fallback (on hover in the top bar), and in full without one', () => {
     const store = createAppStore();
     store.getState().setLane('a', { phase: 'ready', backend: { kind: 'cpu', description: 'WebAssembly SIMD, one thread', cpuKernels: 'wasm', fallbackReason: 'WebGPU could not start here: no adapter.' } });
     renderWithStore(<BackendStatus chip />, store);
-    expect(screen.getByTestId('backend-status').querySelector('.status-text')!.textContent).toBe('CPU engine (WebAssembly SIMD): WebGPU could not start here');
+    const chip = screen.getByTestId('backend-status');
+    expect(chip.querySelector('.status-text')!.textContent).toBe('CPU engine: WebGPU could not start here');
+    expect(chip.getAttribute('title')).toBe('CPU engine (WebAssembly SIMD): WebGPU could not start here: no adapter.');
     const chosen = createAppStore();
     chosen.getState().setLane('a', { phase: 'ready', backend: { kind: 'cpu', description: 'WebAssembly SIMD, one thread', cpuKernels: 'wasm' } });
     renderWithStore(<BackendStatus />, chosen);
