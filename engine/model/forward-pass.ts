@@ -9,7 +9,10 @@ import type { ModelConfig } from './config';
 export interface ForwardPass {
   readonly config: ModelConfig;
   readonly kv: KvLayout;
-  /** (layer, block, blockSize, kv_dim) */
+  /**
+   * (layer, block, blockSize, kv_dim). Writes through it (a block copy, say) reach the pool; take
+   * it again after a step rather than keeping it: the WebAssembly path's memory may grow.
+   */
   readonly keyCache: Float32Array;
   /** (layer, block, blockSize, kv_dim) */
   readonly valueCache: Float32Array;

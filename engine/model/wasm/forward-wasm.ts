@@ -40,7 +40,6 @@ export class WasmForward implements ForwardPass {
   readonly kv: KvLayout;
   private readonly k: WasmKernels;
   private readonly memory: WebAssembly.Memory;
-
   private readonly w: PackedWeights;
   private readonly embedding: Float32Array;
   private readonly base: number; // byte offset of the weight image
@@ -75,7 +74,7 @@ export class WasmForward implements ForwardPass {
     this.f32.set(this.w.image, this.base / 4);
   }
 
-  /** (layer, block, blockSize, kv_dim), a view into the kernels' memory. */
+  /** (layer, block, blockSize, kv_dim): a fresh view into the kernels' memory, which may grow (and move) during a step. */
   get keyCache(): Float32Array {
     return this.view(this.keys);
   }
