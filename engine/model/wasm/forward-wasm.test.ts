@@ -56,6 +56,27 @@ describe.each(shapes)('WebAssembly vs TypeScript forward pass: %s', (_, c) => {
   });
 });
 
+describe('the WebAssembly KV pool seen from TypeScript', () => {
+  it('is live: blocks copied through keyCache/valueCache are what the next step attends to', () => {
+    const c = shapes[0][1];
+    const b = new CpuBackend(randomModel(c, 9), { numBlocks: 4, blockSize: 4 }, { kernels: 'wasm' });
+    const prompt = [5, 9, 13, 17, 21, 25, 29, 33];
+    b.stepSync([{ tokens: prompt, startPos: 0, blockTable: [0, 1], logits: 'none' }]);
+    // Copy blocks 0 and 1 into 2 and 3 in every layer (a copy-on-write would do this).
+    const block = 4 * (c.dim / 2);
+    const layer = 4 * block;
+    for (const cache of [b.forward.keyCache, b.forward.valueCache]) {
+      for (let l = 0; l < c.nLayers; l++) cache.copyWithin(l * layer + 2 * block, l * layer, l * layer + 2 * block);
+    }
+    const next = (table: number[]) => b.stepSync([{ tokens: [40], startPos: 8, blockTable: table }]).logits[0]!;
+    // The same sequence computed in place: position 8 goes to a third block in both pools.
+    const fresh = new CpuBackend(randomModel(c, 9), { numBlocks: 3, blockSize: 4 }, { kernels: 'wasm' });
+    fresh.stepSync([{ tokens: prompt, startPos: 0, blockTable: [0, 1], logits: 'none' }]);
+    const want = fresh.stepSync([{ tokens: [40], startPos: 8, blockTable: [0, 1, 2] }]).logits[0]!;
+    expect(maxAbsDiff(next([2, 3, 0]), want)).toBe(0);
+  });
+});
+
 describe('CPU engine kernel choice', () => {
   const odd: ModelConfig = { dim: 24, hiddenDim: 30, nLayers: 1, nHeads: 4, nKvHeads: 2, vocabSize: 20, seqLen: 16, sharedClassifier: true };
   it('falls back to the TypeScript reference, and says why, where the SIMD kernels cannot run', () => {
