@@ -24,10 +24,19 @@ export function configureAttention(dim_: i32, nHeads_: i32, nKvHeads: i32, block
   scale = 1 / Mathf.sqrt(<f32>hs);
 }
 
-/** Four lanes of partial sums q_h . k over head_size, accumulated chunk by chunk. */
+/**
+ * Four lanes of partial sums q_h . k over head_size, accumulated chunk by chunk. Head sizes 8 and
+ * 16 (stories260K, the built-in model) are written out: the loop cost 9-13% of attention.
+ */
 // @ts-ignore: decorator
 @inline function dot(q: usize, k: usize, bytes: usize): v128 {
   let acc = f32x4.mul(v128.load(q), v128.load(k));
+  if (bytes == 32) return f32x4.add(acc, f32x4.mul(v128.load(q, 16), v128.load(k, 16)));
+  if (bytes == 64) {
+    acc = f32x4.add(acc, f32x4.mul(v128.load(q, 16), v128.load(k, 16)));
+    acc = f32x4.add(acc, f32x4.mul(v128.load(q, 32), v128.load(k, 32)));
+    return f32x4.add(acc, f32x4.mul(v128.load(q, 48), v128.load(k, 48)));
+  }
   for (let i: usize = 16; i < bytes; i += 16) acc = f32x4.add(acc, f32x4.mul(v128.load(q + i), v128.load(k + i)));
   return acc;
 }
