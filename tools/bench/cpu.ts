@@ -19,7 +19,7 @@
  *   npm run bench:cpu -- --rounds N    interleaved rounds (default 7)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -83,9 +83,13 @@ function prefill(n: number, kernels: CpuKernels, key?: string): Workload {
   return { name: `prefill, ${n} tokens`, key, run: () => measure(n * reps, () => { for (let r = 0; r < reps; r++) backend.stepSync([{ tokens, startPos: 0, blockTable: table, sample: GREEDY }]); }) };
 }
 
+const executables: string[] = [];
+process.on('exit', () => executables.forEach((f) => rmSync(f, { force: true })));
+
 /** The same batch-1 decode in C, built with `flags`; null when gcc is missing. */
 function cDecode(name: string, ccFlags: string[], key?: string): Workload | null {
   const exe = join(tmpdir(), `batchscope-decode-${process.pid}-${ccFlags.join('').replace(/\W/g, '')}`);
+  executables.push(exe);
   const cc = spawnSync('gcc', [...ccFlags, '-o', exe, join(repoRoot, 'tools/bench/c/decode.c'), '-lm'], { encoding: 'utf8' });
   if (cc.status !== 0) return null;
   const repeats = 4;
