@@ -5,7 +5,8 @@
  * bundler rule or a file read). The output is committed; `build.test.ts` rebuilds it with the
  * locked compiler and fails if the committed bytes differ from the sources.
  *
- * npm run build:wasm
+ * npm run build:wasm                      rebuilds engine/model/wasm/kernels-wasm.ts
+ * npm run build:wasm -- --out FILE.wasm    writes the bare module instead (for bench:cpu-kernels --wasm)
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -50,6 +51,12 @@ export function kernelsModuleText(wasm: Uint8Array): string {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const wasm = await buildKernels();
-  writeFileSync(new URL(KERNELS_MODULE, root), kernelsModuleText(wasm));
-  console.log(`${KERNELS_MODULE}: ${wasm.length} bytes of WebAssembly`);
+  const out = process.argv.indexOf('--out');
+  if (out > 0 && process.argv[out + 1]) {
+    writeFileSync(process.argv[out + 1], wasm);
+    console.log(`${process.argv[out + 1]}: ${wasm.length} bytes of WebAssembly`);
+  } else {
+    writeFileSync(new URL(KERNELS_MODULE, root), kernelsModuleText(wasm));
+    console.log(`${KERNELS_MODULE}: ${wasm.length} bytes of WebAssembly`);
+  }
 }
