@@ -1,8 +1,11 @@
 import { useCommands } from '../../src/run/commands';
+import { PACE_LABEL, PACE_RATE } from '../../src/run/pace';
 import type { Speed } from '../../src/store/config';
 import { useApp, useAppStore } from '../../src/store/store';
 
-/** Play, pause, step, reset and speed: the buttons a teacher reaches for first. */
+const SPEEDS: Speed[] = ['teach', 'slow', 'max', 'step'];
+
+/** Play, pause, step, reset and pace: the buttons a teacher reaches for first. */
 export function Transport() {
   const cmd = useCommands();
   const store = useAppStore();
@@ -26,11 +29,17 @@ export function Transport() {
       <button data-testid="reset" onClick={cmd.reset} title="Start the workload over (R)">
         ↺ Reset
       </button>
-      <select data-testid="speed" aria-label="Speed" title="Speed: real time, slowed down for a class to follow, or one iteration per Play" value={speed} onChange={(e) => store.getState().setConfig({ speed: e.target.value as Speed })}>
-        <option value="max">real time</option>
-        <option value="slow">slowed down</option>
-        <option value="step">step by step</option>
-      </select>
+      <label className="pace" title="The pace the page shows iterations at. Measured figures are the engine's busy time and do not depend on it.">
+        <span>pace</span>
+        <select data-testid="speed" value={speed} onChange={(e) => store.getState().setConfig({ speed: e.target.value as Speed })}>
+          {SPEEDS.map((s) => (
+            <option key={s} value={s}>
+              {PACE_LABEL[s]}
+              {Number.isFinite(PACE_RATE[s]) && PACE_RATE[s] > 0 ? ` (${PACE_RATE[s]}/s)` : ''}
+            </option>
+          ))}
+        </select>
+      </label>
     </div>
   );
 }

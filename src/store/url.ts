@@ -30,7 +30,7 @@ const ENUMS: Partial<Record<keyof RunConfig, readonly string[]>> = {
   strategy: ['static', 'continuous'],
   kv: ['paged', 'contiguous'],
   backend: ['webgpu', 'cpu', 'sim'],
-  speed: ['max', 'slow', 'step'],
+  speed: ['teach', 'slow', 'max', 'step'],
 };
 
 export function configToQuery(c: RunConfig, extra: Record<string, string> = {}): string {
