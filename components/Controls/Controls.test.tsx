@@ -15,6 +15,22 @@ describe('ConfigPanel', () => {
     expect(options('backend')).toEqual(['webgpu', 'cpu', 'sim']);
   });
 
+  it('explains every knob on click or keyboard, not only on hover', () => {
+    renderWithStore(<ConfigPanel />);
+    const knobs = ['strategy', 'max-num-seqs', 'token-budget', 'chunked-prefill', 'separate-prefill', 'waiting-served-ratio', 'max-waiting-tokens', 'kv-manager', 'block-size', 'kv-capacity', 'workload', 'rate', 'backend'];
+    for (const id of knobs) {
+      const control = screen.getByTestId(id);
+      const field = control.closest('.field') as HTMLElement;
+      const hint = document.getElementById(control.getAttribute('aria-describedby')!.split(' ').pop()!)!;
+      expect(hint.textContent, id).toBe(field.title);
+      expect(hint.hidden).toBe(true);
+      const toggle = within(field).getByRole('button', { name: 'Explain this setting' });
+      fireEvent.click(toggle);
+      expect(hint.hidden).toBe(false);
+      expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    }
+  });
+
   it('writes changes to the store, and greys out knobs the strategy ignores', () => {
     const { store } = renderWithStore(<ConfigPanel />);
     fireEvent.change(screen.getByTestId('strategy'), { target: { value: 'static' } });

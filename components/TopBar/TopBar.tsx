@@ -19,7 +19,7 @@ export function TopBar() {
       <div data-tour="transport">
         <Transport />
       </div>
-      <button data-testid="compare" data-tour="compare" aria-pressed={compare} onClick={() => set({ compare: !compare, topic: compare ? 'overview' : 'compare' })} title="Static and continuous side by side on the same workload (C)">
+      <button data-testid="compare" data-tour="compare" aria-pressed={compare} onClick={() => set({ compare: !compare, ...(compare ? {} : { suggestedTopic: 'compare' }) })} title="Static and continuous side by side on the same workload (C)">
         Compare
       </button>
       <span className="spacer" />

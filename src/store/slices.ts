@@ -52,7 +52,12 @@ export interface UiSlice {
   selected: number | null;
   compare: boolean;
   tourStep: number | null;
+  /** The topic the visitor picked: it stays until they pick another. */
   topic: Topic;
+  /** The topic of the view the visitor last pointed at: offered as a link, never switched to. */
+  suggestedTopic: Topic | null;
+  /** The lesson is open in the reading view (full size, no scrolling). */
+  reading: boolean;
   setUi: (patch: Partial<Omit<UiSlice, 'setUi'>>) => void;
 }
 
@@ -97,5 +102,7 @@ export const uiSlice =
     compare: false,
     tourStep: null,
     topic: 'overview',
+    suggestedTopic: null,
+    reading: false,
     setUi: (patch) => set(patch),
   });
