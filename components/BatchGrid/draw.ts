@@ -1,19 +1,24 @@
 import type { HatchKind } from '../shared/hatch';
-import { shade, type Palette } from '../../src/theme/palette';
+import type { Palette } from '../../src/theme/palette';
 import type { CellHit, CellKind, GridLayout, GridRun } from './layout';
 import { rowHeight, visibleColumns, xScale, type GridViewport } from './viewport';
 
 export interface GridStyle {
   palette: Palette;
   hatches: Map<HatchKind, CanvasPattern | string>;
-  /** Fills per kind and request shade (3), built once per palette. */
-  fills: Record<Exclude<CellKind, 'idle'>, string[]>;
+  /** One colour per kind, whatever the request: requests are told apart by the gap between them. */
+  fills: Record<Exclude<CellKind, 'idle'>, string>;
 }
 
 export function gridStyle(palette: Palette, hatches: Map<HatchKind, CanvasPattern | string>): GridStyle {
-  const three = (c: string) => [0, 1, 2].map((i) => shade(c, i));
-  return { palette, hatches, fills: { prefill: three(palette.prefill), decode: three(palette.decode), end: three(palette.end) } };
+  return { palette, hatches, fills: { prefill: palette.prefill, decode: palette.decode, end: palette.end } };
 }
+
+/** Width of the gap drawn where a new request takes over a slot, once cells are wide enough to show it. */
+export const boundaryWidth = (cellW: number): number => (cellW >= 4 ? 2 : cellW >= 2 ? 1 : 0);
+
+/** True where a run starts a request other than the one before it in the row (both doing work). */
+export const startsNewRequest = (prev: GridRun | undefined, r: GridRun): boolean => !!prev && r.kind !== 'idle' && prev.kind !== 'idle' && prev.requestId !== r.requestId;
 
 export interface GridOverlay {
   selected: number | null;
@@ -37,6 +42,8 @@ export function drawGrid(ctx: Ctx, layout: GridLayout, v: GridViewport, style: G
   ctx.beginPath();
   ctx.rect(v.left, v.top, v.width - v.left, v.height - v.top);
   ctx.clip();
+  const gap = boundaryWidth(v.cellW);
+  const boundaries: number[] = [];
   for (let row = 0; row < layout.rows.length; row++) {
     const runs = layout.rows[row];
     const y = v.top + row * rh;
@@ -44,9 +51,14 @@ export function drawGrid(ctx: Ctx, layout: GridLayout, v: GridViewport, style: G
       const r = runs[i];
       ctx.globalAlpha = overlay.selected !== null && r.requestId !== overlay.selected ? 0.3 : 1;
       fillRun(ctx, style, r, originX + r.col * v.cellW, y, r.len * v.cellW, rh);
+      if (gap && startsNewRequest(runs[i - 1], r)) boundaries.push(originX + r.col * v.cellW, y);
     }
   }
   ctx.globalAlpha = 1;
+  // Where one request hands its slot to the next: a gap in the background colour, so two requests
+  // in a row read as two even where their cells share a colour.
+  ctx.fillStyle = palette.background;
+  for (let i = 0; i < boundaries.length; i += 2) ctx.fillRect(Math.round(boundaries[i]) - gap / 2, boundaries[i + 1], gap, rh);
   drawSeparators(ctx, v, rh, c0, Math.min(c1, layout.columns), layout.rows.length, palette.background);
   if (overlay.selected !== null) outlineRequest(ctx, layout, v, rh, overlay.selected, palette.highlight);
   if (overlay.hover) {
@@ -63,7 +75,7 @@ function fillRun(ctx: Ctx, style: GridStyle, r: GridRun, x: number, y: number, w
     ctx.fillStyle = style.palette.idle;
     ctx.fillRect(x, y, w, h);
     ctx.fillStyle = style.hatches.get(r.idleReason ?? 'empty') ?? style.palette.hatch;
-  } else ctx.fillStyle = style.fills[r.kind][(r.requestId ?? 0) % 3];
+  } else ctx.fillStyle = style.fills[r.kind];
   ctx.fillRect(x, y, w, h);
 }
 

@@ -49,7 +49,7 @@ export function RatioBar() {
   }, [a, b, failed]);
   return (
     <div className="ratio" data-testid="compare-ratio" aria-label="Continuous compared with static">
-      <span title="Continuous's generated tokens per second divided by static's, each on its own measured clock.">
+      <span title="Continuous's generated tokens per second divided by static's, each on its own busy-time clock (measured, or simulated on the sim backend).">
         Continuous vs static: throughput <strong ref={tps} data-testid="ratio-throughput">—</strong>
       </span>
       <span title="Median end-to-end request latency, static's against continuous's, once both have served every request.">

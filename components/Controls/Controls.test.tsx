@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../../src/store/store';
 import { renderWithStore } from '../shared/testing';
 import { BackendStatus, headline } from './BackendStatus';
+import { simPool } from '../../src/run/catalog';
 import { ConfigPanel } from './ConfigPanel';
 import { Transport } from './Transport';
 
@@ -31,6 +32,17 @@ describe('ConfigPanel', () => {
     }
   });
 
+  it('shows the simulated pool (tokens and GiB) on the simulator, not the real backends’ capacity', () => {
+    const store = createAppStore();
+    store.getState().setConfig({ backend: 'sim', gpu: 'A100-40GB', simModel: 'OPT-13B', kvCapacity: 1024 });
+    renderWithStore(<ConfigPanel />, store);
+    const pool = simPool(store.getState().config);
+    expect(pool.tokens).toBeGreaterThan(10_000);
+    const shown = screen.getByTestId('kv-capacity').textContent!;
+    expect(shown).toBe(`${pool.tokens.toLocaleString('en-US')} tokens · ${(pool.bytes / 2 ** 30).toFixed(1)} GiB`);
+    expect(shown).not.toContain('1024');
+  });
+
   it('writes changes to the store, and greys out knobs the strategy ignores', () => {
     const { store } = renderWithStore(<ConfigPanel />);
     fireEvent.change(screen.getByTestId('strategy'), { target: { value: 'static' } });
@@ -57,12 +69,12 @@ describe('ConfigPanel', () => {
     expect((screen.getByTestId('max-waiting-tokens') as HTMLInputElement).disabled).toBe(true);
   });
 
-  it('greys out the KV capacity on the simulator, whose pool is the simulated GPU’s memory', () => {
+  it('turns the KV capacity from a knob into a readout on the simulator, whose pool is the simulated GPU’s memory', () => {
     const { store } = renderWithStore(<ConfigPanel />);
     expect((screen.getByTestId('kv-capacity') as HTMLInputElement).disabled).toBe(false);
     fireEvent.change(screen.getByTestId('backend'), { target: { value: 'sim' } });
     expect(store.getState().config.backend).toBe('sim');
-    expect((screen.getByTestId('kv-capacity') as HTMLInputElement).disabled).toBe(true);
+    expect(screen.getByTestId('kv-capacity').tagName).toBe('OUTPUT');
   });
 
   it('commits numbers on Enter, clamped to their range', () => {

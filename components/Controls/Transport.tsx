@@ -35,7 +35,7 @@ export function Transport() {
           {SPEEDS.map((s) => (
             <option key={s} value={s}>
               {PACE_LABEL[s]}
-              {Number.isFinite(PACE_RATE[s]) && PACE_RATE[s] > 0 ? ` (${PACE_RATE[s]}/s)` : ''}
+              {Number.isFinite(PACE_RATE[s]) && PACE_RATE[s] > 0 ? ` · ${PACE_RATE[s]} it/s` : ''}
             </option>
           ))}
         </select>

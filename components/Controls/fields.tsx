@@ -61,10 +61,7 @@ export function NumberField({ label, hint, disabled, testid, value, min, max, st
   };
   return (
     <div className="field" title={hint}>
-      <span className="field-label">
-        <label htmlFor={id}>{knobLabel(label)}</label>
-        {h.toggle}
-      </span>
+      <label htmlFor={id}>{knobLabel(label)}</label>
       <input
         id={id}
         aria-describedby={[note ? noteId : '', h.describedBy ?? ''].join(' ').trim() || undefined}
@@ -83,6 +80,7 @@ export function NumberField({ label, hint, disabled, testid, value, min, max, st
         onBlur={commit}
         onKeyDown={(e) => e.key === 'Enter' && commit()}
       />
+      {h.toggle ?? <span />}
       {note && (
         <span id={noteId} className="field-note" role="status">
           {note}
@@ -98,10 +96,7 @@ export function SelectField<T extends string>({ label, hint, disabled, testid, v
   const h = useHint(hint);
   return (
     <div className="field" title={hint}>
-      <span className="field-label">
-        <label htmlFor={id}>{knobLabel(label)}</label>
-        {h.toggle}
-      </span>
+      <label htmlFor={id}>{knobLabel(label)}</label>
       <select id={id} data-testid={testid} value={value} disabled={disabled} aria-describedby={h.describedBy} onChange={(e) => onChange(e.target.value as T)}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -109,6 +104,7 @@ export function SelectField<T extends string>({ label, hint, disabled, testid, v
           </option>
         ))}
       </select>
+      {h.toggle ?? <span />}
       {h.text}
     </div>
   );

@@ -14,6 +14,10 @@ interface Row {
   note?: (s: RunSummary, total: number) => string;
   testid?: string;
   wide?: boolean;
+  /** The whole row: three bounded figures need it. */
+  full?: boolean;
+  /** A shorter label for compare mode's narrow column. */
+  short?: string;
 }
 
 const waiting = (n: number, what: string) => (n > 0 ? `≥: ${n} ${what}` : '');
@@ -27,7 +31,7 @@ const ROWS: Row[] = [
     label: 'TTFT p50 · p99',
     hint: 'Time to first token: from arrival to the first generated token (median and 99th percentile), over every request that has arrived. A request still waiting counts with its wait so far, so a figure marked ≥ can only grow.',
     value: (s) => fmtBoundedList([s.ttft?.p50, s.ttft?.p99]),
-    note: (s) => waiting(s.ttft?.pending ?? 0, 'still waiting for a first token'),
+    note: (s) => waiting(s.ttft?.pending ?? 0, 'still waiting'),
     testid: 'ttft',
     wide: true,
   },
@@ -39,7 +43,7 @@ const ROWS: Row[] = [
     value: (s) => fmtBoundedList([s.e2e?.p50, s.e2e?.p90, s.e2e?.p99]),
     note: (s) => waiting(s.e2e?.pending ?? 0, 'unfinished'),
     testid: 'e2e',
-    wide: true,
+    full: true,
   },
   { key: 'occ', label: 'avg occupancy', hint: 'Share of batch slots doing work, averaged over iterations.', value: (s) => fmtPct(100 * s.occupancy) },
   { key: 'waste', label: 'avg KV waste', hint: 'Reserved + internal + external fragmentation, as a share of allocated KV memory (mean over iterations).', value: (s) => fmtPct(s.wastePct) },
@@ -48,6 +52,7 @@ const ROWS: Row[] = [
   {
     key: 'preempt',
     label: 'preemptions · recomputed',
+    short: 'preempted · recomputed',
     hint: 'Requests evicted for lack of KV memory (vLLM recompute), and the token positions computed again when they (or a run moved to a new backend) came back.',
     value: (s) => `${s.preemptions} · ${s.recomputedTokens} tok`,
     testid: 'preemptions',
@@ -55,7 +60,8 @@ const ROWS: Row[] = [
   },
 ];
 
-const COMPACT = ['tps', 'tpsAll', 'ttft', 'occ', 'waste', 'preempt', 'done', 'iter'];
+/** Compare mode's column: what the lanes are compared on (the ratio bar divides overall tokens/s). */
+const COMPACT = ['tpsAll', 'ttft', 'occ', 'waste', 'preempt', 'done', 'iter'];
 
 /**
  * The live numbers. Text is written straight into the DOM a few times a second from a log
@@ -98,8 +104,8 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
       </h2>
       <dl>
         {rows.map((r) => (
-          <div key={r.key} className={r.wide ? 'number wide' : 'number'} title={r.hint}>
-            <dt>{r.label}</dt>
+          <div key={r.key} className={`number${r.full ? ' full' : r.wide ? ' wide' : ''}`} title={r.hint}>
+            <dt>{compact && r.short ? r.short : r.label}</dt>
             <dd data-testid={testid(r.testid)} ref={(el) => void (el ? cells.current.set(r.key, el) : cells.current.delete(r.key))}>
               —
             </dd>

@@ -199,7 +199,7 @@ export class Controller implements Commands {
         s.setNotice(m.message);
         break;
       case 'sweep':
-        s.setSweep({ running: false, points: m.points, adapter: m.adapter, error: null });
+        s.setSweep({ running: false, points: m.points, adapter: m.adapter, error: null, simulated: m.simulated ?? false });
         break;
       case 'workload':
         download(fileName('workload', 'json'), m.json);

@@ -19,7 +19,7 @@ export const PACE_RATE: Record<Speed, number> = {
 };
 
 export const PACE_LABEL: Record<Speed, string> = {
-  teach: 'teaching pace',
+  teach: 'teaching',
   slow: 'slow',
   max: 'as fast as the device',
   step: 'step by step',

@@ -35,7 +35,7 @@ export interface SessionSlice {
   logs: Record<LaneId, RunLog>;
   lanes: Record<LaneId, LaneStatus>;
   setLane: (id: LaneId, patch: Partial<LaneStatus>) => void;
-  sweep: { running: boolean; points: SweepPoint[]; adapter: string | null; error: string | null };
+  sweep: { running: boolean; points: SweepPoint[]; adapter: string | null; error: string | null; simulated?: boolean };
   setSweep: (patch: Partial<SessionSlice['sweep']>) => void;
   /** A passing message: a refused setting, a file that could not be read. */
   notice: string | null;

@@ -293,8 +293,8 @@ export class EngineHost {
     const wasPlaying = this.playing;
     this.setPlaying(false);
     try {
-      const { points, adapter } = await this.exclusive(() => measureSweep(this.config!, this.loaded!, sizes));
-      this.post({ type: 'sweep', points, adapter });
+      const { points, adapter, simulated } = await this.exclusive(() => measureSweep(this.config!, this.loaded!, sizes));
+      this.post({ type: 'sweep', points, adapter, simulated });
     } finally {
       if (wasPlaying) {
         this.setPlaying(true);
