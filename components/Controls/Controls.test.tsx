@@ -5,6 +5,7 @@ import { renderWithStore } from '../shared/testing';
 import { BackendStatus, headline } from './BackendStatus';
 import { simPool } from '../../src/run/catalog';
 import { ConfigPanel } from './ConfigPanel';
+import { TopBar } from '../TopBar/TopBar';
 import { Transport } from './Transport';
 
 describe('ConfigPanel', () => {
@@ -111,11 +112,16 @@ describe('ConfigPanel', () => {
     expect(headline('The GPU was lost mid-run (device lost). The run goes on on the CPU.')).toBe('The GPU was lost mid-run');
   });
 
-  it('labels the sim backend as simulated in its status line', () => {
+  it('labels the sim backend as simulated in its status line: whole words in the chip, the full name on hover', () => {
     const store = createAppStore();
-    store.getState().setLane('a', { phase: 'ready', backend: { kind: 'sim', description: 'OPT-13B on NVIDIA A100 40GB' } });
-    renderWithStore(<BackendStatus chip />, store);
-    expect(screen.getByTestId('backend-status').textContent).toMatch(/Simulated: OPT-13B on NVIDIA A100 40GB \(times are predicted, not measured\)/);
+    store.getState().setLane('a', { phase: 'ready', backend: { kind: 'sim', description: 'OPT-13B on NVIDIA A100 40GB', short: 'OPT-13B on A100-40GB' }, modelName: 'OPT-13B on NVIDIA A100 40GB' });
+    renderWithStore(<TopBar />, store);
+    const chip = screen.getByTestId('backend-status');
+    expect(chip.textContent).toBe('Simulated: cost model');
+    expect(chip.title).toBe('Simulated: OPT-13B on NVIDIA A100 40GB (times are predicted, not measured)');
+    const name = document.querySelector('.brand small') as HTMLElement;
+    expect(name.textContent).toBe('OPT-13B on A100-40GB');
+    expect(name.title).toBe('OPT-13B on NVIDIA A100 40GB');
   });
 
   it('says plainly when WebGPU fell back to the CPU, with a way to enable it', () => {

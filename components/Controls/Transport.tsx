@@ -29,7 +29,7 @@ export function Transport() {
       <button data-testid="reset" onClick={cmd.reset} title="Start the workload over (R)">
         ↺ Reset
       </button>
-      <label className="pace" title="The pace the page shows iterations at. Measured figures are the engine's busy time and do not depend on it.">
+      <label className="pace" title="The pace the page shows iterations at: teaching (5 a second), slow, full speed (as fast as this device runs the model), or one per Play. Figures are the engine’s busy time and do not depend on it.">
         <span>pace</span>
         <select data-testid="speed" value={speed} onChange={(e) => store.getState().setConfig({ speed: e.target.value as Speed })}>
           {SPEEDS.map((s) => (

@@ -61,7 +61,7 @@ const ROWS: Row[] = [
 ];
 
 /** Compare mode's column: what the lanes are compared on (the ratio bar divides overall tokens/s). */
-const COMPACT = ['tpsAll', 'ttft', 'occ', 'waste', 'preempt', 'done', 'iter'];
+const COMPACT = ['tpsAll', 'ttft', 'occ', 'preempt', 'done', 'iter'];
 
 /**
  * The live numbers. Text is written straight into the DOM a few times a second from a log
@@ -85,7 +85,7 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
         const note = notes.current.get(row.key);
         if (note) note.textContent = failed ? '' : row.note?.(s, total) ?? '';
       }
-      if (badge.current) badge.current.textContent = failed ? 'engine stopped: no figures' : provenance(s.timeSource, source, s.iterations);
+      if (badge.current) badge.current.textContent = failed ? 'engine stopped: no figures' : provenance(s.timeSource, source, s.iterations, compact);
     };
     const t = throttled(update, 200);
     update();
@@ -94,7 +94,7 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
       un();
       t.cancel();
     };
-  }, [log, source, failed]);
+  }, [log, source, failed, compact]);
   const rows = compact ? ROWS.filter((r) => COMPACT.includes(r.key)) : ROWS;
   const testid = (id?: string) => (lane === 'a' ? id : id && `${id}-${lane}`);
   return (
@@ -118,9 +118,9 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
 }
 
 /** Where the numbers come from, always on screen: measured here, recorded earlier, or simulated. */
-export function provenance(time: 'measured' | 'simulated', source: string, iterations: number): string {
+export function provenance(time: 'measured' | 'simulated', source: string, iterations: number, short = false): string {
   if (iterations === 0) return 'no data yet';
-  if (time === 'simulated') return 'simulated (cost model)';
+  if (time === 'simulated') return short ? 'simulated' : 'simulated (cost model)';
   if (source === 'recorded') return 'measured earlier · recorded run';
   if (source === 'replay') return 'measured · imported trace';
   return 'measured live';

@@ -1,6 +1,7 @@
 import { BackendStatus } from '../Controls/BackendStatus';
 import { Transport } from '../Controls/Transport';
 import { useApp, useAppStore } from '../../src/store/store';
+import { shortenAtWord } from '../shared/names';
 import { ExportMenu } from './ExportMenu';
 
 /** Model, engine, the run controls, compare, export, tour and theme: the page's first line. */
@@ -13,7 +14,7 @@ export function TopBar() {
   return (
     <header className="topbar">
       <div className="brand">
-        batchscope<small>{lane.modelName ?? 'loading the model…'}</small>
+        batchscope<small title={lane.modelName ?? undefined}>{lane.modelName ? shortenAtWord(lane.backend?.kind === 'sim' ? lane.backend.short ?? lane.modelName : lane.modelName, 26) : 'loading the model…'}</small>
       </div>
       <BackendStatus chip />
       <div data-tour="transport">

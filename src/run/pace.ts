@@ -21,7 +21,7 @@ export const PACE_RATE: Record<Speed, number> = {
 export const PACE_LABEL: Record<Speed, string> = {
   teach: 'teaching',
   slow: 'slow',
-  max: 'as fast as the device',
+  max: 'full speed (device)',
   step: 'step by step',
 };
 
