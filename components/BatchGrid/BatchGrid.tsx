@@ -56,6 +56,8 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
     figure.current?.setAttribute('data-iterations', String(s.layout.iterations));
     figure.current?.setAttribute('data-columns', String(s.layout.columns));
     figure.current?.setAttribute('data-following', String(s.follow));
+    // The run clock (busy time) of the newest iteration drawn, for end-to-end checks of the display pace.
+    figure.current?.setAttribute('data-clock-ms', (log.lastEvent?.endMs ?? 0).toFixed(1));
     if (!el || !ctx) return;
     if (!s.style) s.style = gridStyle(palettes[theme], makeHatches(ctx, palettes[theme], s.dpr));
     ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);

@@ -5,7 +5,7 @@ import type { Workload } from '../../engine/serve/workload';
 import type { RunConfig } from '../store/config';
 import type { FromWorker, LaneSpec, ModelSource, ToWorker } from './protocol';
 import { buildWorkload, createBackend, loadModel, requestsFor, vocabulary, type CreatedBackend, type LoadedModel } from './setup';
-import { BACKEND_KEYS, WORKLOAD_KEYS, differs, idleMs, knobsOf, movesLive, yieldToMessages, type Lane } from './lanes';
+import { BACKEND_KEYS, WORKLOAD_KEYS, differs, idleMs, knobsOf, movesLive, servedAll, yieldToMessages, type Lane } from './lanes';
 import { measureSweep } from './sweep';
 import { waitAfterStepMs } from '../run/pace';
 
@@ -263,7 +263,9 @@ export class EngineHost {
         // clock has already advanced by the step's busy time alone, so no figure depends on it.
         const simulatedMs = lane.last?.timeSource === 'simulated' ? lane.last.endMs - lane.last.startMs : 0;
         const running = this.lanes.filter((l) => !l.done).length;
-        const wait = waitAfterStepMs(this.config?.speed ?? 'teach', running, performance.now() - t0, simulatedMs, MAX_IDLE_WAIT_MS);
+        // After a lane's last iteration there is nothing more to show: it is marked done at once,
+        // so a Reset right after the run ends cannot find the host still "playing" the old run.
+        const wait = servedAll(lane) ? 0 : waitAfterStepMs(this.config?.speed ?? 'teach', running, performance.now() - t0, simulatedMs, MAX_IDLE_WAIT_MS);
         if (wait > 0) {
           this.flush(true);
           await this.sleep(wait);
