@@ -19,9 +19,9 @@ export const PACE_RATE: Record<Speed, number> = {
 };
 
 export const PACE_LABEL: Record<Speed, string> = {
-  teach: 'teaching',
-  slow: 'slow',
-  max: 'full speed (device)',
+  teach: 'teaching pace',
+  slow: 'slow pace',
+  max: 'full speed',
   step: 'step by step',
 };
 
