@@ -38,12 +38,9 @@ export function Explain() {
       </div>
       <p className="suggestion" data-testid="topic-suggestion">
         {offer && (
-          <>
-            About what you point at:{' '}
-            <button className="link" onClick={() => go(offer)}>
-              {LESSONS[offer].title}
-            </button>
-          </>
+          <button className="link" onClick={() => go(offer)} title="The lesson about the view you pointed at" aria-label={`Read about what you pointed at: ${LESSONS[offer].title}`}>
+            ↳ {LESSONS[offer].title}
+          </button>
         )}
       </p>
       <div className="lesson" data-testid="lesson">

@@ -85,9 +85,10 @@ export class ReplaySource {
     if (was) this.listener.onPlaying(false);
   }
 
-  /** One iteration of the lane whose clock is behind. */
+  /** One iteration of every lane, as Step does on the live engine. */
   step(): void {
-    this.advance(1);
+    const stepped = new Set<LaneId>();
+    this.advanceWhile((_, lane) => !stepped.has(lane) && (stepped.add(lane), true), true);
   }
 
   /** Shows the whole run at once (stories, tests, a static picture). */
@@ -127,10 +128,11 @@ export class ReplaySource {
   }
 
   /** The lane to advance next: the one whose next iteration starts earliest on its clock. */
-  private nextLane(): LaneId | null {
+  private nextLane(except?: Set<LaneId>): LaneId | null {
     let best: LaneId | null = null;
     let bestStart = Infinity;
     for (const [id, r] of this.entries()) {
+      if (except?.has(id)) continue;
       const ev = r.events[this.cursor(id)];
       if (ev && ev.startMs < bestStart) {
         best = id;
@@ -145,11 +147,17 @@ export class ReplaySource {
     this.advanceWhile(() => k++ < n);
   }
 
-  private advanceWhile(more: (next: RecordedRun['events'][number]) => boolean): void {
+  /** Advances the lane behind while `more` says so (or, with `skip`, passes over the lanes it refuses). */
+  private advanceWhile(more: (next: RecordedRun['events'][number], lane: LaneId) => boolean, skip = false): void {
     const batches = new Map<LaneId, RecordedRun['events']>();
-    for (let lane = this.nextLane(); lane !== null; lane = this.nextLane()) {
+    const refused = new Set<LaneId>();
+    for (let lane = this.nextLane(refused); lane !== null; lane = this.nextLane(refused)) {
       const ev = this.runs[lane]!.events[this.cursor(lane)];
-      if (!more(ev)) break;
+      if (!more(ev, lane)) {
+        if (!skip) break;
+        refused.add(lane);
+        continue;
+      }
       this.cursors.set(lane, this.cursor(lane) + 1);
       const batch = batches.get(lane);
       if (batch) batch.push(ev);
