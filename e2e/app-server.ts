@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { launchChromium, pageErrors, repoRoot as root } from './browser';
 
 export interface AppServer {
@@ -47,4 +48,22 @@ export async function serveApp(): Promise<AppServer> {
       rmSync(outDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The app for one spec file: built before its tests, closed after them, and after each test no
+ * page may have logged an error. Returns a getter (the app exists once beforeAll has run).
+ */
+export function appForSpec(): () => AppServer {
+  let app: AppServer | undefined;
+  beforeAll(async () => {
+    app = await serveApp();
+  });
+  afterEach(() => {
+    expect(app!.takeErrors()).toEqual([]);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return () => app!;
 }

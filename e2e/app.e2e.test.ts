@@ -7,26 +7,13 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serveApp, type AppServer } from './app-server';
+import { describe, expect, it } from 'vitest';
+import { appForSpec } from './app-server';
 
-let app: AppServer;
-
-beforeAll(async () => {
-  app = await serveApp();
-});
-
-afterEach(() => {
-  // Uncaught errors and console errors of the pages a test opened: none are allowed.
-  expect(app.takeErrors()).toEqual([]);
-});
-
-afterAll(async () => {
-  await app?.close();
-});
+const app = appForSpec();
 
 /** These checks are about the engine and the views, not the display pace: they run at full speed. */
-const open = (query: string, webgpu = true): Promise<Page> => app.open(`${query}&speed=max`, { webgpu });
+const open = (query: string, webgpu = true): Promise<Page> => app().open(`${query}&speed=max`, { webgpu });
 
 const attr = (page: Page, id: string, name: string) => page.getAttribute(`[data-testid=${id}]`, name).then(Number);
 const text = (page: Page, id: string) => page.textContent(`[data-testid=${id}]`).then((t) => t ?? '');

@@ -5,22 +5,10 @@
  * and with WebGPU off (the CPU engine).
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serveApp, type AppServer } from './app-server';
+import { describe, expect, it } from 'vitest';
+import { appForSpec } from './app-server';
 
-let app: AppServer;
-
-beforeAll(async () => {
-  app = await serveApp();
-});
-
-afterEach(() => {
-  expect(app.takeErrors()).toEqual([]);
-});
-
-afterAll(async () => {
-  await app?.close();
-});
+const app = appForSpec();
 
 const text = (page: Page, id: string) => page.textContent(`[data-testid=${id}]`).then((t) => t ?? '');
 const num = async (page: Page, id: string, attr: string) => Number(await page.getAttribute(`[data-testid=${id}]`, attr));
@@ -41,7 +29,7 @@ async function waitDone(page: Page, timeout: number): Promise<number> {
 describe('a first visit', () => {
   for (const webgpu of [true, false]) {
     it(`plays the default run at a teaching pace, and at the device's full speed on request (${webgpu ? 'WebGPU' : 'CPU engine'})`, async () => {
-      const page = await app.open('', { webgpu });
+      const page = await app().open('', { webgpu });
       expect(await text(page, 'backend-status')).toMatch(webgpu ? /WebGPU on/ : /CPU engine/);
       expect(await page.inputValue('[data-testid=speed]')).toBe('teach');
       await page.click('[data-testid=play]');
@@ -79,7 +67,7 @@ describe('a first visit', () => {
   }
 
   it('keeps the topic the visitor picked while they point at the views and press Play', async () => {
-    const page = await app.open('requests=8&speed=max');
+    const page = await app().open('requests=8&speed=max');
     await page.selectOption('[data-testid=topic]', 'kv-waste');
     for (const sel of ['[data-testid=grid] canvas', '[data-testid=kv-map] canvas', '.below .chart svg', '[data-testid=sweep] svg']) {
       const box = (await page.locator(sel).first().boundingBox())!;
@@ -105,7 +93,7 @@ describe('a first visit', () => {
   });
 
   it('never shows static batching a lower TTFT than continuous mid-run unless it is marked as a lower bound', async () => {
-    const page = await app.open('compare=1');
+    const page = await app().open('compare=1');
     await page.click('[data-testid=play]');
     await page.waitForSelector('.app[data-source=live]');
     // About 40% of static batching's 240 iterations on the default workload.
