@@ -1,5 +1,6 @@
 import type { BackendInfo } from '../../src/run/types';
 import { useApp } from '../../src/store/store';
+import { shortenAtWord } from '../shared/names';
 
 export const ENABLE_WEBGPU_URL = 'https://developer.chrome.com/docs/web-platform/webgpu/troubleshooting-tips';
 
@@ -26,7 +27,7 @@ export function BackendStatus({ chip = false }: { chip?: boolean }) {
   if (chip) {
     // The top bar has room for the headline of a fallback only; the whole reason, and the CPU
     // engine's kernels, are on hover and beside the backend controls.
-    const shown = b?.fallbackReason ? `CPU engine: ${headline(b.fallbackReason)}` : text;
+    const shown = b?.fallbackReason ? `CPU engine: ${headline(b.fallbackReason)}` : b?.kind === 'sim' && lane.phase !== 'error' ? 'Simulated: cost model' : shortenAtWord(text, 36);
     return (
       <span className={`status-chip${warn ? ' warn' : ''}`} data-testid="backend-status" role="status" title={text}>
         <span className="status-text">{shown}</span>

@@ -19,7 +19,7 @@ export interface CpuBackendOptions {
   context?: string;
 }
 
-/** The CPU engine: single-threaded, exact, runs anywhere JavaScript does. */
+/** The CPU engine: one thread, exact, runs anywhere JavaScript does. */
 export class CpuBackend implements Backend {
   readonly kind = 'cpu' as const;
   readonly description: string;
@@ -65,10 +65,10 @@ export class CpuBackend implements Backend {
     this.description = `CPU engine (${this.engineSummary})${options.context ? `; ${options.context}` : ''}`;
   }
 
-  /** What runs, for a status line: "WebAssembly SIMD, one thread", or the reference and why. */
+  /** What runs, for a status line: "WebAssembly SIMD", or the JavaScript reference and why. */
   get engineSummary(): string {
-    if (this.kernels === 'wasm') return 'WebAssembly SIMD, one thread';
-    return `JavaScript reference, one thread${this.kernelsFallback ? `: WebAssembly SIMD unavailable, ${this.kernelsFallback}` : ''}`;
+    if (this.kernels === 'wasm') return 'WebAssembly SIMD';
+    return `JavaScript reference${this.kernelsFallback ? `: WebAssembly SIMD unavailable, ${this.kernelsFallback}` : ''}`;
   }
 
   async step(seqs: readonly SequenceStep[]): Promise<StepResult> {

@@ -34,10 +34,10 @@ describe('batchscope generate', () => {
     expect(r.stderr).toMatch(prefill);
     // 40 positions: 5 prompt tokens prefilled (sampling position 5), then positions 5..39 run one by one.
     expect(r.stderr).toMatch(/^achieved tok\/s: [\d.]+ \(decode: 35 tokens in [\d.]+ s, timed from the end of the first forward pass/m);
-    expect(r.stderr).toMatch(/^engine: CPU engine \(WebAssembly SIMD, one thread\)$/m);
+    expect(r.stderr).toMatch(/^engine: CPU engine \(WebAssembly SIMD\)$/m);
     const js = await gen('--prompt', 'Once upon a time', '--steps', '40', '--temperature', '0', '--cpu-kernels', 'js');
     expect(js.stdout).toBe(r.stdout);
-    expect(js.stderr).toMatch(/^engine: CPU engine \(JavaScript reference, one thread\)$/m);
+    expect(js.stderr).toMatch(/^engine: CPU engine \(JavaScript reference\)$/m);
   });
 
   it('serves several prompts together and each equals its run alone', async () => {

@@ -91,6 +91,6 @@ describe('CPU engine kernel choice', () => {
     const b = new CpuBackend(randomModel(shapes[0][1], 1), { numBlocks: 2, blockSize: 8 }, { context: 'WebGPU unavailable' });
     expect(b.kernels).toBe('wasm');
     expect(b.kernelsFallback).toBeNull();
-    expect(b.description).toBe('CPU engine (WebAssembly SIMD, one thread); WebGPU unavailable');
+    expect(b.description).toBe('CPU engine (WebAssembly SIMD); WebGPU unavailable');
   });
 });
