@@ -1,11 +1,13 @@
 import { BatchscopeError } from '../errors';
-import { headSize, kvDim } from '../model/config';
+import { headSize } from '../model/config';
+import { kvBytesPerToken } from '../model/quant/formats';
 import { CpuForward } from '../model/forward-cpu';
 import type { ForwardPass } from '../model/forward-pass';
 import { sampleToken } from '../model/sampler';
 import { wasmKernelsModule, wasmUnavailableReason } from '../model/wasm/kernels';
 import { WasmForward } from '../model/wasm/forward-wasm';
 import type { Model } from '../model/weights';
+import type { NumberFormats, WeightDtype } from '../model/quant/formats';
 import { stepTokens, type Backend, type KvLayout, type SequenceStep, type StepResult } from './types';
 import { validateStep } from './validate-step';
 
@@ -17,6 +19,8 @@ export interface CpuBackendOptions {
   kernels?: CpuKernels | 'auto';
   /** Why the CPU engine is running, when it stands in for another (shown in the description). */
   context?: string;
+  /** Matmul weights: f32 (default) or int8 (Q8_0). The KV cache's format is the pool's (kv.dtype). */
+  weights?: WeightDtype;
 }
 
 /** The CPU engine: one thread, exact, runs anywhere JavaScript does. */
@@ -25,6 +29,7 @@ export class CpuBackend implements Backend {
   readonly description: string;
   readonly config;
   readonly kv: KvLayout;
+  readonly formats: NumberFormats;
   /** The forward pass in use. */
   readonly kernels: CpuKernels;
   /** Why the TypeScript reference runs although WebAssembly SIMD was wanted (null otherwise). */
@@ -34,6 +39,9 @@ export class CpuBackend implements Backend {
   constructor(model: Model, kv: KvLayout, options: CpuBackendOptions = {}) {
     this.config = model.config;
     this.kv = kv;
+    const weights = options.weights ?? 'f32';
+    // Attention here runs one token at a time with its scores in cache: the fused path's bytes.
+    this.formats = { weights, kv: kv.dtype ?? 'f32', attention: 'fused' };
     const want = options.kernels ?? 'auto';
     let fallback: string | null = null;
     let pass: ForwardPass | null = null;
@@ -44,7 +52,7 @@ export class CpuBackend implements Backend {
         fallback = unsupported ?? (module ? null : wasmUnavailableReason());
         if (module && !unsupported) {
           try {
-            pass = new WasmForward(model, kv, module);
+            pass = new WasmForward(model, kv, module, weights);
           } catch (e) {
             if (!(e instanceof RangeError)) throw e;
             fallback = 'the KV pool does not fit in a WebAssembly memory (4 GiB)';
@@ -52,11 +60,11 @@ export class CpuBackend implements Backend {
         }
         if (want === 'wasm' && !pass) throw new BatchscopeError('model-unsupported', `the WebAssembly SIMD kernels cannot run here: ${fallback}`);
       }
-      pass ??= new CpuForward(model, kv);
+      pass ??= new CpuForward(model, kv, weights);
     } catch (e) {
       // A pool JavaScript cannot allocate is a setting a learner chose, not a bug.
       if (!(e instanceof RangeError)) throw e;
-      const gib = (2 * model.config.nLayers * kv.numBlocks * kv.blockSize * kvDim(model.config) * 4) / 1024 ** 3;
+      const gib = (kvBytesPerToken(model.config, kv.dtype ?? 'f32') * kv.numBlocks * kv.blockSize) / 1024 ** 3;
       throw new BatchscopeError('model-too-large', `a KV pool of ${kv.numBlocks * kv.blockSize} positions needs ${gib.toFixed(1)} GiB, more than this process can allocate`, { cause: e });
     }
     this.forwardPass = pass;

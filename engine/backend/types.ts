@@ -1,5 +1,6 @@
 import type { ModelConfig } from '../model/config';
 import type { SamplingParams } from '../model/sampler';
+import type { KvDtype, NumberFormats } from '../model/quant/formats';
 
 /**
  * The ragged batch step: the one unit of work every backend (cpu, webgpu, sim) implements and
@@ -18,6 +19,8 @@ import type { SamplingParams } from '../model/sampler';
 export interface KvLayout {
   numBlocks: number;
   blockSize: number;
+  /** How each K/V value is stored (default f32): the same bytes hold 2x (f16) or ~3.6x (int8) the positions. */
+  dtype?: KvDtype;
 }
 
 export type LogitsRequest = 'none' | 'last' | 'all';
@@ -66,6 +69,8 @@ export interface Backend {
   readonly description: string;
   readonly config: ModelConfig;
   readonly kv: KvLayout;
+  /** Weights, KV cache and attention path this backend runs (what sets its bytes per step); absent means DEFAULT_FORMATS. */
+  readonly formats?: NumberFormats;
   /** Runs one ragged step. Sequences must use disjoint blocks (except shared, read-only prefixes). */
   step(seqs: readonly SequenceStep[]): Promise<StepResult>;
   /** Releases device memory; the backend is unusable afterwards. */

@@ -1,33 +1,57 @@
 import { headSize as headSizeOf, kvDim as kvDimOf, kvMul as kvMulOf, type ModelConfig } from './config';
 import type { Model, ModelWeights } from './weights';
 import type { KvLayout, SequenceStep } from '../backend/types';
+import type { WeightDtype } from './quant/formats';
+import { KvBytes } from './quant/kv-codec';
+import { quantizeModel, type Q8Layer, type Q8Weights } from './quant/model-q8';
+import { dequantRow, matmulQ8 } from './quant/q8';
 
 /**
  * The reference forward pass over a ragged batch, in plain Float32Arrays. It reads like llama2.c's
  * run.c with one change: every token-wise operation loops over all T tokens of the step, so a
  * weight row is loaded once and used by every token (what makes batching pay on any hardware).
  * Sums are accumulated in float64, which keeps the result within ~1e-5 of run.c's float32 sums.
+ * With int8 weights every matmul (and the embedding lookup) reads Q8_0 groups instead; with an f16
+ * or int8 KV cache each K/V row is rounded as it is stored and read back as float32 (quant/).
  */
 export class CpuForward {
   readonly config: ModelConfig;
   readonly kv: KvLayout;
-  /** (layer, block, blockSize, kv_dim) */
-  readonly keyCache: Float32Array;
-  /** (layer, block, blockSize, kv_dim) */
-  readonly valueCache: Float32Array;
+  readonly weights: WeightDtype;
+  /** (layer, block, blockSize) rows of kvRowBytes each, in the pool's dtype. */
+  readonly keyPool: KvBytes;
+  readonly valuePool: KvBytes;
   private readonly w: ModelWeights;
+  private readonly q8: Q8Weights | null;
   private readonly ropeCos: Float32Array; // (seq_len, head_size / 2)
   private readonly ropeSin: Float32Array; // (seq_len, head_size / 2)
   private s = scratch(0, 1, 1, 1, 1, 1);
 
-  constructor(model: Model, kv: KvLayout) {
+  constructor(model: Model, kv: KvLayout, weights: WeightDtype = 'f32') {
     this.config = model.config;
     this.kv = kv;
     this.w = model.weights;
-    const cacheFloats = model.config.nLayers * kv.numBlocks * kv.blockSize * kvDimOf(model.config);
-    this.keyCache = new Float32Array(cacheFloats);
-    this.valueCache = new Float32Array(cacheFloats);
+    this.weights = weights;
+    this.q8 = weights === 'int8' ? quantizeModel(model) : null;
+    const rows = model.config.nLayers * kv.numBlocks * kv.blockSize;
+    this.keyPool = new KvBytes(model.config, kv.dtype ?? 'f32', rows);
+    this.valuePool = new KvBytes(model.config, kv.dtype ?? 'f32', rows);
     [this.ropeCos, this.ropeSin] = ropeTables(model.config);
+  }
+
+  /** (layer, block, blockSize, kv_dim) float32: the pool itself for an f32 cache (writes reach it), a decoded copy otherwise. */
+  get keyCache(): Float32Array {
+    return this.keyPool.dtype === 'f32' ? this.keyPool.f32 : this.keyPool.readAll();
+  }
+
+  get valueCache(): Float32Array {
+    return this.valuePool.dtype === 'f32' ? this.valuePool.f32 : this.valuePool.readAll();
+  }
+
+  /** out (T, d) = x (T, n) @ W^T for layer l's matrix `name`, in the weights' format. */
+  private mm(out: Float32Array, x: Float32Array, name: keyof Q8Layer, l: number, T: number, n: number, d: number): void {
+    if (this.q8) matmulQ8(out, x, this.q8.layers[l][name], T);
+    else matmul(out, x, this.w[name], l * d * n, T, n, d);
   }
 
   /**
@@ -50,38 +74,38 @@ export class CpuForward {
         pos[t] = p;
         seqOf[t] = i;
         const block = sq.blockTable[Math.floor(p / this.kv.blockSize)];
-        slot[t] = (block * this.kv.blockSize + (p % this.kv.blockSize)) * kvDim;
-        const e = sq.tokens[j] * dim;
-        for (let d = 0; d < dim; d++) x[t * dim + d] = this.w.tokenEmbedding[e + d];
+        slot[t] = block * this.kv.blockSize + (p % this.kv.blockSize);
+        if (this.q8) dequantRow(this.q8.embedding, sq.tokens[j], x, t * dim);
+        else {
+          const e = sq.tokens[j] * dim;
+          for (let d = 0; d < dim; d++) x[t * dim + d] = this.w.tokenEmbedding[e + d];
+        }
       }
     });
 
-    const layerStride = this.kv.numBlocks * this.kv.blockSize * kvDim;
+    const layerRows = this.kv.numBlocks * this.kv.blockSize;
     for (let l = 0; l < c.nLayers; l++) {
       rmsnorm(xb, x, this.w.rmsAtt, l * dim, T, dim);
-      matmul(q, xb, this.w.wq, l * dim * dim, T, dim, dim);
-      matmul(k, xb, this.w.wk, l * kvDim * dim, T, dim, kvDim);
-      matmul(v, xb, this.w.wv, l * kvDim * dim, T, dim, kvDim);
+      this.mm(q, xb, 'wq', l, T, dim, dim);
+      this.mm(k, xb, 'wk', l, T, dim, kvDim);
+      this.mm(v, xb, 'wv', l, T, dim, kvDim);
       this.rope(q, k, T);
       for (let i = 0; i < T; i++) {
-        const off = l * layerStride + slot[i];
-        for (let d = 0; d < kvDim; d++) {
-          this.keyCache[off + d] = k[i * kvDim + d];
-          this.valueCache[off + d] = v[i * kvDim + d];
-        }
+        this.keyPool.write(l * layerRows + slot[i], k, i * kvDim);
+        this.valuePool.write(l * layerRows + slot[i], v, i * kvDim);
       }
-      this.attention(xb, q, seqs, l * layerStride, T);
-      matmul(hb, xb, this.w.wo, l * dim * dim, T, dim, dim); // hb as a (T, dim) temporary
+      this.attention(xb, q, seqs, l * layerRows, T);
+      this.mm(hb, xb, 'wo', l, T, dim, dim); // hb as a (T, dim) temporary
       for (let i = 0; i < T * dim; i++) x[i] += hb[i];
 
       rmsnorm(xb, x, this.w.rmsFfn, l * dim, T, dim);
-      matmul(hb, xb, this.w.w1, l * hidden * dim, T, dim, hidden);
-      matmul(hb2, xb, this.w.w3, l * hidden * dim, T, dim, hidden);
+      this.mm(hb, xb, 'w1', l, T, dim, hidden);
+      this.mm(hb2, xb, 'w3', l, T, dim, hidden);
       for (let i = 0; i < T * hidden; i++) {
         const a = hb[i];
         hb[i] = (a / (1 + Math.exp(-a))) * hb2[i];
       }
-      matmul(xb, hb, this.w.w2, l * dim * hidden, T, hidden, dim);
+      this.mm(xb, hb, 'w2', l, T, hidden, dim);
       for (let i = 0; i < T * dim; i++) x[i] += xb[i];
     }
 
@@ -97,7 +121,8 @@ export class CpuForward {
         const rows = first + n - from;
         rmsnorm(xb, x.subarray(from * dim), this.w.rmsFinal, 0, rows, dim);
         const logits = new Float32Array(rows * vocab);
-        matmul(logits, xb, this.w.wcls, 0, rows, dim, vocab);
+        if (this.q8) matmulQ8(logits, xb, this.q8.wcls, rows);
+        else matmul(logits, xb, this.w.wcls, 0, rows, dim, vocab);
         out.push(logits);
       }
       first += n;
@@ -126,9 +151,10 @@ export class CpuForward {
   /**
    * Causal attention of every token over its own sequence's cached positions 0..pos. Positions are
    * the outer loop: each cached K (and V) row is read once for all heads, which share it in
-   * contiguous memory, instead of once per head.
+   * contiguous memory, instead of once per head. An f16 or int8 cache is decoded first, row by
+   * row, into float32 (what the kernels read); an f32 cache is read in place.
    */
-  private attention(out: Float32Array, q: Float32Array, seqs: readonly SequenceStep[], layerOff: number, T: number): void {
+  private attention(out: Float32Array, q: Float32Array, seqs: readonly SequenceStep[], layerRow: number, T: number): void {
     const c = this.config;
     const { dim, nHeads, nKvHeads: nKv, seqLen } = c;
     const hs = headSizeOf(c);
@@ -136,14 +162,23 @@ export class CpuForward {
     const mul = kvMulOf(c);
     const bs = this.kv.blockSize;
     const scale = 1 / Math.sqrt(hs);
-    const { att, pos, seqOf, rowOff, headMax, headInv } = this.s;
-    const keys = this.keyCache;
-    const values = this.valueCache;
+    const { att, pos, seqOf, rowOff, headMax, headInv, kRows, vRows } = this.s;
+    const inPlace = this.keyPool.dtype === 'f32';
+    const keys = inPlace ? this.keyPool.f32 : kRows;
+    const values = inPlace ? this.valuePool.f32 : vRows;
     for (let t = 0; t < T; t++) {
       const table = seqs[seqOf[t]].blockTable;
       const p = pos[t];
       const qo = t * dim;
-      for (let s = 0; s <= p; s++) rowOff[s] = layerOff + (table[(s / bs) | 0] * bs + (s % bs)) * kvDim;
+      for (let s = 0; s <= p; s++) {
+        const row = layerRow + table[(s / bs) | 0] * bs + (s % bs);
+        if (inPlace) rowOff[s] = row * kvDim;
+        else {
+          rowOff[s] = s * kvDim;
+          this.keyPool.read(row, kRows, s * kvDim);
+          this.valuePool.read(row, vRows, s * kvDim);
+        }
+      }
       headMax.fill(-Infinity);
       // att (head, seq_len): scaled scores q_h . k_s. Query heads of one kv group are adjacent
       // (h = g * mul + m), so each key slice is loaded once for its whole group.
@@ -212,9 +247,11 @@ function scratch(T: number, dim: number, kvDim: number, hidden: number, seqLen: 
     headMax: new Float64Array(nHeads),
     headInv: new Float64Array(nHeads),
     rowOff: new Int32Array(seqLen), // (seq_len) K/V offset of each cached position of one sequence
+    kRows: new Float32Array(seqLen * kvDim), // (seq_len, kv_dim) one token's keys decoded from an f16/int8 cache
+    vRows: new Float32Array(seqLen * kvDim),
     pos: new Int32Array(T),
     seqOf: new Int32Array(T),
-    slot: new Int32Array(T), // K/V row offset within a layer
+    slot: new Int32Array(T), // K/V row within a layer
   };
 }
 

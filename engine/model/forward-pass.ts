@@ -10,8 +10,9 @@ export interface ForwardPass {
   readonly config: ModelConfig;
   readonly kv: KvLayout;
   /**
-   * (layer, block, blockSize, kv_dim). Writes through it (a block copy, say) reach the pool; take
-   * it again after a step rather than keeping it: the WebAssembly path's memory may grow.
+   * (layer, block, blockSize, kv_dim) as float32. For an f32 cache this is the pool itself: writes
+   * through it (a block copy, say) reach the pool; take it again after a step rather than keeping
+   * it, as the WebAssembly path's memory may grow. For an f16 or int8 cache it is a decoded copy.
    */
   readonly keyCache: Float32Array;
   /** (layer, block, blockSize, kv_dim) */

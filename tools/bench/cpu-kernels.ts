@@ -37,7 +37,7 @@ function cases(k: WasmKernels, memory: WebAssembly.Memory): Case[] {
   // Attention: stories260K (dim 64, 8 heads, 4 kv heads, blocks of 16), 16 tokens at position 96,
   // each over its own 16 blocks of a 256-block pool.
   const [dim, kvDim, T, blocks, bs, pos] = [64, 32, 16, 256, 16, 96];
-  k.configureAttention(dim, 8, 4, bs);
+  k.configureAttention(dim, 8, 4, bs, 0, kvDim * 4); // an f32 pool (older builds ignore the last two)
   const K = O + (1 << 19);
   const V = K + blocks * bs * kvDim * 4;
   const Q = V + blocks * bs * kvDim * 4;
@@ -51,7 +51,7 @@ function cases(k: WasmKernels, memory: WebAssembly.Memory): Case[] {
     i32[META / 4 + 2 * t] = pos;
     i32[META / 4 + 2 * t + 1] = TAB + t * 16 * 4;
   }
-  out.push({ name: `attention, ${T} tokens at position ${pos}`, unit: 'us per token-layer', run: () => (k.attention(OUT, Q, K, V, META, T, ATT, ROWS), T) });
+  out.push({ name: `attention, ${T} tokens at position ${pos}`, unit: 'us per token-layer', run: () => (k.attention(OUT, Q, K, V, META, T, ATT, ROWS, 0, 0), T) });
   return out;
 }
 

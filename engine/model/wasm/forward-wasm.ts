@@ -4,6 +4,10 @@ import type { KvLayout, SequenceStep } from '../../backend/types';
 import type { ForwardPass } from '../forward-pass';
 import { instantiateKernels, type WasmKernels } from './kernels';
 import { packWeights, type PackedLayer, type PackedMatrix, type PackedWeights } from './pack';
+import { KV_DTYPES, kvRowBytes, type WeightDtype } from '../quant/formats';
+import { KvBytes } from '../quant/kv-codec';
+import { quantizeModel, type Q8Weights } from '../quant/model-q8';
+import { dequantRow } from '../quant/q8';
 
 const PAGE = 65536;
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
@@ -25,6 +29,8 @@ interface Scratch {
   tables: number; // i32 block tables of the step's sequences
   att: number; // (seq_len + 2, heads rounded up to 4) scores of one token, then their max and sum
   rows: number; // (seq_len) i32 K/V row offsets of one token's positions
+  kDec: number; // (seq_len, kv_dim) one token's keys decoded from an f16/int8 pool
+  vDec: number;
   end: number;
 }
 
@@ -42,6 +48,7 @@ export class WasmForward implements ForwardPass {
   private readonly memory: WebAssembly.Memory;
   private readonly w: PackedWeights;
   private readonly embedding: Float32Array;
+  private readonly q8: Q8Weights | null;
   private readonly base: number; // byte offset of the weight image
   private readonly keys: number; // (layer, block, blockSize, kv_dim)
   private readonly values: number;
@@ -51,12 +58,14 @@ export class WasmForward implements ForwardPass {
   private f32: Float32Array;
   private i32: Int32Array;
 
-  constructor(model: Model, kv: KvLayout, module: WebAssembly.Module) {
+  constructor(model: Model, kv: KvLayout, module: WebAssembly.Module, weights: WeightDtype = 'f32') {
     const c = (this.config = model.config);
     this.kv = kv;
-    this.w = packWeights(model);
+    this.w = packWeights(model, weights);
     this.embedding = model.weights.tokenEmbedding;
-    this.layerBytes = kv.numBlocks * kv.blockSize * kvDimOf(c) * 4;
+    this.q8 = weights === 'int8' ? quantizeModel(model) : null;
+    const dtype = kv.dtype ?? 'f32';
+    this.layerBytes = kv.numBlocks * kv.blockSize * kvRowBytes(c, dtype);
     // The module's constants come first (its data segment is written when it is instantiated),
     // then the weights, the KV pool and the step's scratch, which grows.
     this.memory = new WebAssembly.Memory({ initial: 1 });
@@ -68,13 +77,16 @@ export class WasmForward implements ForwardPass {
     this.s = this.layout(1, 64);
     // Throws RangeError past WebAssembly's 4 GiB, which the backend reports as a pool too large.
     this.memory.grow(Math.ceil(this.s.end / PAGE) - 1);
-    this.k.configureAttention(c.dim, c.nHeads, c.nKvHeads, kv.blockSize);
+    this.k.configureAttention(c.dim, c.nHeads, c.nKvHeads, kv.blockSize, KV_DTYPES.indexOf(dtype), kvRowBytes(c, dtype));
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
-    this.f32.set(this.w.image, this.base / 4);
+    new Uint8Array(this.memory.buffer).set(this.w.image, this.base);
   }
 
-  /** (layer, block, blockSize, kv_dim): a fresh view into the kernels' memory, which may grow (and move) during a step. */
+  /**
+   * (layer, block, blockSize, kv_dim) float32. An f32 pool: a fresh view into the kernels' memory,
+   * which may grow (and move) during a step. An f16 or int8 pool: a decoded copy.
+   */
   get keyCache(): Float32Array {
     return this.view(this.keys);
   }
@@ -88,6 +100,7 @@ export class WasmForward implements ForwardPass {
     const { dim, vocabSize: vocab } = c;
     const kvDim = kvDimOf(c);
     const bs = this.kv.blockSize;
+    const rowBytes = kvRowBytes(c, this.kv.dtype ?? 'f32');
     let T = 0;
     let tableInts = 0;
     let rows = 0;
@@ -109,9 +122,12 @@ export class WasmForward implements ForwardPass {
         const p = sq.startPos + j;
         i32[s.meta / 4 + 2 * t] = p;
         i32[s.meta / 4 + 2 * t + 1] = table;
-        i32[s.slots / 4 + t] = (sq.blockTable[Math.floor(p / bs)] * bs + (p % bs)) * kvDim * 4;
-        const e = sq.tokens[j] * dim;
-        f32.set(this.embedding.subarray(e, e + dim), s.x / 4 + t * dim);
+        i32[s.slots / 4 + t] = (sq.blockTable[Math.floor(p / bs)] * bs + (p % bs)) * rowBytes;
+        if (this.q8) dequantRow(this.q8.embedding, sq.tokens[j], f32, s.x / 4 + t * dim);
+        else {
+          const e = sq.tokens[j] * dim;
+          f32.set(this.embedding.subarray(e, e + dim), s.x / 4 + t * dim);
+        }
       }
       table += sq.blockTable.length * 4;
     }
@@ -129,7 +145,7 @@ export class WasmForward implements ForwardPass {
       k.rope(s.q, s.meta, T, dim, hs, rope);
       k.rope(s.k, s.meta, T, kvDim, hs, rope);
       k.storeKv(kLayer, vLayer, s.k, s.v, s.slots, T);
-      k.attention(s.xb, s.q, kLayer, vLayer, s.meta, T, s.att, s.rows);
+      k.attention(s.xb, s.q, kLayer, vLayer, s.meta, T, s.att, s.rows, s.kDec, s.vDec);
       this.matmul(s.hb, s.xb, L.wo, T);
       k.addInPlace(s.x, s.hb, T * dim);
       this.ffn(L, s, T);
@@ -175,11 +191,18 @@ export class WasmForward implements ForwardPass {
     switch (m.format) {
       case 'f32':
         this.k.matmul(out, x, this.base + m.offset, T, m.n, m.d);
+        return;
+      case 'int8':
+        this.k.matmulQ8(out, x, this.base + m.offset, this.base + m.scales, T, m.n, m.d);
     }
   }
 
   private view(at: number): Float32Array {
-    return new Float32Array(this.memory.buffer, at, this.layerBytes * this.config.nLayers / 4);
+    const dtype = this.kv.dtype ?? 'f32';
+    const bytes = this.layerBytes * this.config.nLayers;
+    if (dtype === 'f32') return new Float32Array(this.memory.buffer, at, bytes / 4);
+    const copy = new Uint8Array(this.memory.buffer, at, bytes).slice();
+    return new KvBytes(this.config, dtype, bytes / kvRowBytes(this.config, dtype), copy.buffer).readAll();
   }
 
   /** Lays out scratch for a step, growing the memory when the step needs more than it has. */
@@ -221,6 +244,8 @@ export class WasmForward implements ForwardPass {
       tables: take(tableInts),
       att: take((c.seqLen + 2) * heads),
       rows: take(c.seqLen),
+      kDec: take(c.seqLen * kvDim),
+      vDec: take(c.seqLen * kvDim),
       end: at,
     };
   }

@@ -3,12 +3,14 @@ import { KERNELS_WASM_BASE64 } from './kernels-wasm';
 /** The kernels' exports (engine/model/wasm/assembly/). Pointers are byte offsets into `memory`. */
 export interface WasmKernels {
   matmul(out: number, x: number, w: number, T: number, n: number, d: number): void;
+  matmulQ8(out: number, x: number, w: number, scales: number, T: number, n: number, d: number): void;
   rmsnorm(out: number, x: number, w: number, T: number, dim: number): void;
   rope(v: number, meta: number, T: number, rowLen: number, hs: number, table: number): void;
   siluMul(h: number, g: number, n: number): void;
   addInPlace(x: number, y: number, n: number): void;
-  attention(out: number, q: number, kLayer: number, vLayer: number, meta: number, T: number, att: number, rows: number): void;
-  configureAttention(dim: number, nHeads: number, nKvHeads: number, blockSize: number): void;
+  attention(out: number, q: number, kLayer: number, vLayer: number, meta: number, T: number, att: number, rows: number, kDec: number, vDec: number): void;
+  /** dtype: 0 f32, 1 f16, 2 int8; rowBytes: one position's K (or V) row in the pool. */
+  configureAttention(dim: number, nHeads: number, nKvHeads: number, blockSize: number, dtype: number, rowBytes: number): void;
   storeKv(kLayer: number, vLayer: number, k: number, v: number, slots: number, T: number): void;
   expInPlace(p: number, n: number): void;
   /** End of the module's static data (its constants). */

@@ -1,21 +1,26 @@
 import { headSize, kvDim as kvDimOf, type ModelConfig } from '../config';
 import { ropeTables } from '../forward-cpu';
 import type { Model } from '../weights';
+import type { WeightDtype } from '../quant/formats';
+import { quantizeModel, type Q8Layer } from '../quant/model-q8';
+import type { Q8Matrix } from '../quant/q8';
 
 /**
  * How the WebAssembly kernels see the weights: one image, copied into each backend's memory, with
- * every matrix in the layout its matmul kernel reads. Today that is `f32`: rows packed in groups of
- * four, interleaved (groups, n, 4), zero rows padding d to a multiple of 16 (assembly/matmul.ts).
- * Another format (int8 with group scales, say) is another `format` tag with its own packer here and
- * its own kernel, chosen in WasmForward.matmul.
+ * every matrix in the layout its matmul kernel reads. `f32`: rows packed in groups of four,
+ * interleaved (groups, n, 4), zero rows padding d to a multiple of 16 (assembly/matmul.ts).
+ * `int8` (Q8_0): the same interleaving of int8 values, (groups, n, 4) bytes, and the scales as
+ * float32 (groups, ceil(n / 32), 4) (assembly/matmul-q8.ts). WasmForward.matmul picks the kernel.
  */
-export type WeightFormat = 'f32';
+export type WeightFormat = WeightDtype;
 
 /** A matrix W (d, n) in the image: out (T, d) = x (T, n) @ W^T. */
 export interface PackedMatrix {
   format: WeightFormat;
   /** Byte offset within the image. */
   offset: number;
+  /** int8: byte offset of the scales. */
+  scales: number;
   d: number;
   n: number;
 }
@@ -33,7 +38,7 @@ export interface PackedLayer {
 }
 
 export interface PackedWeights {
-  image: Float32Array;
+  image: Uint8Array;
   layers: PackedLayer[];
   rmsFinal: number;
   wcls: PackedMatrix;
@@ -44,47 +49,66 @@ export interface PackedWeights {
 /** Rows of a packed matrix: d rounded up to 16 (so every kernel tile is full). */
 export const paddedRows = (d: number): number => Math.ceil(d / 16) * 16;
 
-const cache = new WeakMap<Model, PackedWeights>();
+const cache = { f32: new WeakMap<Model, PackedWeights>(), int8: new WeakMap<Model, PackedWeights>() };
 
-/** Packs once per model; every backend of that model copies the same image. */
-export function packWeights(model: Model): PackedWeights {
-  let p = cache.get(model);
-  if (!p) cache.set(model, (p = pack(model)));
+/** Packs once per model and format; every backend of that model copies the same image. */
+export function packWeights(model: Model, format: WeightFormat = 'f32'): PackedWeights {
+  let p = cache[format].get(model);
+  if (!p) cache[format].set(model, (p = pack(model, format)));
   return p;
 }
 
-function pack(model: Model): PackedWeights {
+function pack(model: Model, format: WeightFormat): PackedWeights {
   const c = model.config;
   const w = model.weights;
   const { dim, hiddenDim: hidden } = c;
   const kvDim = kvDimOf(c);
-  const parts: { at: number; data: Float32Array }[] = [];
-  let floats = 0;
+  const q8 = format === 'int8' ? quantizeModel(model) : null;
+  const parts: { at: number; data: Uint8Array }[] = [];
+  let bytes = 0;
   /** Appends a tensor, 16-byte aligned; returns its byte offset in the image. */
-  const put = (data: Float32Array): number => {
-    const at = floats;
-    parts.push({ at, data });
-    floats += Math.ceil(data.length / 4) * 4;
-    return at * 4;
+  const put = (data: Float32Array | Int8Array): number => {
+    const at = bytes;
+    parts.push({ at, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+    bytes += Math.ceil(data.byteLength / 16) * 16;
+    return at;
   };
-  const matrix = (src: Float32Array, from: number, d: number, n: number): PackedMatrix => ({ format: 'f32', offset: put(packF32(src, from, d, n)), d, n });
+  const matrix = (src: Float32Array, from: number, d: number, n: number, name?: keyof Q8Layer, l = 0): PackedMatrix => {
+    const m = q8 && (name ? q8.layers[l][name] : q8.wcls);
+    if (!m) return { format: 'f32', offset: put(packF32(src, from, d, n)), scales: 0, d, n };
+    const { values, scales } = packQ8(m);
+    return { format: 'int8', offset: put(values), scales: put(scales), d, n };
+  };
   const layers = Array.from({ length: c.nLayers }, (_, l): PackedLayer => ({
     rmsAtt: put(w.rmsAtt.subarray(l * dim, (l + 1) * dim)),
     rmsFfn: put(w.rmsFfn.subarray(l * dim, (l + 1) * dim)),
-    wq: matrix(w.wq, l * dim * dim, dim, dim),
-    wk: matrix(w.wk, l * kvDim * dim, kvDim, dim),
-    wv: matrix(w.wv, l * kvDim * dim, kvDim, dim),
-    wo: matrix(w.wo, l * dim * dim, dim, dim),
-    w1: matrix(w.w1, l * hidden * dim, hidden, dim),
-    w2: matrix(w.w2, l * dim * hidden, dim, hidden),
-    w3: matrix(w.w3, l * hidden * dim, hidden, dim),
+    wq: matrix(w.wq, l * dim * dim, dim, dim, 'wq', l),
+    wk: matrix(w.wk, l * kvDim * dim, kvDim, dim, 'wk', l),
+    wv: matrix(w.wv, l * kvDim * dim, kvDim, dim, 'wv', l),
+    wo: matrix(w.wo, l * dim * dim, dim, dim, 'wo', l),
+    w1: matrix(w.w1, l * hidden * dim, hidden, dim, 'w1', l),
+    w2: matrix(w.w2, l * dim * hidden, dim, hidden, 'w2', l),
+    w3: matrix(w.w3, l * hidden * dim, hidden, dim, 'w3', l),
   }));
   const rmsFinal = put(w.rmsFinal);
   const wcls = matrix(w.wcls, 0, c.vocabSize, dim);
   const rope = put(ropeImage(c));
-  const image = new Float32Array(floats);
+  const image = new Uint8Array(bytes);
   for (const { at, data } of parts) image.set(data, at);
   return { image, layers, rmsFinal, wcls, rope };
+}
+
+/** Q8_0 (d, n) -> values (paddedRows(d) / 4, n, 4) int8 and scales (paddedRows(d) / 4, ceil(n / 32), 4) float32. */
+export function packQ8(m: Q8Matrix): { values: Int8Array; scales: Float32Array } {
+  const values = new Int8Array(paddedRows(m.d) * m.n);
+  const scales = new Float32Array(paddedRows(m.d) * m.groups);
+  for (let r = 0; r < m.d; r++) {
+    const base = ((r >> 2) * m.n) * 4 + (r & 3);
+    for (let j = 0; j < m.n; j++) values[base + j * 4] = m.q[r * m.n + j];
+    const sBase = ((r >> 2) * m.groups) * 4 + (r & 3);
+    for (let g = 0; g < m.groups; g++) scales[sBase + g * 4] = m.scales[r * m.groups + g];
+  }
+  return { values, scales };
 }
 
 /** W (d, n) from `from` -> (paddedRows(d) / 4, n, 4): out[(g * n + j) * 4 + lane] = W[4g + lane][j]. */

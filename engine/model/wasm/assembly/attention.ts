@@ -3,6 +3,7 @@
 // A token's arithmetic depends only on its query, its position and the cache, never on the other
 // tokens of the step.
 import { vexp } from './vexp';
+import { decodeRow, encodeRow, KV_F32 } from './kvcodec';
 
 let dim = 0;
 let nHeads = 0;
@@ -12,8 +13,10 @@ let kvDim = 0;
 let blockSize = 1;
 let headsPadded = 0; // nHeads rounded up to 4: one v128 of scores per 4 heads
 let scale: f32 = 1;
+let kvDtype = KV_F32;
+let poolRowBytes = 0; // bytes of one position's K (or V) row in the pool, in kvDtype
 
-export function configureAttention(dim_: i32, nHeads_: i32, nKvHeads: i32, blockSize_: i32): void {
+export function configureAttention(dim_: i32, nHeads_: i32, nKvHeads: i32, blockSize_: i32, dtype: i32, rowBytes: i32): void {
   dim = dim_;
   nHeads = nHeads_;
   kvMul = nHeads_ / nKvHeads;
@@ -22,6 +25,8 @@ export function configureAttention(dim_: i32, nHeads_: i32, nKvHeads: i32, block
   blockSize = blockSize_;
   headsPadded = (nHeads_ + 3) & ~3;
   scale = 1 / Mathf.sqrt(<f32>hs);
+  kvDtype = dtype;
+  poolRowBytes = rowBytes;
 }
 
 /**
@@ -59,13 +64,17 @@ export function configureAttention(dim_: i32, nHeads_: i32, nKvHeads: i32, block
  * out (T, dim) = attention of q (T, dim) over the layer's caches kLayer/vLayer (block, blockSize,
  * kv_dim). meta: per token i32 pos, i32 pointer to its block table (i32 block ids). Scratch: att
  * (seq_len + 2, headsPadded) scores of one token with two rows for the heads' max and sum, rows
- * (seq_len) i32 byte offsets of its K/V rows. Three passes over the positions: scores and their
+ * (seq_len) i32 byte offsets of its K/V rows, kDec and vDec (seq_len, kv_dim) float32 for one
+ * token's rows decoded from an f16 or int8 pool. Three passes over the positions: scores and their
  * max; exp and sum; the weighted sum of V. out is divided by the sum at the end.
  */
-export function attention(out: usize, q: usize, kLayer: usize, vLayer: usize, meta: usize, T: i32, att: usize, rows: usize): void {
+export function attention(out: usize, q: usize, kPool: usize, vPool: usize, meta: usize, T: i32, att: usize, rows: usize, kDec: usize, vDec: usize): void {
   const hsBytes = <usize>hs << 2;
   const attRow = <usize>headsPadded << 2;
   const rowBytes = kvDim << 2;
+  const decoded = kvDtype != KV_F32;
+  const kLayer = decoded ? kDec : kPool;
+  const vLayer = decoded ? vDec : vPool;
   const vScale = f32x4.splat(scale);
   for (let t = 0; t < T; t++, meta += 8) {
     const p = load<i32>(meta);
@@ -74,10 +83,19 @@ export function attention(out: usize, q: usize, kLayer: usize, vLayer: usize, me
     const ot = out + ((<usize>t * dim) << 2);
     const maxes = att + <usize>(p + 1) * attRow;
     const sums = maxes + attRow;
-    // Byte offset of each cached position's K/V row, block by block (no division per position).
+    // Byte offset of each cached position's K/V row, block by block (no division per position);
+    // an f16 or int8 pool's rows are decoded to float32 first, and attention reads the copies.
     for (let s = 0, b: usize = 0; s <= p; b += 4) {
-      const first = load<i32>(table + b) * blockSize * rowBytes;
-      for (let o = 0; o < blockSize && s <= p; o++, s++) store<i32>(rows + (<usize>s << 2), first + o * rowBytes);
+      const first = load<i32>(table + b) * blockSize * poolRowBytes;
+      for (let o = 0; o < blockSize && s <= p; o++, s++) {
+        const at = first + o * poolRowBytes;
+        if (decoded) {
+          const to = <usize>s * <usize>rowBytes;
+          decodeRow(kDec + to, kPool + <usize>at, kvDim, hs, kvDtype);
+          decodeRow(vDec + to, vPool + <usize>at, kvDim, hs, kvDtype);
+          store<i32>(rows + (<usize>s << 2), <i32>to);
+        } else store<i32>(rows + (<usize>s << 2), at);
+      }
     }
     for (let h: usize = 0; h < attRow; h += 16) {
       v128.store(maxes + h, f32x4.splat(-Infinity));
@@ -173,12 +191,12 @@ export function attention(out: usize, q: usize, kLayer: usize, vLayer: usize, me
   }
 }
 
-/** Writes each token's k and v rows (T, kv_dim) into its slot of the layer's caches (slots: i32 byte offsets). */
+/** Writes each token's k and v rows (T, kv_dim) into its slot of the layer's caches (slots: i32 byte offsets), in the pool's format. */
 export function storeKv(kLayer: usize, vLayer: usize, k: usize, v: usize, slots: usize, T: i32): void {
   const row = <usize>kvDim << 2;
   for (let t = 0; t < T; t++, k += row, v += row, slots += 4) {
     const off = <usize>load<i32>(slots);
-    memory.copy(kLayer + off, k, row);
-    memory.copy(vLayer + off, v, row);
+    encodeRow(kLayer + off, k, kvDim, hs, kvDtype);
+    encodeRow(vLayer + off, v, kvDim, hs, kvDtype);
   }
 }
