@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, randomArray, seeded } from '../../backend/webgpu/testing/random';
 import { matmul as matmulRef, rmsnorm as rmsnormRef } from '../forward-cpu';
 import { instantiateKernels, wasmKernelsModule, type WasmKernels } from './kernels';
-import { packF32 } from './pack';
+import { packF32, packQ8 } from './pack';
+import { matmulQ8 as matmulQ8Ref, quantizeQ8 } from '../quant/q8';
 
 /**
  * Each WebAssembly kernel against the TypeScript reference on random data of awkward sizes (rows
@@ -24,7 +25,13 @@ function harness() {
     return at;
   };
   const get = (at: number, n: number) => f32().slice(at / 4, at / 4 + n);
-  return { k, put, get, alloc: (n: number) => put(new Float32Array(n).fill(NaN), 0) };
+  const putBytes = (a: Int8Array) => {
+    const at = top;
+    new Int8Array(memory.buffer).set(a, at);
+    top += Math.ceil((a.length + 16) / 16) * 16;
+    return at;
+  };
+  return { k, put, get, putBytes, alloc: (n: number) => put(new Float32Array(n).fill(NaN), 0) };
 }
 
 /** |a - b| relative to the size of the sum's terms, so float32 vs float64 accumulation compares fairly. */
@@ -64,6 +71,40 @@ describe('WebAssembly SIMD kernels vs the TypeScript reference', () => {
     for (let t = 0; t < 9; t++) {
       const one = h.alloc(d);
       h.k.matmul(one, h.put(x.subarray(t * n, (t + 1) * n)), w, 1, n, d);
+      expect(maxAbsDiff(h.get(one, d), batch.subarray(t * d, (t + 1) * d))).toBe(0);
+    }
+  });
+
+  it.each([1, 2, 3, 4, 5, 7, 8, 9])('int8 (Q8_0) matmul with %i tokens matches the reference on awkward shapes', (T) => {
+    const rand = seeded(100 + T);
+    for (const [n, d] of [[64, 64], [7, 5], [33, 172], [172, 17], [16, 512], [5, 1]]) {
+      const h = harness();
+      const m = quantizeQ8(randomArray(d * n, rand), 0, d, n);
+      const x = randomArray(T * n, rand, 2);
+      const want = new Float32Array(T * d);
+      matmulQ8Ref(want, x, m, T);
+      const out = h.alloc(T * d);
+      const guard = h.alloc(4);
+      const { values, scales } = packQ8(m);
+      h.k.matmulQ8(out, h.put(x), h.putBytes(values), h.put(scales), T, n, d);
+      expect(close(h.get(out, T * d), want, n * 2), `n ${n} d ${d}`).toBeLessThan(1e-6);
+      expect(Number.isNaN(h.get(guard, 1)[0]), 'writes past the output').toBe(true);
+    }
+  });
+
+  it('int8 matmul gives every token bit-identical results in any batch', () => {
+    const rand = seeded(8);
+    const [n, d] = [80, 44];
+    const h = harness();
+    const { values, scales } = packQ8(quantizeQ8(randomArray(d * n, rand), 0, d, n));
+    const [w, s] = [h.putBytes(values), h.put(scales)];
+    const x = randomArray(9 * n, rand, 3);
+    const all = h.alloc(9 * d);
+    h.k.matmulQ8(all, h.put(x), w, s, 9, n, d);
+    const batch = h.get(all, 9 * d);
+    for (let t = 0; t < 9; t++) {
+      const one = h.alloc(d);
+      h.k.matmulQ8(one, h.put(x.subarray(t * n, (t + 1) * n)), w, s, 1, n, d);
       expect(maxAbsDiff(h.get(one, d), batch.subarray(t * d, (t + 1) * d))).toBe(0);
     }
   });
