@@ -26,16 +26,33 @@ const MAX_HEAD4: u32 = 32u; // head_size <= 128
 @group(0) @binding(1) var<storage, read> tokens: array<TokenInfo>; // (T)
 @group(0) @binding(2) var<storage, read> tables: array<u32>; // block tables, one run per sequence
 @group(0) @binding(3) var<storage, read> q: array<vec4f>; // (T, dim)
+// #if kv == f32
 @group(0) @binding(4) var<storage, read> key_cache: array<vec4f>; // (block, block_size, kv_dim) of this layer
 @group(0) @binding(5) var<storage, read> value_cache: array<vec4f>; // (block, block_size, kv_dim) of this layer
+// #endif
+// #if kv == f16
+@group(0) @binding(4) var<storage, read> key_cache: array<vec2u>; // (block, block_size, kv_dim / 4) fp16 pairs
+@group(0) @binding(5) var<storage, read> value_cache: array<vec2u>;
+// #endif
+// #if kv == int8
+@group(0) @binding(4) var<storage, read> key_cache: array<u32>; // (block, block_size, row_words) int8 + scales
+@group(0) @binding(5) var<storage, read> value_cache: array<u32>;
+// #endif
+// #if weights == int8
+@group(0) @binding(6) var<storage, read> w: array<u32>; // (dim, dim4) int8 wo^T, then scales
+// #else
 @group(0) @binding(6) var<storage, read> w: array<vec4f>; // (dim, dim4) wo^T
+// #endif
 @group(0) @binding(7) var<storage, read_write> x: array<vec4f>; // (T, dim) residual stream
 
 var<workgroup> att: array<vec4f, TILE * DIM4>; // (TILE, dim) attention output
 
+// #include kv_read
+// #include weights
+
 fn attend(u: u32, t: u32, h: u32) {
   let info = tokens[t];
-  let kv0 = (h / KV_MUL) * HEAD4;
+  let kvh = h / KV_MUL;
   var qh: array<vec4f, MAX_HEAD4>;
   var acc: array<vec4f, MAX_HEAD4>;
   let scale = inverseSqrt(f32(HEAD_SIZE));
@@ -46,10 +63,10 @@ fn attend(u: u32, t: u32, h: u32) {
   var m = -3.0e38;
   var l = 0.0;
   for (var s = 0u; s <= info.pos; s++) {
-    let base = (tables[info.table + s / BLOCK_SIZE] * BLOCK_SIZE + s % BLOCK_SIZE) * KV4 + kv0;
+    let slot = tables[info.table + s / BLOCK_SIZE] * BLOCK_SIZE + s % BLOCK_SIZE;
     var score = 0.0;
     for (var i = 0u; i < HEAD4; i++) {
-      score += dot(qh[i], key_cache[base + i]);
+      score += dot(qh[i], load_k(slot, kvh, i));
     }
     // One exp per position: exp(smaller - larger) is the new weight or the old sums' rescale.
     let grew = score > m;
@@ -58,7 +75,7 @@ fn attend(u: u32, t: u32, h: u32) {
     let weight = select(e, 1.0, grew);
     l = l * rescale + weight;
     for (var i = 0u; i < HEAD4; i++) {
-      acc[i] = acc[i] * rescale + weight * value_cache[base + i];
+      acc[i] = acc[i] * rescale + weight * load_v(slot, kvh, i);
     }
     m = max(m, score);
   }
@@ -85,9 +102,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   let u = vec4u(0u, min(1u, n - 1u), min(2u, n - 1u), min(3u, n - 1u)) * DIM4;
   for (var o4 = lid; o4 < DIM4; o4 += WG) {
     var acc = mat4x4f();
-    for (var k4 = 0u; k4 < DIM4; k4++) {
-      let wk = mat4x4f(w[4u * k4 * DIM4 + o4], w[(4u * k4 + 1u) * DIM4 + o4], w[(4u * k4 + 2u) * DIM4 + o4], w[(4u * k4 + 3u) * DIM4 + o4]);
-      acc += wk * mat4x4f(att[u.x + k4], att[u.y + k4], att[u.z + k4], att[u.w + k4]);
+    for (var g = 0u; g * GROUP < DIM; g++) {
+      // Groups are whole vec4s of inputs (GROUP is 32 or DIM, DIM a multiple of 4).
+      let sc = w_scale(g * DIM4 + o4);
+      for (var k4 = g * GROUP / 4u; k4 < min(DIM, (g + 1u) * GROUP) / 4u; k4++) {
+        let wk = mat4x4f(w_at(4u * k4 * DIM4 + o4) * sc, w_at((4u * k4 + 1u) * DIM4 + o4) * sc, w_at((4u * k4 + 2u) * DIM4 + o4) * sc, w_at((4u * k4 + 3u) * DIM4 + o4) * sc);
+        acc += wk * mat4x4f(att[u.x + k4], att[u.y + k4], att[u.z + k4], att[u.w + k4]);
+      }
     }
     add_row(t0, o4, acc[0]);
     add_row(t0 + 1u, o4, acc[1]);

@@ -16,8 +16,14 @@ const TILE: u32 = 4u;
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> x: array<f32>; // (T, dim) residual stream
+// #if weights == int8
+@group(0) @binding(2) var<storage, read> w: array<u32>; // (dim, hidden4, 2) int8 w1^T, w3^T, scales, gain
+// #else
 @group(0) @binding(2) var<storage, read> w: array<vec4f>; // (dim, hidden4, 2) gain-folded w1^T, w3^T
+// #endif
 @group(0) @binding(3) var<storage, read_write> h: array<f32>; // (T, hidden)
+
+// #include weights
 
 fn store_row(t: u32, o4: u32, gate: vec4f, up: vec4f) {
   if (t >= step.tokens) {
@@ -43,13 +49,18 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   var gate = mat4x4f();
   var up = mat4x4f();
   var ss = vec4f();
-  for (var k = 0u; k < DIM; k++) {
-    let w1 = w[(k * HIDDEN4 + o4) * 2u];
-    let w3 = w[(k * HIDDEN4 + o4) * 2u + 1u];
-    let xk = vec4f(x[rows.x + k], x[rows.y + k], x[rows.z + k], x[rows.w + k]);
-    gate += mat4x4f(w1 * xk.x, w1 * xk.y, w1 * xk.z, w1 * xk.w);
-    up += mat4x4f(w3 * xk.x, w3 * xk.y, w3 * xk.z, w3 * xk.w);
-    ss += xk * xk;
+  for (var g = 0u; g * GROUP < DIM; g++) {
+    let s1 = w_scale((g * HIDDEN4 + o4) * 2u);
+    let s3 = w_scale((g * HIDDEN4 + o4) * 2u + 1u);
+    for (var k = g * GROUP; k < min(DIM, (g + 1u) * GROUP); k++) {
+      let w1 = w_at((k * HIDDEN4 + o4) * 2u) * s1;
+      let w3 = w_at((k * HIDDEN4 + o4) * 2u + 1u) * s3;
+      let xk = vec4f(x[rows.x + k], x[rows.y + k], x[rows.z + k], x[rows.w + k]);
+      let xg = xk * w_gain(k);
+      gate += mat4x4f(w1 * xg.x, w1 * xg.y, w1 * xg.z, w1 * xg.w);
+      up += mat4x4f(w3 * xg.x, w3 * xg.y, w3 * xg.z, w3 * xg.w);
+      ss += xk * xk;
+    }
   }
   let inv = inverseSqrt(ss / f32(DIM) + 1e-5);
   store_row(t0, o4, gate[0] * inv.x, up[0] * inv.x);

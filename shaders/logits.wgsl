@@ -13,8 +13,14 @@ const TILE: u32 = 4u;
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> rows: array<u32>; // (R) token index of each logits row
 @group(0) @binding(2) var<storage, read> x: array<f32>; // (T, dim) residual stream
+// #if weights == int8
+@group(0) @binding(3) var<storage, read> w: array<u32>; // (dim, vocab4) int8 classifier^T, scales, gain
+// #else
 @group(0) @binding(3) var<storage, read> w: array<vec4f>; // (dim, vocab4) gain-folded classifier^T
+// #endif
 @group(0) @binding(4) var<storage, read_write> logits: array<f32>; // (R, vocab)
+
+// #include weights
 
 fn store_row(r: u32, o4: u32, y: vec4f) {
   if (r >= step.rows) {
@@ -38,11 +44,15 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   // Column u holds row r0 + u; written out, not looped, so the tile stays in registers.
   var acc = mat4x4f();
   var ss = vec4f();
-  for (var k = 0u; k < DIM; k++) {
-    let wk = w[k * VOCAB4 + o4];
-    let xk = vec4f(x[at.x + k], x[at.y + k], x[at.z + k], x[at.w + k]);
-    acc += mat4x4f(wk * xk.x, wk * xk.y, wk * xk.z, wk * xk.w);
-    ss += xk * xk;
+  for (var g = 0u; g * GROUP < DIM; g++) {
+    let sc = w_scale(g * VOCAB4 + o4);
+    for (var k = g * GROUP; k < min(DIM, (g + 1u) * GROUP); k++) {
+      let wk = w_at(k * VOCAB4 + o4) * sc;
+      let xk = vec4f(x[at.x + k], x[at.y + k], x[at.z + k], x[at.w + k]);
+      let xg = xk * w_gain(k);
+      acc += mat4x4f(wk * xg.x, wk * xg.y, wk * xg.z, wk * xg.w);
+      ss += xk * xk;
+    }
   }
   let inv = inverseSqrt(ss / f32(DIM) + 1e-5);
   store_row(r0, o4, acc[0] * inv.x);

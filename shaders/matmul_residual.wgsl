@@ -13,8 +13,14 @@ const TILE: u32 = 4u;
 
 @group(0) @binding(0) var<uniform> step: Step;
 @group(0) @binding(1) var<storage, read> a: array<f32>; // (T, in)
+// #if weights == int8
+@group(0) @binding(2) var<storage, read> w: array<u32>; // (in, out4) int8 W^T, then scales
+// #else
 @group(0) @binding(2) var<storage, read> w: array<vec4f>; // (in, out4) W^T
+// #endif
 @group(0) @binding(3) var<storage, read_write> x: array<f32>; // (T, out) residual stream
+
+// #include weights
 
 fn add_row(t: u32, o4: u32, y: vec4f) {
   if (t >= step.tokens) {
@@ -36,10 +42,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let last = step.tokens - 1u;
   let rows = vec4u(t0, min(t0 + 1u, last), min(t0 + 2u, last), min(t0 + 3u, last)) * IN;
   var acc = mat4x4f();
-  for (var k = 0u; k < IN; k++) {
-    let wk = w[k * OUT4 + o4];
-    let xk = vec4f(a[rows.x + k], a[rows.y + k], a[rows.z + k], a[rows.w + k]);
-    acc += mat4x4f(wk * xk.x, wk * xk.y, wk * xk.z, wk * xk.w);
+  for (var g = 0u; g * GROUP < IN; g++) {
+    let sc = w_scale(g * OUT4 + o4);
+    for (var k = g * GROUP; k < min(IN, (g + 1u) * GROUP); k++) {
+      let wk = w_at(k * OUT4 + o4) * sc;
+      let xk = vec4f(a[rows.x + k], a[rows.y + k], a[rows.z + k], a[rows.w + k]);
+      acc += mat4x4f(wk * xk.x, wk * xk.y, wk * xk.z, wk * xk.w);
+    }
   }
   add_row(t0, o4, acc[0]);
   add_row(t0 + 1u, o4, acc[1]);

@@ -1,5 +1,8 @@
 import { BatchscopeError } from '../../errors';
 import type { Model } from '../../model/weights';
+import { decodeKvRows } from '../../model/quant/kv-codec';
+import type { AttentionPath, NumberFormats, WeightDtype } from '../../model/quant/formats';
+import { packModelQ8 } from './pack-q8';
 import { stepTokens, type Backend, type KvLayout, type SequenceStep, type StepResult } from '../types';
 import { validateStep } from '../validate-step';
 import { openDevice, type DeviceNeeds } from './device';
@@ -7,7 +10,7 @@ import { bindGroups, createKernels, encodeForward, type BindGroups, type Kernels
 import { destroyModel, kvPoolLayer, uploadModel, type ModelBuffers } from './model-buffers';
 import { packModel } from './pack-weights';
 import { shaderBindings, structLayout, type StructLayout } from './reflect';
-import { loadShaders, SHADER_NAMES, type ShaderSources } from './shaders';
+import { kernelSource, loadShaders, SHADER_NAMES, type ShaderSources } from './shaders';
 import { packStep } from './step-data';
 import { STAGING_SAMPLED, stagingLogits, StepBuffers } from './step-buffers';
 
@@ -15,6 +18,10 @@ export interface WebGpuOptions {
   /** navigator.gpu by default; Node passes Dawn's (see node.ts). */
   gpu?: GPU;
   shaders?: ShaderSources;
+  /** Matmul weights: f32 (default) or int8 (Q8_0, dequantized in the kernels). The KV format is kv.dtype. */
+  weights?: WeightDtype;
+  /** fused (default: online softmax in one kernel) or unfused (score matrix in memory). */
+  attention?: AttentionPath;
 }
 
 /** What the last step cost, for benchmarks and the "no allocation per step" check. */
@@ -37,6 +44,7 @@ export class WebGpuBackend implements Backend {
   readonly config;
   readonly kv: KvLayout;
   readonly description: string;
+  readonly formats: NumberFormats;
   readonly stats: StepStats = { dispatches: 0, encodeMs: 0, submitMs: 0, bufferAllocations: 0 };
   private groups: BindGroups;
   private readonly querySet: GPUQuerySet | null;
@@ -55,9 +63,11 @@ export class WebGpuBackend implements Backend {
     readonly buffers: ModelBuffers,
     private readonly stepBuffers: StepBuffers,
     private readonly job: StructLayout,
+    formats: NumberFormats,
   ) {
     this.config = model.config;
     this.kv = kv;
+    this.formats = formats;
     this.description = `WebGPU on ${adapter}`;
     this.groups = bindGroups(device, kernels, model.config.nLayers, buffers, stepBuffers);
     this.querySet = timestamps ? device.createQuerySet({ label: 'step time', type: 'timestamp', count: 2 }) : null;
@@ -78,7 +88,9 @@ export class WebGpuBackend implements Backend {
       throw new BatchscopeError('model-unsupported', `the WebGPU engine handles attention heads as vec4s of up to 128 values; ${model.name} has head size ${hs}`);
     }
     const shaders = options.shaders ?? (await loadShaders());
+    const formats: NumberFormats = { weights: options.weights ?? 'f32', kv: kv.dtype ?? 'f32', attention: options.attention ?? 'fused' };
     const packed = packModel(model);
+    const q8 = formats.weights === 'int8' ? packModelQ8(model) : null;
     const pool = kvPoolLayer(c, kv);
     const largest = Math.max(pool.size, 4 * packed.classifier.length, 4 * packed.embedding.length, 4 * packed.ffnUp.size);
     const needs: DeviceNeeds = {
@@ -86,7 +98,7 @@ export class WebGpuBackend implements Backend {
       maxBufferBytes: Math.max(largest, pool.stride * c.nLayers, 4 * packed.ffnUp.data.length),
       // attention_out keeps TILE (4) tokens' attention output in workgroup memory.
       workgroupBytes: 4 * 4 * c.dim,
-      storageBuffersPerStage: Math.max(...SHADER_NAMES.map((n) => shaderBindings(shaders[n]).filter((b) => b.kind !== 'uniform').length)),
+      storageBuffersPerStage: Math.max(...SHADER_NAMES.map((n) => shaderBindings(kernelSource(shaders, n, formats)).filter((b) => b.kind !== 'uniform').length)),
       what: `the model ${model.name} (dim ${c.dim}, ${c.nLayers} layers) with a KV pool of ${kv.numBlocks} x ${kv.blockSize} positions`,
     };
     const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
@@ -94,12 +106,12 @@ export class WebGpuBackend implements Backend {
     try {
       const job = structLayout(shaders.sample, 'Job');
       device.pushErrorScope('out-of-memory');
-      const stepBuffers = new StepBuffers(device, c, job.size);
-      const buffers = uploadModel(device, c, kv, packed);
+      const stepBuffers = new StepBuffers(device, c, job.size, formats);
+      const buffers = uploadModel(device, c, kv, packed, q8);
       const oom = await device.popErrorScope();
       if (oom) throw new BatchscopeError('model-too-large', `the GPU ran out of memory loading ${needs.what}: ${oom.message}`);
-      const kernels = await createKernels(device, shaders, c, kv, emulated);
-      return new WebGpuBackend(model, kv, device, adapter, timestamps, kernels, buffers, stepBuffers, job);
+      const kernels = await createKernels(device, shaders, c, kv, emulated, formats, q8);
+      return new WebGpuBackend(model, kv, device, adapter, timestamps, kernels, buffers, stepBuffers, job, formats);
     } catch (e) {
       device.destroy();
       throw e;
@@ -142,7 +154,8 @@ export class WebGpuBackend implements Backend {
       label: 'forward',
       timestampWrites: this.querySet ? { querySet: this.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } : undefined,
     });
-    const dispatches = encodeForward(pass, this.kernels, this.groups, this.config, T, R, S);
+    const context = seqs.reduce((m, q) => Math.max(m, q.startPos + q.tokens.length), 0);
+    const dispatches = encodeForward(pass, this.kernels, this.groups, this.config, { tokens: T, rows: R, samples: S, context });
     pass.end();
     if (this.querySet && this.queryResolve) {
       enc.resolveQuerySet(this.querySet, 0, 2, this.queryResolve, 0);
@@ -202,7 +215,7 @@ export class WebGpuBackend implements Backend {
     }
   }
 
-  /** Reads a layer's K or V pool back, (block, blockSize, kv_dim), for tests and the UI's memory view. */
+  /** Reads a layer's K or V pool back as float32 (block, blockSize, kv_dim), decoded from its dtype, for tests and the UI's memory view. */
   async readKvLayer(which: 'key' | 'value', layer: number): Promise<Float32Array> {
     const pool = which === 'key' ? this.buffers.keyCache : this.buffers.valueCache;
     const staging = this.device.createBuffer({ label: 'kv readback', size: pool.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
@@ -211,7 +224,7 @@ export class WebGpuBackend implements Backend {
     enc.copyBufferToBuffer(pool.buffer, layer * pool.stride, staging, 0, pool.size);
     this.device.queue.submit([enc.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
-    const out = new Float32Array(staging.getMappedRange().slice(0));
+    const out = decodeKvRows(this.config, this.kv.dtype ?? 'f32', new Uint8Array(staging.getMappedRange().slice(0)));
     staging.destroy();
     return out;
   }

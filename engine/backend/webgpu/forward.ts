@@ -1,14 +1,19 @@
 import { kvDim as kvDimOf, type ModelConfig } from '../../model/config';
+import { kvRowBytes, type NumberFormats } from '../../model/quant/formats';
 import type { KvLayout } from '../types';
-import { bindKernel, createKernel, type Kernel } from './kernels';
+import { bindKernel, createKernel, type Kernel, type Resource } from './kernels';
 import { layerSlice, type ModelBuffers } from './model-buffers';
-import type { ShaderName, ShaderSources } from './shaders';
+import type { PackedQ8Model } from './pack-q8';
+import { kernelSource, type ShaderName, type ShaderSources } from './shaders';
 import type { StepBuffers } from './step-buffers';
 
 /**
  * The forward pass as a list of dispatches, all in one compute pass of one command buffer:
- *   embed; per layer: qkv_rope, attention_out, ffn_up, matmul_residual (w2); logits; sample.
- * That is 4 x n_layers + 3 dispatches, the last two only when the step needs logits or samples.
+ *   embed; per layer: qkv_rope, [kv_quant], attention, ffn_up, matmul_residual (w2); logits; sample.
+ * Attention is attention_out (fused: online softmax, then wo and the residual) or, unfused,
+ * attn_scores, attn_softmax, attn_values and wo as a matmul_residual. With f32 KV and fused
+ * attention that is 4 x n_layers + 3 dispatches, the last two only when the step needs logits or
+ * samples; an int8 cache adds kv_quant per layer, the unfused path three more per layer.
  */
 
 /** Invocations per workgroup of the kernels without barriers (the matmuls), their WG override. */
@@ -21,42 +26,83 @@ export const WG = 64;
  */
 const barrierWorkgroup = (emulated: boolean): number => (emulated ? 16 : 64);
 
-export type Kernels = Record<ShaderName, Kernel>;
+/** The compiled kernels: every shader by name, plus wo as a matmul_residual for the unfused path. */
+export type Kernels = Partial<Record<ShaderName | 'wo', Kernel>> & Record<'embed' | 'qkv_rope' | 'ffn_up' | 'matmul_residual' | 'logits' | 'sample', Kernel>;
 
-export async function createKernels(device: GPUDevice, shaders: ShaderSources, c: ModelConfig, kv: KvLayout, emulated: boolean): Promise<Kernels> {
+/** The kernels a format needs. */
+function kernelNames(f: NumberFormats): (ShaderName | 'wo')[] {
+  const attention: (ShaderName | 'wo')[] = f.attention === 'fused' ? ['attention_out'] : ['attn_scores', 'attn_softmax', 'attn_values', 'wo'];
+  return ['embed', 'qkv_rope', ...(f.kv === 'int8' ? (['kv_quant'] as const) : []), ...attention, 'ffn_up', 'matmul_residual', 'logits', 'sample'];
+}
+
+export async function createKernels(device: GPUDevice, shaders: ShaderSources, c: ModelConfig, kv: KvLayout, emulated: boolean, f: NumberFormats, q8: PackedQ8Model | null): Promise<Kernels> {
   const DIM = c.dim;
   const KV_DIM = kvDimOf(c);
   const HEAD_SIZE = c.dim / c.nHeads;
-  const constants: Record<ShaderName, Record<string, number>> = {
-    embed: { DIM },
-    qkv_rope: { DIM, KV_DIM, HEAD_SIZE },
-    attention_out: { DIM, KV_DIM, HEAD_SIZE, BLOCK_SIZE: kv.blockSize },
-    ffn_up: { DIM, HIDDEN: c.hiddenDim },
-    matmul_residual: { IN: c.hiddenDim, OUT: DIM },
-    logits: { DIM, VOCAB: c.vocabSize },
+  const int8 = f.weights === 'int8';
+  // Weight layout constants (shaders/weights.wgsl); float32 needs none.
+  const w = (t?: { scales: number; gain: number }): Record<string, number> => (int8 && t ? { GROUP: 32, SCALES: t.scales, ...(t.gain ? { GAIN: t.gain } : {}) } : {});
+  const kvRow: Record<string, number> = f.kv === 'int8' ? { ROW_WORDS: kvRowBytes(c, 'int8') / 4 } : {};
+  const attn = { DIM, KV_DIM, HEAD_SIZE, BLOCK_SIZE: kv.blockSize, ...kvRow };
+  const constants: Record<ShaderName | 'wo', Record<string, number>> = {
+    embed: int8 && q8 ? { DIM, SCALES: q8.embeddingScales, SCALE_WORDS: q8.embeddingScaleWords } : { DIM },
+    qkv_rope: { DIM, KV_DIM, HEAD_SIZE, ...w(q8?.qkv) },
+    kv_quant: { KV_DIM, HEAD_SIZE, ...kvRow },
+    attention_out: { ...attn, ...w(q8?.wo) },
+    attn_scores: { ...attn, SEQ_LEN: c.seqLen },
+    attn_softmax: { N_HEADS: c.nHeads, SEQ_LEN: c.seqLen },
+    attn_values: { ...attn, SEQ_LEN: c.seqLen },
+    wo: { IN: DIM, OUT: DIM, ...w(q8?.wo) },
+    ffn_up: { DIM, HIDDEN: c.hiddenDim, ...w(q8?.ffnUp) },
+    matmul_residual: { IN: c.hiddenDim, OUT: DIM, ...w(q8?.w2) },
+    logits: { DIM, VOCAB: c.vocabSize, ...w(q8?.classifier) },
     sample: { VOCAB: c.vocabSize },
   };
-  const wg = (n: ShaderName): number => (n === 'attention_out' || n === 'sample' ? barrierWorkgroup(emulated) : WG);
-  const names = Object.keys(constants) as ShaderName[];
-  const built = await Promise.all(names.map((n) => createKernel(device, shaders, n, { ...constants[n], WG: wg(n) })));
+  const wg = (n: ShaderName | 'wo'): number => (n === 'attention_out' || n === 'sample' ? barrierWorkgroup(emulated) : WG);
+  const names = kernelNames(f);
+  const built = await Promise.all(
+    names.map((n) => {
+      const shader: ShaderName = n === 'wo' ? 'matmul_residual' : n;
+      return createKernel(device, kernelSource(shaders, shader, f), shader, { ...constants[n], WG: wg(n) }, n === 'wo' ? 'wo (matmul_residual)' : shader);
+    }),
+  );
   return Object.fromEntries(names.map((n, i) => [n, built[i]])) as Kernels;
+}
+
+export interface LayerGroups {
+  qkv: GPUBindGroup;
+  kvQuant?: GPUBindGroup;
+  attention?: GPUBindGroup;
+  scores?: GPUBindGroup;
+  softmax?: GPUBindGroup;
+  values?: GPUBindGroup;
+  wo?: GPUBindGroup;
+  ffnUp: GPUBindGroup;
+  ffnDown: GPUBindGroup;
 }
 
 export interface BindGroups {
   embed: GPUBindGroup;
-  layers: { qkv: GPUBindGroup; attention: GPUBindGroup; ffnUp: GPUBindGroup; ffnDown: GPUBindGroup }[];
+  layers: LayerGroups[];
   logits: GPUBindGroup;
   sample: GPUBindGroup;
 }
 
 /** Made when the backend starts and again whenever the step buffers grow. */
 export function bindGroups(device: GPUDevice, k: Kernels, nLayers: number, m: ModelBuffers, s: StepBuffers): BindGroups {
-  const layers = Array.from({ length: nLayers }, (_, l) => {
+  const bind = (kernel: Kernel | undefined, resources: Parameters<typeof bindKernel>[2], label: string) => (kernel ? bindKernel(device, kernel, resources, label) : undefined);
+  const layers = Array.from({ length: nLayers }, (_, l): LayerGroups => {
     const kc = layerSlice(m.keyCache, l);
     const vc = layerSlice(m.valueCache, l);
+    const cacheOut: Record<string, Resource> = k.kv_quant ? { kv_new: s.kvNew } : { key_cache: kc, value_cache: vc };
     return {
-      qkv: bindKernel(device, k.qkv_rope, { step: s.step, tokens: s.tokens, x: s.x, w: layerSlice(m.qkv, l), rope: m.rope, q: s.q, key_cache: kc, value_cache: vc }, `qkv_rope L${l}`),
-      attention: bindKernel(device, k.attention_out, { step: s.step, tokens: s.tokens, tables: s.tables, q: s.q, key_cache: kc, value_cache: vc, w: layerSlice(m.wo, l), x: s.x }, `attention_out L${l}`),
+      qkv: bindKernel(device, k.qkv_rope, { step: s.step, tokens: s.tokens, x: s.x, w: layerSlice(m.qkv, l), rope: m.rope, q: s.q, ...cacheOut }, `qkv_rope L${l}`),
+      kvQuant: bind(k.kv_quant, { step: s.step, tokens: s.tokens, kv_new: s.kvNew, key_cache: kc, value_cache: vc }, `kv_quant L${l}`),
+      attention: bind(k.attention_out, { step: s.step, tokens: s.tokens, tables: s.tables, q: s.q, key_cache: kc, value_cache: vc, w: layerSlice(m.wo, l), x: s.x }, `attention_out L${l}`),
+      scores: bind(k.attn_scores, { step: s.step, tokens: s.tokens, tables: s.tables, q: s.q, key_cache: kc, scores: s.scores }, `attn_scores L${l}`),
+      softmax: bind(k.attn_softmax, { step: s.step, tokens: s.tokens, scores: s.scores }, `attn_softmax L${l}`),
+      values: bind(k.attn_values, { step: s.step, tokens: s.tokens, tables: s.tables, scores: s.scores, value_cache: vc, out: s.att }, `attn_values L${l}`),
+      wo: bind(k.wo, { step: s.step, a: s.att, w: layerSlice(m.wo, l), x: s.x }, `wo L${l}`),
       ffnUp: bindKernel(device, k.ffn_up, { step: s.step, x: s.x, w: layerSlice(m.ffnUp, l), h: s.h }, `ffn_up L${l}`),
       ffnDown: bindKernel(device, k.matmul_residual, { step: s.step, a: s.h, w: layerSlice(m.w2, l), x: s.x }, `ffn_down L${l}`),
     };
@@ -71,11 +117,22 @@ export function bindGroups(device: GPUDevice, k: Kernels, nLayers: number, m: Mo
 
 const groups = (n: number, per: number): number => Math.ceil(n / per);
 
+/** What one step's dispatch sizes depend on. */
+export interface StepShape {
+  tokens: number;
+  rows: number;
+  samples: number;
+  /** Longest context in the step (largest position + 1): the unfused score kernel's width. */
+  context: number;
+}
+
 /** Records the step's dispatches; returns how many. */
-export function encodeForward(pass: GPUComputePassEncoder, k: Kernels, g: BindGroups, c: ModelConfig, T: number, rows: number, samples: number): number {
+export function encodeForward(pass: GPUComputePassEncoder, k: Kernels, g: BindGroups, c: ModelConfig, step: StepShape): number {
+  const { tokens: T, rows, samples } = step;
   const kvDim = kvDimOf(c);
   let dispatches = 0;
-  const run = (kernel: Kernel, group: GPUBindGroup, x: number, y = 1): void => {
+  const run = (kernel: Kernel | undefined, group: GPUBindGroup | undefined, x: number, y = 1): void => {
+    if (!kernel || !group) throw new Error('a kernel of this format was not built');
     pass.setPipeline(kernel.pipeline);
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(x, y);
@@ -84,7 +141,14 @@ export function encodeForward(pass: GPUComputePassEncoder, k: Kernels, g: BindGr
   run(k.embed, g.embed, groups(c.dim, WG), T);
   for (const layer of g.layers) {
     run(k.qkv_rope, layer.qkv, groups(Math.ceil((c.dim + 2 * kvDim) / 4), WG), groups(T, k.qkv_rope.tile));
-    run(k.attention_out, layer.attention, groups(T, k.attention_out.tile));
+    if (k.kv_quant) run(k.kv_quant, layer.kvQuant, groups(2 * T, WG));
+    if (k.attention_out) run(k.attention_out, layer.attention, groups(T, k.attention_out.tile));
+    else {
+      run(k.attn_scores, layer.scores, groups(step.context, WG), T * c.nHeads);
+      run(k.attn_softmax, layer.softmax, groups(T * c.nHeads, WG));
+      run(k.attn_values, layer.values, groups((T * c.dim) / 4, WG));
+      run(k.wo, layer.wo, groups(c.dim / 4, WG), groups(T, k.wo!.tile));
+    }
     run(k.ffn_up, layer.ffnUp, groups(Math.ceil(c.hiddenDim / 4), WG), groups(T, k.ffn_up.tile));
     run(k.matmul_residual, layer.ffnDown, groups(Math.ceil(c.dim / 4), WG), groups(T, k.matmul_residual.tile));
   }

@@ -1,5 +1,5 @@
 import { shaderBindings, shaderConst, type ShaderBinding } from './reflect';
-import type { ShaderName, ShaderSources } from './shaders';
+import type { ShaderName } from './shaders';
 
 /**
  * A compiled kernel: its pipeline and the bind group layout reflected from its WGSL. Created once
@@ -15,18 +15,18 @@ export interface Kernel {
   tile: number;
 }
 
-export async function createKernel(device: GPUDevice, shaders: ShaderSources, name: ShaderName, constants: Record<string, number>): Promise<Kernel> {
-  const code = shaders[name];
+/** Compiles one kernel from its (specialized) WGSL; `label` names the GPU objects (default: the shader's name). */
+export async function createKernel(device: GPUDevice, code: string, name: ShaderName, constants: Record<string, number>, label: string = name): Promise<Kernel> {
   const bindings = shaderBindings(code);
   const layout = device.createBindGroupLayout({
-    label: name,
+    label,
     entries: bindings.map((b) => ({ binding: b.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: b.kind } })),
   });
-  const module = device.createShaderModule({ label: name, code });
+  const module = device.createShaderModule({ label, code });
   try {
     const pipeline = await device.createComputePipelineAsync({
-      label: name,
-      layout: device.createPipelineLayout({ label: name, bindGroupLayouts: [layout] }),
+      label,
+      layout: device.createPipelineLayout({ label, bindGroupLayouts: [layout] }),
       compute: { module, entryPoint: 'main', constants },
     });
     return { name, pipeline, layout, bindings, tile: /const TILE\b/.test(code) ? shaderConst(code, 'TILE') : 1 };

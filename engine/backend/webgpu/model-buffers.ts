@@ -1,5 +1,7 @@
-import { kvDim as kvDimOf, type ModelConfig } from '../../model/config';
+import type { ModelConfig } from '../../model/config';
+import { kvRowBytes } from '../../model/quant/formats';
 import type { KvLayout } from '../types';
+import type { PackedQ8Model } from './pack-q8';
 import { roundUp, type Layered, type PackedModel } from './pack-weights';
 
 /** A tensor with one 256-byte aligned slice per layer, bound one layer at a time. */
@@ -20,7 +22,7 @@ export interface ModelBuffers {
   w2: LayeredBuffer;
   classifier: GPUBuffer;
   rope: GPUBuffer;
-  /** (layer, block, blockSize, kv_dim), layers 256-byte aligned. */
+  /** (layer, block, blockSize) rows of kvRowBytes in the pool's dtype, layers 256-byte aligned. */
   keyCache: LayeredBuffer;
   valueCache: LayeredBuffer;
 }
@@ -29,13 +31,14 @@ export const layerSlice = (t: LayeredBuffer, layer: number): GPUBufferBinding =>
 
 /** Bytes of one layer of the KV pool (one of K or V), and the aligned stride between layers. */
 export function kvPoolLayer(c: ModelConfig, kv: KvLayout): { size: number; stride: number } {
-  const size = 4 * kv.numBlocks * kv.blockSize * kvDimOf(c);
+  const size = kv.numBlocks * kv.blockSize * kvRowBytes(c, kv.dtype ?? 'f32');
   return { size, stride: roundUp(size, 256) };
 }
 
-export function uploadModel(device: GPUDevice, c: ModelConfig, kv: KvLayout, packed: PackedModel): ModelBuffers {
+/** Uploads the float32 weights (`packed`) or the int8 ones (`q8`, which then replace every matrix and the embedding). */
+export function uploadModel(device: GPUDevice, c: ModelConfig, kv: KvLayout, packed: PackedModel, q8: PackedQ8Model | null = null): ModelBuffers {
   const create = (d: GPUBufferDescriptor): GPUBuffer => device.createBuffer(d);
-  const upload = (label: string, data: Float32Array): GPUBuffer => {
+  const upload = (label: string, data: Float32Array | Uint32Array): GPUBuffer => {
     const buffer = create({ label, size: Math.max(16, data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(buffer, 0, data);
     return buffer;
@@ -46,13 +49,14 @@ export function uploadModel(device: GPUDevice, c: ModelConfig, kv: KvLayout, pac
     // COPY_SRC lets tests and the UI read the pool back; STORAGE alone would do for inference.
     return { buffer: create({ label, size: stride * c.nLayers, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }), stride, size };
   };
+  const w = q8 ?? packed;
   return {
-    embedding: upload('embedding', packed.embedding),
-    qkv: layered('wqkv', packed.qkv),
-    wo: layered('wo', packed.wo),
-    ffnUp: layered('w13', packed.ffnUp),
-    w2: layered('w2', packed.w2),
-    classifier: upload('classifier', packed.classifier),
+    embedding: upload('embedding', w.embedding),
+    qkv: layered('wqkv', w.qkv),
+    wo: layered('wo', w.wo),
+    ffnUp: layered('w13', w.ffnUp),
+    w2: layered('w2', w.w2),
+    classifier: upload('classifier', q8 ? q8.classifier.data : packed.classifier),
     rope: upload('rope', packed.rope),
     keyCache: pool('key cache'),
     valueCache: pool('value cache'),

@@ -17,10 +17,10 @@ const ALIGN = 64;
 export const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
 
 export interface Layered {
-  data: Float32Array;
-  /** Floats from one layer to the next. */
+  data: Float32Array | Uint32Array;
+  /** 4-byte words from one layer to the next. */
   stride: number;
-  /** Floats of one layer. */
+  /** 4-byte words of one layer. */
   size: number;
 }
 

@@ -1,11 +1,17 @@
+import { DEFAULT_FORMATS, type NumberFormats } from '../../model/quant/formats';
+import { specialize } from './specialize';
+
 /**
  * The one shader loader. Under Vite (the app, its worker, Vitest) the .wgsl files are bundled as
  * strings; plain Node under tsx (the CLI, benchmarks) has no import.meta.glob, so there they are
  * read from disk next to this repository's sources.
  */
-export const SHADER_NAMES = ['embed', 'qkv_rope', 'attention_out', 'ffn_up', 'matmul_residual', 'logits', 'sample'] as const;
+export const SHADER_NAMES = ['embed', 'qkv_rope', 'attention_out', 'ffn_up', 'matmul_residual', 'logits', 'sample', 'kv_quant', 'attn_scores', 'attn_softmax', 'attn_values'] as const;
 export type ShaderName = (typeof SHADER_NAMES)[number];
-export type ShaderSources = Record<ShaderName, string>;
+/** Files that are not kernels but parts of them (`// #include name`, see specialize.ts). */
+export const SNIPPET_NAMES = ['weights', 'kv_read'] as const;
+export type SnippetName = (typeof SNIPPET_NAMES)[number];
+export type ShaderSources = Record<ShaderName | SnippetName, string>;
 
 function bundled(): Record<string, string> | null {
   try {
@@ -20,8 +26,17 @@ async function fromDisk(): Promise<Record<string, string>> {
   const fsModule = 'node:fs/promises';
   const fs = (await import(/* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
   const files: Record<string, string> = {};
-  for (const name of SHADER_NAMES) files[`${name}.wgsl`] = await fs.readFile(new URL(`../../../shaders/${name}.wgsl`, import.meta.url), 'utf8');
+  for (const name of [...SHADER_NAMES, ...SNIPPET_NAMES]) files[`${name}.wgsl`] = await fs.readFile(new URL(`../../../shaders/${name}.wgsl`, import.meta.url), 'utf8');
   return files;
+}
+
+/**
+ * A kernel's WGSL for the given number formats: its #if branches chosen and its snippets included
+ * (specialize.ts). `reads` tells kv_read which caches the kernel binds.
+ */
+export function kernelSource(s: ShaderSources, name: ShaderName, f: Pick<NumberFormats, 'weights' | 'kv'> = DEFAULT_FORMATS): string {
+  const reads = name === 'attn_scores' ? 'k' : name === 'attn_values' ? 'v' : 'kv';
+  return specialize(s[name], { weights: f.weights, kv: f.kv, reads }, { weights: s.weights, kv_read: s.kv_read });
 }
 
 let cache: Promise<ShaderSources> | null = null;
@@ -30,7 +45,7 @@ export function loadShaders(): Promise<ShaderSources> {
   cache ??= (async () => {
     const files = bundled() ?? (await fromDisk());
     const byName = Object.fromEntries(Object.entries(files).map(([path, text]) => [path.replace(/^.*\//, '').replace(/\.wgsl$/, ''), text]));
-    for (const name of SHADER_NAMES) if (typeof byName[name] !== 'string') throw new Error(`shader ${name}.wgsl is missing from shaders/`);
+    for (const name of [...SHADER_NAMES, ...SNIPPET_NAMES]) if (typeof byName[name] !== 'string') throw new Error(`shader ${name}.wgsl is missing from shaders/`);
     return byName as ShaderSources;
   })();
   return cache;

@@ -1,4 +1,5 @@
-import type { ModelConfig } from '../../model/config';
+import { kvDim, type ModelConfig } from '../../model/config';
+import { DEFAULT_FORMATS, type NumberFormats } from '../../model/quant/formats';
 
 /** How much one step may hold before its buffers must grow. */
 export interface StepSize {
@@ -32,6 +33,9 @@ export class StepBuffers {
   x!: GPUBuffer; // (T, dim) residual stream
   q!: GPUBuffer; // (T, dim)
   h!: GPUBuffer; // (T, hidden)
+  kvNew!: GPUBuffer; // (T, 2, kv_dim) this step's K and V before kv_quant (int8 KV only)
+  att!: GPUBuffer; // (T, dim) attention output before wo (unfused attention only)
+  scores!: GPUBuffer; // (T, n_heads, seq_len) the score matrix (unfused attention only)
   rows!: GPUBuffer; // (R) token index per logits row
   logits!: GPUBuffer; // (R, vocab)
   jobs!: GPUBuffer; // (S) sampler jobs
@@ -44,6 +48,7 @@ export class StepBuffers {
     private readonly device: GPUDevice,
     private readonly config: ModelConfig,
     private readonly jobBytes: number,
+    private readonly formats: NumberFormats = DEFAULT_FORMATS,
   ) {
     this.step = this.create('step', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     this.fit(INITIAL);
@@ -63,6 +68,10 @@ export class StepBuffers {
       this.replace('x', 4 * T * dim, STORAGE);
       this.replace('q', 4 * T * dim, STORAGE);
       this.replace('h', 4 * T * hiddenDim, STORAGE);
+      const unfused = this.formats.attention === 'unfused';
+      this.replace('kvNew', this.formats.kv === 'int8' ? 4 * T * 2 * kvDim(this.config) : 16, STORAGE);
+      this.replace('att', unfused ? 4 * T * dim : 16, STORAGE);
+      this.replace('scores', unfused ? 4 * T * this.config.nHeads * this.config.seqLen : 16, STORAGE);
     }
     if (has('tables')) this.replace('tables', 4 * tables, STORAGE | COPY_DST);
     if (has('rows')) {
@@ -90,7 +99,7 @@ export class StepBuffers {
     return b;
   }
 
-  private replace(name: 'tokens' | 'tables' | 'x' | 'q' | 'h' | 'rows' | 'logits' | 'jobs' | 'scratch' | 'sampled' | 'staging', size: number, usage: GPUBufferUsageFlags): void {
+  private replace(name: 'tokens' | 'tables' | 'x' | 'q' | 'h' | 'kvNew' | 'att' | 'scores' | 'rows' | 'logits' | 'jobs' | 'scratch' | 'sampled' | 'staging', size: number, usage: GPUBufferUsageFlags): void {
     const old = this[name] as GPUBuffer | undefined;
     if (old) {
       old.destroy();

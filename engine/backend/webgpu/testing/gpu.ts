@@ -5,7 +5,8 @@
 import { openDevice } from '../device';
 import { createKernel } from '../kernels';
 import { nodeGpu } from '../node';
-import { loadShaders, type ShaderName } from '../shaders';
+import type { NumberFormats } from '../../../model/quant/formats';
+import { kernelSource, loadShaders, type ShaderName } from '../shaders';
 
 let device: Promise<GPUDevice> | null = null;
 
@@ -26,6 +27,8 @@ export interface KernelRun {
   /** Contents of every binding, by its WGSL name; outputs too (poison them with poisoned()). */
   buffers: Record<string, Data>;
   workgroups: [number, number?];
+  /** Weight and KV formats the kernel is specialized for (default f32). */
+  formats?: Pick<NumberFormats, 'weights' | 'kv'>;
 }
 
 export const poisoned = (n: number): Float32Array => new Float32Array(new Uint32Array(n).fill(POISON).buffer);
@@ -33,7 +36,7 @@ export const poisoned = (n: number): Float32Array => new Float32Array(new Uint32
 /** Runs one kernel once and returns the final contents of the named buffers. */
 export async function runKernel(name: ShaderName, run: KernelRun, read: string[]): Promise<Record<string, Float32Array>> {
   const dev = await testDevice();
-  const kernel = await createKernel(dev, await loadShaders(), name, run.constants);
+  const kernel = await createKernel(dev, kernelSource(await loadShaders(), name, run.formats), name, run.constants);
   const buffers: Record<string, GPUBuffer> = {};
   for (const b of kernel.bindings) {
     const data = run.buffers[b.name];
