@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shaderBindings, shaderConst, structLayout, writeStruct } from './reflect';
-import { loadShaders, SHADER_NAMES } from './shaders';
+import { kernelSource, loadShaders, SHADER_NAMES } from './shaders';
+import { KV_DTYPES, WEIGHT_DTYPES } from '../../model/quant/formats';
 
 describe('WGSL reflection', () => {
   it('reads bindings, scalar structs and integer consts', () => {
@@ -35,13 +36,19 @@ describe('WGSL reflection', () => {
     expect(structLayout(shaders.embed, 'Step').fields.map((f) => f.name)).toEqual(['tokens', 'rows']);
   });
 
-  it('every binding of every shader is distinct and in group 0', async () => {
+  it('every binding of every shader, in every number format, is distinct and in group 0', async () => {
     const shaders = await loadShaders();
-    for (const name of SHADER_NAMES) {
-      const b = shaderBindings(shaders[name]);
-      expect(b.length, name).toBe((shaders[name].match(/@binding\(/g) ?? []).length);
-      expect(new Set(b.map((x) => x.binding)).size, name).toBe(b.length);
-      expect(b.filter((x) => x.kind !== 'uniform').length, `${name}: storage buffers within WebGPU's default 8`).toBeLessThanOrEqual(8);
+    for (const weights of WEIGHT_DTYPES) {
+      for (const kv of KV_DTYPES) {
+        for (const name of SHADER_NAMES) {
+          const code = kernelSource(shaders, name, { weights, kv });
+          const what = `${name} (weights ${weights}, KV ${kv})`;
+          const b = shaderBindings(code);
+          expect(b.length, what).toBe((code.match(/@binding\(/g) ?? []).length);
+          expect(new Set(b.map((x) => x.binding)).size, what).toBe(b.length);
+          expect(b.filter((x) => x.kind !== 'uniform').length, `${what}: storage buffers within WebGPU's default 8`).toBeLessThanOrEqual(8);
+        }
+      }
     }
   });
 });
