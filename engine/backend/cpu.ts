@@ -40,6 +40,7 @@ export class CpuBackend implements Backend {
     this.config = model.config;
     this.kv = kv;
     const weights = options.weights ?? 'f32';
+    if (weights === 'f16') throw new BatchscopeError('bad-argument', 'the CPU engine runs weights as f32 or int8 (f16 weights are a simulator setting)');
     // Attention here runs one token at a time with its scores in cache: the fused path's bytes.
     this.formats = { weights, kv: kv.dtype ?? 'f32', attention: 'fused' };
     const want = options.kernels ?? 'auto';

@@ -1,6 +1,7 @@
 import type { ModelConfig } from '../model/config';
 import type { SamplingParams } from '../model/sampler';
 import type { KvDtype, NumberFormats } from '../model/quant/formats';
+import type { TrafficOptions } from './traffic';
 
 /**
  * The ragged batch step: the one unit of work every backend (cpu, webgpu, sim) implements and
@@ -71,6 +72,8 @@ export interface Backend {
   readonly kv: KvLayout;
   /** Weights, KV cache and attention path this backend runs (what sets its bytes per step); absent means DEFAULT_FORMATS. */
   readonly formats?: NumberFormats;
+  /** How to count this backend's bytes per step when its shapes do not say it all (the sim's fp16 activations and published model size). */
+  readonly trafficOptions?: TrafficOptions;
   /** Runs one ragged step. Sequences must use disjoint blocks (except shared, read-only prefixes). */
   step(seqs: readonly SequenceStep[]): Promise<StepResult>;
   /** Releases device memory; the backend is unusable afterwards. */

@@ -4,6 +4,8 @@ import { KvManager } from '../kv/manager';
 import type { KvManagerKind } from '../kv/policy';
 import { BOS, EOS } from '../model/tokenizer';
 import type { IterationEvent } from './events';
+import { DEFAULT_FORMATS } from '../model/quant/formats';
+import { stepTraffic } from '../backend/traffic';
 import { validateRequests, type Request, type RequestRecord } from './request';
 import { continuousScheduler } from './sched/continuous';
 import { DEFAULT_KNOBS, validateKnobs, type SchedulerKnobs, type Strategy } from './sched/knobs';
@@ -263,8 +265,16 @@ export class ServingEngine {
       knobs: { ...this.knobsNow },
       schedulerMs,
       backendMs: result.timing.wallMs,
+      ...this.traffic(steps),
     };
     return event;
+  }
+
+  /** What the step moved, from the shapes: every sampling sequence gets one logits row. */
+  private traffic(steps: readonly SequenceStep[]): Pick<IterationEvent, 'traffic' | 'formats'> {
+    const formats = this.backend.formats ?? DEFAULT_FORMATS;
+    const t = stepTraffic(this.backend.config, formats, steps.map((s) => ({ tokens: s.tokens.length, startPos: s.startPos, logitRows: s.sample ? 1 : 0 })), this.backend.trafficOptions);
+    return { traffic: { weights: t.weights, kvRead: t.kvRead, kvWrite: t.kvWrite, activations: t.activations, scores: t.scores }, formats };
   }
 
   /** Records a sampled token; returns why the request stopped, if it did. */

@@ -5,6 +5,11 @@
  * they cross postMessage and JSON unchanged (typed arrays become number[] in JSON).
  */
 import type { SchedulerKnobs } from './sched/knobs';
+import type { NumberFormats } from '../model/quant/formats';
+import type { TrafficCategory } from '../backend/traffic';
+
+/** Bytes by category for one step (see IterationEvent.traffic). */
+export type StepBytes = Record<TrafficCategory, number>;
 
 export type SlotKind = 'prefill' | 'decode' | 'idle';
 
@@ -99,4 +104,11 @@ export interface IterationEvent {
   schedulerMs: number;
   /** The backend step's time, ms: measured, or predicted by the cost model (see timeSource). */
   backendMs: number;
+  /**
+   * Bytes the step moved to and from memory by category, computed from the shapes and the number
+   * formats (engine/backend/traffic.ts), never measured. Absent in traces recorded before it.
+   */
+  traffic?: StepBytes;
+  /** The number formats the step ran with (weights, KV cache, attention path). */
+  formats?: NumberFormats;
 }

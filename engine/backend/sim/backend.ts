@@ -2,8 +2,10 @@ import { BatchscopeError } from '../../errors';
 import type { ModelConfig } from '../../model/config';
 import { stepTokens, type Backend, type KvLayout, type SequenceStep, type StepResult } from '../types';
 import { validateStep } from '../validate-step';
-import { stepCost } from './cost-model';
-import { GPU_MEMORY_UTILIZATION, GPU_PRESETS, SIM_MODEL_PRESETS, kvBytesPerToken, weightBytes, type GpuPreset, type SimModelPreset } from './presets';
+import type { NumberFormats } from '../../model/quant/formats';
+import type { TrafficOptions } from '../traffic';
+import { simTrafficOptions, stepCost } from './cost-model';
+import { GPU_MEMORY_UTILIZATION, GPU_PRESETS, SIM_DEFAULT_FORMATS, SIM_MODEL_PRESETS, kvBytesPerToken, weightBytes, type GpuPreset, type SimModelPreset } from './presets';
 
 /** The token a simulated model "samples": it computes nothing, so it has no text to give. */
 export const SIM_TOKEN = 0;
@@ -21,14 +23,21 @@ export class SimBackend implements Backend {
   readonly kv: KvLayout;
   readonly gpu: GpuPreset;
   readonly model: SimModelPreset;
+  readonly formats: NumberFormats;
+  readonly trafficOptions: TrafficOptions;
   private disposed = false;
 
-  constructor(gpu: GpuPreset, model: SimModelPreset, kv: KvLayout) {
+  /** formats: weights f16 (default) or int8, attention fused (default) or unfused; the KV cache's format is kv.dtype (default f16). */
+  constructor(gpu: GpuPreset, model: SimModelPreset, kv: KvLayout, formats: Partial<Pick<NumberFormats, 'weights' | 'attention'>> = {}) {
     this.gpu = gpu;
     this.model = model;
     this.config = model.config;
     this.kv = kv;
-    this.description = `simulated ${model.name} on ${gpu.name} (cost model, nothing runs)`;
+    this.formats = { ...SIM_DEFAULT_FORMATS, ...formats, kv: kv.dtype ?? SIM_DEFAULT_FORMATS.kv };
+    this.trafficOptions = simTrafficOptions(model, this.formats);
+    const f = this.formats;
+    const isDefault = f.weights === 'f16' && f.kv === 'f16' && f.attention === 'fused';
+    this.description = `simulated ${model.name}${isDefault ? '' : ` (weights ${f.weights}, KV ${f.kv}, ${f.attention} attention)`} on ${gpu.name} (cost model, nothing runs)`;
   }
 
   async step(seqs: readonly SequenceStep[]): Promise<StepResult> {
@@ -38,7 +47,7 @@ export class SimBackend implements Backend {
     seqs.forEach((s, i) => {
       if (s.sample) sampled[i] = SIM_TOKEN;
     });
-    const cost = stepCost(this.gpu, this.model, seqs);
+    const cost = stepCost(this.gpu, this.model, seqs, this.formats);
     return { logits: seqs.map(() => null), sampled, timing: { wallMs: cost.ms, source: 'simulated', tokens: stepTokens(seqs), sequences: seqs.length } };
   }
 
@@ -59,22 +68,29 @@ export function simModelPreset(id: string): SimModelPreset {
   return p;
 }
 
-/** KV tokens left on the GPU after the weights, at vLLM's default memory utilisation. */
-export function simKvCapacityTokens(gpu: GpuPreset, model: SimModelPreset): number {
-  const free = gpu.memoryBytes * GPU_MEMORY_UTILIZATION - weightBytes(model);
+/** Weights and KV formats that decide how much of a GPU the KV cache gets. */
+export type SimMemoryFormats = Partial<Pick<NumberFormats, 'weights' | 'kv'>>;
+
+/**
+ * KV tokens left on the GPU after the weights, at vLLM's default memory utilisation: int8 weights
+ * leave more memory for KV, and int8 KV fits more tokens into it.
+ */
+export function simKvCapacityTokens(gpu: GpuPreset, model: SimModelPreset, f: SimMemoryFormats = {}): number {
+  const weights = weightBytes(model, f.weights ?? 'f16');
+  const free = gpu.memoryBytes * GPU_MEMORY_UTILIZATION - weights;
   if (free <= 0) {
     const gb = (b: number) => (b / 1024 ** 3).toFixed(1);
-    throw new BatchscopeError('model-too-large', `${model.name} needs ${gb(weightBytes(model))} GiB of weights but ${gpu.name} has ${gb(gpu.memoryBytes * GPU_MEMORY_UTILIZATION)} GiB usable`);
+    throw new BatchscopeError('model-too-large', `${model.name} needs ${gb(weights)} GiB of ${f.weights ?? 'f16'} weights but ${gpu.name} has ${gb(gpu.memoryBytes * GPU_MEMORY_UTILIZATION)} GiB usable`);
   }
-  return Math.floor(free / kvBytesPerToken(model));
+  return Math.floor(free / kvBytesPerToken(model, f.kv ?? 'f16'));
 }
 
-/** The pool a sim backend gets: `capacityTokens` (default: what the GPU holds) in blocks. */
-export function simKvLayout(gpu: GpuPreset, model: SimModelPreset, blockSize: number, capacityTokens?: number): KvLayout {
-  const holds = simKvCapacityTokens(gpu, model);
+/** The pool a sim backend gets: `capacityTokens` (default: what the GPU holds) in blocks, in the KV format asked for (default f16). */
+export function simKvLayout(gpu: GpuPreset, model: SimModelPreset, blockSize: number, capacityTokens?: number, f: SimMemoryFormats = {}): KvLayout {
+  const holds = simKvCapacityTokens(gpu, model, f);
   if (capacityTokens !== undefined && capacityTokens > holds) {
     throw new BatchscopeError('model-too-large', `a KV pool of ${capacityTokens} tokens does not fit: ${gpu.name} holds ${holds} tokens of ${model.name} K/V after the weights`);
   }
   const tokens = capacityTokens ?? holds;
-  return { numBlocks: Math.max(1, Math.floor(tokens / blockSize)), blockSize };
+  return { numBlocks: Math.max(1, Math.floor(tokens / blockSize)), blockSize, dtype: f.kv ?? 'f16' };
 }

@@ -1,5 +1,7 @@
+import type { NumberFormats } from '../../model/quant/formats';
+import { stepTraffic } from '../traffic';
 import type { SequenceStep } from '../types';
-import { kvBytesPerToken, weightBytes, type GpuPreset, type SimModelPreset } from './presets';
+import { SIM_DEFAULT_FORMATS, weightBytes, type GpuPreset, type SimModelPreset } from './presets';
 
 export interface StepCost {
   flops: number;
@@ -14,30 +16,34 @@ export interface StepCost {
  * A roofline for one ragged step: time = max(FLOPs / peak, bytes / bandwidth) + fixed overhead.
  * FLOPs: 2 per matmul parameter per token (the embedding is a lookup, and the classifier runs
  * only on each sequence's last token, the one that samples), plus attention (QK^T and AV:
- * 4 x layers x dim per token per attended position). Bytes: every weight read once per step (batching shares it), each
- * sequence's cached K/V read once, the new tokens' K/V written. Activations are ignored. Decode
- * steps therefore cost about the same for 1 or 100 sequences until the FLOPs catch up with the
- * bytes: the memory wall that makes batching nearly free.
+ * 4 x layers x dim per token per attended position). Bytes: engine/backend/traffic.ts's count for
+ * the number formats (fp16 by default): every weight read once per step (batching shares it), each
+ * sequence's K/V read once, the new tokens' K/V written, the activations (fp16), and the score
+ * matrix on the unfused path. Decode steps therefore cost about the same for 1 or 100 sequences
+ * until the FLOPs catch up with the bytes: the memory wall that makes batching nearly free; int8
+ * weights or KV lower that wall. FLOPs do not change with the format (weight-only int8 is
+ * dequantized to fp16 before the tensor cores multiply).
  */
-export function stepCost(gpu: GpuPreset, model: SimModelPreset, seqs: readonly SequenceStep[]): StepCost {
+export function stepCost(gpu: GpuPreset, model: SimModelPreset, seqs: readonly SequenceStep[], formats: NumberFormats = SIM_DEFAULT_FORMATS): StepCost {
   const { nLayers, dim } = model.config;
-  const kvb = kvBytesPerToken(model);
   let tokens = 0;
   let attended = 0;
-  let cachedRead = 0;
   for (const s of seqs) {
     const n = s.tokens.length;
     tokens += n;
     // Token j of the step attends to startPos + j + 1 positions.
     attended += n * s.startPos + (n * (n + 1)) / 2;
-    cachedRead += s.startPos;
   }
   const vocabMatrix = model.config.vocabSize * dim;
   // A tied classifier is the embedding matrix, counted once in params; an untied one is a second matrix.
   const bodyParams = model.params - vocabMatrix * (model.config.sharedClassifier ? 1 : 2);
   const flops = 2 * bodyParams * tokens + 2 * vocabMatrix * seqs.length + 4 * nLayers * dim * attended;
-  const bytes = weightBytes(model) + kvb * (cachedRead + tokens);
+  const traffic = stepTraffic(model.config, formats, seqs.map((s) => ({ tokens: s.tokens.length, startPos: s.startPos, logitRows: s.sample ? 1 : 0 })), simTrafficOptions(model, formats));
+  const bytes = traffic.total;
   const computeS = flops / gpu.peakFlops;
   const memoryS = bytes / gpu.bandwidth;
   return { flops, bytes, ms: Math.max(computeS, memoryS) * 1000 + gpu.overheadMs, bound: computeS > memoryS ? 'compute' : 'memory' };
 }
+
+/** How the sim counts bytes: fp16 activations and scores, the published parameter count for the weights. */
+export const simTrafficOptions = (model: SimModelPreset, formats: NumberFormats) => ({ valueBytes: 2, weightBytes: weightBytes(model, formats.weights) });

@@ -1,4 +1,5 @@
 import type { ModelConfig } from '../../model/config';
+import { bytesPerWeight, kvBytesPerToken as kvBytesPerTokenOf, type KvDtype, type NumberFormats, type WeightDtype } from '../../model/quant/formats';
 
 /**
  * Production hardware and models for the cost-model backend, from the vendors' data sheets and
@@ -67,11 +68,17 @@ export const SIM_MODEL_PRESETS: readonly SimModelPreset[] = [
   },
 ];
 
-/** K and V for every layer: 2 x layers x kv_dim x bytes (OPT-13B: 800 KiB, the vLLM paper's figure). */
-export const kvBytesPerToken = (m: SimModelPreset): number =>
-  2 * m.config.nLayers * ((m.config.dim * m.config.nKvHeads) / m.config.nHeads) * m.bytesPerValue;
+/**
+ * K and V for every layer: 2 x layers x kv_dim x bytes (fp16, the default: OPT-13B 800 KiB, the
+ * vLLM paper's figure); int8 adds one fp16 scale per head vector, f32 doubles it.
+ */
+export const kvBytesPerToken = (m: SimModelPreset, dtype: KvDtype = 'f16'): number => kvBytesPerTokenOf(m.config, dtype);
 
-export const weightBytes = (m: SimModelPreset): number => m.params * m.bytesPerValue;
+/** The weights' bytes in a format (fp16 by default, as the models are published; int8 as Q8_0: 34 bytes per 32). */
+export const weightBytes = (m: SimModelPreset, dtype: WeightDtype = 'f16'): number => m.params * bytesPerWeight(dtype);
+
+/** What a simulated model runs by default: fp16 weights and KV cache, fused attention (FlashAttention, as vLLM does). */
+export const SIM_DEFAULT_FORMATS: NumberFormats = { weights: 'f16', kv: 'f16', attention: 'fused' };
 
 /** vLLM's default share of GPU memory for weights plus KV cache. */
 export const GPU_MEMORY_UTILIZATION = 0.9;

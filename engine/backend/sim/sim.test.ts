@@ -18,7 +18,7 @@ describe('sim presets', () => {
   });
 
   it('refuse a model that does not fit the GPU', () => {
-    expect(() => simKvCapacityTokens(gpuPreset('T4'), opt)).toThrow(/needs 23\.9 GiB of weights/);
+    expect(() => simKvCapacityTokens(gpuPreset('T4'), opt)).toThrow(/needs 23\.9 GiB of f16 weights/);
     expect(() => gpuPreset('V100')).toThrow(/unknown GPU preset "V100"/);
   });
 });
@@ -52,5 +52,40 @@ describe('SimBackend', () => {
     expect(r.timing.source).toBe('simulated');
     expect(r.timing.wallMs).toBeGreaterThan(16);
     await expect(be.step([{ tokens: [1], startPos: 0, blockTable: [be.kv.numBlocks] }])).rejects.toThrow(/not a block of the pool/);
+  });
+});
+
+describe('number formats on the simulator', () => {
+  it('int8 weights free memory for KV and int8 KV fits ~2x the tokens of fp16 in it', () => {
+    const f16 = simKvCapacityTokens(a100, opt);
+    const int8Weights = simKvCapacityTokens(a100, opt, { weights: 'int8' });
+    const both = simKvCapacityTokens(a100, opt, { weights: 'int8', kv: 'int8' });
+    expect(int8Weights / f16).toBeGreaterThan(1.8); // 36 GiB usable: 23.9 GiB of fp16 weights vs 12.7 of int8
+    expect(both / int8Weights).toBeCloseTo((2 * 5120) / (5120 + 80), 2); // one fp16 scale per head vector
+    // OPT-13B does not fit a T4 in fp16; in int8 it does, with room for some KV.
+    expect(simKvCapacityTokens(gpuPreset('T4'), opt, { weights: 'int8' })).toBeGreaterThan(500);
+    expect(simKvLayout(a100, opt, 16, undefined, { kv: 'int8' }).dtype).toBe('int8');
+  });
+
+  it('int8 weights make a memory-bound decode step cheaper; compute-bound prefill is unchanged', () => {
+    const kv = simKvLayout(a100, opt, 16);
+    const f16 = new SimBackend(a100, opt, kv);
+    const int8 = new SimBackend(a100, opt, kv, { weights: 'int8' });
+    expect(int8.formats).toEqual({ weights: 'int8', kv: 'f16', attention: 'fused' });
+    expect(int8.description).toMatch(/weights int8/);
+    const one = decode(1, 512);
+    expect(stepCost(a100, opt, one, int8.formats).ms / stepCost(a100, opt, one, f16.formats).ms).toBeLessThan(0.6);
+    const prefill = [{ tokens: new Array(2048).fill(5), startPos: 0, blockTable: Array.from({ length: 128 }, (_, b) => b) }];
+    expect(stepCost(a100, opt, prefill, int8.formats).ms).toBeCloseTo(stepCost(a100, opt, prefill, f16.formats).ms, 0);
+  });
+
+  it('unfused attention adds a score matrix that grows with the context squared', () => {
+    const unfused = { weights: 'f16' as const, kv: 'f16' as const, attention: 'unfused' as const };
+    const fused = { ...unfused, attention: 'fused' as const };
+    const prefill = (n: number) => [{ tokens: new Array(n).fill(5), startPos: 0, blockTable: Array.from({ length: Math.ceil(n / 16) }, (_, b) => b) }];
+    const extra = (n: number) => stepCost(a100, opt, prefill(n), unfused).bytes - stepCost(a100, opt, prefill(n), fused).bytes;
+    // Doubling the context: the n x n scores 4x, the extra activation pass (linear) 2x.
+    expect(extra(2048) / extra(1024)).toBeGreaterThan(3.7);
+    expect(extra(2048) / extra(1024)).toBeLessThan(4);
   });
 });

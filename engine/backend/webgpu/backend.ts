@@ -89,6 +89,7 @@ export class WebGpuBackend implements Backend {
     }
     const shaders = options.shaders ?? (await loadShaders());
     const formats: NumberFormats = { weights: options.weights ?? 'f32', kv: kv.dtype ?? 'f32', attention: options.attention ?? 'fused' };
+    if (formats.weights === 'f16') throw new BatchscopeError('bad-argument', 'the WebGPU engine runs weights as f32 or int8 (f16 weights are a simulator setting)');
     const packed = packModel(model);
     const q8 = formats.weights === 'int8' ? packModelQ8(model) : null;
     const pool = kvPoolLayer(c, kv);

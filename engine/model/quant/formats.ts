@@ -6,9 +6,13 @@ import { kvDim as kvDimOf, type ModelConfig } from '../config';
  * attention are the defaults (and the paths every reference output was checked on).
  */
 
-/** Matmul weights: float32, or int8 in groups of 32 with one fp16 scale each (llama.cpp's Q8_0). */
+/**
+ * Matmul weights: float32, or int8 in groups of 32 with one fp16 scale each (llama.cpp's Q8_0):
+ * what the real engines run. fp16 is the simulator's baseline (production models ship in it).
+ */
 export const WEIGHT_DTYPES = ['f32', 'int8'] as const;
-export type WeightDtype = (typeof WEIGHT_DTYPES)[number];
+export const SIM_WEIGHT_DTYPES = ['f16', 'int8'] as const;
+export type WeightDtype = 'f32' | 'f16' | 'int8';
 
 /** The KV cache: float32, float16, or int8 with one fp16 scale per head vector per position. */
 export const KV_DTYPES = ['f32', 'f16', 'int8'] as const;
@@ -57,5 +61,9 @@ export const kvBytesPerToken = (c: ModelConfig, dtype: KvDtype): number => 2 * c
 
 /** Bytes of a (rows, n) weight matrix stored in `dtype`: int8 adds one fp16 scale per group of 32 (a partial last group too). */
 export function matrixBytes(rows: number, n: number, dtype: WeightDtype): number {
-  return dtype === 'f32' ? 4 * rows * n : rows * (n + SCALE_BYTES * Math.ceil(n / Q8_GROUP));
+  if (dtype === 'int8') return rows * (n + SCALE_BYTES * Math.ceil(n / Q8_GROUP));
+  return (dtype === 'f32' ? 4 : 2) * rows * n;
 }
+
+/** Bytes per weight of a model whose size is known only as a parameter count (int8: 34 bytes per 32, as Q8_0 stores them). */
+export const bytesPerWeight = (dtype: WeightDtype): number => (dtype === 'f32' ? 4 : dtype === 'f16' ? 2 : (32 + SCALE_BYTES) / Q8_GROUP);

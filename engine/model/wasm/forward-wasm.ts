@@ -61,7 +61,7 @@ export class WasmForward implements ForwardPass {
   constructor(model: Model, kv: KvLayout, module: WebAssembly.Module, weights: WeightDtype = 'f32') {
     const c = (this.config = model.config);
     this.kv = kv;
-    this.w = packWeights(model, weights);
+    this.w = packWeights(model, weights === 'int8' ? 'int8' : 'f32');
     this.embedding = model.weights.tokenEmbedding;
     this.q8 = weights === 'int8' ? quantizeModel(model) : null;
     const dtype = kv.dtype ?? 'f32';

@@ -12,7 +12,7 @@ import type { Q8Matrix } from '../quant/q8';
  * `int8` (Q8_0): the same interleaving of int8 values, (groups, n, 4) bytes, and the scales as
  * float32 (groups, ceil(n / 32), 4) (assembly/matmul-q8.ts). WasmForward.matmul picks the kernel.
  */
-export type WeightFormat = WeightDtype;
+export type WeightFormat = Exclude<WeightDtype, 'f16'>;
 
 /** A matrix W (d, n) in the image: out (T, d) = x (T, n) @ W^T. */
 export interface PackedMatrix {
