@@ -1,6 +1,6 @@
 import { BatchscopeError } from '../errors';
 import { headSize } from '../model/config';
-import { kvBytesPerToken } from '../model/quant/formats';
+import { describeFormats, kvBytesPerToken } from '../model/quant/formats';
 import { CpuForward } from '../model/forward-cpu';
 import type { ForwardPass } from '../model/forward-pass';
 import { sampleToken } from '../model/sampler';
@@ -71,7 +71,7 @@ export class CpuBackend implements Backend {
     this.forwardPass = pass;
     this.kernels = pass instanceof WasmForward ? 'wasm' : 'js';
     this.kernelsFallback = this.kernels === 'js' ? fallback : null;
-    this.description = `CPU engine (${this.engineSummary})${options.context ? `; ${options.context}` : ''}`;
+    this.description = `CPU engine (${this.engineSummary}${describeFormats(this.formats)})${options.context ? `; ${options.context}` : ''}`;
   }
 
   /** What runs, for a status line: "WebAssembly SIMD", or the JavaScript reference and why. */

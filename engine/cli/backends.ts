@@ -1,6 +1,7 @@
 import { CpuBackend, type CpuBackendOptions, type CpuKernels } from '../backend/cpu';
 import type { Backend, BackendKind, KvLayout } from '../backend/types';
 import type { Model } from '../model/weights';
+import type { NumberFormats } from '../model/quant/formats';
 
 export const BACKEND_CHOICES = ['cpu', 'webgpu'] as const satisfies readonly BackendKind[];
 export type CliBackend = (typeof BACKEND_CHOICES)[number];
@@ -12,8 +13,8 @@ export const CPU_KERNELS_HELP = 'CPU engine kernels: wasm (WebAssembly SIMD) or 
  * back to the CPU engine and says why on stderr (notice), never silently; if the GPU is lost
  * mid-run, the run continues on the CPU engine, again with a notice.
  */
-export async function createBackend(kind: CliBackend, model: Model, kv: KvLayout, notice: (line: string) => void, cpuKernels?: CpuKernels): Promise<Backend> {
-  const cpu = (context?: string) => new CpuBackend(model, kv, { kernels: cpuKernels, context } satisfies CpuBackendOptions);
+export async function createBackend(kind: CliBackend, model: Model, kv: KvLayout, notice: (line: string) => void, cpuKernels?: CpuKernels, formats: Partial<Pick<NumberFormats, 'weights' | 'attention'>> = {}): Promise<Backend> {
+  const cpu = (context?: string) => new CpuBackend(model, kv, { kernels: cpuKernels, context, weights: formats.weights } satisfies CpuBackendOptions);
   switch (kind) {
     case 'cpu':
       return cpu();
@@ -23,7 +24,7 @@ export async function createBackend(kind: CliBackend, model: Model, kv: KvLayout
         // Loaded only when asked for: Dawn is a native module the CPU path does not need.
         const { nodeGpu } = await import('../backend/webgpu/node');
         const { createWebGpuBackend } = await import('../backend/webgpu/backend');
-        gpu = await createWebGpuBackend(model, kv, { gpu: await nodeGpu() });
+        gpu = await createWebGpuBackend(model, kv, { gpu: await nodeGpu(), ...formats });
       } catch (e) {
         notice(`batchscope: WebGPU is unavailable, running on the CPU engine instead: ${e instanceof Error ? e.message : String(e)}`);
         return cpu('WebGPU unavailable');

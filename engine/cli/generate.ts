@@ -4,6 +4,7 @@ import type { SamplingParams } from '../model/sampler';
 import { blocksFor, generateAll, type GenerateRequest, type GenerateTiming } from '../serve/generate';
 import { MAX_SEED, intFlag, numberFlag, oneOf, parseFlags } from './args';
 import { BACKEND_CHOICES, CPU_KERNELS_HELP, CPU_KERNEL_CHOICES, createBackend } from './backends';
+import { FORMAT_FLAGS, formatFlags } from './formats';
 import { defaultModelPath, defaultTokenizerPath, loadModelFiles, readFileOrThrow } from './files';
 import type { Io } from './io';
 
@@ -26,6 +27,9 @@ Options:
   --backend NAME       where the model runs: cpu, or webgpu (falls back to cpu) (default cpu)
   --block-size N       KV-cache block size in positions, at most seq_len (default 16)
   --cpu-kernels K      ${CPU_KERNELS_HELP}
+  --weights W          f32 (default) or int8 (Q8_0 groups of 32, one fp16 scale each)
+  --kv-dtype D         KV cache: f32 (default), f16 or int8 (one fp16 scale per head vector)
+  --attention A        fused (default) or unfused (score matrix in memory; webgpu only)
   --debug              print stack traces on errors`;
 
 export async function generateCommand(argv: string[], io: Io): Promise<number> {
@@ -43,6 +47,9 @@ export async function generateCommand(argv: string[], io: Io): Promise<number> {
       backend: { type: 'string' },
       'block-size': { type: 'string' },
       'cpu-kernels': { type: 'string' },
+      weights: FORMAT_FLAGS.weights,
+      'kv-dtype': FORMAT_FLAGS['kv-dtype'],
+      attention: FORMAT_FLAGS.attention,
       debug: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -65,6 +72,7 @@ export async function generateCommand(argv: string[], io: Io): Promise<number> {
   const seed = intFlag(values.seed, 'seed', 42, 0, MAX_SEED);
   const backendKind = oneOf(values.backend, 'backend', BACKEND_CHOICES, 'cpu');
   const cpuKernels = values['cpu-kernels'] === undefined ? undefined : oneOf(values['cpu-kernels'], 'cpu-kernels', CPU_KERNEL_CHOICES, 'wasm');
+  const formats = formatFlags(values, backendKind);
 
   const { model, tokenizer } = loadModelFiles(values.model ?? defaultModelPath, values.tokenizer ?? defaultTokenizerPath);
   const seqLen = model.config.seqLen;
@@ -81,7 +89,7 @@ export async function generateCommand(argv: string[], io: Io): Promise<number> {
   });
 
   const numBlocks = requests.reduce((n, r) => n + blocksFor(r.steps, blockSize), 0);
-  const backend = await createBackend(backendKind, model, { numBlocks, blockSize }, (line) => io.err(line + '\n'), cpuKernels);
+  const backend = await createBackend(backendKind, model, { numBlocks, blockSize, dtype: formats.kv }, (line) => io.err(line + '\n'), cpuKernels, formats);
   const timing: GenerateTiming = { prefillTokens: 0, prefillMs: 0, decodeTokens: 0, decodeMs: 0 };
   try {
     // A prompts file always gets JSON lines, so a script reading them need not care how many it held.

@@ -1,5 +1,6 @@
 import { isBatchscopeError } from '../errors';
 import { benchCommand } from './bench';
+import { evalCommand } from './eval';
 import { generateCommand } from './generate';
 import type { Io } from './io';
 import { runCommand } from './run';
@@ -12,11 +13,12 @@ Commands:
   generate   generate text for one or more prompts (batched together)
   run        serve a workload with static or continuous batching; metrics, traces
   bench      static vs continuous (and paged vs contiguous KV) on the standard workloads
+  eval       what int8 weights or an f16/int8 KV cache cost in quality (tasks, logits vs f32)
 
 Run "batchscope <command> --help" for a command's options.`;
 
 type Command = (argv: string[], io: Io) => Promise<number>;
-const COMMANDS: Record<string, Command> = { generate: generateCommand, run: runCommand, bench: benchCommand };
+const COMMANDS: Record<string, Command> = { generate: generateCommand, run: runCommand, bench: benchCommand, eval: evalCommand };
 
 /** Runs the CLI; returns the exit code. Errors a user can cause print one line unless --debug. */
 export async function main(argv: string[], io: Io): Promise<number> {

@@ -20,6 +20,7 @@ import { WORKLOAD_PRESETS, isWorkloadPreset, workloadPreset } from '../serve/wor
 import { KV_MANAGERS } from '../kv/policy';
 import { MAX_SEED, intFlag, numberFlag, oneOf, parseFlags } from './args';
 import { BACKEND_CHOICES, CPU_KERNELS_HELP, CPU_KERNEL_CHOICES, createBackend, type CliBackend } from './backends';
+import { FORMAT_FLAGS, FORMAT_OPTIONS_HELP, capacityForBudget, formatFlags } from './formats';
 import { checkOutputPath, defaultModelPath, defaultTokenizerPath, loadModelFiles, readFileOrThrow, writeFileOrThrow } from './files';
 import type { Io } from './io';
 
@@ -51,6 +52,7 @@ export const SERVING_FLAGS = {
   'block-size': { type: 'string' },
   'kv-capacity': { type: 'string' },
   'cpu-kernels': { type: 'string' },
+  ...FORMAT_FLAGS,
   seed: { type: 'string' },
   temperature: { type: 'string' },
   json: { type: 'boolean' },
@@ -79,6 +81,7 @@ export const SERVING_OPTIONS_HELP = `  --workload PRESET|FILE  ${Object.keys(WOR
   --block-size N          KV block size in positions (default 16)
   --kv-capacity TOKENS    KV pool size, in whole blocks (default 4096; sim: what the GPU holds after the weights)
   --cpu-kernels K         ${CPU_KERNELS_HELP}
+${FORMAT_OPTIONS_HELP}
   --seed S                workload seed, 0..2^32-1 (default 1)
   --temperature T         sampling temperature, 0 = greedy (default 0; presets only: a file keeps its own)
   --json                  print one JSON object instead of the readable summary
@@ -100,7 +103,9 @@ export interface ServingSetup {
 export async function prepareServing(values: Values, io: Io): Promise<ServingSetup> {
   const kind = oneOf(values.backend, 'backend', BACKENDS, 'cpu');
   const blockSize = intFlag(values['block-size'], 'block-size', 16, 1);
-  const capacity = values['kv-capacity'] === undefined ? undefined : intFlag(values['kv-capacity'], 'kv-capacity', 0, 1);
+  const formats = formatFlags(values, kind);
+  if (formats.kvBytes !== undefined && values['kv-capacity'] !== undefined) throw new BatchscopeError('bad-argument', 'give the KV pool as --kv-capacity TOKENS or --kv-memory-mib M, not both');
+  let capacity = values['kv-capacity'] === undefined ? undefined : intFlag(values['kv-capacity'], 'kv-capacity', 0, 1);
   if (blockSize > (capacity ?? (kind === 'sim' ? Infinity : DEFAULT_CAPACITY))) {
     throw new BatchscopeError('bad-argument', `--block-size ${blockSize} is larger than the KV pool (${capacity ?? DEFAULT_CAPACITY} positions, --kv-capacity)`);
   }
@@ -115,12 +120,14 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
   if (kind === 'sim') {
     const gpu = gpuPreset(values.gpu ?? 'A100-40GB');
     const sim = simModelPreset(values['sim-model'] ?? 'OPT-13B');
-    backend = new SimBackend(gpu, sim, simKvLayout(gpu, sim, blockSize, capacity));
+    if (formats.kvBytes !== undefined) capacity = capacityForBudget(sim.config, formats, blockSize);
+    backend = new SimBackend(gpu, sim, simKvLayout(gpu, sim, blockSize, capacity, formats), formats);
   } else {
     if (values.gpu !== undefined || values['sim-model'] !== undefined) throw new BatchscopeError('bad-argument', '--gpu and --sim-model apply only to --backend sim');
-    const cap = capacity ?? DEFAULT_CAPACITY;
+    const cap = formats.kvBytes !== undefined ? capacityForBudget(model!.config, formats, blockSize) : (capacity ?? DEFAULT_CAPACITY);
     const cpuKernels = values['cpu-kernels'] === undefined ? undefined : oneOf(values['cpu-kernels'], 'cpu-kernels', CPU_KERNEL_CHOICES, 'wasm');
-    backend = await createBackend(kind as CliBackend, model!, { numBlocks: Math.max(1, Math.floor(cap / blockSize)), blockSize }, (l) => io.err(l + '\n'), cpuKernels);
+    const kv = { numBlocks: Math.max(1, Math.floor(cap / blockSize)), blockSize, dtype: formats.kv };
+    backend = await createBackend(kind as CliBackend, model!, kv, (l) => io.err(l + '\n'), cpuKernels, formats);
   }
   const promptKind = oneOf(values.prompts, 'prompts', PROMPT_SOURCES, !tokenizer ? 'lengths' : values.model === undefined ? 'tasks' : 'stories');
   const prompts = promptKind === 'lengths' ? lengthOnlyPrompts : promptKind === 'tasks' ? taskPromptSource : storyPrompts(tokenizer);
@@ -253,6 +260,14 @@ function withText(run: TraceRun, requests: readonly Request[], setup: ServingSet
 
 const fmt = (x: number | null, digits = 3) => (x === null ? '-' : x.toFixed(digits));
 
+/** Bytes in binary units, as people read them. */
+export function fmtBytes(b: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (Math.abs(b) >= 1024 && i < units.length - 1) (b /= 1024), i++;
+  return `${b.toFixed(i === 0 ? 0 : b < 10 ? 2 : 1)} ${units[i]}`;
+}
+
 export function formatSummary(s: RunSummary, w: Workload, backendDescription: string): string {
   const row = (name: string, l: LatencyStats) => `  ${name.padEnd(6)} ${[l.mean, l.p50, l.p90, l.p99].map((x) => fmt(x).padStart(9)).join('')}`;
   const simulated = s.timeSource === 'simulated' ? ' (SIMULATED times)' : '';
@@ -266,6 +281,8 @@ export function formatSummary(s: RunSummary, w: Workload, backendDescription: st
     row('e2e', s.e2e),
     row('queue', s.queueTime),
     `occupancy   ${s.occupancy.toFixed(1)}% of slot-iterations busy, ${s.preemptions} preemptions`,
+    ...(s.kv.capacityTokens !== undefined ? [`formats     weights ${s.weights}, KV ${s.kv.dtype} (${s.kv.bytesPerToken} bytes per position, ${s.kv.capacityTokens} positions), ${s.attention} attention`] : []),
+    ...(s.traffic ? [`memory      ${fmtBytes(s.traffic.perToken)} per token (computed from the shapes): weights ${fmtBytes(s.traffic.weights)}, KV read ${fmtBytes(s.traffic.kvRead)}, KV written ${fmtBytes(s.traffic.kvWrite)}, activations ${fmtBytes(s.traffic.activations)}, scores ${fmtBytes(s.traffic.scores)} over the run`] : []),
     `KV pool     used ${s.kv.usedPct.toFixed(1)}%, reserved ${s.kv.reservedPct.toFixed(1)}%, internal ${s.kv.internalPct.toFixed(1)}%, external ${s.kv.externalPct.toFixed(1)}%, free ${s.kv.freePct.toFixed(1)}%; waste ${s.kv.wastePct.toFixed(1)}% of allocated memory`,
     `scheduler   ${s.schedulerMsPerIteration.toFixed(4)} ms per iteration (${s.schedulerPct.toFixed(2)}% of iteration time)`,
   ].join('\n');

@@ -24,7 +24,9 @@ describe('batchscope run', () => {
     for (const k of CONTRACT) expect(j).toHaveProperty(k);
     expect(j).toMatchObject({ strategy: 'static', backend: 'cpu', requests: 6, completed: 6, kvManager: 'contiguous', timeSource: 'measured' });
     for (const k of ['ttft', 'tpot', 'e2e']) expect(Object.keys(j[k])).toEqual(['mean', 'p50', 'p90', 'p99']);
-    expect(Object.keys(j.kv)).toEqual(['usedPct', 'reservedPct', 'internalPct', 'externalPct', 'freePct', 'wastePct']);
+    expect(Object.keys(j.kv)).toEqual(['usedPct', 'reservedPct', 'internalPct', 'externalPct', 'freePct', 'wastePct', 'dtype', 'capacityTokens', 'bytesPerToken']);
+    expect(j.kv).toMatchObject({ dtype: 'f32', capacityTokens: 4096, bytesPerToken: 2 * 5 * 32 * 4 });
+    expect(j).toMatchObject({ weights: 'f32', attention: 'fused' });
     expect(j.kv.usedPct + j.kv.reservedPct + j.kv.internalPct + j.kv.externalPct + j.kv.freePct).toBeCloseTo(100, 6);
     expect(j.occupancy).toBeGreaterThan(0);
     expect(j.occupancy).toBeLessThanOrEqual(100);
@@ -74,7 +76,7 @@ describe('batchscope run', () => {
   it.each([
     [['--workload', 'nope', '--backend', 'sim'], /unknown workload preset "nope"/],
     [['--workload', 'uniform', '--strategy', 'dynamic', '--backend', 'sim'], /--strategy must be one of static, continuous, got "dynamic"/],
-    [['--workload', 'uniform', '--backend', 'sim', '--gpu', 'T4'], /OPT-13B needs 23\.9 GiB of weights but NVIDIA T4 16GB has 13\.3 GiB usable/],
+    [['--workload', 'uniform', '--backend', 'sim', '--gpu', 'T4'], /OPT-13B needs 23\.9 GiB of f16 weights but NVIDIA T4 16GB has 13\.3 GiB usable \(in int8 it needs 12\.7 GiB: --weights int8\)/],
     [['--workload', 'uniform', '--gpu', 'H100', ...['--model', 'MODEL', '--tokenizer', 'TOK']], /--gpu and --sim-model apply only to --backend sim/],
     [['--workload', 'uniform', ...['--model', '/nope.bin', '--tokenizer', 'TOK']], /model file not found: \/nope\.bin/],
     [['--backend', 'sim'], /run: give --workload PRESET or FILE/],

@@ -1,4 +1,5 @@
-import type { IterationEvent } from './events';
+import type { IterationEvent, StepBytes } from './events';
+import type { AttentionPath, KvDtype, WeightDtype } from '../model/quant/formats';
 import type { RequestRecord } from './request';
 
 /** Seconds. null when there is nothing to measure (e.g. TPOT when every answer is one token). */
@@ -36,8 +37,20 @@ export interface RunSummary {
   e2e: LatencyStats;
   /** Share of slot-iterations that did work (prefill or decode). */
   occupancy: number;
-  /** KV pool by category, averaged over iterations; wastePct = (reserved + internal + external) / allocated-or-unusable, averaged. */
-  kv: { usedPct: number; reservedPct: number; internalPct: number; externalPct: number; freePct: number; wastePct: number };
+  /**
+   * KV pool by category, averaged over iterations; wastePct = (reserved + internal + external) /
+   * allocated-or-unusable, averaged. dtype, capacityTokens (positions the pool holds) and
+   * bytesPerToken (K and V of every layer for one position, in that dtype) describe the pool.
+   */
+  kv: { usedPct: number; reservedPct: number; internalPct: number; externalPct: number; freePct: number; wastePct: number; dtype?: KvDtype; capacityTokens?: number; bytesPerToken?: number };
+  /** The matmul weights' number format. */
+  weights?: WeightDtype;
+  attention?: AttentionPath;
+  /**
+   * Bytes moved over the run by category, computed from the shapes (never measured), and per
+   * token processed (prefill and decode).
+   */
+  traffic?: StepBytes & { total: number; perToken: number };
   iterations: number;
   kvManager: string;
   timeSource: 'measured' | 'simulated';
@@ -80,6 +93,7 @@ export class MetricsAccumulator {
   private prefill = 0;
   private decode = 0;
   private simulated = false;
+  private traffic: StepBytes | null = null;
 
   add(e: IterationEvent): void {
     this.n++;
@@ -96,6 +110,10 @@ export class MetricsAccumulator {
     this.prefill += e.prefillTokens;
     this.decode += e.decodeTokens;
     this.simulated ||= e.timeSource === 'simulated';
+    if (e.traffic) {
+      this.traffic ??= { weights: 0, kvRead: 0, kvWrite: 0, activations: 0, scores: 0 };
+      for (const k of Object.keys(this.traffic) as (keyof StepBytes)[]) this.traffic[k] += e.traffic[k];
+    }
   }
 
   summary(records: readonly RequestRecord[], run: { strategy: string; backend: string; kvManager: string }, slo?: GoodputSlo): RunSummary {
@@ -141,6 +159,11 @@ export class MetricsAccumulator {
       schedulerMsPerIteration: this.n ? this.schedulerMs / this.n : 0,
       schedulerPct: this.busyMs ? (100 * this.schedulerMs) / this.busyMs : 0,
     };
+    if (this.traffic) {
+      const total = Object.values(this.traffic).reduce((a, b) => a + b, 0);
+      const tokens = this.prefill + this.decode;
+      summary.traffic = { ...this.traffic, total, perToken: tokens ? total / tokens : 0 };
+    }
     if (slo) {
       const ok = done.filter((r, i) => {
         const rTpot = r.output.length > 1 ? (r.finishMs! - r.tokenMs[0]) / (r.output.length - 1) : 0;

@@ -2,6 +2,7 @@ import type { ServingEngine } from './engine';
 import type { IterationEvent } from './events';
 import { MetricsAccumulator, type GoodputSlo, type RunSummary } from './metrics';
 import type { RequestRecord } from './request';
+import { DEFAULT_FORMATS, kvBytesPerToken } from '../model/quant/formats';
 
 export interface ServeResult {
   summary: RunSummary;
@@ -27,5 +28,10 @@ export async function serveToEnd(
   }
   const records = engine.records();
   const summary = acc.summary(records, { strategy: engine.strategy, backend: engine.backend.kind, kvManager: engine.kvManager }, opts.slo);
+  // The pool and formats the run ended on (a backend switch mid-run would show the last one).
+  const b = engine.backend;
+  const formats = b.formats ?? DEFAULT_FORMATS;
+  Object.assign(summary.kv, { dtype: formats.kv, capacityTokens: b.kv.numBlocks * b.kv.blockSize, bytesPerToken: kvBytesPerToken(b.config, formats.kv) });
+  Object.assign(summary, { weights: formats.weights, attention: formats.attention });
   return { summary, records, events };
 }

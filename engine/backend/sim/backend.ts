@@ -80,7 +80,8 @@ export function simKvCapacityTokens(gpu: GpuPreset, model: SimModelPreset, f: Si
   const free = gpu.memoryBytes * GPU_MEMORY_UTILIZATION - weights;
   if (free <= 0) {
     const gb = (b: number) => (b / 1024 ** 3).toFixed(1);
-    throw new BatchscopeError('model-too-large', `${model.name} needs ${gb(weights)} GiB of ${f.weights ?? 'f16'} weights but ${gpu.name} has ${gb(gpu.memoryBytes * GPU_MEMORY_UTILIZATION)} GiB usable`);
+    const int8Fits = (f.weights ?? 'f16') !== 'int8' && weightBytes(model, 'int8') < gpu.memoryBytes * GPU_MEMORY_UTILIZATION;
+    throw new BatchscopeError('model-too-large', `${model.name} needs ${gb(weights)} GiB of ${f.weights ?? 'f16'} weights but ${gpu.name} has ${gb(gpu.memoryBytes * GPU_MEMORY_UTILIZATION)} GiB usable${int8Fits ? ` (in int8 it needs ${gb(weightBytes(model, 'int8'))} GiB: --weights int8)` : ''}`);
   }
   return Math.floor(free / kvBytesPerToken(model, f.kv ?? 'f16'));
 }

@@ -1,7 +1,7 @@
 import { BatchscopeError } from '../../errors';
 import type { Model } from '../../model/weights';
 import { decodeKvRows } from '../../model/quant/kv-codec';
-import type { AttentionPath, NumberFormats, WeightDtype } from '../../model/quant/formats';
+import { describeFormats, type AttentionPath, type NumberFormats, type WeightDtype } from '../../model/quant/formats';
 import { packModelQ8 } from './pack-q8';
 import { stepTokens, type Backend, type KvLayout, type SequenceStep, type StepResult } from '../types';
 import { validateStep } from '../validate-step';
@@ -68,7 +68,7 @@ export class WebGpuBackend implements Backend {
     this.config = model.config;
     this.kv = kv;
     this.formats = formats;
-    this.description = `WebGPU on ${adapter}`;
+    this.description = `WebGPU on ${adapter}${describeFormats(formats)}`;
     this.groups = bindGroups(device, kernels, model.config.nLayers, buffers, stepBuffers);
     this.querySet = timestamps ? device.createQuerySet({ label: 'step time', type: 'timestamp', count: 2 }) : null;
     this.queryResolve = timestamps ? device.createBuffer({ label: 'step time', size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }) : null;

@@ -67,3 +67,9 @@ export function matrixBytes(rows: number, n: number, dtype: WeightDtype): number
 
 /** Bytes per weight of a model whose size is known only as a parameter count (int8: 34 bytes per 32, as Q8_0 stores them). */
 export const bytesPerWeight = (dtype: WeightDtype): number => (dtype === 'f32' ? 4 : dtype === 'f16' ? 2 : (32 + SCALE_BYTES) / Q8_GROUP);
+
+/** ", int8 weights, f16 KV, unfused attention" for what differs from the float32 defaults ("" when nothing does). */
+export function describeFormats(f: NumberFormats): string {
+  const parts = [f.weights !== 'f32' ? `${f.weights} weights` : '', f.kv !== 'f32' ? `${f.kv} KV` : '', f.attention !== 'fused' ? `${f.attention} attention` : ''].filter(Boolean);
+  return parts.length ? `, ${parts.join(', ')}` : '';
+}
