@@ -67,7 +67,8 @@ export function decodeText(bytes: Uint8Array, source: string, code: ErrorCode): 
   const first = nul >= 0 && (invalid < 0 || nul < invalid) ? nul : invalid;
   if (first >= 0) {
     const { line, column } = lineAt(bytes, first);
-    bad(`is not UTF-8 text: byte ${hex(bytes[first])} at line ${line}, column ${column}${nul === first ? ' is a NUL (a binary file?)' : ' is not valid UTF-8 (save the file as UTF-8)'}`);
+    const what = nul === first ? 'is a NUL byte (a binary file?)' : 'is not UTF-8 (a binary file, or text in another encoding: save it as UTF-8)';
+    bad(`is not text: byte ${hex(bytes[first])} at line ${line}, column ${column} ${what}`);
   }
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   return new TextDecoder('utf-8').decode(bytes.subarray(start));

@@ -252,7 +252,7 @@ const idle = (s: RunSummary) => (s.idleSeconds > 0.0005 ? `; idle ${longDuration
 
 function longDuration(seconds: number): string {
   const units: [number, string][] = [[365.25 * 86400, 'years'], [86400, 'days'], [3600, 'hours']];
-  const big = units.find(([n]) => seconds >= 10 * n);
+  const big = seconds >= 36_000 ? units.find(([n]) => seconds >= n) : undefined;
   return big ? `${fmt(seconds, 0)} s (${(seconds / big[0]).toFixed(1)} ${big[1]})` : `${fmt(seconds)} s`;
 }
 

@@ -1,8 +1,12 @@
+import { BLOCK_SIZES, GPU_OPTIONS, SIM_MODEL_OPTIONS, workloadOptions } from '../run/catalog';
 import { DEFAULT_CONFIG, LIMITS, type RunConfig } from './config';
 
 /**
  * The configuration as a query string: short, stable parameter names, only what differs from the
- * defaults, and a reader that ignores anything malformed instead of failing (links get mangled).
+ * defaults. The reader never fails (links get mangled) and never changes a value silently: a value
+ * it rounds, clamps or refuses is named in `problems`, which the page shows. An empty value means
+ * the default; an enumerated value must be one the controls offer, so a select never shows a
+ * different value from the one the engine runs.
  */
 const KEYS: Record<keyof RunConfig, string> = {
   strategy: 'strategy',
@@ -26,12 +30,34 @@ const KEYS: Record<keyof RunConfig, string> = {
   speed: 'speed',
 };
 
-const ENUMS: Partial<Record<keyof RunConfig, readonly string[]>> = {
-  strategy: ['static', 'continuous'],
-  kv: ['paged', 'contiguous'],
-  backend: ['webgpu', 'cpu', 'sim'],
-  speed: ['max', 'slow', 'step'],
-};
+/** What each enumerated field may hold: exactly what its control offers (the workload depends on the backend). */
+function choices(key: keyof RunConfig, c: RunConfig): readonly string[] | undefined {
+  switch (key) {
+    case 'strategy':
+      return ['static', 'continuous'];
+    case 'kv':
+      return ['paged', 'contiguous'];
+    case 'backend':
+      return ['webgpu', 'cpu', 'sim'];
+    case 'speed':
+      return ['max', 'slow', 'step'];
+    case 'blockSize':
+      return BLOCK_SIZES.map(String);
+    case 'workload':
+      return workloadOptions(c.backend).map((o) => o.value);
+    case 'gpu':
+      return GPU_OPTIONS.map((o) => o.value);
+    case 'simModel':
+      return SIM_MODEL_OPTIONS.map((o) => o.value);
+    default:
+      return undefined;
+  }
+}
+
+/** Numeric fields that take fractions; every other number is an integer. */
+const FRACTIONAL: readonly (keyof RunConfig)[] = ['waitingServedRatio', 'rate'];
+const MAX_PROMPTS = 32;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 export function configToQuery(c: RunConfig, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams();
@@ -48,20 +74,65 @@ export function configToQuery(c: RunConfig, extra: Record<string, string> = {}):
   return s ? `?${s}` : '';
 }
 
-export function configFromQuery(search: string): RunConfig {
+export interface QueryRead {
+  config: RunConfig;
+  /** One sentence per value not taken as written, e.g. 'block_size=3 is not offered (1, 2, ...); using 16'. */
+  problems: string[];
+}
+
+export function readQuery(search: string): QueryRead {
   const q = new URLSearchParams(search);
-  const c: RunConfig = { ...DEFAULT_CONFIG, prompts: q.getAll(KEYS.prompts).filter((p) => p.trim()).slice(0, 32) };
+  const problems: string[] = [];
+  const prompts = q.getAll(KEYS.prompts).filter((p) => p.trim());
+  if (prompts.length > MAX_PROMPTS) problems.push(`${prompts.length} prompts given; only the first ${MAX_PROMPTS} are used`);
+  const c: RunConfig = { ...DEFAULT_CONFIG, prompts: prompts.slice(0, MAX_PROMPTS) };
   const out = c as unknown as Record<string, unknown>;
-  for (const key of Object.keys(KEYS) as (keyof RunConfig)[]) {
+  // The backend first: which workloads are offered depends on it.
+  const order = (Object.keys(KEYS) as (keyof RunConfig)[]).sort((a, b) => Number(b === 'backend') - Number(a === 'backend'));
+  for (const key of order) {
     const raw = q.get(KEYS[key]);
-    if (raw === null || key === 'prompts') continue;
+    if (raw === null || raw === '' || key === 'prompts') continue;
+    const name = `${KEYS[key]}=${shorten(raw)}`;
     const def = DEFAULT_CONFIG[key];
-    if (typeof def === 'boolean') out[key] = raw === 'true' || raw === '1';
-    else if (typeof def === 'number') {
-      const n = Number(raw);
-      const [lo, hi] = (LIMITS as Record<string, readonly [number, number]>)[key] ?? [-Infinity, Infinity];
-      if (Number.isFinite(n)) out[key] = Math.min(hi, Math.max(lo, n));
-    } else if (!ENUMS[key] || ENUMS[key]!.includes(raw)) out[key] = raw.slice(0, 64);
+    const fallback = `using ${String(def)}`;
+    const allowed = choices(key, c);
+    if (allowed) {
+      if (allowed.includes(raw)) out[key] = typeof def === 'number' ? Number(raw) : raw;
+      else problems.push(`${name} is not offered (${allowed.join(', ')}); ${fallback}`);
+    } else if (typeof def === 'boolean') {
+      if (['true', '1', 'false', '0'].includes(raw)) out[key] = raw === 'true' || raw === '1';
+      else problems.push(`${name} is not true or false; ${fallback}`);
+    } else if (typeof def === 'number') {
+      out[key] = readNumber(key, raw, name, def, problems);
+    }
   }
-  return c;
+  return { config: c, problems };
+}
+
+export const configFromQuery = (search: string): RunConfig => readQuery(search).config;
+
+function readNumber(key: keyof RunConfig, raw: string, name: string, def: number, problems: string[]): number {
+  const [lo, hi] = (LIMITS as Record<string, readonly [number, number]>)[key] ?? [-Infinity, Infinity];
+  const n = DECIMAL.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isFinite(n)) {
+    problems.push(`${name} is not a number; using ${def}`);
+    return def;
+  }
+  let v = n;
+  if (!FRACTIONAL.includes(key) && !Number.isInteger(v)) {
+    v = Math.round(v);
+    problems.push(`${name} is not a whole number; rounded to ${v}`);
+  }
+  if (v < lo || v > hi) {
+    const clamped = Math.min(hi, Math.max(lo, v));
+    problems.push(`${name} is outside ${lo}-${hi}; using ${clamped}`);
+    v = clamped;
+  }
+  return v;
+}
+
+/** A value as quoted back to the visitor: short and printable. */
+function shorten(raw: string): string {
+  const s = raw.replace(/[^\x20-\x7e]/g, '?');
+  return s.length > 24 ? `${s.slice(0, 24)}...` : s;
 }
