@@ -29,7 +29,8 @@ function readRun(raw: unknown, bad: Bad): TraceRun {
   arrayOf(run.requests, 'requests', 0, LIMITS.requestsPerWorkload, bad).forEach((q, i) => checkRecord(q, `request record ${i}`, bad));
   const events = run.events.map((e, i): IterationEvent => {
     checkEvent(e, i, bad);
-    return eventFromJson(e);
+    // Every view iterates `preempted`; a trace may leave it out when nothing was preempted.
+    return eventFromJson({ ...e, preempted: e.preempted ?? [] });
   });
   checkReplayText(run, bad);
   return { ...run, events };
