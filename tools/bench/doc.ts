@@ -55,7 +55,7 @@ export function replaceMarked(doc: string, id: string, body: string): string {
  */
 export function updateBenchmarksDoc(update: (doc: string) => string, what: string, argv: readonly string[] = process.argv): void {
   if (!wantsWrite(argv)) {
-    console.error(`(docs/benchmarks.md left as it is; run with --write to put this ${what} there)`);
+    console.error(`(docs/benchmarks.md left as it is; run with --write to put the ${what} there)`);
     return;
   }
   writeFileSync(BENCHMARKS_DOC, update(readFileSync(BENCHMARKS_DOC, 'utf8')));
