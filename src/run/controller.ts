@@ -5,7 +5,7 @@ import type { FromWorker, LaneSpec, ModelSource, ToWorker } from '../worker/prot
 import type { Commands, ExportKind } from './commands';
 import { download, fileName } from './download';
 import { exportView } from './exports';
-import { importProblem, importTraceFile } from './trace-io';
+import { exportProblem, importProblem, importTraceFile } from './trace-io';
 import { ReplaySource } from './replay-source';
 import type { RecordedRun, RequestMeta } from './types';
 
@@ -282,7 +282,7 @@ export class Controller implements Commands {
   exportFile = (kind: ExportKind): void => {
     const s = this.store.getState();
     if (kind === 'workload') return this.opts.engine.post({ type: 'export-workload' });
-    exportView(kind, s, this.lanesNow().map((l) => l.id)).catch((e: unknown) => s.setNotice(`Export failed: ${e instanceof Error ? e.message : String(e)}`));
+    exportView(kind, s, this.lanesNow().map((l) => l.id)).catch((e: unknown) => s.setNotice(exportProblem(e)));
   };
 
   importTrace = (file: File): void => {

@@ -86,3 +86,9 @@ export function importProblem(name: string, e: unknown): string {
   if (e instanceof BatchscopeError) return `Could not replay ${e.message.startsWith(`${name}: `) ? e.message : `${name}: ${e.message}`}`;
   return `Could not replay ${name}: it could not be read as a batchscope trace.`;
 }
+
+/** The notice for an export that failed: a run too large for one string says so in plain words. */
+export function exportProblem(e: unknown): string {
+  if (e instanceof RangeError) return 'Export failed: the run is too large for one file; export a shorter run (or its CSV).';
+  return `Export failed: ${e instanceof Error ? e.message : String(e)}`;
+}
