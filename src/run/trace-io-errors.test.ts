@@ -7,7 +7,7 @@ import { drain, testRequest } from '../../engine/serve/testing/requests';
 import { exportChromeTrace } from '../../engine/serve/trace';
 import { exportProblem, importProblem, importTraceFile } from './trace-io';
 
-const file = (name: string, data: Uint8Array | string) => Object.assign(new Blob([data]), { name });
+const file = (name: string, data: Uint8Array<ArrayBuffer> | string) => Object.assign(new Blob([data]), { name });
 const refusal = (f: Blob & { name: string }) =>
   importTraceFile(f).then(
     () => '',
