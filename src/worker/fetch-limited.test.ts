@@ -45,5 +45,8 @@ describe('downloads read no further than they can be used', () => {
     await expect(readLimited(over, 'tokenizer', 't.bin', 64 * 2 ** 20)).rejects.toThrow('is 1 GiB, over the limit of 64 MiB');
     const wrong = new Response(real.slice(0, 100), { headers: { 'content-length': '100' } });
     await expect(readLimited(wrong, 'model', 'm.bin', 2 ** 31, header)).rejects.toThrow('is 100 bytes, but its header needs exactly 1056540');
+    // A compressed response declares its compressed length: only the bytes read count then.
+    const gz = new Response(real, { headers: { 'content-length': '1000', 'content-encoding': 'gzip' } });
+    expect((await readLimited(gz, 'model', 'm.bin', 2 ** 31, header)).length).toBe(real.length);
   });
 });

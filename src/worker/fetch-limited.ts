@@ -10,7 +10,9 @@ export async function readLimited(res: Response, what: string, url: string, maxB
   const refuse = (why: string): never => {
     throw new BatchscopeError('bad-file', `the ${what} at ${url} ${why}`);
   };
-  const declared = Number(res.headers.get('content-length') ?? NaN);
+  // A compressed response declares its compressed length, not what the body stream yields.
+  const encoded = (res.headers.get('content-encoding') ?? 'identity') !== 'identity';
+  const declared = encoded ? NaN : Number(res.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) refuse(`is ${formatBytes(declared)}, over the limit of ${formatBytes(maxBytes)}`);
   if (!res.body) return new Uint8Array(await res.arrayBuffer());
   const reader = res.body.getReader();
