@@ -17,8 +17,8 @@ export const BENCH_HELP = `Usage: batchscope bench [options]
 Serves each workload with static and continuous batching under both KV managers (the same
 requests, seed and knobs every time) and prints one table: throughput and its
 continuous/static ratio, median end-to-end latency, slot occupancy and KV waste. Measured
-backends run every case in interleaved rounds (round 1 of every case, then round 2, ...), so a
-busy moment of a shared machine hits every case alike; figures are medians over rounds with their
+backends run every case in interleaved rounds (round 1 of every case, then round 2, ..., every
+other round in reverse order), so a busy moment of a shared machine hits every case alike; figures are medians over rounds with their
 spread (min-max), and the ratio is the median of per-round ratios.
 
 Options:
@@ -74,7 +74,11 @@ export async function benchCommand(argv: string[], io: Io): Promise<number> {
     const cases = workloads.flatMap((w) => (['paged', 'contiguous'] as const).flatMap((kvManager) => STRATEGIES.map((strategy) => ({ ...w, kvManager, strategy }))));
     const runs = cases.map(() => [] as RunSummary[]);
     for (let round = 0; round < rounds; round++) {
-      for (const [i, c] of cases.entries()) {
+      // Every other round runs the cases in reverse, so a machine slowing down (or speeding up)
+      // over a round favours neither strategy of a pair.
+      const order = round % 2 ? [...cases.keys()].reverse() : [...cases.keys()];
+      for (const i of order) {
+        const c = cases[i];
         const engine = new ServingEngine({ backend: setup.backend, requests: c.requests, strategy: c.strategy, kvManager: c.kvManager, knobs: setup.knobs });
         const summary = (await serveToEnd(engine)).summary;
         runs[i].push(summary);
