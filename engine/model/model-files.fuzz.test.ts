@@ -30,7 +30,7 @@ describe('fuzz: checkpoint headers and files', () => {
             expect(Number.isSafeInteger(expectedBytes) && expectedBytes > CHECKPOINT_HEADER_BYTES).toBe(true);
           }, () => preview(head)),
       ),
-      FUZZ(2000),
+      FUZZ(5000),
     );
   });
 
@@ -44,7 +44,7 @@ describe('fuzz: checkpoint headers and files', () => {
             new CpuBackend(model, { numBlocks: 1, blockSize: 4 }).stepSync([{ tokens: [1, 3], startPos: 0, blockTable: [0] }]);
           }, () => preview(bytes)),
       ),
-      FUZZ(60),
+      FUZZ(200),
     );
   });
 });
@@ -62,7 +62,7 @@ describe('fuzz: tokenizer files', () => {
             tok.decode(ids.filter((id) => id < vocab));
           }, () => preview(b)),
       ),
-      FUZZ(400),
+      FUZZ(1500),
     );
   });
 });

@@ -31,14 +31,14 @@ describe('fuzz: workload JSON', () => {
         fc.constantFrom(...REAL).chain((real) => mutatedJson(real)),
         (text) => parsesOrRefuses(() => load(text), () => preview(text)),
       ),
-      FUZZ(600),
+      FUZZ(3000),
     );
   });
 
   it('loads or refuses arbitrary JSON values and arbitrary text', () => {
     fc.assert(
       fc.property(fc.oneof(fc.json(), fc.string({ maxLength: 200 })), (text) => parsesOrRefuses(() => load(text), () => preview(text))),
-      FUZZ(400),
+      FUZZ(1000),
     );
   });
 });

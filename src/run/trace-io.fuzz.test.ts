@@ -55,7 +55,7 @@ describe('fuzz: trace JSON', async () => {
         fc.constantFrom(...real).chain((t) => mutatedJson(t)),
         (text) => parsesOrRefuses(() => replay(text), () => preview(text)),
       ),
-      FUZZ(500),
+      FUZZ(1000),
     );
   });
 

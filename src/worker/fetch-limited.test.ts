@@ -24,7 +24,8 @@ describe('downloads read no further than they can be used', () => {
 
   it('reads a checkpoint of exactly its declared size', async () => {
     const got = await readLimited(new Response(real), 'model', 'm.bin', 2 ** 31, header);
-    expect(got).toEqual(real);
+    expect(got.length).toBe(real.length);
+    expect(Buffer.compare(got, real)).toBe(0);
   });
 
   it('stops an endless body (a /dev/zero behind a URL) at the limit', async () => {

@@ -61,7 +61,7 @@ function paths(doc: Json, max = 5000): (string | number)[][] {
   while (queue.length && out.length < max) {
     const [v, p] = queue.shift()!;
     out.push(p);
-    if (p.length > 12) continue;
+    if (p.length > 12 || v instanceof Deep) continue;
     if (Array.isArray(v)) v.slice(0, 50).forEach((x, i) => queue.push([x, [...p, i]]));
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) queue.push([x, [...p, k]]);
   }
