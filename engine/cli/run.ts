@@ -180,7 +180,11 @@ ${SERVING_OPTIONS_HELP}
   --goodput SLO           ttft:MS,tpot:MS,e2el:MS: also report requests/s meeting them
   --trace FILE            write a Chrome/Perfetto trace (open it in ui.perfetto.dev)
   --csv FILE              write one CSV row per iteration
-  --save-workload FILE    write the workload as JSON (replay it with --workload FILE)`;
+  --save-workload FILE    write the workload as JSON (replay it with --workload FILE)
+
+Output files are checked before the run starts; if one still cannot be written at the end, the
+summary is printed anyway and the exit code is 1. Throughput counts busy time: time spent waiting
+for the next arrival is reported apart (idleSeconds). Input limits: docs/architecture.md.`;
 
 export async function runCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseFlags(
