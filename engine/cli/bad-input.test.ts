@@ -148,10 +148,16 @@ describe('bench', () => {
       expect(ratio.min).toBeLessThanOrEqual(ratio.median);
       expect(ratio.max).toBeGreaterThanOrEqual(ratio.median);
       expect(s.rounds).toContain(row.static.tokensPerSecond);
+      expect(row.cpuRatio.rounds).toHaveLength(3);
+      for (const x of row.cpuRatio.rounds) expect(x).toBeGreaterThan(0);
     }
     const table = await cli('bench', '--backend', 'cpu', '--workloads', 'uniform', '--requests', '2', '--rounds', '2');
     expect(table.stdout).toMatch(/medians of 2 interleaved rounds \(min-max in brackets\)/);
+    expect(table.stdout).toMatch(/ratio\s+ratio per CPU-s/);
     expect(table.stdout).toMatch(/\d+\.\d+x \(\d+\.\d+-\d+\.\d+\)/);
+    const sim = JSON.parse((await cli('bench', '--backend', 'sim', '--workloads', 'uniform', '--requests', '2', '--json')).stdout);
+    expect(sim.rounds).toBe(1);
+    expect(sim.rows[0].cpuRatio).toBeUndefined();
     expect(table.stderr).toMatch(/round 2\/2: uniform contiguous continuous/);
   });
 });

@@ -45,6 +45,11 @@ export interface BenchRow {
   /** continuous tokens/s over static tokens/s: the median of per-round ratios. */
   throughputRatio: number;
   tokensPerSecond: { static: RoundStats; continuous: RoundStats; ratio: RoundStats };
+  /**
+   * The same ratio per second of this process's CPU time (measured backends): other programs on a
+   * shared machine stretch wall time, much less the CPU time the run itself used.
+   */
+  cpuRatio?: RoundStats;
 }
 
 export async function benchCommand(argv: string[], io: Io): Promise<number> {
@@ -73,6 +78,7 @@ export async function benchCommand(argv: string[], io: Io): Promise<number> {
     rounds = setup.backend.kind === 'sim' && values.rounds === undefined ? 1 : roundsFlag;
     const cases = workloads.flatMap((w) => (['paged', 'contiguous'] as const).flatMap((kvManager) => STRATEGIES.map((strategy) => ({ ...w, kvManager, strategy }))));
     const runs = cases.map(() => [] as RunSummary[]);
+    const cpuSeconds = cases.map(() => [] as number[]);
     for (let round = 0; round < rounds; round++) {
       // Every other round runs the cases in reverse, so a machine slowing down (or speeding up)
       // over a round favours neither strategy of a pair.
@@ -80,8 +86,11 @@ export async function benchCommand(argv: string[], io: Io): Promise<number> {
       for (const i of order) {
         const c = cases[i];
         const engine = new ServingEngine({ backend: setup.backend, requests: c.requests, strategy: c.strategy, kvManager: c.kvManager, knobs: setup.knobs });
+        const cpu0 = process.cpuUsage();
         const summary = (await serveToEnd(engine)).summary;
+        const cpu = process.cpuUsage(cpu0);
         runs[i].push(summary);
+        cpuSeconds[i].push((cpu.user + cpu.system) / 1e6);
         if (!values.json) io.err(`  ${rounds > 1 ? `round ${round + 1}/${rounds}: ` : ''}${c.name} ${c.kvManager} ${c.strategy}: ${summary.tokensPerSecond.toFixed(1)} tokens/s\n`);
       }
     }
@@ -96,6 +105,8 @@ export async function benchCommand(argv: string[], io: Io): Promise<number> {
         continuous: medianRun(c),
         throughputRatio: ratio.median,
         tokensPerSecond: { static: stats(s.map((x) => x.tokensPerSecond)), continuous: stats(c.map((x) => x.tokensPerSecond)), ratio },
+        // Both runs serve the same requests, so tokens per CPU-second compare as CPU seconds do.
+        ...(s[0].timeSource === 'measured' ? { cpuRatio: stats(s.map((x, r) => (cpuSeconds[i][r] / cpuSeconds[i + 1][r]) * (c[r].generatedTokens / x.generatedTokens))) } : {}),
       });
     }
   } finally {
@@ -124,7 +135,8 @@ function medianRun(runs: readonly RunSummary[]): RunSummary {
 }
 
 export function formatBench(rows: readonly BenchRow[], backend: string, rounds = 1): string {
-  const head = ['workload', 'kv', 'static tok/s', 'cont. tok/s', 'ratio', 'static p50 e2e s', 'cont. p50 e2e s', 'static occ.', 'cont. occ.', 'static waste', 'cont. waste'];
+  const cpu = rows.some((r) => r.cpuRatio);
+  const head = ['workload', 'kv', 'static tok/s', 'cont. tok/s', 'ratio', ...(cpu ? ['ratio per CPU-s'] : []), 'static p50 e2e s', 'cont. p50 e2e s', 'static occ.', 'cont. occ.', 'static waste', 'cont. waste'];
   const pct = (x: number) => `${x.toFixed(1)}%`;
   const spread = (x: RoundStats, digits: number, unit = '') =>
     rounds > 1 ? `${x.median.toFixed(digits)}${unit} (${x.min.toFixed(digits)}-${x.max.toFixed(digits)})` : `${x.median.toFixed(digits)}${unit}`;
@@ -134,6 +146,7 @@ export function formatBench(rows: readonly BenchRow[], backend: string, rounds =
     spread(r.tokensPerSecond.static, 1),
     spread(r.tokensPerSecond.continuous, 1),
     spread(r.tokensPerSecond.ratio, 2, 'x'),
+    ...(cpu ? [r.cpuRatio ? spread(r.cpuRatio, 2, 'x') : '-'] : []),
     (r.static.e2e.p50 ?? 0).toFixed(3),
     (r.continuous.e2e.p50 ?? 0).toFixed(3),
     pct(r.static.occupancy),
@@ -143,6 +156,7 @@ export function formatBench(rows: readonly BenchRow[], backend: string, rounds =
   ]);
   const widths = head.map((h, i) => body.reduce((m, b) => Math.max(m, b[i].length), h.length));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const note = rounds > 1 ? `medians of ${rounds} interleaved rounds (min-max in brackets); the ratio is the median of per-round ratios; tokens/s per second of busy time` : 'one run per case; tokens/s per second of busy time';
+  const perCpu = cpu ? '; "ratio per CPU-s" divides by this process\'s CPU time instead, which other programs on a shared machine disturb less' : '';
+  const note = `${rounds > 1 ? `medians of ${rounds} interleaved rounds (min-max in brackets); the ratio is the median of per-round ratios` : 'one run per case'}; tokens/s per second of busy time${perCpu}`;
   return [`backend: ${backend}`, note, line(head), ...body.map(line)].join('\n');
 }
