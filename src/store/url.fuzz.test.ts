@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { BLOCK_SIZES, GPU_OPTIONS, SIM_MODEL_OPTIONS, workloadOptions } from '../run/catalog';
 import { FUZZ } from '../../tools/testing/fuzz';
 import { DEFAULT_CONFIG, LIMITS } from './config';
-import { readQuery } from './url';
+import { configToQuery, readQuery } from './url';
 
 const KEYS = ['strategy', 'max_num_seqs', 'max_num_batched_tokens', 'chunked_prefill', 'separate_prefill', 'waiting_served_ratio', 'max_waiting_tokens', 'kv', 'block_size', 'kv_capacity', 'workload', 'requests', 'rate', 'seed', 'prompt', 'backend', 'gpu', 'sim_model', 'speed'];
 const value = fc.oneof(
@@ -39,6 +39,8 @@ describe('fuzz: URL queries', () => {
           if (key !== 'rate' && key !== 'waitingServedRatio') expect(Number.isInteger(v), key).toBe(true);
         }
         expect(c.prompts.length).toBeLessThanOrEqual(32);
+        // What the page writes back into the address bar reads back as the same configuration, quietly.
+        expect(readQuery(configToQuery(c))).toEqual({ config: c, problems: [] });
         // No silent replacement: the value read for a key (its first) is used as written, or named in a problem.
         const q = new URLSearchParams(search);
         for (const key of KEYS.filter((k) => k !== 'prompt')) {

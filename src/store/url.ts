@@ -128,7 +128,7 @@ function readNumber(key: keyof RunConfig, raw: string, name: string, def: number
     problems.push(`${name} is outside ${lo}-${hi}; using ${clamped}`);
     v = clamped;
   }
-  return v;
+  return v === 0 ? 0 : v; // -0 (from "-0" or a tiny negative rounded) would not survive the address bar
 }
 
 /** A value as quoted back to the visitor: short and printable. */
