@@ -4,7 +4,7 @@
  * bound; nothing is allocated from an unchecked size.
  */
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FUZZ, mutatedJson, parsesOrRefuses, preview } from '../../tools/testing/fuzz';
 import { loadModelFiles } from '../cli/files';
 import { taskPromptSource } from '../model/tasks';
@@ -20,7 +20,10 @@ const REAL = ['uniform', 'high-variance', 'poisson'].flatMap((name, i) => SOURCE
 
 /** What `batchscope run --workload FILE` does with a file before the first step. */
 function load(text: string): void {
-  const requests = materialize(parseWorkload(text, 'fuzz.json'), tokenizer, model.config.seqLen);
+  const w = parseWorkload(text, 'fuzz.json');
+  // Whatever loads saves and loads back the same (what --save-workload and the app's export rely on).
+  expect(parseWorkload(serializeWorkload(w), 'fuzz.json')).toEqual(w);
+  const requests = materialize(w, tokenizer, model.config.seqLen);
   validateRequests(requests, model.config, 4096);
 }
 
