@@ -23,8 +23,8 @@ describe('a shared link the page cannot take as written', () => {
     expect((screen.getByTestId('kv-capacity') as HTMLInputElement).value).toBe(String(c.kvCapacity));
     const notice = screen.getByTestId('notice').textContent!;
     expect(notice).toMatch(/^This link's settings were adjusted: /);
-    expect(notice).toContain('block_size=3 is not offered (1, 2, 4, 8, 16, 32); using 16');
-    expect(notice).toContain('max_num_seqs=2.5 is not a whole number; rounded to 3');
+    expect(notice).toContain('block_size=3 is not offered (1, 2, 4, 8, 16, 32), so 16 is used');
+    expect(notice).toContain('max_num_seqs=2.5 is not a whole number, so 3 is used');
     expect(notice).toContain('gpu=TPU is not offered');
     expect(notice).not.toContain('kv_capacity');
   });

@@ -76,7 +76,7 @@ export function configToQuery(c: RunConfig, extra: Record<string, string> = {}):
 
 export interface QueryRead {
   config: RunConfig;
-  /** One sentence per value not taken as written, e.g. 'block_size=3 is not offered (1, 2, ...); using 16'. */
+  /** One phrase per value not taken as written, e.g. 'block_size=3 is not offered (1, 2, ...), so 16 is used'. */
   problems: string[];
 }
 
@@ -84,7 +84,7 @@ export function readQuery(search: string): QueryRead {
   const q = new URLSearchParams(search);
   const problems: string[] = [];
   const prompts = q.getAll(KEYS.prompts).filter((p) => p.trim());
-  if (prompts.length > MAX_PROMPTS) problems.push(`${prompts.length} prompts given; only the first ${MAX_PROMPTS} are used`);
+  if (prompts.length > MAX_PROMPTS) problems.push(`${prompts.length} prompts given, so only the first ${MAX_PROMPTS} are used`);
   const c: RunConfig = { ...DEFAULT_CONFIG, prompts: prompts.slice(0, MAX_PROMPTS) };
   const out = c as unknown as Record<string, unknown>;
   // The backend first: which workloads are offered depends on it.
@@ -94,14 +94,14 @@ export function readQuery(search: string): QueryRead {
     if (raw === null || raw === '' || key === 'prompts') continue;
     const name = `${KEYS[key]}=${shorten(raw)}`;
     const def = DEFAULT_CONFIG[key];
-    const fallback = `using ${String(def)}`;
+    const fallback = `so ${String(def)} is used`;
     const allowed = choices(key, c);
     if (allowed) {
       if (allowed.includes(raw)) out[key] = typeof def === 'number' ? Number(raw) : raw;
-      else problems.push(`${name} is not offered (${allowed.join(', ')}); ${fallback}`);
+      else problems.push(`${name} is not offered (${allowed.join(', ')}), ${fallback}`);
     } else if (typeof def === 'boolean') {
       if (['true', '1', 'false', '0'].includes(raw)) out[key] = raw === 'true' || raw === '1';
-      else problems.push(`${name} is not true or false; ${fallback}`);
+      else problems.push(`${name} is not true or false, ${fallback}`);
     } else if (typeof def === 'number') {
       out[key] = readNumber(key, raw, name, def, problems);
     }
@@ -115,17 +115,17 @@ function readNumber(key: keyof RunConfig, raw: string, name: string, def: number
   const [lo, hi] = (LIMITS as Record<string, readonly [number, number]>)[key] ?? [-Infinity, Infinity];
   const n = DECIMAL.test(raw.trim()) ? Number(raw) : NaN;
   if (!Number.isFinite(n)) {
-    problems.push(`${name} is not a number; using ${def}`);
+    problems.push(`${name} is not a number, so ${def} is used`);
     return def;
   }
   let v = n;
   if (!FRACTIONAL.includes(key) && !Number.isInteger(v)) {
     v = Math.round(v);
-    problems.push(`${name} is not a whole number; rounded to ${v}`);
+    problems.push(`${name} is not a whole number, so ${v} is used`);
   }
   if (v < lo || v > hi) {
     const clamped = Math.min(hi, Math.max(lo, v));
-    problems.push(`${name} is outside ${lo}-${hi}; using ${clamped}`);
+    problems.push(`${name} is outside ${lo}-${hi}, so ${clamped} is used`);
     v = clamped;
   }
   return v === 0 ? 0 : v; // -0 (from "-0" or a tiny negative rounded) would not survive the address bar
