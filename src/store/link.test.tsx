@@ -7,7 +7,7 @@ import { storeFromLink } from './link';
 
 describe('a shared link the page cannot take as written', () => {
   it('shows what runs in every control, and says what it changed', () => {
-    const store = storeFromLink('?block_size=3&max_num_seqs=2.5&gpu=TPU&backend=sim&kv_capacity=', 'light');
+    const store = storeFromLink('?block_size=3&max_num_seqs=2.5&gpu=TPU&kv_capacity=', 'light');
     renderWithStore(
       <>
         <Notice />

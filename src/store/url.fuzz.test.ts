@@ -4,14 +4,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BLOCK_SIZES, GPU_OPTIONS, SIM_MODEL_OPTIONS, workloadOptions } from '../run/catalog';
+import { BLOCK_SIZES, GPU_OPTIONS, SIM_MODEL_OPTIONS, presetDefaults, workloadOptions } from '../run/catalog';
 import { FUZZ } from '../../tools/testing/fuzz';
 import { DEFAULT_CONFIG, LIMITS } from './config';
 import { configToQuery, readQuery } from './url';
 
 const KEYS = ['strategy', 'max_num_seqs', 'max_num_batched_tokens', 'chunked_prefill', 'separate_prefill', 'waiting_served_ratio', 'max_waiting_tokens', 'kv', 'block_size', 'kv_capacity', 'workload', 'requests', 'rate', 'seed', 'prompt', 'backend', 'gpu', 'sim_model', 'speed'];
 const value = fc.oneof(
-  fc.constantFrom('', ' ', '0', '-0', '1', '2.5', '3', '16', '64', '1e3', '1e999', 'NaN', 'Infinity', '-1', '0x10', 'true', 'false', 'yes', 'static', 'continuous', 'paged', 'sim', 'cpu', 'webgpu', 'anyscale', 'uniform', 'T4', 'H100', 'OPT-13B', 'step', '__proto__', 'toString'),
+  fc.constantFrom('', ' ', '0', '-0', '1', '2.5', '3', '16', '64', '1e3', '1e999', 'NaN', 'Infinity', '-1', '0x10', 'true', 'false', 'yes', 'static', 'continuous', 'paged', 'sim', 'cpu', 'webgpu', 'anyscale', 'uniform', 'poisson', 'T4', 'H100', 'OPT-13B', 'step', 'teach', '1000', '__proto__', 'toString'),
   fc.double().map(String),
   fc.integer().map(String),
   fc.string({ maxLength: 30 }),
@@ -34,6 +34,7 @@ describe('fuzz: URL queries', () => {
         expect(SIM_MODEL_OPTIONS.map((o) => o.value)).toContain(c.simModel);
         for (const [key, [lo, hi]] of Object.entries(LIMITS)) {
           const v = c[key as keyof typeof LIMITS];
+          if (key === 'requests' && v === presetDefaults(c.workload).requests) continue; // a preset's own count
           expect(v, key).toBeGreaterThanOrEqual(lo);
           expect(v, key).toBeLessThanOrEqual(hi);
           if (key !== 'rate' && key !== 'waitingServedRatio') expect(Number.isInteger(v), key).toBe(true);

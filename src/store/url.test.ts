@@ -23,6 +23,18 @@ describe('configuration in the URL', () => {
     expect(c.seed).toBe(DEFAULT_CONFIG.seed);
     expect(c.backend).toBe('cpu');
   });
+
+  it('gives a preset from the link the counts the select gives it', () => {
+    const a = configFromQuery('?workload=anyscale');
+    expect(a).toMatchObject({ workload: 'anyscale', requests: 1000, rate: 0, backend: 'sim' });
+    expect(configFromQuery('?workload=poisson')).toMatchObject({ requests: 32, rate: 20 });
+    // Only what differs from the preset is written, and it reads back the same.
+    expect(configToQuery(a)).toBe('?workload=anyscale&backend=sim');
+    const own = { ...DEFAULT_CONFIG, workload: 'poisson', rate: 0, requests: 8 };
+    expect(configFromQuery(configToQuery(own))).toEqual(own);
+    // A real backend named in the link keeps it; the simulator-only preset gives way, as in the select.
+    expect(configFromQuery('?workload=anyscale&backend=cpu')).toMatchObject({ workload: 'high-variance', requests: 32, backend: 'cpu' });
+  });
 });
 
 describe('a link the controls cannot show as written', () => {
@@ -57,7 +69,8 @@ describe('a link the controls cannot show as written', () => {
     expect(readQuery('?workload=anyscale&backend=sim').config.workload).toBe('anyscale');
     const cpu = readQuery('?workload=anyscale&backend=cpu');
     expect(cpu.config.workload).toBe(DEFAULT_CONFIG.workload);
-    expect(cpu.problems[0]).toMatch(/^workload=anyscale is not offered/);
+    expect(cpu.problems).toEqual(['workload=anyscale is offered only with backend=sim, so high-variance is used']);
+    expect(readQuery('?workload=anyscale')).toMatchObject({ config: { workload: 'anyscale', backend: 'sim', requests: 1000 }, problems: [] });
   });
 
   it('says when it clamps a number or cannot read a value, and quotes only a short printable excerpt', () => {

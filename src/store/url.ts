@@ -1,9 +1,17 @@
-import { BLOCK_SIZES, GPU_OPTIONS, SIM_MODEL_OPTIONS, workloadOptions } from '../run/catalog';
+import { WORKLOAD_PRESETS } from '../../engine';
+import { BLOCK_SIZES, GPU_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, presetDefaults } from '../run/catalog';
 import { DEFAULT_CONFIG, LIMITS, type RunConfig } from './config';
 
 /**
+ * A link's defaults: the app's, with the request count and arrival rate of the link's workload
+ * preset, as choosing that preset in the select sets them. So `?workload=anyscale` means the
+ * 1,000-request benchmark, and only counts that differ from the preset's are written.
+ */
+const defaultsFor = (workload: string): RunConfig => ({ ...DEFAULT_CONFIG, workload, ...presetDefaults(workload) });
+
+/**
  * The configuration as a query string: short, stable parameter names, only what differs from the
- * defaults. The reader never fails (links get mangled) and never changes a value silently: a value
+ * defaults (the preset's counts for requests and rate). The reader never fails (links get mangled) and never changes a value silently: a value
  * it rounds, clamps or refuses is named in `problems`, which the page shows. An empty value means
  * the default; an enumerated value must be one the controls offer, so a select never shows a
  * different value from the one the engine runs.
@@ -30,8 +38,8 @@ const KEYS: Record<keyof RunConfig, string> = {
   speed: 'speed',
 };
 
-/** What each enumerated field may hold: exactly what its control offers (the workload depends on the backend). */
-function choices(key: keyof RunConfig, c: RunConfig): readonly string[] | undefined {
+/** What each enumerated field may hold: exactly what its control offers (the preset and backend: `readWorkload`). */
+function choices(key: keyof RunConfig): readonly string[] | undefined {
   switch (key) {
     case 'strategy':
       return ['static', 'continuous'];
@@ -40,11 +48,9 @@ function choices(key: keyof RunConfig, c: RunConfig): readonly string[] | undefi
     case 'backend':
       return ['webgpu', 'cpu', 'sim'];
     case 'speed':
-      return ['max', 'slow', 'step'];
+      return ['teach', 'slow', 'max', 'step'];
     case 'blockSize':
       return BLOCK_SIZES.map(String);
-    case 'workload':
-      return workloadOptions(c.backend).map((o) => o.value);
     case 'gpu':
       return GPU_OPTIONS.map((o) => o.value);
     case 'simModel':
@@ -61,13 +67,14 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 export function configToQuery(c: RunConfig, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams();
+  const defaults = defaultsFor(c.workload);
   for (const key of Object.keys(KEYS) as (keyof RunConfig)[]) {
     const v = c[key];
     if (key === 'prompts') {
       for (const p of c.prompts) q.append(KEYS.prompts, p);
       continue;
     }
-    if (v !== DEFAULT_CONFIG[key]) q.set(KEYS[key], String(v));
+    if (v !== (key === 'workload' ? DEFAULT_CONFIG.workload : defaults[key])) q.set(KEYS[key], String(v));
   }
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
   const s = q.toString();
@@ -85,17 +92,17 @@ export function readQuery(search: string): QueryRead {
   const problems: string[] = [];
   const prompts = q.getAll(KEYS.prompts).filter((p) => p.trim());
   if (prompts.length > MAX_PROMPTS) problems.push(`${prompts.length} prompts given, so only the first ${MAX_PROMPTS} are used`);
-  const c: RunConfig = { ...DEFAULT_CONFIG, prompts: prompts.slice(0, MAX_PROMPTS) };
+  const { workload, backend } = readWorkload(q, problems);
+  const base = defaultsFor(workload);
+  const c: RunConfig = { ...base, backend, prompts: prompts.slice(0, MAX_PROMPTS) };
   const out = c as unknown as Record<string, unknown>;
-  // The backend first: which workloads are offered depends on it.
-  const order = (Object.keys(KEYS) as (keyof RunConfig)[]).sort((a, b) => Number(b === 'backend') - Number(a === 'backend'));
-  for (const key of order) {
+  for (const key of Object.keys(KEYS) as (keyof RunConfig)[]) {
     const raw = q.get(KEYS[key]);
-    if (raw === null || raw === '' || key === 'prompts') continue;
+    if (raw === null || raw === '' || key === 'prompts' || key === 'workload' || key === 'backend') continue;
     const name = `${KEYS[key]}=${shorten(raw)}`;
-    const def = DEFAULT_CONFIG[key];
+    const def = base[key];
     const fallback = `so ${String(def)} is used`;
-    const allowed = choices(key, c);
+    const allowed = choices(key);
     if (allowed) {
       if (allowed.includes(raw)) out[key] = typeof def === 'number' ? Number(raw) : raw;
       else problems.push(`${name} is not offered (${allowed.join(', ')}), ${fallback}`);
@@ -109,10 +116,40 @@ export function readQuery(search: string): QueryRead {
   return { config: c, problems };
 }
 
+/**
+ * The preset and the backend, read together as the selects offer them: a preset only the
+ * simulator can serve (production-size prompts) brings the simulator along, unless the link asks
+ * for another backend; then, as the backend select does, the default preset is used, and said.
+ */
+function readWorkload(q: URLSearchParams, problems: string[]): Pick<RunConfig, 'workload' | 'backend'> {
+  const backends = choices('backend')!;
+  const rawBackend = q.get(KEYS.backend) || null;
+  let backend = DEFAULT_CONFIG.backend;
+  if (rawBackend !== null) {
+    if (backends.includes(rawBackend)) backend = rawBackend as RunConfig['backend'];
+    else problems.push(`${KEYS.backend}=${shorten(rawBackend)} is not offered (${backends.join(', ')}), so ${backend} is used`);
+  }
+  const raw = q.get(KEYS.workload) || null;
+  const presets = Object.keys(WORKLOAD_PRESETS);
+  let workload = DEFAULT_CONFIG.workload;
+  if (raw !== null && !presets.includes(raw)) problems.push(`${KEYS.workload}=${shorten(raw)} is not offered (${presets.join(', ')}), so ${workload} is used`);
+  else if (raw !== null) workload = raw;
+  if (SIM_ONLY_WORKLOADS.includes(workload) && backend !== 'sim') {
+    if (rawBackend === null) backend = 'sim';
+    else {
+      problems.push(`${KEYS.workload}=${workload} is offered only with backend=sim, so ${DEFAULT_CONFIG.workload} is used`);
+      workload = DEFAULT_CONFIG.workload;
+    }
+  }
+  return { workload, backend };
+}
+
 export const configFromQuery = (search: string): RunConfig => readQuery(search).config;
 
 function readNumber(key: keyof RunConfig, raw: string, name: string, def: number, problems: string[]): number {
-  const [lo, hi] = (LIMITS as Record<string, readonly [number, number]>)[key] ?? [-Infinity, Infinity];
+  // The default is always in range (a preset may bring more requests than the field offers: anyscale's 1,000).
+  const [min, max] = (LIMITS as Record<string, readonly [number, number]>)[key] ?? [-Infinity, Infinity];
+  const [lo, hi] = [Math.min(min, def), Math.max(max, def)];
   const n = DECIMAL.test(raw.trim()) ? Number(raw) : NaN;
   if (!Number.isFinite(n)) {
     problems.push(`${name} is not a number, so ${def} is used`);
