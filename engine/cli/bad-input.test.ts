@@ -161,3 +161,10 @@ describe('bench', () => {
     expect(table.stderr).toMatch(/round 2\/2: uniform contiguous continuous/);
   });
 });
+
+describe('a prompt the model cannot hold', () => {
+  it('is refused before its ids are built, even within the limits', async () => {
+    const r = await cli('run', '--backend', 'sim', '--workload', workloadFile('long.json', [{ ...REQUEST, promptLength: 1_000_000 }]));
+    refusedAtOnce(r, /request 0: its prompt \(1000000 tokens\) is longer than the model's seq_len 2048: shorten it/);
+  });
+});

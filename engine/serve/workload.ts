@@ -80,6 +80,11 @@ const FILLER = 0;
  */
 export function materialize(w: Workload, tokenizer: Tokenizer | null, seqLen?: number): Request[] {
   return w.requests.map((r) => {
+    // With the model known, a prompt it cannot hold is refused before its ids are built.
+    const length = r.promptTokens?.length ?? (r.prompt === undefined ? r.promptLength : undefined);
+    if (seqLen !== undefined && length !== undefined && length > seqLen) {
+      throw new BatchscopeError('prompt-too-long', `request ${r.id}: its prompt (${length} tokens) is longer than the model's seq_len ${seqLen}: shorten it`);
+    }
     let prompt: number[];
     if (r.promptTokens) prompt = r.promptTokens.slice();
     else if (r.prompt !== undefined) {
