@@ -52,6 +52,9 @@ function checkRecord(q: unknown, at: string, bad: Bad): asserts q is RequestReco
   if (r.promptTokens !== undefined) intIn(r.promptTokens, `${at}.promptTokens`, 0, LIMITS.tokensPerRequest, bad);
   if (r.tokenMs !== undefined) arrayOf(r.tokenMs, `${at}.tokenMs`, 0, LIMITS.tokensPerRequest, bad).forEach((t, k) => numberIn(t, `${at}.tokenMs[${k}]`, 0, Infinity, bad));
   for (const k of ['firstScheduledMs', 'finishMs'] as const) if (r[k] !== undefined) numberIn(r[k], `${at}.${k}`, 0, Infinity, bad);
+  if (r.preemptions !== undefined) intIn(r.preemptions, `${at}.preemptions`, 0, MAX_ID, bad);
+  if (r.state !== undefined) oneOf(r.state, `${at}.state`, ['pending', 'waiting', 'running', 'finished'], bad);
+  if (r.finishReason !== undefined) oneOf(r.finishReason, `${at}.finishReason`, ['eos', 'length'], bad);
 }
 
 const SLOT_KINDS = ['prefill', 'decode', 'idle'];
@@ -67,6 +70,7 @@ function checkEvent(raw: unknown, i: number, bad: Bad): asserts raw is Iteration
   for (const k of ['queueLength', 'prefillTokens', 'decodeTokens'] as const) if (e[k] !== undefined) intIn(e[k], `${at}.${k}`, 0, MAX_ID, bad);
   for (const k of ['schedulerMs', 'backendMs'] as const) if (e[k] !== undefined) numberIn(e[k], `${at}.${k}`, 0, Infinity, bad);
   if (e.strategy !== undefined) oneOf(e.strategy, `${at}.strategy`, ['static', 'continuous'], bad);
+  if (e.timeSource !== undefined) oneOf(e.timeSource, `${at}.timeSource`, ['measured', 'simulated'], bad);
   if (e.preempted !== undefined) intsOf(e.preempted, `${at}.preempted`, 0, LIMITS.batchSlots, 0, MAX_ID, bad);
   arrayOf(e.slots, `${at}.slots`, 0, LIMITS.batchSlots, bad).forEach((s, k) => {
     const sat = `${at}.slots[${k}]`;
@@ -77,6 +81,11 @@ function checkEvent(raw: unknown, i: number, bad: Bad): asserts raw is Iteration
     if (s.tokenCount !== undefined) intIn(s.tokenCount, `${sat}.tokenCount`, 0, LIMITS.tokensPerRequest, bad);
     if (s.outputToken !== undefined) intIn(s.outputToken, `${sat}.outputToken`, -1, MAX_ID, bad);
     if (s.inputTokens !== undefined) tokenIds(s.inputTokens, `${sat}.inputTokens`, bad);
+    // Views do arithmetic with these: a nested array would turn into a string, recursively.
+    if (s.startPos !== undefined) intIn(s.startPos, `${sat}.startPos`, 0, LIMITS.tokensPerRequest, bad);
+    if (s.finished !== undefined && typeof s.finished !== 'boolean') bad(`${sat}.finished must be true or false, got ${describe(s.finished)}`);
+    if (s.finishReason !== undefined) oneOf(s.finishReason, `${sat}.finishReason`, ['eos', 'length'], bad);
+    if (s.idleReason !== undefined) oneOf(s.idleReason, `${sat}.idleReason`, ['empty', 'finished', 'stalled', 'preempted'], bad);
   });
   if (!isObject(e.kv)) bad(`${at}.kv must be an object, got ${describe(e.kv)}`);
   const kv = e.kv as Record<string, unknown>;

@@ -30,6 +30,16 @@ describe('importing a file that is not a batchscope trace', () => {
     expect(msg).not.toMatch(/position/);
   });
 
+  it('refuses a slot field a view does arithmetic with when it is not a number (the fuzz suite found a deep array there overflowing the stack)', async () => {
+    const engine = new ServingEngine({ backend: new HashBackend({ numBlocks: 8, blockSize: 4 }), requests: [testRequest(0, 3, 4)] });
+    const events = await drain(engine);
+    const text = exportChromeTrace([{ label: 'l', strategy: 'continuous', backend: 'cpu', kvManager: 'paged', events, requests: engine.records() }]);
+    const doc = JSON.parse(text) as { batchscope: { runs: { events: { slots: { startPos?: unknown }[] }[] }[] } };
+    doc.batchscope.runs[0].events[0].slots[0].startPos = '@@deep@@';
+    const bad = JSON.stringify(doc).replace('"@@deep@@"', `${'['.repeat(5000)}1${']'.repeat(5000)}`);
+    expect(await refusal(file('deep.json', bad))).toBe('Could not replay deep.json: run 0 event 0.slots[0].startPos must be an integer in [0, 1048576], got a list of 1 item');
+  });
+
   it('says other JSON is not a batchscope trace, and refuses a file over the limit before reading it', async () => {
     expect(await refusal(file('perfetto.json', '{"traceEvents": []}'))).toBe(
       'Could not replay perfetto.json: is not a batchscope trace: it has no "batchscope" section (only traces exported by batchscope can be replayed)',
