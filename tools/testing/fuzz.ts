@@ -11,8 +11,12 @@ import { isBatchscopeError } from '../../engine/errors';
 /** Each case must finish within this (a hang or a giant allocation takes far longer). */
 export const CASE_MS = 2000;
 
-/** fast-check settings for the suite: bounded in runs and in wall time (the suite must stay under a minute). */
-export const FUZZ = (numRuns: number) => ({ numRuns, interruptAfterTimeLimit: 12_000, markInterruptAsFailure: false });
+/**
+ * fast-check settings for the suite: bounded in runs and in wall time (the suite must stay under a
+ * minute). BATCHSCOPE_FUZZ_SCALE=20 multiplies both, for a longer search outside `npm test`.
+ */
+const SCALE = Math.max(1, Number(process.env.BATCHSCOPE_FUZZ_SCALE) || 1);
+export const FUZZ = (numRuns: number) => ({ numRuns: numRuns * SCALE, interruptAfterTimeLimit: 12_000 * SCALE, markInterruptAsFailure: false });
 
 /** Runs `read`; passes when it returns or throws a BatchscopeError within CASE_MS. */
 export function parsesOrRefuses(read: () => unknown, input: () => string): void {
