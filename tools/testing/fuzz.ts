@@ -77,9 +77,12 @@ const edit = fc.record({ pick: fc.nat(), value: evilValue, kind: fc.constantFrom
 
 /** Applies an edit in place (to a fresh copy of the document); returns the document. */
 function applyEdit(copy: Json, e: { pick: number; value: unknown; kind: string }): Json {
+  // A fresh copy of the value: constants are shared between cases, and a later edit of this
+  // document may edit inside it (a shared one could even come to contain itself).
+  const value = e.value instanceof Deep || typeof e.value !== 'object' || e.value === null ? e.value : structuredClone(e.value);
   const all = paths(copy);
   const p = all[e.pick % all.length];
-  if (p.length === 0) return e.kind === 'replace' ? e.value : copy;
+  if (p.length === 0) return e.kind === 'replace' ? value : copy;
   let parent = copy as Record<string | number, unknown>;
   for (const k of p.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;
   const last = p[p.length - 1];
@@ -87,8 +90,8 @@ function applyEdit(copy: Json, e: { pick: number; value: unknown; kind: string }
     if (Array.isArray(parent)) parent.splice(last as number, 1);
     else delete parent[last];
   } else if (e.kind === 'add' && parent[last] && typeof parent[last] === 'object' && !Array.isArray(parent[last])) {
-    (parent[last] as Record<string, unknown>)[`k${e.pick % 7}`] = e.value;
-  } else parent[last] = e.value;
+    (parent[last] as Record<string, unknown>)[`k${e.pick % 7}`] = value;
+  } else parent[last] = value;
   return copy;
 }
 
