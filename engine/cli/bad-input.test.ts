@@ -117,6 +117,8 @@ describe('text inputs are strict UTF-8', () => {
 describe('backend-specific options', () => {
   it('refuses --prompts lengths on a real model (it served filler prompts although help says "sim only")', async () => {
     refusedAtOnce(await cli('run', '--workload', 'uniform', '--prompts', 'lengths', '--backend', 'cpu'), /--prompts lengths applies only to --backend sim/);
+    refusedAtOnce(await cli('run', '--workload', 'uniform', '--backend', 'sim', '--cpu-kernels', 'js'), /--cpu-kernels applies only to the CPU engine/);
+    refusedAtOnce(await cli('run', '--workload', 'uniform', '--backend', 'cpu', '--gpu', 'T4'), /--gpu and --sim-model apply only to --backend sim/);
   });
 });
 

@@ -20,7 +20,7 @@ import { WORKLOAD_PRESETS, isWorkloadPreset, workloadPreset } from '../serve/wor
 import { KV_MANAGERS } from '../kv/policy';
 import { LIMITS } from '../limits';
 import { MAX_SEED, intFlag, numberFlag, oneOf, parseFlags } from './args';
-import { BACKEND_CHOICES, createBackend, type CliBackend } from './backends';
+import { BACKEND_CHOICES, CPU_KERNELS_HELP, CPU_KERNEL_CHOICES, createBackend, type CliBackend } from './backends';
 import { defaultModelPath, defaultTokenizerPath, loadModelFiles, readTextFile } from './files';
 import { Outputs } from './outputs';
 import type { Io } from './io';
@@ -48,6 +48,7 @@ export const SERVING_FLAGS = {
   'max-waiting-tokens': { type: 'string' },
   'block-size': { type: 'string' },
   'kv-capacity': { type: 'string' },
+  'cpu-kernels': { type: 'string' },
   seed: { type: 'string' },
   temperature: { type: 'string' },
   json: { type: 'boolean' },
@@ -75,6 +76,7 @@ export const SERVING_OPTIONS_HELP = `  --workload PRESET|FILE  ${Object.keys(WOR
   --kv paged|contiguous   KV-cache manager (default paged)
   --block-size N          KV block size in positions (default 16)
   --kv-capacity TOKENS    KV pool size, in whole blocks (default 4096; sim: what the GPU holds after the weights)
+  --cpu-kernels K         ${CPU_KERNELS_HELP}
   --seed S                workload seed, 0..2^32-1 (default 1)
   --temperature T         sampling temperature, 0 = greedy (default 0; presets only: a file keeps its own)
   --json                  print one JSON object instead of the readable summary
@@ -109,13 +111,15 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
   }
   let backend: Backend;
   if (kind === 'sim') {
+    if (values['cpu-kernels'] !== undefined) throw new BatchscopeError('bad-argument', '--cpu-kernels applies only to the CPU engine (--backend cpu, or webgpu falling back to it), not to --backend sim');
     const gpu = gpuPreset(values.gpu ?? 'A100-40GB');
     const sim = simModelPreset(values['sim-model'] ?? 'OPT-13B');
     backend = new SimBackend(gpu, sim, simKvLayout(gpu, sim, blockSize, capacity));
   } else {
     if (values.gpu !== undefined || values['sim-model'] !== undefined) throw new BatchscopeError('bad-argument', '--gpu and --sim-model apply only to --backend sim');
     const cap = capacity ?? DEFAULT_CAPACITY;
-    backend = await createBackend(kind as CliBackend, model!, { numBlocks: Math.max(1, Math.floor(cap / blockSize)), blockSize }, (l) => io.err(l + '\n'));
+    const cpuKernels = values['cpu-kernels'] === undefined ? undefined : oneOf(values['cpu-kernels'], 'cpu-kernels', CPU_KERNEL_CHOICES, 'wasm');
+    backend = await createBackend(kind as CliBackend, model!, { numBlocks: Math.max(1, Math.floor(cap / blockSize)), blockSize }, (l) => io.err(l + '\n'), cpuKernels);
   }
   const promptKind = oneOf(values.prompts, 'prompts', PROMPT_SOURCES, !tokenizer ? 'lengths' : values.model === undefined ? 'tasks' : 'stories');
   // A real model reads the prompt's ids: filler ids would be served as if they were a prompt.

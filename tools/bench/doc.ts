@@ -39,10 +39,10 @@ export function replaceSection(doc: string, heading: string, section: string): s
   return `${doc.slice(0, start)}${section.trimEnd()}\n${end < 0 ? '' : doc.slice(end)}`;
 }
 
-/** `doc` with the text between `<!-- id: begin -->` and `<!-- id: end -->` replaced by `body`. */
+/** `doc` with the text between `<!-- id begin -->` and `<!-- id end -->` replaced by `body`. */
 export function replaceMarked(doc: string, id: string, body: string): string {
-  const begin = `<!-- ${id}: begin -->`;
-  const end = `<!-- ${id}: end -->`;
+  const begin = `<!-- ${id} begin -->`;
+  const end = `<!-- ${id} end -->`;
   const a = doc.indexOf(begin);
   const b = doc.indexOf(end, a);
   if (a < 0 || b < 0) throw new Error(`docs/benchmarks.md has no "${begin}" ... "${end}" block to replace`);
