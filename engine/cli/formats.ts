@@ -1,6 +1,7 @@
 import { BatchscopeError } from '../errors';
 import type { ModelConfig } from '../model/config';
 import { ATTENTION_PATHS, KV_DTYPES, SIM_WEIGHT_DTYPES, WEIGHT_DTYPES, kvBytesPerToken, type AttentionPath, type KvDtype, type WeightDtype } from '../model/quant/formats';
+import { LIMITS } from '../limits';
 import { numberFlag, oneOf } from './args';
 
 /** Flags that choose number formats and the KV budget in bytes (run, bench, generate, eval). */
@@ -39,7 +40,7 @@ export function formatFlags(values: FormatValues, kind: string): FormatChoice {
   if (attention === 'unfused' && kind === 'cpu') {
     throw new BatchscopeError('bad-argument', "--attention unfused runs on --backend webgpu or sim: the CPU engine's attention keeps one token's scores in cache, so it has no score matrix to write");
   }
-  const mib = values['kv-memory-mib'] === undefined ? undefined : numberFlag(values['kv-memory-mib'], 'kv-memory-mib', 0, 1 / 1024, 1024 * 1024);
+  const mib = values['kv-memory-mib'] === undefined ? undefined : numberFlag(values['kv-memory-mib'], 'kv-memory-mib', 0, 1 / 1024, LIMITS.kvMemoryMib);
   return { weights, kv, attention, ...(mib !== undefined ? { kvBytes: Math.floor(mib * 2 ** 20) } : {}) };
 }
 
