@@ -12,6 +12,7 @@ import { Notice } from '../components/TopBar/Notice';
 import { SourceBanner } from '../components/TopBar/SourceBanner';
 import { TopBar } from '../components/TopBar/TopBar';
 import { Tour } from '../components/Tour/Tour';
+import { TrafficView } from '../components/Traffic/TrafficView';
 import { useCommands } from './run/commands';
 import type { LaneId, Topic } from './store/slices';
 import { useApp, useAppStore } from './store/store';
@@ -71,6 +72,9 @@ export function App() {
         </div>
         <div {...topicProps(setTopic, 'bound')}>
           <SweepChart />
+        </div>
+        <div {...topicProps(setTopic, 'traffic')}>
+          <TrafficView lanes={lanes} />
         </div>
         <Explain />
       </section>

@@ -2,6 +2,7 @@ import { BLOCK_SIZES, GPU_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, preset
 import { LIMITS, type BackendChoice, type KvManager, type RunConfig, type Strategy } from '../../src/store/config';
 import { useApp, useAppStore } from '../../src/store/store';
 import { BackendStatus } from './BackendStatus';
+import { FormatsGroup } from './FormatsGroup';
 import { CheckField, Group, NumberField, SelectField } from './fields';
 
 const range = (k: keyof typeof LIMITS) => ({ min: LIMITS[k][0], max: LIMITS[k][1] });
@@ -69,6 +70,7 @@ export function ConfigPanel() {
           />
         )}
       </Group>
+      <FormatsGroup />
       <Group title="Workload" note="Workload changes restart the run.">
         <SelectField label="preset" testid="workload" value={c.workload} options={workloadOptions(c.backend)} onChange={(workload) => set({ workload, ...presetDefaults(workload) })} hint="Seeded request generators: how many requests, when they arrive, and how long their prompts and answers are." />
         {/* The description on its own lines: inside the select a narrow sidebar cut it mid-word. */}

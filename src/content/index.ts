@@ -8,6 +8,9 @@ import { overview } from './overview';
 import { paged } from './paged';
 import { prefillDecode } from './prefill-decode';
 import { staticIdle } from './static-idle';
+import { traffic } from './traffic';
+import { quantization } from './quantization';
+import { flashAttention } from './flash-attention';
 import type { Lesson } from './types';
 
 export const LESSONS: Record<Topic, Lesson> = {
@@ -20,6 +23,9 @@ export const LESSONS: Record<Topic, Lesson> = {
   bound,
   knobs,
   compare,
+  traffic,
+  quantization,
+  'flash-attention': flashAttention,
 };
 
 export type { Lesson } from './types';

@@ -20,6 +20,8 @@ export const TOUR: readonly TourStep[] = [
   { target: 'strategy', title: 'Switch strategy live', text: 'Choose static and watch hatched cells pile up after each red END: the slot waits for the longest request of its batch. Switch back to continuous and new requests fill them at once.', topic: 'static-idle' },
   { target: 'kv-map', title: 'KV cache memory', text: 'Every block of the KV cache, coloured by what it holds. Switch the KV manager to contiguous to see reservations and fragmentation eat memory.', topic: 'kv-waste' },
   { target: 'numbers', title: 'Measured numbers', text: 'Tokens per second and latencies are measured on your machine as the run goes (or labelled simulated when the sim backend predicts them).', topic: 'overview' },
+  { target: 'traffic', title: 'Bytes per step', text: 'Every step reads the weights and each request’s cached keys and values. This view counts those bytes, by kind, next to the step’s time: decode waits on memory, which is why batching (sharing the weight reads) pays.', topic: 'traffic' },
+  { target: 'formats', title: 'Fewer bytes per token', text: 'Store the weights or the KV cache in int8, or switch attention to the unfused textbook path, and watch the bytes change. With the KV pool given in MiB, int8 fits ~3.6x the tokens, so more requests run at once.', topic: 'quantization' },
   { target: 'compare', title: 'Side by side', text: 'Compare runs static and continuous on the identical workload and shows the ratio between them.', topic: 'compare' },
   { target: 'export', title: 'Take it with you', text: 'Export a Perfetto trace, a CSV per iteration, the workload, or a picture of the grid. Import a trace to replay a run without a GPU.' },
 ];

@@ -1,3 +1,6 @@
+import type { ModelConfig } from '../../engine/model/config';
+import { kvBytesPerToken as kvBytesPerTokenOf, type NumberFormats } from '../../engine/model/quant/formats';
+import type { RunConfig } from '../store/config';
 import { GPU_PRESETS, SIM_MODEL_PRESETS, WORKLOAD_PRESETS, gpuPreset, kvBytesPerToken, simKvLayout, simModelPreset } from '../../engine';
 
 /**
@@ -29,10 +32,21 @@ export function presetDefaults(id: string): { requests: number; rate: number } {
   return { requests: spec.count, rate: spec.arrival.kind === 'poisson' ? spec.arrival.rate : 0 };
 }
 
-/** The simulated KV pool of a sim configuration: what the GPU holds after the weights, in tokens and bytes. */
-export function simPool(c: { gpu: string; simModel: string; blockSize: number }): { tokens: number; bytes: number } {
+/** On the simulator 'f32' stands for the simulated model's own format, fp16. */
+export const simFormats = (c: Pick<RunConfig, 'weights' | 'kvDtype' | 'attention'>): NumberFormats => ({ weights: c.weights === 'int8' ? 'int8' : 'f16', kv: c.kvDtype === 'int8' ? 'int8' : 'f16', attention: c.attention });
+
+/** The simulated KV pool of a sim configuration: what the GPU holds after the weights (in their format), in tokens and bytes. */
+export function simPool(c: Pick<RunConfig, 'gpu' | 'simModel' | 'blockSize' | 'weights' | 'kvDtype' | 'attention'>): { tokens: number; bytes: number } {
   const model = simModelPreset(c.simModel);
-  const kv = simKvLayout(gpuPreset(c.gpu), model, c.blockSize);
+  const f = simFormats(c);
+  const kv = simKvLayout(gpuPreset(c.gpu), model, c.blockSize, undefined, f);
   const tokens = kv.numBlocks * kv.blockSize;
-  return { tokens, bytes: tokens * kvBytesPerToken(model) };
+  return { tokens, bytes: tokens * kvBytesPerToken(model, f.kv) };
+}
+
+/** The positions a configuration's pool holds: kvCapacity, or as many whole blocks as kvMemoryMib buys in its KV format (at least one). */
+export function kvCapacityOf(c: Pick<RunConfig, 'kvMemoryMib' | 'kvCapacity' | 'kvDtype' | 'blockSize'>, model: ModelConfig): number {
+  if (c.kvMemoryMib <= 0) return c.kvCapacity;
+  const perBlock = kvBytesPerTokenOf(model, c.kvDtype) * c.blockSize;
+  return Math.max(1, Math.floor((c.kvMemoryMib * 2 ** 20) / perBlock)) * c.blockSize;
 }

@@ -1,3 +1,5 @@
+import type { ModelConfig } from '../../engine/model/config';
+import type { NumberFormats } from '../../engine/model/quant/formats';
 import type { IterationEvent } from '../../engine/serve/events';
 
 /** What the UI knows about a request beyond the per-iteration records. */
@@ -27,6 +29,10 @@ export interface BackendInfo {
   fallbackReason?: string;
   /** The CPU engine's kernels: WebAssembly SIMD (the fast path) or the JavaScript reference. */
   cpuKernels?: 'wasm' | 'js';
+  /** The model's shape (the simulated one on the sim), for views that compute bytes from it. */
+  config?: ModelConfig;
+  /** Weights, KV cache and attention path the backend runs. */
+  formats?: NumberFormats;
 }
 
 /** A whole run as stored in fixtures and the recorded demo: enough to replay it with no engine. */

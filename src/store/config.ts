@@ -3,6 +3,7 @@
  * manager, the workload and the backend. It lives in the URL, so a configuration is a link.
  */
 import type { SchedulerKnobs } from '../../engine/serve/sched/knobs';
+import type { AttentionPath, KvDtype } from '../../engine/model/quant/formats';
 
 export type Strategy = 'static' | 'continuous';
 export type KvManager = 'paged' | 'contiguous';
@@ -20,6 +21,14 @@ export interface RunConfig extends SchedulerKnobs {
   blockSize: number;
   /** KV pool size in tokens (all layers hold this many positions). */
   kvCapacity: number;
+  /** KV pool as a memory budget in MiB instead (0: use kvCapacity); the tokens it holds follow kvDtype. */
+  kvMemoryMib: number;
+  /** How K/V values are stored ('f32' is the simulated model's own fp16 on the sim). */
+  kvDtype: KvDtype;
+  /** Matmul weights: f32 ('f32' is the simulated model's own fp16 on the sim) or int8 (Q8_0). */
+  weights: 'f32' | 'int8';
+  /** fused (online softmax) or unfused (score matrix in memory); the CPU engine always runs its own per-token attention. */
+  attention: AttentionPath;
   workload: string;
   requests: number;
   /** Arrival rate in requests/s; 0 means all at once. */
@@ -45,6 +54,10 @@ export const DEFAULT_CONFIG: RunConfig = {
   kv: 'paged',
   blockSize: 16,
   kvCapacity: 1024,
+  kvMemoryMib: 0,
+  kvDtype: 'f32',
+  weights: 'f32',
+  attention: 'fused',
   workload: 'high-variance',
   requests: 32,
   rate: 0,
@@ -64,6 +77,7 @@ export const LIMITS = {
   maxWaitingTokens: [1, 200],
   blockSize: [1, 64],
   kvCapacity: [64, 65536],
+  kvMemoryMib: [0, 256],
   requests: [1, 500],
   rate: [0, 1000],
   seed: [0, 2 ** 31 - 1],

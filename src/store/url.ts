@@ -1,6 +1,7 @@
 import { WORKLOAD_PRESETS } from '../../engine';
 import { BLOCK_SIZES, GPU_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, presetDefaults } from '../run/catalog';
 import { DEFAULT_CONFIG, LIMITS, type RunConfig } from './config';
+import { ATTENTION_PATHS, KV_DTYPES, WEIGHT_DTYPES } from '../../engine/model/quant/formats';
 
 /**
  * A link's defaults: the app's, with the request count and arrival rate of the link's workload
@@ -27,6 +28,10 @@ const KEYS: Record<keyof RunConfig, string> = {
   kv: 'kv',
   blockSize: 'block_size',
   kvCapacity: 'kv_capacity',
+  kvMemoryMib: 'kv_memory_mib',
+  kvDtype: 'kv_dtype',
+  weights: 'weights',
+  attention: 'attention',
   workload: 'workload',
   requests: 'requests',
   rate: 'rate',
@@ -47,6 +52,12 @@ function choices(key: keyof RunConfig): readonly string[] | undefined {
       return ['paged', 'contiguous'];
     case 'backend':
       return ['webgpu', 'cpu', 'sim'];
+    case 'kvDtype':
+      return KV_DTYPES;
+    case 'weights':
+      return WEIGHT_DTYPES;
+    case 'attention':
+      return ATTENTION_PATHS;
     case 'speed':
       return ['teach', 'slow', 'max', 'step'];
     case 'blockSize':
@@ -61,7 +72,7 @@ function choices(key: keyof RunConfig): readonly string[] | undefined {
 }
 
 /** Numeric fields that take fractions; every other number is an integer. */
-const FRACTIONAL: readonly (keyof RunConfig)[] = ['waitingServedRatio', 'rate'];
+const FRACTIONAL: readonly (keyof RunConfig)[] = ['waitingServedRatio', 'rate', 'kvMemoryMib'];
 const MAX_PROMPTS = 32;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 

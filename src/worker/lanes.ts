@@ -27,7 +27,7 @@ export const knobsOf = (c: RunConfig): SchedulerKnobs => ({
  * the run; new backends take over the running engines when `movesLive` allows (the engine
  * recomputes the KV cache there), else the run restarts too.
  */
-export const BACKEND_KEYS: (keyof RunConfig)[] = ['backend', 'gpu', 'simModel', 'blockSize', 'kvCapacity'];
+export const BACKEND_KEYS: (keyof RunConfig)[] = ['backend', 'gpu', 'simModel', 'blockSize', 'kvCapacity', 'kvMemoryMib', 'kvDtype', 'weights', 'attention'];
 export const WORKLOAD_KEYS: (keyof RunConfig)[] = ['workload', 'requests', 'rate', 'seed', 'prompts'];
 /** A run moves live between real backends (same model), or between simulated GPUs for one simulated model. */
 export const movesLive = (a: RunConfig, b: RunConfig): boolean =>

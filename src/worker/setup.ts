@@ -25,6 +25,8 @@ import {
   type Workload,
 } from '../../engine';
 import { createWebGpuBackend } from '../../engine/backend/webgpu/backend';
+import { kvCapacityOf, simFormats } from '../run/catalog';
+import type { ModelConfig } from '../../engine/model/config';
 import { RecoveringBackend } from '../../engine/backend/webgpu/recovering';
 import type { RunConfig } from '../store/config';
 import type { BackendInfo, RequestMeta } from '../run/types';
@@ -64,7 +66,8 @@ export function vocabulary(tok: Tokenizer): string[] {
   return Array.from({ length: tok.vocabSize }, (_, id) => tokenLabel(tok, id, utf8));
 }
 
-export const kvLayout = (c: RunConfig): KvLayout => ({ numBlocks: Math.max(1, Math.floor(c.kvCapacity / c.blockSize)), blockSize: c.blockSize });
+export const kvLayout = (c: RunConfig, model: ModelConfig): KvLayout => ({ numBlocks: Math.max(1, Math.floor(kvCapacityOf(c, model) / c.blockSize)), blockSize: c.blockSize, dtype: c.kvDtype });
+
 
 export interface CreatedBackend {
   backend: Backend;
@@ -72,7 +75,7 @@ export interface CreatedBackend {
 }
 
 /** How the page names the CPU engine: which kernels run (WebAssembly SIMD, or the reference and why). */
-const cpuInfo = (backend: CpuBackend, fallbackReason?: string): BackendInfo => ({ kind: 'cpu', description: backend.engineSummary, cpuKernels: backend.kernels, fallbackReason });
+const cpuInfo = (backend: CpuBackend, fallbackReason?: string): BackendInfo => ({ kind: 'cpu', description: backend.engineSummary, cpuKernels: backend.kernels, fallbackReason, config: backend.config, formats: backend.formats });
 
 /**
  * The backend the configuration asks for. WebGPU that cannot start falls back to the CPU engine,
@@ -84,26 +87,29 @@ export async function createBackend(c: RunConfig, loaded: LoadedModel, onLost?: 
   if (c.backend === 'sim') {
     const gpu = gpuPreset(c.gpu);
     const m = simModelPreset(c.simModel);
-    const backend = new SimBackend(gpu, m, simKvLayout(gpu, m, c.blockSize));
-    return { backend, info: { kind: 'sim', description: `${m.name} on ${gpu.name}`, short: `${m.name} on ${gpu.id}` } };
+    const formats = simFormats(c);
+    const backend = new SimBackend(gpu, m, simKvLayout(gpu, m, c.blockSize, undefined, formats), formats);
+    return { backend, info: { kind: 'sim', description: `${m.name} on ${gpu.name}`, short: `${m.name} on ${gpu.id}`, config: m.config, formats: backend.formats } };
   }
+  const layout = kvLayout(c, loaded.model.config);
+  const newCpu = () => new CpuBackend(loaded.model, layout, { weights: c.weights });
   const cpu = (fallbackReason?: string): CreatedBackend => {
-    const backend = new CpuBackend(loaded.model, kvLayout(c));
+    const backend = newCpu();
     return { backend, info: cpuInfo(backend, fallbackReason) };
   };
   if (c.backend === 'cpu') return cpu();
   try {
-    const gpu = await createWebGpuBackend(loaded.model, kvLayout(c));
+    const gpu = await createWebGpuBackend(loaded.model, layout, { weights: c.weights, attention: c.attention });
     let fallback: CpuBackend | null = null;
     const backend = new RecoveringBackend(
       gpu,
-      () => (fallback = new CpuBackend(loaded.model, kvLayout(c))),
+      () => (fallback = newCpu()),
       (reason) =>
         onLost?.(
           cpuInfo(fallback!, `The GPU was lost mid-run (${reason.replace(/\.$/, '')}). The run goes on on the CPU: every request kept, its KV cache recomputed.`),
         ),
     );
-    return { backend, info: { kind: 'webgpu', description: gpu.description.replace(/^WebGPU on /, '') } };
+    return { backend, info: { kind: 'webgpu', description: gpu.description.replace(/^WebGPU on /, ''), config: loaded.model.config, formats: gpu.formats } };
   } catch (e) {
     const why = isBatchscopeError(e) || e instanceof Error ? e.message : String(e);
     return cpu(`WebGPU could not start here: ${why.replace(/\.$/, '')}. The model runs on the CPU instead: the same tokens, just slower on a machine with a real GPU.`);

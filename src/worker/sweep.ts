@@ -20,7 +20,7 @@ export async function measureSweep(c: RunConfig, loaded: LoadedModel, sizes: num
   const perSeq = Math.ceil((CONTEXT + REPEATS + 2) / blockSize);
   const maxBatch = Math.max(...sizes);
   const numBlocks = maxBatch * perSeq;
-  const sweepConfig = { ...c, blockSize, kvCapacity: numBlocks * blockSize };
+  const sweepConfig = { ...c, blockSize, kvCapacity: numBlocks * blockSize, kvMemoryMib: 0 };
   const { backend, info } = await createBackend(sweepConfig, loaded);
   try {
     const points: { batch: number; stepMs: number }[] = [];

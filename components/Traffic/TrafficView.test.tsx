@@ -1,0 +1,36 @@
+import { act, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { renderWithStore } from '../shared/testing';
+import { TINY, trafficEvent } from './testing';
+import { TrafficView } from './TrafficView';
+
+describe('TrafficView', () => {
+  it('shows the latest step’s bytes (computed) and time, and what each technique saves or would save', async () => {
+    const { store } = renderWithStore(<TrafficView lanes={['a']} />);
+    expect(screen.getByTestId('traffic-step-a').textContent).toMatch(/No step yet/);
+    act(() => {
+      store.getState().setLane('a', { backend: { kind: 'cpu', description: 'WebAssembly SIMD', config: TINY, formats: { weights: 'int8', kv: 'f32', attention: 'fused' } } });
+      store.getState().logs.a.append([trafficEvent(0, { weights: 'int8', kv: 'f32', attention: 'fused' }, [40, 50, 60])]);
+    });
+    await act(() => new Promise((r) => setTimeout(r, 300)));
+    expect(screen.getByTestId('traffic-badge').textContent).toBe('bytes: computed from the shapes');
+    expect(screen.getByTestId('traffic-step-a').textContent).toMatch(/^step 0: [\d.]+ (KiB|MiB) for 3 tokens \([\d.]+ KiB\/token\) in 2\.00 ms measured/);
+    const t = screen.getByTestId('traffic-techniques-a').textContent!;
+    expect(t).toMatch(/int8 weights saves [\d.]+ (KiB|MiB)/);
+    expect(t).toMatch(/int8 KV cache \(off\) would save/);
+    expect(t).toMatch(/fused attention saves/);
+    expect(document.querySelectorAll('[data-testid="traffic-a"] rect').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('draws one bar per lane on one scale in compare mode', async () => {
+    const { store } = renderWithStore(<TrafficView lanes={['a', 'b']} />);
+    act(() => {
+      store.getState().logs.a.append([trafficEvent(0, { weights: 'f32', kv: 'f32', attention: 'fused' }, [100])]);
+      store.getState().logs.b.append([trafficEvent(0, { weights: 'int8', kv: 'f32', attention: 'fused' }, [100])]);
+    });
+    await act(() => new Promise((r) => setTimeout(r, 300)));
+    const width = (lane: string) => [...document.querySelectorAll(`[data-testid="traffic-${lane}"] rect`)].reduce((n, r) => n + Number(r.getAttribute('width')), 0);
+    expect(width('a')).toBeCloseTo(300, 0);
+    expect(width('b') / width('a')).toBeLessThan(0.4);
+  });
+});

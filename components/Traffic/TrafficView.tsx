@@ -1,0 +1,90 @@
+import { useEffect, useState } from 'react';
+import { TRAFFIC_CATEGORIES, type TrafficCategory } from '../../engine/backend/traffic';
+import { formatBytes } from '../../engine/limits';
+import { palettes, type Palette } from '../../src/theme/palette';
+import type { LaneId } from '../../src/store/slices';
+import { useApp } from '../../src/store/store';
+import { Legend } from '../shared/Legend';
+import { throttled } from '../shared/throttle';
+import { barSegments, CATEGORY_LABELS, summarizeTraffic, type TrafficSummary } from './summary';
+
+const HINTS: Record<TrafficCategory, string> = {
+  weights: 'Every matmul weight, read once per step however many tokens share it (plus the embedding rows gathered).',
+  kvRead: "Each sequence's cached keys and values that attention reads: grows with the context.",
+  kvWrite: 'The new tokens’ keys and values stored in the KV cache.',
+  activations: 'Per-token vectors passed between kernels (residual stream, q, hidden states, logits).',
+  scores: 'The attention score matrix, written to memory and read back (unfused path only).',
+};
+
+export const trafficColor = (p: Palette, c: TrafficCategory): string =>
+  ({ weights: p.series[0], kvRead: p.kvUsed, kvWrite: p.series[2], activations: p.series[3], scores: p.series[4] })[c];
+
+const kb = (b: number) => formatBytes(Math.round(b));
+
+/**
+ * Bytes moved per step, by kind, for the latest iteration and the run so far, beside the step's
+ * time: computed from the model's shapes and number formats (never measured), and what each
+ * technique saves on that step. Updated at most four times a second from the run logs.
+ */
+export function TrafficView({ lanes }: { lanes: LaneId[] }) {
+  const logs = useApp((s) => s.logs);
+  const laneStates = useApp((s) => s.lanes);
+  const backends = lanes.map((l) => laneStates[l].backend);
+  const labels = lanes.map((l) => laneStates[l].strategy);
+  const theme = useApp((s) => s.theme);
+  const palette = palettes[theme];
+  const [sums, setSums] = useState<TrafficSummary[]>(() => lanes.map((l) => summarizeTraffic(logs[l].events, backends[lanes.indexOf(l)]?.config)));
+  const key = lanes.join(',');
+  const configs = backends.map((b) => b?.config);
+  useEffect(() => {
+    const update = () => setSums(lanes.map((l, i) => summarizeTraffic(logs[l].events, configs[i])));
+    const t = throttled(update, 250);
+    update();
+    const offs = lanes.map((l) => logs[l].subscribe(t.request));
+    return () => {
+      offs.forEach((off) => off());
+      t.cancel();
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, logs, configs[0], configs[1]]);
+  const scale = Math.max(1, ...sums.map((s) => s.latest?.total ?? 0));
+  const W = 300;
+  return (
+    <figure className="chart traffic" aria-label="Memory traffic per step" data-tour="traffic">
+      <figcaption>
+        Memory traffic per step <span className="badge" data-testid="traffic-badge">bytes: computed from the shapes</span>
+      </figcaption>
+      {sums.map((s, i) => (
+        <div key={lanes[i]} className="traffic-lane" data-testid={`traffic-${lanes[i]}`}>
+          {lanes.length > 1 && <div className="traffic-lane-label">{labels[i]}</div>}
+          <svg viewBox={`0 0 ${W} 12`} preserveAspectRatio="none" role="img" aria-label={s.latest ? `step ${s.latest.index}: ${kb(s.latest.total)}` : 'no step yet'}>
+            {s.latest &&
+              barSegments(s.latest.bytes, W, scale).map((seg) => (
+                <rect key={seg.category} x={seg.x} y={0} width={Math.max(0.5, seg.width)} height={12} fill={trafficColor(palette, seg.category)}>
+                  <title>{`${CATEGORY_LABELS[seg.category]}: ${kb(seg.bytes)}`}</title>
+                </rect>
+              ))}
+          </svg>
+          <p className="traffic-line" data-testid={`traffic-step-${lanes[i]}`}>{stepLine(s)}</p>
+          {s.techniques.length > 0 && (
+            <p className="traffic-line fineprint" data-testid={`traffic-techniques-${lanes[i]}`}>
+              {s.techniques.map((t) => `${t.label} ${t.on ? `saves ${kb(t.saves)}` : `(off) would save ${kb(t.saves)}`}`).join(' · ')}
+            </p>
+          )}
+        </div>
+      ))}
+      <Legend
+        label="Kinds of bytes"
+        items={TRAFFIC_CATEGORIES.map((c) => ({ label: CATEGORY_LABELS[c], style: { background: trafficColor(palette, c) }, hint: HINTS[c] }))}
+      />
+    </figure>
+  );
+}
+
+function stepLine(s: TrafficSummary): string {
+  const l = s.latest;
+  if (!l) return 'No step yet (or a recording made before bytes were counted).';
+  const time = l.timeSource === 'simulated' ? 'simulated' : 'measured';
+  const run = s.run.tokens ? ` · run: ${kb(s.run.total / s.run.tokens)}/token` : '';
+  return `step ${l.index}: ${kb(l.total)} for ${l.tokens} token${l.tokens === 1 ? '' : 's'} (${kb(l.total / Math.max(1, l.tokens))}/token) in ${l.stepMs.toFixed(2)} ms ${time}${run}`;
+}
