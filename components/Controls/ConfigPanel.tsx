@@ -65,8 +65,9 @@ export function ConfigPanel() {
             value={c.kvCapacity}
             step={64}
             {...range('kvCapacity')}
+            disabled={c.kvMemoryMib > 0}
             onChange={(kvCapacity) => set({ kvCapacity })}
-            hint="Token positions the KV pool holds. If a request no longer fits, the run starts over."
+            hint="Token positions the KV pool holds. If a request no longer fits, the run starts over. Unused while the pool is given in MiB (Bytes per token)."
           />
         )}
       </Group>

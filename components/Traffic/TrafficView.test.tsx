@@ -13,12 +13,12 @@ describe('TrafficView', () => {
       store.getState().logs.a.append([trafficEvent(0, { weights: 'int8', kv: 'f32', attention: 'fused' }, [40, 50, 60])]);
     });
     await act(() => new Promise((r) => setTimeout(r, 300)));
-    expect(screen.getByTestId('traffic-badge').textContent).toBe('bytes: computed from the shapes');
-    expect(screen.getByTestId('traffic-step-a').textContent).toMatch(/^step 0: [\d.]+ (KiB|MiB) for 3 tokens \([\d.]+ KiB\/token\) in 2\.00 ms measured/);
+    expect(screen.getByTestId('traffic-badge').textContent).toBe('computed bytes');
+    expect(screen.getByTestId('traffic-step-a').textContent).toMatch(/^step 0 · 3 tokens · [\d.]+ (KiB|MiB) in 2\.00 ms \(measured\)$/);
     const t = screen.getByTestId('traffic-techniques-a').textContent!;
-    expect(t).toMatch(/int8 weights saves [\d.]+ (KiB|MiB)/);
-    expect(t).toMatch(/int8 KV cache \(off\) would save/);
-    expect(t).toMatch(/fused attention saves/);
+    expect(t).toMatch(/int8 weights −[\d.]+ (KiB|MiB)/);
+    expect(t).toMatch(/int8 KV cache \(off\) −[\d.]+ KiB possible/);
+    expect(t).toMatch(/fused attention −/);
     expect(document.querySelectorAll('[data-testid="traffic-a"] rect').length).toBeGreaterThanOrEqual(3);
   });
 

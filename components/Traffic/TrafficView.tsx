@@ -52,7 +52,7 @@ export function TrafficView({ lanes }: { lanes: LaneId[] }) {
   return (
     <figure className="chart traffic" aria-label="Memory traffic per step" data-tour="traffic">
       <figcaption>
-        Memory traffic per step <span className="badge" data-testid="traffic-badge">bytes: computed from the shapes</span>
+        Memory traffic <span className="badge" data-testid="traffic-badge" title="Bytes are computed from the model's shapes and number formats (every tensor each kernel touches, once), never measured; the step time beside them is measured (or simulated on the sim).">computed bytes</span>
       </figcaption>
       {sums.map((s, i) => (
         <div key={lanes[i]} className="traffic-lane" data-testid={`traffic-${lanes[i]}`}>
@@ -66,9 +66,10 @@ export function TrafficView({ lanes }: { lanes: LaneId[] }) {
               ))}
           </svg>
           <p className="traffic-line" data-testid={`traffic-step-${lanes[i]}`}>{stepLine(s)}</p>
+          {s.run.tokens > 0 && <p className="traffic-line">per token: {kb(s.latest!.total / Math.max(1, s.latest!.tokens))} this step · {kb(s.run.total / s.run.tokens)} over the run</p>}
           {s.techniques.length > 0 && (
-            <p className="traffic-line fineprint" data-testid={`traffic-techniques-${lanes[i]}`}>
-              {s.techniques.map((t) => `${t.label} ${t.on ? `saves ${kb(t.saves)}` : `(off) would save ${kb(t.saves)}`}`).join(' · ')}
+            <p className="traffic-line fineprint" data-testid={`traffic-techniques-${lanes[i]}`} title="Bytes of this step each technique removes (on), or would remove (off), against f32 weights and KV (fp16 on the sim) and against unfused attention">
+              {s.techniques.map((t) => (t.on ? `${t.label} −${kb(t.saves)}` : `${t.label} (off) −${kb(t.saves)} possible`)).join(' · ')}
             </p>
           )}
         </div>
@@ -85,6 +86,5 @@ function stepLine(s: TrafficSummary): string {
   const l = s.latest;
   if (!l) return 'No step yet (or a recording made before bytes were counted).';
   const time = l.timeSource === 'simulated' ? 'simulated' : 'measured';
-  const run = s.run.tokens ? ` · run: ${kb(s.run.total / s.run.tokens)}/token` : '';
-  return `step ${l.index}: ${kb(l.total)} for ${l.tokens} token${l.tokens === 1 ? '' : 's'} (${kb(l.total / Math.max(1, l.tokens))}/token) in ${l.stepMs.toFixed(2)} ms ${time}${run}`;
+  return `step ${l.index} · ${l.tokens} token${l.tokens === 1 ? '' : 's'} · ${kb(l.total)} in ${l.stepMs.toFixed(2)} ms (${time})`;
 }

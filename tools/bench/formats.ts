@@ -11,10 +11,9 @@
  * Measured figures are medians of interleaved rounds (the machine is shared: compare within a run).
  * `--write` rewrites the block between the bench:formats markers in docs/benchmarks.md.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { machineDescription, replaceMarked, updateBenchmarksDoc } from './doc';
 import { CpuBackend } from '../../engine/backend/cpu';
 import { stepCost } from '../../engine/backend/sim/cost-model';
 import { SimBackend, gpuPreset, simKvLayout, simModelPreset } from '../../engine/backend/sim/backend';
@@ -30,9 +29,9 @@ import { lengthOnlyPrompts } from '../../engine/serve/prompts';
 import { serveToEnd } from '../../engine/serve/serve-run';
 import { generateWorkload, materialize } from '../../engine/serve/workload';
 import { workloadPreset } from '../../engine/serve/workload-presets';
-import { repoRoot } from '../testing/stories260k';
 
 const { values } = parseArgs({ options: { write: { type: 'boolean' }, rounds: { type: 'string' }, 'no-gpu': { type: 'boolean' } } });
+void values.write; // read by updateBenchmarksDoc
 const ROUNDS = Number(values.rounds ?? 3);
 const GPU = !values['no-gpu'];
 const { model, tokenizer } = loadModelFiles();
@@ -241,7 +240,7 @@ async function simSection() {
   out.push('');
 }
 
-out.push(`Machine: ${cpus().length} x ${cpus()[0]?.model.trim() ?? '?'}, Node ${process.version}; model batchscope-tiny (dim ${c.dim}, ${c.nLayers} layers, head size ${c.dim / c.nHeads}, ${c.nKvHeads} kv heads); ${new Date().toISOString().slice(0, 10)}.`, '');
+out.push(`Machine: ${machineDescription()}; model batchscope-tiny (dim ${c.dim}, ${c.nLayers} layers, head size ${c.dim / c.nHeads}, ${c.nKvHeads} kv heads); ${new Date().toISOString().slice(0, 10)}.`, '');
 await budgetSection();
 await weightsSection();
 if (GPU) await attentionSection();
@@ -249,11 +248,5 @@ await simSection();
 out.push(`Load average at the end: ${loadavg()[0].toFixed(1)} on ${cpus().length} vCPUs.`);
 const text = out.join('\n');
 console.log(text);
-if (values.write) {
-  const file = join(repoRoot, 'docs/benchmarks.md');
-  const doc = readFileSync(file, 'utf8');
-  const [begin, end] = ['<!-- bench:formats begin -->', '<!-- bench:formats end -->'];
-  if (!doc.includes(begin)) throw new Error(`docs/benchmarks.md has no ${begin} marker`);
-  writeFileSync(file, doc.replace(new RegExp(`${begin}[\\s\\S]*${end}`), `${begin}\n${text}\n${end}`));
-}
+updateBenchmarksDoc((doc) => replaceMarked(doc, 'bench:formats', text), 'number-format tables');
 process.exit(0);
