@@ -20,6 +20,9 @@ describe('TrafficView', () => {
     expect(t).toMatch(/int8 KV cache \(off\) −[\d.]+ KiB possible/);
     expect(t).toMatch(/fused attention −/);
     expect(document.querySelectorAll('[data-testid="traffic-a"] rect').length).toBeGreaterThanOrEqual(3);
+    // Kernel by kernel, from the same shapes: the bytes add up to the step's.
+    const rows = [...screen.getByTestId('traffic-kernels-a').querySelectorAll('tbody tr')].map((r) => r.firstElementChild!.textContent);
+    expect(rows).toEqual(['embed', 'qkv_rope', 'attention_out', 'ffn_up', 'matmul_residual', 'logits']);
   });
 
   it('draws one bar per lane on one scale in compare mode', async () => {

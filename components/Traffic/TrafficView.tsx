@@ -33,11 +33,11 @@ export function TrafficView({ lanes }: { lanes: LaneId[] }) {
   const labels = lanes.map((l) => laneStates[l].strategy);
   const theme = useApp((s) => s.theme);
   const palette = palettes[theme];
-  const [sums, setSums] = useState<TrafficSummary[]>(() => lanes.map((l) => summarizeTraffic(logs[l].events, backends[lanes.indexOf(l)]?.config)));
+  const [sums, setSums] = useState<TrafficSummary[]>(() => lanes.map((l, i) => summarizeTraffic(logs[l].events, backends[i]?.config, backends[i]?.trafficOptions)));
   const key = lanes.join(',');
   const configs = backends.map((b) => b?.config);
   useEffect(() => {
-    const update = () => setSums(lanes.map((l, i) => summarizeTraffic(logs[l].events, configs[i])));
+    const update = () => setSums(lanes.map((l, i) => summarizeTraffic(logs[l].events, configs[i], backends[i]?.trafficOptions)));
     const t = throttled(update, 250);
     update();
     const offs = lanes.map((l) => logs[l].subscribe(t.request));
@@ -71,6 +71,29 @@ export function TrafficView({ lanes }: { lanes: LaneId[] }) {
             <p className="traffic-line fineprint" data-testid={`traffic-techniques-${lanes[i]}`} title="Bytes of this step each technique removes (on), or would remove (off), against f32 weights and KV (fp16 on the sim) and against unfused attention">
               {s.techniques.map((t) => (t.on ? `${t.label} −${kb(t.saves)}` : `${t.label} (off) −${kb(t.saves)} possible`)).join(' · ')}
             </p>
+          )}
+          {s.kernels.length > 0 && (
+            <details className="traffic-kernels">
+              <summary>per kernel</summary>
+              <table data-testid={`traffic-kernels-${lanes[i]}`}>
+                <thead>
+                  <tr>
+                    <th>kernel (all layers)</th>
+                    <th>read</th>
+                    <th>written</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {s.kernels.map((k) => (
+                    <tr key={k.kernel}>
+                      <td>{k.kernel}</td>
+                      <td>{kb(k.read)}</td>
+                      <td>{kb(k.written)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </details>
           )}
         </div>
       ))}

@@ -11,6 +11,8 @@ describe('the memory-traffic summary', () => {
     expect(s.latest).toMatchObject({ index: 1, tokens: 3, stepMs: 2, timeSource: 'measured' });
     expect(s.run.tokens).toBe(5);
     expect(s.run.total).toBeCloseTo(summarizeTraffic([evs[0]]).latest!.total + s.latest!.total, 3);
+    // Kernel by kernel from the step's slots: the same bytes the engine recorded.
+    expect(s.kernels.reduce((n, k) => n + k.read + k.written, 0)).toBeCloseTo(s.latest!.total, 3);
     expect(stepSeqs(evs[1])).toEqual([{ tokens: 1, startPos: 11, logitRows: 1 }, { tokens: 1, startPos: 21, logitRows: 1 }, { tokens: 1, startPos: 5, logitRows: 1 }]);
   });
 

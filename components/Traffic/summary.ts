@@ -1,4 +1,4 @@
-import { stepTraffic, TRAFFIC_CATEGORIES, type TrafficCategory, type TrafficSeq } from '../../engine/backend/traffic';
+import { stepTraffic, TRAFFIC_CATEGORIES, type KernelTraffic, type TrafficCategory, type TrafficOptions, type TrafficSeq } from '../../engine/backend/traffic';
 import type { ModelConfig } from '../../engine/model/config';
 import { bytesPerWeight, kvRowBytes, type NumberFormats } from '../../engine/model/quant/formats';
 import type { IterationEvent, StepBytes } from '../../engine/serve/events';
@@ -17,6 +17,8 @@ export interface TrafficSummary {
   run: { bytes: StepBytes; total: number; tokens: number; busyMs: number; iterations: number };
   /** Per technique, for the latest step: on or off, and the bytes it saves (or would save) there. */
   techniques: Technique[];
+  /** The latest step kernel by kernel (per-layer kernels summed over layers), when the model's shape is known. */
+  kernels: KernelTraffic[];
 }
 
 export interface Technique {
@@ -48,7 +50,7 @@ export const stepSeqs = (e: IterationEvent): TrafficSeq[] =>
  * Folds a lane's events. `config` (the model's shape, from the backend) lets it say what each
  * technique saves on the latest step; without it (an old recording) only the bytes are shown.
  */
-export function summarizeTraffic(events: readonly IterationEvent[], config?: ModelConfig): TrafficSummary {
+export function summarizeTraffic(events: readonly IterationEvent[], config?: ModelConfig, options?: TrafficOptions): TrafficSummary {
   const run = { bytes: zero(), total: 0, tokens: 0, busyMs: 0, iterations: 0 };
   let last: IterationEvent | null = null;
   for (const e of events) {
@@ -60,9 +62,15 @@ export function summarizeTraffic(events: readonly IterationEvent[], config?: Mod
     last = e;
   }
   run.total = sum(run.bytes);
-  if (!last) return { latest: null, run, techniques: [] };
+  if (!last) return { latest: null, run, techniques: [], kernels: [] };
   const latest = { index: last.index, bytes: last.traffic!, total: sum(last.traffic!), tokens: last.prefillTokens + last.decodeTokens, stepMs: last.backendMs, timeSource: last.timeSource, formats: last.formats ?? null };
-  return { latest, run, techniques: config && latest.formats ? techniques(last, latest.formats, config) : [] };
+  const known = config && latest.formats;
+  return {
+    latest,
+    run,
+    techniques: known ? techniques(last, latest.formats!, config) : [],
+    kernels: known ? stepTraffic(config, latest.formats!, stepSeqs(last), options).kernels : [],
+  };
 }
 
 function techniques(e: IterationEvent, f: NumberFormats, c: ModelConfig): Technique[] {

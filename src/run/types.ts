@@ -1,3 +1,4 @@
+import type { TrafficOptions } from '../../engine/backend/traffic';
 import type { ModelConfig } from '../../engine/model/config';
 import type { NumberFormats } from '../../engine/model/quant/formats';
 import type { IterationEvent } from '../../engine/serve/events';
@@ -33,6 +34,8 @@ export interface BackendInfo {
   config?: ModelConfig;
   /** Weights, KV cache and attention path the backend runs. */
   formats?: NumberFormats;
+  /** How the backend's bytes are counted when its shapes do not say it all (the sim). */
+  trafficOptions?: TrafficOptions;
 }
 
 /** A whole run as stored in fixtures and the recorded demo: enough to replay it with no engine. */

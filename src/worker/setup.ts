@@ -89,7 +89,7 @@ export async function createBackend(c: RunConfig, loaded: LoadedModel, onLost?: 
     const m = simModelPreset(c.simModel);
     const formats = simFormats(c);
     const backend = new SimBackend(gpu, m, simKvLayout(gpu, m, c.blockSize, undefined, formats), formats);
-    return { backend, info: { kind: 'sim', description: `${m.name} on ${gpu.name}`, short: `${m.name} on ${gpu.id}`, config: m.config, formats: backend.formats } };
+    return { backend, info: { kind: 'sim', description: `${m.name} on ${gpu.name}`, short: `${m.name} on ${gpu.id}`, config: m.config, formats: backend.formats, trafficOptions: backend.trafficOptions } };
   }
   const layout = kvLayout(c, loaded.model.config);
   const newCpu = () => new CpuBackend(loaded.model, layout, { weights: c.weights });

@@ -14,6 +14,7 @@ function losingAfter(inner: Backend, steps: number): Backend {
     description: 'a GPU that gets lost',
     config: inner.config,
     kv: inner.kv,
+    formats: { weights: 'int8', kv: 'f32', attention: 'unfused' },
     step: (seqs: readonly SequenceStep[]) => (++n > steps ? Promise.reject(new BatchscopeError('device-lost', 'the GPU device was lost (test)')) : inner.step(seqs)),
     dispose: () => inner.dispose(),
   };
@@ -29,8 +30,11 @@ describe('RecoveringBackend', () => {
     const notices: string[] = [];
     const b = new RecoveringBackend(losingAfter(new CpuBackend(model, kv), after), () => new CpuBackend(model, kv), (why) => notices.push(why));
     expect(b.kind).toBe('webgpu');
+    // The formats (what the engine counts bytes by) are the running backend's, before and after.
+    expect(b.formats).toEqual({ weights: 'int8', kv: 'f32', attention: 'unfused' });
     expect(await generateAll(b, requests)).toEqual(expected);
     expect(b.kind).toBe('cpu');
+    expect(b.formats).toEqual({ weights: 'f32', kv: 'f32', attention: 'fused' });
     expect(b.description).toMatch(/after the GPU device was lost/);
     expect(notices).toEqual(['the GPU device was lost (test)']);
   });

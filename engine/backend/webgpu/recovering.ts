@@ -36,6 +36,15 @@ export class RecoveringBackend implements Backend {
     return this.current.kind;
   }
 
+  /** The formats running now: the fallback's (the CPU engine's) after the GPU was lost. */
+  get formats() {
+    return this.current.formats;
+  }
+
+  get trafficOptions() {
+    return this.current.trafficOptions;
+  }
+
   get description(): string {
     return this.recovered ? `${this.current.description} (after the GPU device was lost)` : this.current.description;
   }
