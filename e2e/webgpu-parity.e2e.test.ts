@@ -42,6 +42,11 @@ describe('WebGPU engine in headless Chromium', () => {
       expect(r.greedy.gpu).toBe(ref1.output.replace(/\n$/, ''));
       expect(r.greedy.cpu).toBe(r.greedy.gpu);
       expect(r.sampled.gpu).toEqual(r.sampled.cpu);
+      // The specialized kernels compile and agree in the browser too (tolerance: formats.gpu.test.ts).
+      expect(r.quantized.adapter).toMatch(/int8 weights, int8 KV, unfused attention/);
+      expect(r.quantized.rows).toBeGreaterThan(5);
+      expect(r.quantized.maxAbsDiff).toBeLessThanOrEqual(3e-2);
+      expect(r.quantized.greedySame / r.quantized.greedy).toBeGreaterThanOrEqual(0.9);
     }
     expect(errors).toEqual([]);
   });

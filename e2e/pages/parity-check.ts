@@ -31,6 +31,30 @@ export interface ParityReport {
   greedy: { gpu: string; cpu: string };
   /** All prompts batched with temperature 1, top-p 0.9: the sampled tokens on each engine. */
   sampled: { gpu: number[][]; cpu: number[][] };
+  /** int8 weights, an int8 KV cache and unfused attention, against the CPU engine in the same formats. */
+  quantized: { adapter: string; rows: number; maxAbsDiff: number; greedySame: number; greedy: number };
+}
+
+/** Random ragged steps on both engines: logits rows compared, the largest difference, and greedy samples that agree. */
+async function compareSteps(gpu: Backend, cpu: Backend, kv: KvLayout, seed: number, count: number) {
+  const rand = seeded(seed);
+  const seqs = randomSequences(rand, gpu.config, kv, count, 30);
+  let rows = 0;
+  let worst = 0;
+  let greedy = 0;
+  let greedySame = 0;
+  while (seqs.some((s) => s.pos < s.tokens.length)) {
+    const step = randomStep(rand, seqs, 8).map((s) => ({ ...s, sample: GREEDY }));
+    const [g, c] = [await gpu.step(step), await cpu.step(step)];
+    step.forEach((_, i) => {
+      greedy++;
+      if (g.sampled[i] === c.sampled[i]) greedySame++;
+      if (!c.logits[i]) return;
+      worst = Math.max(worst, g.logits[i] ? maxAbsDiff(g.logits[i]!, c.logits[i]!) : Infinity);
+      rows += c.logits[i]!.length / gpu.config.vocabSize;
+    });
+  }
+  return { rows, maxAbsDiff: worst, greedy, greedySame };
 }
 
 async function generateText(b: Backend, tok: Tokenizer, requests: GenerateRequest[]): Promise<{ texts: string[]; tokens: number[][] }> {
@@ -48,20 +72,9 @@ export async function checkParity(input: ParityInput, where: string): Promise<Pa
   await preloadWasmKernels();
   const cpu = new CpuBackend(model, kv);
   try {
-    const rand = seeded(7);
-    const seqs = randomSequences(rand, model.config, kv, 5, 30);
-    let rows = 0;
-    let worst = 0;
-    while (seqs.some((s) => s.pos < s.tokens.length)) {
-      const step = randomStep(rand, seqs, 8).map((s) => ({ ...s, sample: GREEDY }));
-      const [g, c] = [await gpu.step(step), await cpu.step(step)];
-      step.forEach((_, i) => {
-        if (g.sampled[i] !== c.sampled[i]) worst = Infinity;
-        if (!c.logits[i]) return;
-        worst = Math.max(worst, g.logits[i] ? maxAbsDiff(g.logits[i]!, c.logits[i]!) : Infinity);
-        rows += c.logits[i]!.length / model.config.vocabSize;
-      });
-    }
+    const f32 = await compareSteps(gpu, cpu, kv, 7, 5);
+    const rows = f32.rows;
+    const worst = f32.greedySame === f32.greedy ? f32.maxAbsDiff : Infinity;
     const greedy = [{ prompt: tok.encode(input.prompts[0]), steps: 200, sampling: GREEDY }];
     const sampled = input.prompts.map((p, i) => ({ prompt: tok.encode(p), steps: 60, sampling: { temperature: 1, topP: 0.9, seed: 100 + i } }));
     const [gGreedy, cGreedy] = [await generateText(gpu, tok, greedy), await generateText(cpu, tok, greedy)];
@@ -74,7 +87,20 @@ export async function checkParity(input: ParityInput, where: string): Promise<Pa
       maxAbsDiff: worst,
       greedy: { gpu: gGreedy.texts[0], cpu: cGreedy.texts[0] },
       sampled: { gpu: gSampled.tokens, cpu: cSampled.tokens },
+      quantized: await checkQuantized(model),
     };
+  } finally {
+    gpu.dispose();
+    cpu.dispose();
+  }
+}
+
+async function checkQuantized(model: ReturnType<typeof readCheckpoint>): Promise<ParityReport['quantized']> {
+  const kv: KvLayout = { numBlocks: 64, blockSize: 4, dtype: 'int8' };
+  const gpu = await createWebGpuBackend(model, kv, { weights: 'int8', attention: 'unfused' });
+  const cpu = new CpuBackend(model, kv, { weights: 'int8' });
+  try {
+    return { adapter: gpu.description, ...(await compareSteps(gpu, cpu, kv, 11, 3)) };
   } finally {
     gpu.dispose();
     cpu.dispose();

@@ -6,7 +6,7 @@
 // does, and every output is a plain float32 sum over j in order whichever tile computes it, so a
 // token's results do not depend on its batch. Padding rows (zero weights and scales) as in
 // matmul.ts make every tile full.
-import { packedGroups } from './matmul';
+import { packedGroups, put } from './matmul';
 
 const ZERO = f32x4.splat(0);
 const GROUP = 32;
@@ -15,17 +15,6 @@ const GROUP = 32;
 // @ts-ignore: decorator
 @inline function widen(p: usize): v128 {
   return f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(v128.load32_zero(p))));
-}
-
-// @ts-ignore: decorator
-@inline function put(p: usize, v: v128, g: i32, d: i32): void {
-  const left = d - (g << 2);
-  if (left >= 4) v128.store(p, v);
-  else if (left > 0) {
-    v128.store32_lane(p, v, 0);
-    if (left > 1) v128.store32_lane(p, v, 1, 4);
-    if (left > 2) v128.store32_lane(p, v, 2, 8);
-  }
 }
 
 export function matmulQ8(out: usize, x: usize, w: usize, scales: usize, T: i32, n: i32, d: i32): void {

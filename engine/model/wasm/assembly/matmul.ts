@@ -12,7 +12,7 @@ const ZERO = f32x4.splat(0);
 
 /** Stores the lanes of group g that fall inside a row of `d` outputs (none for padding groups). */
 // @ts-ignore: decorator
-@inline function put(p: usize, v: v128, g: i32, d: i32): void {
+@inline export function put(p: usize, v: v128, g: i32, d: i32): void {
   const left = d - (g << 2);
   if (left >= 4) v128.store(p, v);
   else if (left > 0) {
