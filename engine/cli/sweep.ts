@@ -2,6 +2,7 @@ import { SimBackend, gpuPreset, simModelPreset } from '../backend/sim/backend';
 import { weightBytes } from '../backend/sim/presets';
 import type { Backend, KvLayout } from '../backend/types';
 import { BatchscopeError } from '../errors';
+import { proposeTokenBudget } from '../experiments/budget';
 import { describeKnee } from '../experiments/knee';
 import { devicePoolPositions, runSweep, type SweepResult } from '../experiments/sweep';
 import { readCheckpoint } from '../model/checkpoint';
@@ -81,9 +82,15 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
     };
     result = await runSweep(make, { maxTokens, repeats, slowdown: DEVICE_SLOWDOWN, timeBudgetMs: DEVICE_TIME_BUDGET_MS, maxPoolPositions: devicePoolPositions(bytesPerPosition) });
   }
-  const out = { backend: kind, description, ...result, ...extra };
+  // For chunked prefill with the CLI's default max_num_seqs.
+  const proposal = proposeTokenBudget(result, 8, result.points.at(-1)?.tokens ?? 1);
+  const out = { backend: kind, description, ...result, ...extra, proposedTokenBudget: proposal.budget };
   if (values.json) io.out(JSON.stringify(out) + '\n');
-  else io.out(formatSweep(result, description) + '\n' + (extra.note ? `note: ${extra.note}\n` : ''));
+  else {
+    io.out(formatSweep(result, description) + '\n');
+    io.out(`chunked prefill: try --max-batched-tokens ${proposal.budget} with 8 slots (${proposal.why})\n`);
+    if (extra.note) io.out(`note: ${extra.note}\n`);
+  }
   return 0;
 }
 
