@@ -43,4 +43,5 @@ export { iterationsCsv, ITERATION_CSV_COLUMNS } from './serve/csv';
 export { findKnee, describeKnee, sweepSizes, KNEE_RULE, type SweepPoint, type KneeResult, type KneeVerdict } from './experiments/knee';
 export { runSweep, devicePoolPositions, type SweepOptions, type SweepResult, type SweepStop } from './experiments/sweep';
 export { proposeTokenBudget } from './experiments/budget';
+export { simSweep } from './experiments/sim-knee';
 export { ANYSCALE, ANYSCALE_ARMS, ANYSCALE_DIFFERENCES, anyscalePlan, anyscaleSpec, runAnyscale, type AnyscalePlan, type AnyscaleRow, type AnyscaleResult } from './experiments/anyscale';

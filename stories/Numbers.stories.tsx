@@ -55,7 +55,7 @@ export const Ratio: Story = {
 /** The sweep chart after a sweep measured on the CPU engine: step time grows from batch 1 (no free batching on a CPU). */
 function MeasuredSweep() {
   const store = useAppStore();
-  useEffect(() => store.getState().setSweep({ points: SWEEP_CPU.points, adapter: SWEEP_CPU.adapter }), [store]);
+  useEffect(() => store.getState().setSweep({ measured: SWEEP_CPU }), [store]);
   return <SweepChart />;
 }
 

@@ -25,7 +25,7 @@ Options:
   --sim-model PRESET  sim: OPT-13B, Llama-2-7B, Llama-2-13B (default OPT-13B)
   --model FILE        llama2.c checkpoint for cpu/webgpu (default: the built-in model)
   --max-tokens N      largest tokens per step (default 2048)
-  --repeats N         decode steps timed per size, the fastest kept (default 3)
+  --repeats N         decode steps timed per size, the fastest kept (default 5; the sim needs 1)
   --json              print one JSON object: {backend, points: [{tokens, stepMs}], knee, rule, ...}
   --debug             print stack traces on errors`;
 
@@ -54,7 +54,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   }
   const kind = oneOf(values.backend, 'backend', [...BACKEND_CHOICES, 'sim'] as const, 'cpu');
   const maxTokens = intFlag(values['max-tokens'], 'max-tokens', 2048, 1, 65_536);
-  const repeats = intFlag(values.repeats, 'repeats', 3, 1, 100);
+  const repeats = intFlag(values.repeats, 'repeats', 5, 1, 100);
   let description = '';
   let result: SweepResult;
   const extra: Record<string, unknown> = {};

@@ -33,11 +33,15 @@ export interface KneeResult {
 /** Steps at least this many times the flat level count as "rising". */
 export const RISING = 2;
 
+/** Doubling the smallest step's tokens costs at least this much more time: nothing is flat. */
+export const DOUBLING = 1.5;
+
 /** The rule, in the words the CLI prints and the app shows. */
 export const KNEE_RULE =
   `flat level = the time of the smallest step; rising steps = those taking at least ${RISING}x the flat level ` +
   `(the step before them joins when only one does); knee = where the least-squares line through the rising steps ` +
-  `meets the flat level; no flat region when that is at or below twice the smallest step's tokens; ` +
+  `meets the flat level; no flat region when that is at or below twice the smallest step's tokens, or when ` +
+  `twice the smallest step's tokens already take ${DOUBLING}x its time; ` +
   `flat throughout when no step reaches ${RISING}x`;
 
 export function findKnee(points: readonly SweepPoint[]): KneeResult {
@@ -51,7 +55,8 @@ export function findKnee(points: readonly SweepPoint[]): KneeResult {
   const { slope, intercept } = leastSquares(rising);
   if (!(slope > 0)) return { verdict: 'flat-throughout', knee: null, flatMs, slopeMs: null };
   const knee = (flatMs - intercept) / slope;
-  if (knee <= 2 * p[0].tokens) return { verdict: 'no-flat-region', knee: null, flatMs, slopeMs: slope };
+  const doubled = p.find((q) => q.tokens === 2 * p[0].tokens);
+  if (knee <= 2 * p[0].tokens || (doubled && doubled.stepMs >= DOUBLING * flatMs)) return { verdict: 'no-flat-region', knee: null, flatMs, slopeMs: slope };
   return { verdict: 'knee', knee: Math.round(knee), flatMs, slopeMs: slope };
 }
 

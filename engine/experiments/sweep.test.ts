@@ -51,3 +51,15 @@ describe('runSweep', () => {
     expect(seen[0].numBlocks * seen[0].blockSize).toBeLessThanOrEqual(100 * 16);
   });
 });
+
+describe('simSweep', () => {
+  it('gives the same points as running the sweep on the sim backend', async () => {
+    const { simSweep } = await import('./sim-knee');
+    const gpu = gpuPreset('T4');
+    const m = simModelPreset('OPT-13B');
+    const run = await runSweep((kv) => new SimBackend(gpu, m, kv), { maxTokens: 512 });
+    const quick = simSweep(gpu, m, 512);
+    expect(quick.points.map((p) => p.tokens)).toEqual(run.points.map((p) => p.tokens));
+    quick.points.forEach((p, i) => expect(p.stepMs).toBeCloseTo(run.points[i].stepMs, 6));
+  });
+});

@@ -1,4 +1,3 @@
-import { sweepSizes } from '../../components/Sweep/knee';
 import type { AppStore } from '../store/store';
 import type { AppState, LaneId } from '../store/slices';
 import type { FromWorker, LaneSpec, ModelSource, ToWorker } from '../worker/protocol';
@@ -200,7 +199,7 @@ export class Controller implements Commands {
         s.setNotice(m.message);
         break;
       case 'sweep':
-        s.setSweep({ running: false, points: m.points, adapter: m.adapter, error: null });
+        s.setSweep({ running: false, measured: m.sweep, error: null });
         break;
       case 'workload':
         download(fileName('workload', 'json'), m.json);
@@ -276,7 +275,7 @@ export class Controller implements Commands {
   runSweep = (): void => {
     const s = this.store.getState();
     s.setSweep({ running: true, error: null });
-    this.opts.engine.post({ type: 'sweep', batchSizes: sweepSizes(s.config.backend === 'cpu' ? 64 : 256) });
+    this.opts.engine.post({ type: 'sweep' });
   };
 
   exportFile = (kind: ExportKind): void => {

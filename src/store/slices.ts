@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { GridMode } from '../../components/BatchGrid/layout';
-import type { SweepPoint } from '../../components/Sweep/knee';
+import type { MeasuredSweep } from '../worker/sweep';
 import type { ThemeName } from '../theme/palette';
 import { RunLog } from '../run/run-log';
 import type { BackendInfo, RunSource } from '../run/types';
@@ -35,7 +35,8 @@ export interface SessionSlice {
   logs: Record<LaneId, RunLog>;
   lanes: Record<LaneId, LaneStatus>;
   setLane: (id: LaneId, patch: Partial<LaneStatus>) => void;
-  sweep: { running: boolean; points: SweepPoint[]; adapter: string | null; error: string | null };
+  /** The last step-time sweep (engine/experiments/sweep.ts) and where it ran. */
+  sweep: { running: boolean; measured: MeasuredSweep | null; error: string | null };
   setSweep: (patch: Partial<SessionSlice['sweep']>) => void;
   /** A passing message: a refused setting, a file that could not be read. */
   notice: string | null;
@@ -81,7 +82,7 @@ export const sessionSlice: Slice<SessionSlice> = (set) => ({
   logs: { a: new RunLog(), b: new RunLog() },
   lanes: { a: initialLane('continuous'), b: initialLane('continuous') },
   setLane: (id, patch) => set((s) => ({ lanes: { ...s.lanes, [id]: { ...s.lanes[id], ...patch } } })),
-  sweep: { running: false, points: [], adapter: null, error: null },
+  sweep: { running: false, measured: null, error: null },
   setSweep: (patch) => set((s) => ({ sweep: { ...s.sweep, ...patch } })),
   notice: null,
   setNotice: (notice) => set({ notice }),

@@ -72,7 +72,7 @@ export class EngineHost {
       case 'reset':
         return this.rebuild(false);
       case 'sweep':
-        return this.sweep(msg.batchSizes);
+        return this.sweep();
       case 'export-workload':
         if (this.workload) this.post({ type: 'workload', json: serializeWorkload(this.workload) });
         return;
@@ -284,12 +284,12 @@ export class EngineHost {
     this.outbox.clear();
   }
 
-  private async sweep(sizes: number[]): Promise<void> {
+  private async sweep(): Promise<void> {
     const wasPlaying = this.playing;
     this.setPlaying(false);
     try {
-      const { points, adapter } = await this.exclusive(() => measureSweep(this.config!, this.loaded!, sizes));
-      this.post({ type: 'sweep', points, adapter });
+      const sweep = await this.exclusive(() => measureSweep(this.config!, this.loaded!));
+      this.post({ type: 'sweep', sweep });
     } finally {
       if (wasPlaying) {
         this.setPlaying(true);

@@ -1,6 +1,7 @@
 import type { IterationEvent } from '../../engine/serve/events';
 import type { RunConfig, Strategy } from '../store/config';
 import type { BackendInfo, RequestMeta } from '../run/types';
+import type { MeasuredSweep } from './sweep';
 
 /** A lane is one engine run: the app has one, compare mode two (static and continuous). */
 export interface LaneSpec {
@@ -23,7 +24,7 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'step' }
   | { type: 'reset' }
-  | { type: 'sweep'; batchSizes: number[] }
+  | { type: 'sweep' }
   | { type: 'export-workload' };
 
 export type FromWorker =
@@ -38,5 +39,5 @@ export type FromWorker =
   | { type: 'error'; message: string; code?: string }
   /** Not fatal: a setting was refused and the old one kept. */
   | { type: 'notice'; message: string }
-  | { type: 'sweep'; points: { batch: number; stepMs: number }[]; adapter: string }
+  | { type: 'sweep'; sweep: MeasuredSweep }
   | { type: 'workload'; json: string };
