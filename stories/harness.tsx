@@ -49,6 +49,8 @@ export function Harness({ runs, animate = false, theme = 'light', config, ui, si
       exportFile: () => undefined,
       importTrace: () => undefined,
       runSweep: () => undefined,
+      runExperiment: () => undefined,
+      cancelExperiment: () => undefined,
     }),
     [replay],
   );

@@ -8,6 +8,7 @@ export function TopBar() {
   const store = useAppStore();
   const lane = useApp((s) => s.lanes.a);
   const compare = useApp((s) => s.compare);
+  const view = useApp((s) => s.view);
   const theme = useApp((s) => s.theme);
   const set = store.getState().setUi;
   return (
@@ -21,6 +22,9 @@ export function TopBar() {
       </div>
       <button data-testid="compare" data-tour="compare" aria-pressed={compare} onClick={() => set({ compare: !compare, topic: compare ? 'overview' : 'compare' })} title="Static and continuous side by side on the same workload (C)">
         Compare
+      </button>
+      <button data-testid="experiments-open" data-tour="experiments-button" aria-pressed={view === 'experiments'} onClick={() => set({ view: view === 'experiments' ? 'run' : 'experiments', topic: view === 'experiments' ? 'overview' : 'anyscale' })} title="Anyscale's benchmark: throughput vs output-length variance, simulated at full size or measured here">
+        Experiments
       </button>
       <span className="spacer" />
       <ExportMenu />

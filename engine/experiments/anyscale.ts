@@ -92,9 +92,15 @@ export interface AnyscaleResult {
 /**
  * Serves every arm at every cap on `backend` (reused: each run brings its own KV manager over
  * the same pool) and reports tokens/s with the ratio to static. `requestsFor` turns a workload spec
- * into requests (prompt source and tokenizer are the caller's); `onRow` sees each row as it lands.
+ * into requests (prompt source and tokenizer are the caller's); `onRow` sees each row as it lands,
+ * and `between` runs after each (it may throw to stop the experiment).
  */
-export async function runAnyscale(backend: Backend, plan: AnyscalePlan, requestsFor: (spec: WorkloadSpec) => Request[], opts: { seed?: number; onRow?: (row: AnyscaleRow) => void } = {}): Promise<AnyscaleResult> {
+export async function runAnyscale(
+  backend: Backend,
+  plan: AnyscalePlan,
+  requestsFor: (spec: WorkloadSpec) => Request[],
+  opts: { seed?: number; onRow?: (row: AnyscaleRow) => void; between?: () => Promise<void> } = {},
+): Promise<AnyscaleResult> {
   const rows: AnyscaleRow[] = [];
   for (const cap of plan.caps) {
     const requests = requestsFor(anyscaleSpec(plan, cap, opts.seed ?? 1));
@@ -117,6 +123,8 @@ export async function runAnyscale(backend: Backend, plan: AnyscalePlan, requests
       };
       rows.push(row);
       opts.onRow?.(row);
+      // A caller that must stay responsive (the app's worker) lets other work in between runs.
+      await opts.between?.();
     }
   }
   return { caps: plan.caps, rows, plan, timeSource: rows[0]?.timeSource ?? 'measured' };

@@ -6,6 +6,7 @@ export const bound: Lesson = {
   body: [
     'To produce one token the GPU must read every weight of the model from memory. With one request, the arithmetic is tiny next to that reading, so the step time is set by memory bandwidth.',
     'Batching reuses each weight read for every request in the step, so at first more requests cost almost no extra time: batching is nearly free. Once the arithmetic catches up with the reading (a GPU’s FLOP/s divided by its bytes/s, a few hundred tokens on most cards), step time starts to grow with the batch.',
-    'The batch-size sweep measures this on your own GPU and marks the knee where batching stops being free.',
+    'The step-time sweep measures this on the engine you run and marks the knee by a stated rule: where a straight line through the steps that take at least twice the 1-token time meets the flat level. On the simulated T4 and A100 with OPT-13B it lands near 200 tokens per step, their FLOPs/bandwidth ratio (216 in the batching article’s T4 figure).',
+    'On the CPU engine there is no flat region at all: every token in a step costs arithmetic, so the step time grows from the first token and batching buys little. That is the article’s CPU point, and the chart says so in its own measured figures.',
   ],
 };

@@ -201,6 +201,15 @@ export class Controller implements Commands {
       case 'sweep':
         s.setSweep({ running: false, measured: m.sweep, error: null });
         break;
+      case 'experiment-start':
+        s.setExperiment({ running: true, setup: m.setup, rows: [], error: null });
+        break;
+      case 'experiment-row':
+        s.setExperiment({ rows: [...s.experiment.rows, m.row] });
+        break;
+      case 'experiment-done':
+        s.setExperiment({ running: false, error: m.error ?? (m.cancelled ? 'Stopped before every cap was served.' : null) });
+        break;
       case 'workload':
         download(fileName('workload', 'json'), m.json);
         break;
@@ -276,6 +285,17 @@ export class Controller implements Commands {
     const s = this.store.getState();
     s.setSweep({ running: true, error: null });
     this.opts.engine.post({ type: 'sweep' });
+  };
+
+  runExperiment = (on: 'sim' | 'device'): void => {
+    const s = this.store.getState();
+    if (s.experiment.running) return;
+    s.setExperiment({ running: true, rows: [], error: null, setup: null });
+    this.opts.engine.post({ type: 'experiment', on });
+  };
+
+  cancelExperiment = (): void => {
+    this.opts.engine.post({ type: 'cancel-experiment' });
   };
 
   exportFile = (kind: ExportKind): void => {

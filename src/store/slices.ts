@@ -1,6 +1,8 @@
 import type { StateCreator } from 'zustand';
 import type { GridMode } from '../../components/BatchGrid/layout';
 import type { MeasuredSweep } from '../worker/sweep';
+import type { ExperimentSetup } from '../worker/experiment';
+import type { AnyscaleRow } from '../../engine';
 import type { ThemeName } from '../theme/palette';
 import { RunLog } from '../run/run-log';
 import type { BackendInfo, RunSource } from '../run/types';
@@ -38,13 +40,29 @@ export interface SessionSlice {
   /** The last step-time sweep (engine/experiments/sweep.ts) and where it ran. */
   sweep: { running: boolean; measured: MeasuredSweep | null; error: string | null };
   setSweep: (patch: Partial<SessionSlice['sweep']>) => void;
+  /** Anyscale's experiment, row by row as the worker serves it. */
+  experiment: { running: boolean; setup: ExperimentSetup | null; rows: AnyscaleRow[]; error: string | null };
+  setExperiment: (patch: Partial<SessionSlice['experiment']>) => void;
   /** A passing message: a refused setting, a file that could not be read. */
   notice: string | null;
   setNotice: (notice: string | null) => void;
 }
 
 export type KvView = 'owner' | 'waste';
-export type Topic = 'overview' | 'grid' | 'prefill-decode' | 'static-idle' | 'kv-waste' | 'paged' | 'bound' | 'knobs' | 'compare';
+export type Topic =
+  | 'overview'
+  | 'grid'
+  | 'prefill-decode'
+  | 'static-idle'
+  | 'kv-waste'
+  | 'paged'
+  | 'bound'
+  | 'knobs'
+  | 'compare'
+  | 'block-size'
+  | 'chunked-prefill'
+  | 'device-ratio'
+  | 'anyscale';
 
 export interface UiSlice {
   theme: ThemeName;
@@ -52,6 +70,8 @@ export interface UiSlice {
   kvView: KvView;
   selected: number | null;
   compare: boolean;
+  /** The main area shows the run, or the experiments view. */
+  view: 'run' | 'experiments';
   tourStep: number | null;
   topic: Topic;
   setUi: (patch: Partial<Omit<UiSlice, 'setUi'>>) => void;
@@ -84,6 +104,8 @@ export const sessionSlice: Slice<SessionSlice> = (set) => ({
   setLane: (id, patch) => set((s) => ({ lanes: { ...s.lanes, [id]: { ...s.lanes[id], ...patch } } })),
   sweep: { running: false, measured: null, error: null },
   setSweep: (patch) => set((s) => ({ sweep: { ...s.sweep, ...patch } })),
+  experiment: { running: false, setup: null, rows: [], error: null },
+  setExperiment: (patch) => set((s) => ({ experiment: { ...s.experiment, ...patch } })),
   notice: null,
   setNotice: (notice) => set({ notice }),
 });
@@ -96,6 +118,7 @@ export const uiSlice =
     kvView: 'waste',
     selected: null,
     compare: false,
+    view: 'run',
     tourStep: null,
     topic: 'overview',
     setUi: (patch) => set(patch),

@@ -7,6 +7,9 @@ import type { FromWorker, LaneSpec, ModelSource, ToWorker } from './protocol';
 import { buildWorkload, createBackend, loadModel, requestsFor, vocabulary, type CreatedBackend, type LoadedModel } from './setup';
 import { BACKEND_KEYS, WORKLOAD_KEYS, differs, idleMs, knobsOf, movesLive, yieldToMessages, type Lane } from './lanes';
 import { measureSweep } from './sweep';
+import { runExperiment, type ExperimentTarget } from './experiment';
+
+const CANCELLED = new Error('experiment cancelled');
 
 /** Pause between iterations when the speed is "slowed for teaching". */
 export const SLOW_STEP_MS = 300;
@@ -34,6 +37,8 @@ export class EngineHost {
   private outbox = new Map<LaneSpec['id'], IterationEvent[]>();
   private lastFlush = 0;
   private queue: Promise<void> = Promise.resolve();
+  private experimentRunning = false;
+  private experimentCancelled = false;
 
   constructor(
     private readonly post: (m: FromWorker) => void,
@@ -73,6 +78,13 @@ export class EngineHost {
         return this.rebuild(false);
       case 'sweep':
         return this.sweep();
+      case 'experiment':
+        // Not awaited: the experiment yields between its runs, so a cancel gets through.
+        void this.experiment(msg.on);
+        return;
+      case 'cancel-experiment':
+        this.experimentCancelled = true;
+        return;
       case 'export-workload':
         if (this.workload) this.post({ type: 'workload', json: serializeWorkload(this.workload) });
         return;
@@ -291,6 +303,39 @@ export class EngineHost {
       const sweep = await this.exclusive(() => measureSweep(this.config!, this.loaded!));
       this.post({ type: 'sweep', sweep });
     } finally {
+      if (wasPlaying) {
+        this.setPlaying(true);
+        void this.pump();
+      }
+    }
+  }
+
+  /** Anyscale's experiment (worker/experiment.ts); the live run pauses meanwhile and resumes after. */
+  private async experiment(on: ExperimentTarget): Promise<void> {
+    if (this.experimentRunning || !this.config || !this.loaded) return;
+    this.experimentRunning = true;
+    this.experimentCancelled = false;
+    const wasPlaying = this.playing;
+    this.setPlaying(false);
+    let cancelled = false;
+    let error: string | undefined;
+    try {
+      await this.exclusive(() =>
+        runExperiment(this.config!, this.loaded!, on, {
+          start: (setup) => this.post({ type: 'experiment-start', setup }),
+          row: (row) => this.post({ type: 'experiment-row', row }),
+          between: async () => {
+            await yieldToMessages();
+            if (this.experimentCancelled) throw CANCELLED;
+          },
+        }),
+      );
+    } catch (e) {
+      if (e === CANCELLED) cancelled = true;
+      else error = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.experimentRunning = false;
+      this.post({ type: 'experiment-done', cancelled, ...(error ? { error } : {}) });
       if (wasPlaying) {
         this.setPlaying(true);
         void this.pump();

@@ -2,6 +2,8 @@ import type { IterationEvent } from '../../engine/serve/events';
 import type { RunConfig, Strategy } from '../store/config';
 import type { BackendInfo, RequestMeta } from '../run/types';
 import type { MeasuredSweep } from './sweep';
+import type { ExperimentSetup, ExperimentTarget } from './experiment';
+import type { AnyscaleRow } from '../../engine';
 
 /** A lane is one engine run: the app has one, compare mode two (static and continuous). */
 export interface LaneSpec {
@@ -25,6 +27,8 @@ export type ToWorker =
   | { type: 'step' }
   | { type: 'reset' }
   | { type: 'sweep' }
+  | { type: 'experiment'; on: ExperimentTarget }
+  | { type: 'cancel-experiment' }
   | { type: 'export-workload' };
 
 export type FromWorker =
@@ -40,4 +44,8 @@ export type FromWorker =
   /** Not fatal: a setting was refused and the old one kept. */
   | { type: 'notice'; message: string }
   | { type: 'sweep'; sweep: MeasuredSweep }
+  | { type: 'experiment-start'; setup: ExperimentSetup }
+  | { type: 'experiment-row'; row: AnyscaleRow }
+  /** The experiment ended: finished, cancelled, or failed with `error`. */
+  | { type: 'experiment-done'; cancelled: boolean; error?: string }
   | { type: 'workload'; json: string };
