@@ -44,4 +44,5 @@ export { findKnee, describeKnee, sweepSizes, KNEE_RULE, type SweepPoint, type Kn
 export { runSweep, devicePoolPositions, type SweepOptions, type SweepResult, type SweepStop } from './experiments/sweep';
 export { proposeTokenBudget } from './experiments/budget';
 export { simSweep } from './experiments/sim-knee';
+export { scheduleOnGpu } from './experiments/schedule-cost';
 export { ANYSCALE, ANYSCALE_ARMS, ANYSCALE_DIFFERENCES, anyscalePlan, anyscaleSpec, runAnyscale, type AnyscalePlan, type AnyscaleRow, type AnyscaleResult } from './experiments/anyscale';

@@ -62,7 +62,7 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
     const shares = kvShares(kv);
     if (caption.current) {
       const cap = kv.numBlocks * kv.blockSize;
-      caption.current.textContent = `${kv.manager === 'paged' ? 'Paged' : 'Contiguous'} · ${kv.numBlocks} blocks × ${kv.blockSize} tokens = ${cap} token slots · waste ${pct(100 * kvWaste(kv))} of allocated`;
+      caption.current.textContent = `${kv.manager === 'paged' ? 'Paged' : 'Contiguous'} · ${kv.numBlocks} blocks × ${kv.blockSize} tokens = ${cap} token slots · waste now ${pct(100 * kvWaste(kv))} of allocated`;
     }
     const segs = bar.current?.children;
     if (!segs) return;

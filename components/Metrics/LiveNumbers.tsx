@@ -21,8 +21,8 @@ const ROWS: Row[] = [
   { key: 'ttft', label: 'TTFT p50 · p99', hint: 'Time to first token: from arrival to the first generated token (median and 99th percentile).', value: (s) => fmtMsList([s.ttft?.p50, s.ttft?.p99]), wide: true },
   { key: 'tpot', label: 'TPOT p50', hint: 'Time per output token after the first one (median over requests).', value: (s) => fmtP(s.tpot, 'p50') },
   { key: 'e2e', label: 'request latency p50 · p90 · p99', hint: 'End-to-end request latency: arrival to last token.', value: (s) => fmtMsList([s.e2e?.p50, s.e2e?.p90, s.e2e?.p99]), wide: true },
-  { key: 'occ', label: 'avg occupancy', hint: 'Share of batch slots doing work, averaged over iterations.', value: (s) => fmtPct(100 * s.occupancy) },
-  { key: 'waste', label: 'avg KV waste', hint: 'Reserved + internal + external fragmentation, as a share of allocated KV memory (mean over iterations).', value: (s) => fmtPct(s.wastePct) },
+  { key: 'occ', label: 'occupancy, run avg', hint: 'Share of batch slots doing work, averaged over the iterations so far (the grid shows it now).', value: (s) => fmtPct(100 * s.occupancy), testid: 'occupancy' },
+  { key: 'waste', label: 'KV waste, run avg', hint: 'Reserved + internal + external fragmentation as a share of allocated KV memory, averaged over the iterations so far (the KV map says the waste now).', value: (s) => fmtPct(s.wastePct), testid: 'kv-waste' },
   { key: 'done', label: 'requests done', hint: 'Finished requests out of all requests in the workload.', value: (s, total) => `${s.completed} / ${total || '—'}`, testid: 'requests-done' },
   { key: 'iter', label: 'iterations', hint: 'Engine iterations run so far.', value: (s) => String(s.iterations), testid: 'iteration-count' },
 ];

@@ -2,11 +2,12 @@ import type { AppStore } from '../store/store';
 import type { AppState, LaneId } from '../store/slices';
 import type { FromWorker, LaneSpec, ModelSource, ToWorker } from '../worker/protocol';
 import type { Commands, ExportKind } from './commands';
+import { axisAvailable, compareSides, proposedBudget } from './compare';
 import { download, fileName } from './download';
 import { exportView } from './exports';
 import { importTrace } from './trace-io';
 import { ReplaySource } from './replay-source';
-import type { RecordedRun, RequestMeta } from './types';
+import type { RecordedRun, RecordedRuns, RequestMeta } from './types';
 
 export interface EngineChannel {
   post(m: ToWorker): void;
@@ -19,7 +20,7 @@ export interface ControllerOptions {
   engine: EngineChannel;
   model: ModelSource;
   /** Recorded runs of the default workload, by strategy, shown until the live engine runs. */
-  recorded?: () => Promise<Record<'static' | 'continuous', RecordedRun>>;
+  recorded?: () => Promise<RecordedRuns>;
   /**
    * The recorded demo switches strategy each time it starts over, so a first-time visitor sees
    * static batching idle and continuous batching refill without touching anything. Off when the
@@ -30,13 +31,17 @@ export interface ControllerOptions {
 
 const RECORDED_LOOP_PAUSE_MS = 3000;
 
-export const lanesFor = (s: Pick<AppState, 'compare' | 'config'>): LaneSpec[] =>
-  s.compare
-    ? [
-        { id: 'a', strategy: 'static' },
-        { id: 'b', strategy: 'continuous' },
-      ]
-    : [{ id: 'a', strategy: s.config.strategy }];
+/**
+ * The lanes the configuration asks for: one, or in compare mode two that differ only in the
+ * chosen setting (chunked prefill with the budget proposed for this device).
+ */
+export function lanesFor(s: Pick<AppState, 'compare' | 'config'> & Partial<Pick<AppState, 'compareBy' | 'sweep'>>): LaneSpec[] {
+  if (!s.compare) return [{ id: 'a', strategy: s.config.strategy }];
+  const axis = s.compareBy && axisAvailable(s.compareBy, s.config) ? s.compareBy : 'strategy';
+  const measured = s.sweep?.measured?.backend === s.config.backend ? s.sweep.measured.result : undefined;
+  const sides = compareSides(axis, s.config, proposedBudget(s.config, measured));
+  return sides.map((side, i) => ({ id: i === 0 ? 'a' : 'b', strategy: side.patch.strategy ?? s.config.strategy, patch: side.patch, label: side.label }));
+}
 
 /**
  * Drives the lanes: a replay of recorded runs until the model is ready and the visitor presses
@@ -47,7 +52,7 @@ export class Controller implements Commands {
   private readonly store: AppStore;
   private readonly opts: ControllerOptions;
   private replay: ReplaySource | null = null;
-  private recorded: Record<'static' | 'continuous', RecordedRun> | null = null;
+  private recorded: RecordedRuns | null = null;
   private live = false;
   private alternating: boolean;
   /** Set while the controller itself switches the demo's strategy, so onConfig can tell it from the visitor. */
@@ -75,7 +80,7 @@ export class Controller implements Commands {
     const s = this.store.getState();
     this.opts.engine.onMessage((m) => this.onMessage(m));
     this.opts.engine.post({ type: 'init', config: s.config, lanes: lanesFor(s), model: this.opts.model });
-    for (const l of lanesFor(s)) s.setLane(l.id, { strategy: l.strategy });
+    for (const l of lanesFor(s)) s.setLane(l.id, { strategy: l.strategy, label: l.label ?? null });
     this.setLanes({ phase: 'loading', message: `Loading ${this.opts.model.name}…` });
     void this.opts.recorded?.().then(
       (runs) => {
@@ -85,7 +90,9 @@ export class Controller implements Commands {
       () => undefined,
     );
     this.unsubscribe = this.store.subscribe((next, prev) => {
-      if (next.config !== prev.config || next.compare !== prev.compare) this.onConfig(next, prev);
+      // A new sweep changes the budget that compare-by-chunked-prefill proposes.
+      const budgetMoved = next.sweep.measured !== prev.sweep.measured && next.compare && next.compareBy === 'chunkedPrefill';
+      if (next.config !== prev.config || next.compare !== prev.compare || next.compareBy !== prev.compareBy || budgetMoved) this.onConfig(next, prev);
     });
   }
 
@@ -108,16 +115,33 @@ export class Controller implements Commands {
     if (!this.recorded) return;
     this.replay?.dispose();
     const lanes = this.lanesNow();
-    const runs = Object.fromEntries(lanes.map((l) => [l.id, this.recorded![l.strategy]]));
     const s = this.store.getState();
+    const recorded = lanes.map((l) => this.recordingFor(l));
+    if (recorded.some((r) => r === null)) {
+      // Nothing was recorded for this comparison: the lanes wait for Play, and say so.
+      for (const l of lanes) {
+        s.logs[l.id].clear();
+        s.setLane(l.id, { source: 'recorded', strategy: l.strategy, label: l.label ?? null, demoAlternates: false, sourceNote: 'nothing (no recording of this comparison)' });
+      }
+      return;
+    }
+    const runs = Object.fromEntries(lanes.map((l, i) => [l.id, recorded[i]!]));
     const onPlaying = (p: boolean) => {
       if (!this.failed) this.setLanes({ phase: p ? 'running' : this.ready ? 'ready' : 'loading' });
     };
     const replay = new ReplaySource(runs, s.logs, { onPlaying, onDone: () => this.loopRecorded(replay) }, s.config.speed);
     this.replay = replay;
     const demoAlternates = this.alternating && !s.compare;
-    for (const l of lanes) s.setLane(l.id, { source: 'recorded', strategy: l.strategy, demoAlternates, sourceNote: `${this.recorded[l.strategy].backend.description}, model ${this.recorded[l.strategy].modelName}` });
+    lanes.forEach((l, i) => s.setLane(l.id, { source: 'recorded', strategy: l.strategy, label: l.label ?? null, demoAlternates, sourceNote: `${recorded[i]!.backend.description}, model ${recorded[i]!.modelName}` }));
     if (autoplay) this.replay.play();
+  }
+
+  /** The recording of a lane: by strategy, or (comparing KV managers) continuous batching under each. */
+  private recordingFor(l: LaneSpec): RecordedRun | null {
+    const keys = Object.keys(l.patch ?? {});
+    if (keys.every((k) => k === 'strategy')) return this.recorded![l.strategy];
+    if (keys.length === 1 && l.patch?.kv && l.strategy === 'continuous') return l.patch.kv === 'paged' ? this.recorded!.continuous : (this.recorded!.contiguous ?? null);
+    return null;
   }
 
   /** The demo starts over a few seconds after it ends, so the page stays alive until Play. */
@@ -147,10 +171,10 @@ export class Controller implements Commands {
     }
     const lanes = lanesFor(next);
     this.opts.engine.post({ type: 'configure', config: next.config, lanes });
-    for (const l of lanes) next.setLane(l.id, { strategy: l.strategy });
+    for (const l of lanes) next.setLane(l.id, { strategy: l.strategy, label: l.label ?? null });
     if (next.config.speed !== prev.config.speed) this.replay?.setSpeed(next.config.speed);
     const showsRecording = !this.live && this.replay && this.store.getState().lanes.a.source === 'recorded';
-    if (showsRecording && (next.compare !== prev.compare || next.config.strategy !== prev.config.strategy)) this.showRecorded(true);
+    if (showsRecording && (next.compare !== prev.compare || next.compareBy !== prev.compareBy || next.config.strategy !== prev.config.strategy)) this.showRecorded(true);
   }
 
   private onMessage(m: FromWorker): void {

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { GridMode } from '../../components/BatchGrid/layout';
 import type { MeasuredSweep } from '../worker/sweep';
+import type { CompareAxis } from '../run/compare';
 import type { ExperimentSetup } from '../worker/experiment';
 import type { AnyscaleRow } from '../../engine';
 import type { ThemeName } from '../theme/palette';
@@ -19,8 +20,10 @@ export interface LaneStatus {
   modelName: string | null;
   /** A sentence for the status line: progress while loading, the error when failed. */
   message: string | null;
-  /** The strategy this lane runs (compare mode pins a and b to static and continuous). */
+  /** The strategy this lane runs (compare mode may pin a and b to static and continuous). */
   strategy: RunConfig['strategy'];
+  /** In compare mode, what this lane is ("Paged KV"); null for the single lane. */
+  label: string | null;
   /** For recorded and replayed runs: where they were measured or which file they came from. */
   sourceNote: string | null;
   /** The recorded demo switches strategy each time it starts over (until the visitor changes a setting). */
@@ -70,6 +73,8 @@ export interface UiSlice {
   kvView: KvView;
   selected: number | null;
   compare: boolean;
+  /** What compare mode changes between its two runs (everything else is identical). */
+  compareBy: CompareAxis;
   /** The main area shows the run, or the experiments view. */
   view: 'run' | 'experiments';
   tourStep: number | null;
@@ -94,6 +99,7 @@ const initialLane = (strategy: RunConfig['strategy']): LaneStatus => ({
   modelName: null,
   message: null,
   strategy,
+  label: null,
   sourceNote: null,
   demoAlternates: false,
 });
@@ -118,6 +124,7 @@ export const uiSlice =
     kvView: 'waste',
     selected: null,
     compare: false,
+    compareBy: 'strategy',
     view: 'run',
     tourStep: null,
     topic: 'overview',

@@ -5,7 +5,7 @@ import type { Workload } from '../../engine/serve/workload';
 import type { RunConfig } from '../store/config';
 import type { FromWorker, LaneSpec, ModelSource, ToWorker } from './protocol';
 import { buildWorkload, createBackend, loadModel, requestsFor, vocabulary, type CreatedBackend, type LoadedModel } from './setup';
-import { BACKEND_KEYS, WORKLOAD_KEYS, differs, idleMs, knobsOf, movesLive, yieldToMessages, type Lane } from './lanes';
+import { BACKEND_KEYS, WORKLOAD_KEYS, differs, idleMs, knobsOf, laneConfig, movesLive, yieldToMessages, type Lane } from './lanes';
 import { measureSweep } from './sweep';
 import { runExperiment, type ExperimentTarget } from './experiment';
 
@@ -103,7 +103,8 @@ export class EngineHost {
     // "Step by step" means one iteration per Play: a run playing on stops where it is.
     if (config.speed === 'step') this.setPlaying(false);
     if (!prev || !this.loaded) return;
-    const lanesChanged = JSON.stringify(specs.map((s) => s.id)) !== JSON.stringify(this.specs.map((s) => s.id));
+    // A lane added, removed, or changed in what it compares: a new run on fresh backends.
+    const lanesChanged = JSON.stringify(specs.map((s) => [s.id, s.patch ?? {}])) !== JSON.stringify(this.specs.map((s) => [s.id, s.patch ?? {}]));
     const newBackend = differs(prev, config, BACKEND_KEYS);
     this.specs = specs;
     // No lanes: the last build failed (a pool too small for a request, say). Nothing runs to move
@@ -123,10 +124,11 @@ export class EngineHost {
     for (const lane of this.lanes) {
       const spec = specs.find((s) => s.id === lane.spec.id)!;
       lane.spec = spec;
-      lane.engine.setStrategy(spec.strategy);
-      lane.engine.setKvManager(config.kv);
+      const own = laneConfig(config, spec);
+      lane.engine.setStrategy(own.strategy);
+      lane.engine.setKvManager(own.kv);
       try {
-        lane.engine.setKnobs(knobsOf(config));
+        lane.engine.setKnobs(knobsOf(own));
       } catch (e) {
         this.post({ type: 'notice', message: `Setting kept as it was: ${e instanceof Error ? e.message : String(e)}` });
       }
@@ -160,7 +162,7 @@ export class EngineHost {
       for (const b of this.backends) b.backend.dispose();
       this.backends = [];
       this.post({ type: 'progress', message: c.backend === 'webgpu' ? 'Starting WebGPU…' : 'Starting the engine…' });
-      for (let i = 0; i < this.specs.length; i++) this.backends.push(await this.startBackend(c));
+      for (const spec of this.specs) this.backends.push(await this.startBackend(laneConfig(c, spec)));
     }
     // The backend is up: say so before building the run, so that a run the settings cannot
     // build shows its error next to the adapter it would have used, not under "loading".
@@ -170,12 +172,10 @@ export class EngineHost {
     this.lanes = [];
     this.workload = buildWorkload(c, loaded);
     const { requests, metas } = requestsFor(this.workload, loaded.tokenizer);
-    this.lanes = this.specs.map((spec, i) => ({
-      spec,
-      done: false,
-      last: null,
-      engine: new ServingEngine({ backend: this.backends[i].backend, requests, strategy: spec.strategy, knobs: knobsOf(c), kvManager: c.kv }),
-    }));
+    this.lanes = this.specs.map((spec, i) => {
+      const own = laneConfig(c, spec);
+      return { spec, done: false, last: null, engine: new ServingEngine({ backend: this.backends[i].backend, requests, strategy: own.strategy, knobs: knobsOf(own), kvManager: own.kv }) };
+    });
     for (const lane of this.lanes) {
       this.post({ type: 'reset', lane: lane.spec.id });
       this.post({ type: 'requests', lane: lane.spec.id, requests: metas });
@@ -190,7 +190,7 @@ export class EngineHost {
   private async moveBackends(): Promise<string | null> {
     const c = this.config!;
     const fresh: CreatedBackend[] = [];
-    for (let i = 0; i < this.lanes.length; i++) fresh.push(await this.startBackend(c));
+    for (const lane of this.lanes) fresh.push(await this.startBackend(laneConfig(c, lane.spec)));
     try {
       this.lanes.forEach((lane, i) => lane.engine.setBackend(fresh[i].backend));
     } catch (e) {

@@ -5,10 +5,14 @@ import type { MeasuredSweep } from './sweep';
 import type { ExperimentSetup, ExperimentTarget } from './experiment';
 import type { AnyscaleRow } from '../../engine';
 
-/** A lane is one engine run: the app has one, compare mode two (static and continuous). */
+/** A lane is one engine run: the app has one, compare mode two that differ in one setting. */
 export interface LaneSpec {
   id: 'a' | 'b';
   strategy: Strategy;
+  /** Settings this lane runs with instead of the configuration's (compare mode's one difference). */
+  patch?: Partial<RunConfig>;
+  /** What the page calls this lane ("Paged KV"). */
+  label?: string;
 }
 
 /** Where the worker finds the model files (URLs, resolved by the page). */
