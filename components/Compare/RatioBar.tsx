@@ -1,12 +1,28 @@
 import { useEffect, useRef, useState } from 'react';
 import { gpuPreset, scheduleOnGpu, simModelPreset } from '../../engine';
-import { isComputeBound } from '../../src/run/compare';
+import { COMPARE_AXES, axisAvailable, isComputeBound, type CompareAxis } from '../../src/run/compare';
 import { summarize } from '../../src/run/metrics';
 import type { RunLog } from '../../src/run/run-log';
 import { useApp, useAppStore } from '../../src/store/store';
 import { throttled } from '../shared/throttle';
 import { fmtRatio } from '../Metrics/format';
 import { ratioCells, type RatioCell } from './ratio-rows';
+
+/** What differs between the two runs: chosen here, where the ratio names it. */
+function CompareBy() {
+  const store = useAppStore();
+  const axis = useApp((s) => s.compareBy);
+  const config = useApp((s) => s.config);
+  return (
+    <select data-testid="compare-by" data-tour="compare-by" aria-label="Compare by" value={axis} onChange={(e) => store.getState().setUi({ compareBy: e.target.value as CompareAxis, topic: 'compare' })} title="What differs between the two runs; everything else is identical">
+      {COMPARE_AXES.filter((a) => axisAvailable(a.axis, config)).map((a) => (
+        <option key={a.axis} value={a.axis}>
+          by {a.label}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 const figures = (log: RunLog) => ({ summary: summarize(log), total: log.requests.size, slots: log.lastEvent?.slots.length ?? 0 });
 
@@ -61,6 +77,7 @@ export function RatioBar() {
   return (
     <div className="ratio-wrap" data-testid="compare-ratio" data-axis={shownAxis}>
       <div className="ratio" aria-label={title}>
+        {!replayed && <CompareBy />}
         <span className="ratio-title" data-testid="ratio-title">
           {title}:
         </span>

@@ -39,7 +39,7 @@ export function ConfigPanel() {
         <NumberField label="waiting_served_ratio" testid="waiting-served-ratio" value={c.waitingServedRatio} step={0.1} {...range('waitingServedRatio')} disabled={isStatic || c.chunkedPrefill} onChange={(waitingServedRatio) => set({ waitingServedRatio })} hint="TGI: newcomers join a running batch only when at least ratio × running of them can join at once. 0 admits whenever a slot is free. TGI ignores it with chunked prefill, and so does batchscope." />
         <NumberField label="max_waiting_tokens" testid="max-waiting-tokens" value={c.maxWaitingTokens} {...range('maxWaitingTokens')} disabled={isStatic || c.chunkedPrefill} onChange={(maxWaitingTokens) => set({ maxWaitingTokens })} hint="TGI: its waiting_tokens counter is 1 after newcomers' prefill and grows by one per decode step; when it reaches this value, waiting requests are let in whatever the ratio. Ignored with chunked prefill, as in TGI." />
       </Group>
-      <Group title="Memory" note="Changes apply at the next iteration. A new block size or capacity moves the run to a new pool: running requests recompute their KV cache there.">
+      <Group title="Memory" tour="memory" note="Changes apply at the next iteration. A new block size or capacity moves the run to a new pool: running requests recompute their KV cache there.">
         <SelectField<KvManager>
           label="KV manager"
           testid="kv-manager"
@@ -51,6 +51,11 @@ export function ConfigPanel() {
           onChange={(kv) => set({ kv })}
           hint="paged: fixed-size blocks on demand (vLLM). contiguous: each request reserves its maximum length up front in one range (Orca, TGI)."
         />
+        <p className="fineprint">
+          <button className="link" data-testid="compare-kv" onClick={() => store.getState().setUi({ compare: true, compareBy: 'kv', topic: 'paged' })}>
+            compare contiguous and paged
+          </button>
+        </p>
         <SelectField
           label="block size"
           testid="block-size"
@@ -78,7 +83,7 @@ export function ConfigPanel() {
           hint={c.backend === 'sim' ? 'Simulated: the pool is what the simulated GPU holds after the model weights (shown on the KV map).' : 'Token positions the KV pool holds. If a request no longer fits, the run starts over.'}
         />
       </Group>
-      <Group title="Workload" note="Workload changes restart the run.">
+      <Group title="Workload" tour="workload" note="Workload changes restart the run.">
         <SelectField label="preset" testid="workload" value={c.workload} options={workloadOptions(c.backend)} onChange={(workload) => set({ workload, ...presetDefaults(workload) })} hint="Seeded request generators: how many requests, when they arrive, and how long their prompts and answers are." />
         {/* The description on its own lines: inside the select a narrow sidebar cut it mid-word. */}
         <p className="fineprint" data-testid="workload-description">

@@ -2,7 +2,6 @@ import { BackendStatus } from '../Controls/BackendStatus';
 import { Transport } from '../Controls/Transport';
 import { useApp, useAppStore } from '../../src/store/store';
 import { ExportMenu } from './ExportMenu';
-import { COMPARE_AXES, axisAvailable, type CompareAxis } from '../../src/run/compare';
 
 /** Model, engine, the run controls, compare, export, tour and theme: the page's first line. */
 export function TopBar() {
@@ -10,8 +9,6 @@ export function TopBar() {
   const lane = useApp((s) => s.lanes.a);
   const compare = useApp((s) => s.compare);
   const view = useApp((s) => s.view);
-  const compareBy = useApp((s) => s.compareBy);
-  const config = useApp((s) => s.config);
   const theme = useApp((s) => s.theme);
   const set = store.getState().setUi;
   return (
@@ -23,18 +20,9 @@ export function TopBar() {
       <div data-tour="transport">
         <Transport />
       </div>
-      <span className="compare-control" data-tour="compare">
-        <button data-testid="compare" aria-pressed={compare} onClick={() => set({ compare: !compare, topic: compare ? 'overview' : 'compare' })} title="Two runs of the same workload side by side, differing in one setting (C)">
-          Compare
-        </button>
-        <select data-testid="compare-by" aria-label="Compare by" value={compareBy} onChange={(e) => set({ compareBy: e.target.value as CompareAxis, compare: true, topic: 'compare' })} title="What differs between the two runs">
-          {COMPARE_AXES.filter((a) => axisAvailable(a.axis, config)).map((a) => (
-            <option key={a.axis} value={a.axis}>
-              by {a.label}
-            </option>
-          ))}
-        </select>
-      </span>
+      <button data-testid="compare" data-tour="compare" aria-pressed={compare} onClick={() => set({ compare: !compare, topic: compare ? 'overview' : 'compare' })} title="Two runs of the same workload side by side, differing in one setting you choose (C)">
+        Compare
+      </button>
       <button data-testid="experiments-open" data-tour="experiments-button" aria-pressed={view === 'experiments'} onClick={() => set({ view: view === 'experiments' ? 'run' : 'experiments', topic: view === 'experiments' ? 'overview' : 'anyscale' })} title="Anyscale's benchmark: throughput vs output-length variance, simulated at full size or measured here">
         Experiments
       </button>
