@@ -26,6 +26,11 @@ describe('findKnee', () => {
     expect(findKnee([])).toMatchObject({ verdict: 'flat-throughout' });
   });
 
+  it('takes the flat level from the faster of the first two sizes: a noisy 1-token step does not hide the flat region', () => {
+    const pts = roofline(64, 6, 0.5, 512).map((q) => (q.tokens === 1 ? { ...q, stepMs: 13 } : q));
+    expect(findKnee(pts)).toMatchObject({ verdict: 'knee', knee: 64, flatMs: 6 });
+  });
+
   it('tolerates noise of a few percent', () => {
     const noisy = roofline(100, 10, 0.2, 1024).map((p, i) => ({ ...p, stepMs: p.stepMs * (1 + (i % 2 ? 0.04 : -0.04)) }));
     const k = findKnee(noisy);
