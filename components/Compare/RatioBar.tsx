@@ -14,7 +14,7 @@ function CompareBy() {
   const axis = useApp((s) => s.compareBy);
   const config = useApp((s) => s.config);
   return (
-    <select data-testid="compare-by" data-tour="compare-by" aria-label="Compare by" value={axis} onChange={(e) => store.getState().setUi({ compareBy: e.target.value as CompareAxis, topic: 'compare' })} title="What differs between the two runs; everything else is identical">
+    <select data-testid="compare-by" data-tour="compare-by" aria-label="Compare by" value={axis} onChange={(e) => store.getState().setUi({ compareBy: e.target.value as CompareAxis, suggestedTopic: 'compare' })} title="What differs between the two runs; everything else is identical">
       {COMPARE_AXES.filter((a) => axisAvailable(a.axis, config)).map((a) => (
         <option key={a.axis} value={a.axis}>
           by {a.label}
@@ -35,6 +35,7 @@ export function RatioBar() {
   const store = useAppStore();
   const a = useApp((s) => s.logs.a);
   const b = useApp((s) => s.logs.b);
+  const failed = useApp((s) => s.lanes.a.phase === 'error' || s.lanes.b.phase === 'error');
   const axis = useApp((s) => s.compareBy);
   const labelA = useApp((s) => s.lanes.a.label);
   const labelB = useApp((s) => s.lanes.b.label);
@@ -54,8 +55,9 @@ export function RatioBar() {
     const update = () => {
       const fa = figures(a);
       const fb = figures(b);
-      setCells(ratioCells(shownAxis, fa, fb));
-      if (computeBound && fa.summary.iterations > 0 && fb.summary.iterations > 0) {
+      // After an engine error no figure of an earlier run may pass for the failed one.
+      setCells(failed ? ratioCells(shownAxis, fa, fb).map((c) => ({ ...c, text: '—', pending: false, a: undefined, b: undefined })) : ratioCells(shownAxis, fa, fb));
+      if (!failed && computeBound && fa.summary.iterations > 0 && fb.summary.iterations > 0) {
         const pa = scheduleOnGpu(a.events, gpu, model);
         const pb = scheduleOnGpu(b.events, gpu, model);
         setPredicted({ measured: fmtRatio(fb.summary.tokensPerSecond, fa.summary.tokensPerSecond), gpu: fmtRatio(pb.tokensPerSecond, pa.tokensPerSecond) });
@@ -71,7 +73,7 @@ export function RatioBar() {
       ub();
       t.cancel();
     };
-  }, [a, b, shownAxis, computeBound, gpuId, simModel]);
+  }, [a, b, shownAxis, computeBound, gpuId, simModel, failed]);
   const title = replayed || !labelA || !labelB ? 'Continuous vs static' : `${labelB} vs ${labelA}`;
   const gpuName = `${gpuPreset(gpuId).name} (${simModelPreset(simModel).name}, cost model)`;
   return (

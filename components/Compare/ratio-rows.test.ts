@@ -3,10 +3,12 @@ import type { RunSummary } from '../../src/run/metrics';
 import { PENDING, ratioCells, type LaneFigures } from './ratio-rows';
 
 const p = (v: number) => ({ mean: v, p50: v, p90: v, p99: v, count: 1 });
+const b = (v: number) => ({ value: { ms: v, lowerBound: false } }).value;
+const bounded = (v: number) => ({ mean: b(v), p50: b(v), p90: b(v), p99: b(v), count: 1, pending: 0 });
 function lane(patch: Partial<RunSummary>, completed = 4): LaneFigures {
   const summary: RunSummary = {
     iterations: 10, generatedTokens: 100, promptTokens: 10, completed, seconds: 1, tokensPerSecond: 100, liveTokensPerSecond: 100, requestsPerSecond: 1,
-    ttft: p(100), tpot: p(10), e2e: p(500), queue: p(1), occupancy: 0.5, wastePct: 10, timeSource: 'measured', ...patch,
+    ttft: bounded(100), tpot: p(10), e2e: bounded(500), queue: bounded(1), preemptions: 0, recomputedTokens: 0, occupancy: 0.5, wastePct: 10, timeSource: 'measured', ...patch,
   };
   return { summary, total: 4, slots: 8 };
 }
@@ -25,7 +27,7 @@ describe('ratioCells', () => {
     expect(mid.filter((c) => c.pending).map((c) => c.text)).toEqual([PENDING, PENDING]);
     const end = ratioCells('chunkedPrefill', lane({ tpot: p(20) }), lane({ tpot: p(8) }));
     expect(end.find((c) => c.key === 'tpot')).toMatchObject({ pending: false, a: 20, b: 8 });
-    const strategy = ratioCells('strategy', lane({ e2e: p(900), iterations: 30 }), lane({ e2e: p(300), iterations: 12 }));
+    const strategy = ratioCells('strategy', lane({ e2e: bounded(900), iterations: 30 }), lane({ e2e: bounded(300), iterations: 12 }));
     expect(strategy.map((c) => c.text)).toEqual(['1.00×', '3.0× lower', '2.5× fewer']);
   });
 });

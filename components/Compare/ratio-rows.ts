@@ -50,7 +50,7 @@ export function ratioCells(axis: CompareAxis, a: LaneFigures, b: LaneFigures): R
     case 'strategy':
       return [
         ...cells,
-        whole('latency', 'p50 latency', "Median end-to-end request latency, the first run's against the second's, once both have served every request.", sa.e2e?.p50, sb.e2e?.p50, lower),
+        whole('latency', 'p50 latency', "Median end-to-end request latency, the first run's against the second's, once both have served every request.", sa.e2e?.p50.ms, sb.e2e?.p50.ms, lower),
         whole('iterations', 'iterations', 'Iterations the first run needed for the whole workload, divided by the second run’s.', sa.iterations, sb.iterations, (x, y) => `${fmtRatio(x, y)} fewer`),
       ];
     case 'kv':
@@ -62,7 +62,7 @@ export function ratioCells(axis: CompareAxis, a: LaneFigures, b: LaneFigures): R
       return [
         ...cells,
         whole('tpot', 'TPOT p99', 'Time per output token, 99th percentile over requests: first run → second, once both finish.', sa.tpot?.p99, sb.tpot?.p99, arrow(fmtMs)),
-        whole('ttft', 'TTFT p50', 'Time to first token, median: first run → second, once both finish.', sa.ttft?.p50, sb.ttft?.p50, arrow(fmtMs)),
+        whole('ttft', 'TTFT p50', 'Time to first token, median: first run → second, once both finish.', sa.ttft?.p50.ms, sb.ttft?.p50.ms, arrow(fmtMs)),
       ];
   }
 }

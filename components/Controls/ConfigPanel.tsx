@@ -1,4 +1,4 @@
-import { GPU_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, presetDefaults, workloadDescription, workloadOptions } from '../../src/run/catalog';
+import { GPU_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, presetDefaults, simPool, workloadDescription, workloadOptions } from '../../src/run/catalog';
 import { DEFAULT_CONFIG, LIMITS, type BackendChoice, type KvManager, type RunConfig, type Strategy } from '../../src/store/config';
 import { proposedBudget } from '../../src/run/compare';
 import { useApp, useAppStore } from '../../src/store/store';
@@ -52,7 +52,7 @@ export function ConfigPanel() {
           hint="paged: fixed-size blocks on demand (vLLM). contiguous: each request reserves its maximum length up front in one range (Orca, TGI)."
         />
         <p className="fineprint">
-          <button className="link" data-testid="compare-kv" onClick={() => store.getState().setUi({ compare: true, compareBy: 'kv', topic: 'paged' })}>
+          <button className="link" data-testid="compare-kv" onClick={() => store.getState().setUi({ compare: true, compareBy: 'kv', suggestedTopic: 'paged' })}>
             compare contiguous and paged
           </button>
         </p>
@@ -72,16 +72,19 @@ export function ConfigPanel() {
             {c.blockSize === 16 ? `back to ${DEFAULT_CONFIG.blockSize}` : 'try 16'}
           </button>
         </p>
-        <NumberField
-          label="KV capacity (tokens)"
-          testid="kv-capacity"
-          value={c.kvCapacity}
-          step={64}
-          {...range('kvCapacity')}
-          disabled={c.backend === 'sim'}
-          onChange={(kvCapacity) => set({ kvCapacity })}
-          hint={c.backend === 'sim' ? 'Simulated: the pool is what the simulated GPU holds after the model weights (shown on the KV map).' : 'Token positions the KV pool holds. If a request no longer fits, the run starts over.'}
-        />
+        {c.backend === 'sim' ? (
+          <SimPoolField />
+        ) : (
+          <NumberField
+            label="KV capacity (tokens)"
+            testid="kv-capacity"
+            value={c.kvCapacity}
+            step={64}
+            {...range('kvCapacity')}
+            onChange={(kvCapacity) => set({ kvCapacity })}
+            hint="Token positions the KV pool holds. If a request no longer fits, the run starts over."
+          />
+        )}
       </Group>
       <Group title="Workload" tour="workload" note="Workload changes restart the run.">
         <SelectField label="preset" testid="workload" value={c.workload} options={workloadOptions(c.backend)} onChange={(workload) => set({ workload, ...presetDefaults(workload) })} hint="Seeded request generators: how many requests, when they arrive, and how long their prompts and answers are." />
@@ -130,10 +133,28 @@ function LongPromptsHint() {
         {on ? 'turn it off' : `chunked prefill, budget ${budget}`}
       </button>{' '}
       ·{' '}
-      <button className="link" data-testid="compare-chunked" onClick={() => store.getState().setUi({ compare: true, compareBy: 'chunkedPrefill', topic: 'chunked-prefill' })}>
+      <button className="link" data-testid="compare-chunked" onClick={() => store.getState().setUi({ compare: true, compareBy: 'chunkedPrefill', suggestedTopic: 'chunked-prefill' })}>
         compare with and without
       </button>
     </p>
+  );
+}
+
+/** On the simulator the pool is not a knob: it is what the simulated GPU holds after the weights. */
+function SimPoolField() {
+  const c = useApp((s) => s.config);
+  let text: string;
+  try {
+    const pool = simPool(c);
+    text = `${pool.tokens.toLocaleString('en-US')} tokens · ${(pool.bytes / 2 ** 30).toFixed(1)} GiB`;
+  } catch (e) {
+    text = e instanceof Error ? e.message : String(e);
+  }
+  return (
+    <div className="field readout" title="Simulated: the GPU's memory × 0.9 (vLLM's gpu_memory_utilization) minus the model weights, in KV token slots.">
+      <span className="readout-label">KV capacity (simulated)</span>
+      <output data-testid="kv-capacity">{text}</output>
+    </div>
   );
 }
 

@@ -77,7 +77,7 @@ export function ExperimentsView() {
           </ul>
           <p className="fineprint">
             Anyscale measured up to 8x over naive static batching with continuous batching, and 23x with vLLM, on one A100 with OPT-13B. Why the ratio depends on the device:{' '}
-            <button className="link" data-testid="exp-to-sweep" onClick={() => store.getState().setUi({ view: 'run', topic: 'bound' })}>
+            <button className="link" data-testid="exp-to-sweep" onClick={() => store.getState().setUi({ view: 'run', suggestedTopic: 'bound' })}>
               the step-time sweep
             </button>
             .

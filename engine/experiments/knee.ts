@@ -84,7 +84,7 @@ export function describeKnee(k: KneeResult, points: readonly SweepPoint[]): stri
     case 'no-flat-region':
       return 'no flat region: the step time grows with the tokens from the start (compute-bound), so batching buys little here';
     case 'flat-throughout':
-      return `flat up to ${largest} tokens per step (the largest measured): batching stayed nearly free`;
+      return `flat up to ${largest} tokens per step (the largest size swept): batching stayed nearly free`;
   }
 }
 

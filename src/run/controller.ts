@@ -3,6 +3,7 @@ import type { AppState, LaneId } from '../store/slices';
 import type { FromWorker, LaneSpec, ModelSource, ToWorker } from '../worker/protocol';
 import type { Commands, ExportKind } from './commands';
 import { axisAvailable, compareSides, proposedBudget } from './compare';
+import { DEMO_STORY, nextScene, sceneFor } from './demo-story';
 import { download, fileName } from './download';
 import { exportView } from './exports';
 import { importTrace } from './trace-io';
@@ -24,7 +25,8 @@ export interface ControllerOptions {
   /**
    * The recorded demo switches strategy each time it starts over, so a first-time visitor sees
    * static batching idle and continuous batching refill without touching anything. Off when the
-   * link chose a strategy; it stops at the visitor's first change of the configuration.
+   * link chose a strategy; it stops the moment the visitor touches anything (`visitorActed`). It
+   * never touches the settings: Play always runs what the controls on the left show.
    */
   alternateDemo?: boolean;
 }
@@ -55,8 +57,8 @@ export class Controller implements Commands {
   private recorded: RecordedRuns | null = null;
   private live = false;
   private alternating: boolean;
-  /** Set while the controller itself switches the demo's strategy, so onConfig can tell it from the visitor. */
-  private switchingDemo = false;
+  /** The scene of the story (demo-story.ts) the single-lane demo shows: the settings', or the story's while it alternates. */
+  private demoScene: number;
   private ready = false;
   private pendingPlay = false;
   /** The engine reported an error and has not been ready since: the recording must not hide it. */
@@ -69,12 +71,16 @@ export class Controller implements Commands {
     this.opts = opts;
     this.store = opts.store;
     this.alternating = opts.alternateDemo ?? false;
+    this.demoScene = this.alternating ? 0 : sceneFor(opts.store.getState().config);
   }
 
-  /** True during the demo's own strategy switch: not the visitor's choice, so not one for the URL. */
-  get demoSwitching(): boolean {
-    return this.switchingDemo;
-  }
+  /** The visitor clicked or typed somewhere: the demo stops alternating and keeps what it shows. */
+  visitorActed = (): void => {
+    if (!this.alternating) return;
+    this.alternating = false;
+    const s = this.store.getState();
+    for (const l of this.lanesNow()) s.setLane(l.id, { demoAlternates: false });
+  };
 
   start(): void {
     const s = this.store.getState();
@@ -114,9 +120,11 @@ export class Controller implements Commands {
   private showRecorded(autoplay: boolean): void {
     if (!this.recorded) return;
     this.replay?.dispose();
-    const lanes = this.lanesNow();
     const s = this.store.getState();
-    const recorded = lanes.map((l) => this.recordingFor(l));
+    if (!this.recorded[DEMO_STORY[this.demoScene].recording]) this.demoScene = nextScene(this.demoScene, this.recorded);
+    const scene = DEMO_STORY[this.demoScene];
+    const lanes: LaneSpec[] = s.compare ? this.lanesNow() : [{ id: 'a', strategy: scene.strategy }];
+    const recorded = s.compare ? lanes.map((l) => this.recordingFor(l)) : [this.recorded[scene.recording] ?? null];
     if (recorded.some((r) => r === null)) {
       // Nothing was recorded for this comparison: the lanes wait for Play, and say so.
       for (const l of lanes) {
@@ -132,7 +140,8 @@ export class Controller implements Commands {
     const replay = new ReplaySource(runs, s.logs, { onPlaying, onDone: () => this.loopRecorded(replay) }, s.config.speed);
     this.replay = replay;
     const demoAlternates = this.alternating && !s.compare;
-    lanes.forEach((l, i) => s.setLane(l.id, { source: 'recorded', strategy: l.strategy, label: l.label ?? null, demoAlternates, sourceNote: `${recorded[i]!.backend.description}, model ${recorded[i]!.modelName}` }));
+    const demoScene = s.compare ? null : { title: scene.title, caption: scene.caption, next: demoAlternates ? DEMO_STORY[nextScene(this.demoScene, this.recorded)].title : null };
+    lanes.forEach((l, i) => s.setLane(l.id, { source: 'recorded', strategy: l.strategy, label: l.label ?? null, demoAlternates, demoScene, sourceNote: `${recorded[i]!.backend.description}, model ${recorded[i]!.modelName}` }));
     if (autoplay) this.replay.play();
   }
 
@@ -148,16 +157,9 @@ export class Controller implements Commands {
   private loopRecorded(replay: ReplaySource): void {
     setTimeout(() => {
       if (this.replay !== replay || this.live) return;
-      const s = this.store.getState();
-      if (this.alternating && !s.compare) {
-        // onConfig sees the strategy change and shows the other recording.
-        this.switchingDemo = true;
-        try {
-          s.setConfig({ strategy: s.config.strategy === 'static' ? 'continuous' : 'static' });
-        } finally {
-          this.switchingDemo = false;
-        }
-        return;
+      if (this.alternating && !this.store.getState().compare) {
+        this.demoScene = nextScene(this.demoScene, this.recorded ?? {});
+        return this.showRecorded(true);
       }
       replay.reset();
       replay.play();
@@ -165,16 +167,18 @@ export class Controller implements Commands {
   }
 
   private onConfig(next: AppState, prev: AppState): void {
-    if (!this.switchingDemo && this.alternating) {
-      this.alternating = false;
-      for (const l of lanesFor(next)) next.setLane(l.id, { demoAlternates: false });
-    }
+    this.visitorActed();
     const lanes = lanesFor(next);
     this.opts.engine.post({ type: 'configure', config: next.config, lanes });
-    for (const l of lanes) next.setLane(l.id, { strategy: l.strategy, label: l.label ?? null });
     if (next.config.speed !== prev.config.speed) this.replay?.setSpeed(next.config.speed);
     const showsRecording = !this.live && this.replay && this.store.getState().lanes.a.source === 'recorded';
-    if (showsRecording && (next.compare !== prev.compare || next.compareBy !== prev.compareBy || next.config.strategy !== prev.config.strategy)) this.showRecorded(true);
+    // The demo follows the strategy and KV settings; until then it keeps showing its own scene.
+    if (!showsRecording) for (const l of lanes) next.setLane(l.id, { strategy: l.strategy, label: l.label ?? null });
+    const changed = next.compare !== prev.compare || next.compareBy !== prev.compareBy || next.config.strategy !== prev.config.strategy || next.config.kv !== prev.config.kv;
+    if (showsRecording && changed) {
+      this.demoScene = sceneFor(next.config);
+      this.showRecorded(true);
+    }
   }
 
   private onMessage(m: FromWorker): void {
@@ -252,7 +256,8 @@ export class Controller implements Commands {
       log.clear();
       log.setVocab(this.vocab);
       log.addRequests(this.requests.get(l.id) ?? []);
-      s.setLane(l.id, { source: 'live', phase: 'paused', sourceNote: null, backend: s.lanes.a.backend });
+      // What runs now is the settings' strategy, whatever the demo last showed.
+      s.setLane(l.id, { source: 'live', phase: 'paused', sourceNote: null, backend: s.lanes.a.backend, strategy: l.strategy, demoAlternates: false });
     }
   }
 

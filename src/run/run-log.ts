@@ -17,6 +17,10 @@ export interface RequestTrack {
   finishedMs?: number;
   finishReason?: 'eos' | 'length';
   preemptions: number;
+  /** Token positions run through the model for it, recomputed ones counted again. */
+  computed: number;
+  /** Distinct positions it has reached (its highest position + 1). */
+  reached: number;
 }
 
 type Listener = () => void;
@@ -117,7 +121,7 @@ export class RunLog {
   private track(id: number): RequestTrack {
     let t = this.requests.get(id);
     if (!t) {
-      t = { id, output: [], tokenMs: [], slots: [], firstIteration: -1, preemptions: 0 };
+      t = { id, output: [], tokenMs: [], slots: [], firstIteration: -1, preemptions: 0, computed: 0, reached: 0 };
       this.requests.set(id, t);
     }
     return t;
@@ -132,6 +136,11 @@ export class RunLog {
         t.firstScheduledMs = ev.startMs;
       }
       if (t.slots[t.slots.length - 1] !== s.slot) t.slots.push(s.slot);
+      if (s.kind !== 'idle') {
+        // A recompute (after preemption, or on a new backend) runs positions it had already reached.
+        t.computed += s.tokenCount;
+        t.reached = Math.max(t.reached, (s.startPos ?? 0) + s.tokenCount);
+      }
       if (s.kind === 'idle' || s.outputToken < 0) continue;
       if (t.firstTokenMs === undefined) t.firstTokenMs = ev.endMs;
       t.output.push(s.outputToken);

@@ -24,6 +24,8 @@ export interface LaneStatus {
   strategy: RunConfig['strategy'];
   /** In compare mode, what this lane is ("Paged KV"); null for the single lane. */
   label: string | null;
+  /** The first-visit demo's scene on screen: what it is, what to look at, and what comes next. */
+  demoScene: { title: string; caption: string; next: string | null } | null;
   /** For recorded and replayed runs: where they were measured or which file they came from. */
   sourceNote: string | null;
   /** The recorded demo switches strategy each time it starts over (until the visitor changes a setting). */
@@ -78,7 +80,12 @@ export interface UiSlice {
   /** The main area shows the run, or the experiments view. */
   view: 'run' | 'experiments';
   tourStep: number | null;
+  /** The topic the visitor picked: it stays until they pick another. */
   topic: Topic;
+  /** The topic of the view the visitor last pointed at: offered as a link, never switched to. */
+  suggestedTopic: Topic | null;
+  /** The lesson is open in the reading view (full size, no scrolling). */
+  reading: boolean;
   setUi: (patch: Partial<Omit<UiSlice, 'setUi'>>) => void;
 }
 
@@ -100,6 +107,7 @@ const initialLane = (strategy: RunConfig['strategy']): LaneStatus => ({
   message: null,
   strategy,
   label: null,
+  demoScene: null,
   sourceNote: null,
   demoAlternates: false,
 });
@@ -128,5 +136,7 @@ export const uiSlice =
     view: 'run',
     tourStep: null,
     topic: 'overview',
+    suggestedTopic: null,
+    reading: false,
     setUi: (patch) => set(patch),
   });
