@@ -80,7 +80,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
       description = b.description;
       return b;
     };
-    result = await runSweep(make, { maxTokens, repeats, slowdown: DEVICE_SLOWDOWN, timeBudgetMs: DEVICE_TIME_BUDGET_MS, maxPoolPositions: devicePoolPositions(bytesPerPosition) });
+    result = await runSweep(make, { maxTokens, repeats, rounds: 3, slowdown: DEVICE_SLOWDOWN, timeBudgetMs: DEVICE_TIME_BUDGET_MS, maxPoolPositions: devicePoolPositions(bytesPerPosition) });
   }
   // For chunked prefill with the CLI's default max_num_seqs.
   const proposal = proposeTokenBudget(result, 8, result.points.at(-1)?.tokens ?? 1);

@@ -39,6 +39,13 @@ describe('runSweep', () => {
     expect(r.verdict).toBe('no-flat-region');
   });
 
+  it('keeps the fastest of several rounds per size, so one disturbed round does not move the curve', async () => {
+    let calls = 0;
+    // Every step of the first pass over the sizes is slow (another process was busy), later passes are not.
+    const r = await runSweep(fakeDevice((t) => (++calls < 40 ? 10 : 1) * (1 + t)), { maxTokens: 16, rounds: 3, repeats: 1 });
+    expect(r.points.map((p) => p.stepMs)).toEqual(r.points.map((p) => 1 + p.tokens));
+  });
+
   it('stops at the time budget and at the memory limit, and sizes the pool it asks for', async () => {
     let clock = 0;
     const slow = await runSweep(fakeDevice(() => 5), { maxTokens: 2048, timeBudgetMs: 10, now: () => (clock += 4) });

@@ -36,6 +36,6 @@ export async function measureSweep(c: RunConfig, loaded: LoadedModel): Promise<M
     return created.backend;
   };
   const bytesPerPosition = 2 * loaded.model.config.nLayers * kvDim(loaded.model.config) * 4;
-  const result = await runSweep(make, { maxTokens: 2048, repeats: 5, slowdown: DEVICE_SLOWDOWN, timeBudgetMs: DEVICE_BUDGET_MS, maxPoolPositions: devicePoolPositions(bytesPerPosition) });
+  const result = await runSweep(make, { maxTokens: 2048, repeats: 5, rounds: 3, slowdown: DEVICE_SLOWDOWN, timeBudgetMs: DEVICE_BUDGET_MS, maxPoolPositions: devicePoolPositions(bytesPerPosition) });
   return { result, adapter, backend };
 }
