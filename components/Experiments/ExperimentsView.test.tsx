@@ -29,6 +29,18 @@ describe('ExperimentsView', () => {
     expect(screen.getByTestId('exp-status').textContent).toBe('All 12 runs done.');
   });
 
+  it('puts the cost model’s ratio for the same schedule beside a ratio measured on a compute-bound device', () => {
+    const store = createAppStore();
+    const setup = { ...ANYSCALE_SIM.setup, on: 'device' as const, timeSource: 'measured' as const, description: 'batchscope-tiny on the CPU engine' };
+    const rows = ANYSCALE_SIM.rows.map((r) => ({ ...r, timeSource: 'measured' as const, ratioToStatic: 1.02, predictedTokensPerSecond: 1, predictedRatioToStatic: 2.31 }));
+    store.getState().setExperiment({ setup, rows });
+    store.getState().setLane('a', { backend: { kind: 'cpu', description: 'JavaScript reference engine' } });
+    renderWithStore(<ExperimentsView />, store);
+    expect(screen.getByTestId('exp-provenance').textContent).toBe('measured here');
+    expect(screen.getByTestId('exp-32-continuous-paged').textContent).toBe(`${rows[2].tokensPerSecond.toFixed(0)} · 1.02× GPU: 2.31×`);
+    expect(screen.getByTestId('exp-device-note').textContent).toMatch(/compute-bound.*NVIDIA A100 40GB \(OPT-13B cost model\)/);
+  });
+
   it('runs on the device or stops on request, and goes back to the run', () => {
     const store = createAppStore();
     store.getState().setExperiment({ running: true, setup: ANYSCALE_SIM.setup, rows: ANYSCALE_SIM.rows.slice(0, 4) });

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { ANYSCALE_DIFFERENCES, type AnyscaleRow } from '../../engine';
+import { ANYSCALE_DIFFERENCES, gpuPreset, simModelPreset, type AnyscaleRow } from '../../engine';
+import { isComputeBound } from '../../src/run/compare';
 import { useCommands } from '../../src/run/commands';
 import { useApp, useAppStore } from '../../src/store/store';
 import { AnyscaleChart } from './AnyscaleChart';
@@ -18,6 +19,7 @@ export function ExperimentsView() {
   const store = useAppStore();
   const exp = useApp((s) => s.experiment);
   const backend = useApp((s) => s.lanes.a.backend);
+  const gpuName = useApp((s) => `${gpuPreset(s.config.gpu).name} (${simModelPreset(s.config.simModel).name} cost model)`);
   useEffect(() => {
     const e = store.getState().experiment;
     // The view is never empty: the simulated experiment takes seconds.
@@ -69,6 +71,12 @@ export function ExperimentsView() {
         <AnyscaleChart rows={exp.rows} caps={caps} timeSource={timeSource} />
         <div className="experiments-side">
           <ResultsTable caps={caps} byCell={byCell} timeSource={timeSource} />
+          {setup?.timeSource === 'measured' && isComputeBound(backend) && (
+            <p className="fineprint device-note" data-testid="exp-device-note">
+              Measured on a compute-bound device: each token in a step costs its own arithmetic, so static batching’s idle slots cost little time and the ratios stay near 1x. “GPU” is what the
+              cost model predicts for the very same schedules on an {gpuName}, which reads its weights once per step whatever the batch.
+            </p>
+          )}
           <h3>What differs from Anyscale’s setup</h3>
           <ul className="differences" data-testid="exp-differences">
             {ANYSCALE_DIFFERENCES.map((d) => (
@@ -111,6 +119,7 @@ function ResultsTable({ caps, byCell, timeSource }: { caps: readonly number[]; b
               return (
                 <td key={a.key} data-testid={`exp-${cap}-${a.key}`} data-tps={r?.tokensPerSecond} data-ratio={r?.ratioToStatic}>
                   {r ? `${fmt(r.tokensPerSecond)}${a.key === 'static-contiguous' ? '' : ` · ${r.ratioToStatic.toFixed(2)}×`}` : '…'}
+                  {r?.predictedRatioToStatic !== undefined && a.key !== 'static-contiguous' && <small className="predicted"> GPU: {r.predictedRatioToStatic.toFixed(2)}×</small>}
                 </td>
               );
             })}

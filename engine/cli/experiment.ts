@@ -81,6 +81,8 @@ export async function experimentCommand(argv: string[], io: Io): Promise<number>
   try {
     result = await runAnyscale(backend, plan, (spec) => materialize(generateWorkload(spec, source), tokenizer), {
       seed,
+      // A real backend's ratios get the cost model's for the very same schedules on an A100 beside them.
+      predictOn: kind === 'sim' ? undefined : { gpu: gpuPreset('A100-40GB'), model: simModelPreset('OPT-13B') },
       onRow: values.json ? undefined : (r) => io.err(`  cap ${r.cap} ${r.strategy} ${r.kv}: ${r.tokensPerSecond.toFixed(1)} tokens/s\n`),
     });
   } finally {
@@ -94,9 +96,11 @@ export async function experimentCommand(argv: string[], io: Io): Promise<number>
 export function formatExperiment(r: AnyscaleResult, description: string): string {
   const p = r.plan;
   const head = `${description}${r.timeSource === 'simulated' ? ' (SIMULATED times)' : ''}: ${p.requests} requests of ${p.promptTokens} prompt tokens, outputs exponential mean ${p.meanOutput} under each cap${p.scale < 1 ? ` (Anyscale's setup x ${p.scale})` : ''}`;
-  const lines = [head, '    cap  strategy    KV          slots     tok/s  vs static'];
+  const predicted = r.rows.some((row) => row.predictedRatioToStatic !== undefined);
+  const lines = [head, `    cap  strategy    KV          slots     tok/s  vs static${predicted ? '  same schedule on an A100 + OPT-13B (cost model)' : ''}`];
   for (const row of r.rows) {
-    lines.push(`${String(row.cap).padStart(7)}  ${row.strategy.padEnd(10)}  ${row.kv.padEnd(10)}  ${String(row.maxNumSeqs).padStart(5)}  ${row.tokensPerSecond.toFixed(1).padStart(8)}  ${row.ratioToStatic.toFixed(2).padStart(8)}x`);
+    const gpu = row.predictedRatioToStatic !== undefined ? `  ${row.predictedRatioToStatic.toFixed(2).padStart(8)}x` : '';
+    lines.push(`${String(row.cap).padStart(7)}  ${row.strategy.padEnd(10)}  ${row.kv.padEnd(10)}  ${String(row.maxNumSeqs).padStart(5)}  ${row.tokensPerSecond.toFixed(1).padStart(8)}  ${row.ratioToStatic.toFixed(2).padStart(8)}x${gpu}`);
   }
   return [...lines, '', ...ANYSCALE_DIFFERENCES.map((d) => `- ${d}`)].join('\n');
 }

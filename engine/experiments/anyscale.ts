@@ -1,4 +1,5 @@
-import { GPU_PRESETS, SIM_MODEL_PRESETS } from '../backend/sim/presets';
+import { GPU_PRESETS, SIM_MODEL_PRESETS, type GpuPreset, type SimModelPreset } from '../backend/sim/presets';
+import { scheduleOnGpu } from './schedule-cost';
 import { simKvCapacityTokens } from '../backend/sim/backend';
 import type { Backend } from '../backend/types';
 import type { KvManagerKind } from '../kv/policy';
@@ -80,6 +81,9 @@ export interface AnyscaleRow {
   occupancy: number;
   preemptions: number;
   timeSource: 'measured' | 'simulated';
+  /** With `predictOn`: the cost model's tokens/s for this run's very schedule on a GPU, and its ratio to static's. */
+  predictedTokensPerSecond?: number;
+  predictedRatioToStatic?: number;
 }
 
 export interface AnyscaleResult {
@@ -99,16 +103,28 @@ export async function runAnyscale(
   backend: Backend,
   plan: AnyscalePlan,
   requestsFor: (spec: WorkloadSpec) => Request[],
-  opts: { seed?: number; onRow?: (row: AnyscaleRow) => void; between?: () => Promise<void> } = {},
+  opts: {
+    seed?: number;
+    onRow?: (row: AnyscaleRow) => void;
+    between?: () => Promise<void>;
+    /** Also time each run's very schedule with the cost model on this GPU and model (for a measured run on a compute-bound device). */
+    predictOn?: { gpu: GpuPreset; model: SimModelPreset };
+  } = {},
 ): Promise<AnyscaleResult> {
   const rows: AnyscaleRow[] = [];
   for (const cap of plan.caps) {
     const requests = requestsFor(anyscaleSpec(plan, cap, opts.seed ?? 1));
     let staticTps = 0;
+    let staticPredicted = 0;
     for (const arm of ANYSCALE_ARMS) {
       const engine = new ServingEngine({ backend, requests, strategy: arm.strategy, kvManager: arm.kv, knobs: { maxNumSeqs: arm.maxNumSeqs } });
-      const s = (await serveToEnd(engine)).summary;
-      if (arm.strategy === 'static') staticTps = s.tokensPerSecond;
+      const run = await serveToEnd(engine, { keepEvents: opts.predictOn !== undefined });
+      const s = run.summary;
+      const predicted = opts.predictOn ? scheduleOnGpu(run.events, opts.predictOn.gpu, opts.predictOn.model).tokensPerSecond : undefined;
+      if (arm.strategy === 'static') {
+        staticTps = s.tokensPerSecond;
+        staticPredicted = predicted ?? 0;
+      }
       const row: AnyscaleRow = {
         cap,
         strategy: arm.strategy,
@@ -120,6 +136,7 @@ export async function runAnyscale(
         occupancy: s.occupancy,
         preemptions: s.preemptions,
         timeSource: s.timeSource,
+        ...(predicted !== undefined ? { predictedTokensPerSecond: predicted, predictedRatioToStatic: staticPredicted > 0 ? predicted / staticPredicted : 0 } : {}),
       };
       rows.push(row);
       opts.onRow?.(row);

@@ -61,7 +61,9 @@ export async function runExperiment(
   try {
     hooks.start({ on, plan, description, timeSource: on === 'sim' ? 'simulated' : 'measured' });
     const pending: AnyscaleRow[] = [];
-    await runAnyscale(backend, plan, requestsFor, { onRow: (r) => pending.push(r), between: async () => {
+    // A measured run gets, beside each figure, the cost model's for its very schedule on the configured GPU.
+    const predictOn = on === 'device' ? { gpu: gpuPreset(c.gpu), model: simModelPreset(c.simModel) } : undefined;
+    await runAnyscale(backend, plan, requestsFor, { predictOn, onRow: (r) => pending.push(r), between: async () => {
       for (const r of pending.splice(0)) hooks.row(r);
       await hooks.between();
     } });
