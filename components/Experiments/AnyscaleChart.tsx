@@ -53,6 +53,6 @@ function render(el: SVGSVGElement, rows: readonly AnyscaleRow[], caps: readonly 
   const bars = root.append('g');
   for (const b of l.bars) {
     bars.append('rect').attr('x', b.x).attr('y', b.y).attr('width', b.width).attr('height', Math.max(0.5, b.height)).attr('fill', armColour(p, b.armIndex)).append('title').text(`cap ${b.cap}, ${ARMS[b.armIndex].label}: ${b.tokensPerSecond.toFixed(1)} tokens/s (${timeSource}), ${b.ratioToStatic.toFixed(2)}x static`);
-    if (b.armIndex > 0) bars.append('text').attr('x', b.x + b.width / 2).attr('y', b.y - 3).attr('text-anchor', 'middle').attr('font-size', 10).attr('fill', p.text).text(`${b.ratioToStatic.toFixed(1)}×`);
+    if (b.armIndex > 0) bars.append('text').attr('x', b.x + b.width / 2).attr('y', b.y - 3).attr('text-anchor', 'middle').attr('font-size', Math.min(10, b.width / 2.3)).attr('fill', p.text).text(`${b.ratioToStatic.toFixed(1)}×`);
   }
 }
