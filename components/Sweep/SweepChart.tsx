@@ -92,7 +92,8 @@ function renderSweep(el: SVGSVGElement, m: MeasuredSweep | null, events: readonl
   const points = m?.result.points ?? [];
   const dots = events.slice(-400).map((e) => ({ tokens: Math.max(1, e.prefillTokens + e.decodeTokens), ms: e.backendMs }));
   const xMax = Math.max(2, max(points, (q) => q.tokens) ?? 1, max(dots, (d) => d.tokens) ?? 1);
-  const yMax = Math.max(max(points, (q) => q.stepMs) ?? 0, max(dots, (d) => d.ms) ?? 0, 0.1);
+  // After a sweep its curve sets the scale: one slow step of the run on screen must not flatten it.
+  const yMax = points.length ? 1.1 * (max(points, (q) => q.stepMs) ?? 0) : Math.max(max(dots, (d) => d.ms) ?? 0, 0.1);
   const x = scaleLog().base(2).domain([1, xMax]).range([M.left, W - M.right]);
   const y = scaleLinear().domain([0, yMax]).nice().range([H - M.bottom, M.top]);
   const root = select(el);
@@ -104,7 +105,7 @@ function renderSweep(el: SVGSVGElement, m: MeasuredSweep | null, events: readonl
   root
     .append('g')
     .selectAll('circle')
-    .data(dots)
+    .data(dots.filter((d) => d.ms <= yMax))
     .join('circle')
     .attr('cx', (d) => x(d.tokens))
     .attr('cy', (d) => y(d.ms))

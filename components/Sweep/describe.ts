@@ -18,7 +18,7 @@ export function computeBoundNote(m: MeasuredSweep, gpu: { name: string; knee: Kn
   const last = pts[pts.length - 1];
   const gpuKnee = gpu.knee.verdict === 'knee' ? `the cost model puts ${gpu.name}'s knee near ${gpu.knee.knee} tokens per step` : `the cost model gives ${gpu.name} no knee in its sweep`;
   return (
-    `No flat region: this device is compute-bound. Measured here, a step of ${last.tokens} tokens took ${(last.stepMs / first.stepMs).toFixed(1)}x ` +
+    `Why: this device is compute-bound. Measured here, a step of ${last.tokens} tokens took ${(last.stepMs / first.stepMs).toFixed(1)}x ` +
     `the time of a ${first.tokens}-token step, so every token in a step costs arithmetic and batching buys little ` +
     `(the batching article's CPU point). A GPU reads its weights once per step whatever the batch: ${gpuKnee}.`
   );
