@@ -33,6 +33,9 @@ export interface KneeResult {
 /** Steps at least this many times the flat level count as "rising". */
 export const RISING = 2;
 
+/** A knee at or below this many times the smallest size is no flat region (a CPU's SIMD kernels share a weight load among 2-4 tokens: that is not batching for free). */
+export const FLAT_MIN = 4;
+
 /** Doubling the smallest step's tokens costs at least this much more time: nothing is flat. */
 export const DOUBLING = 1.5;
 
@@ -40,7 +43,7 @@ export const DOUBLING = 1.5;
 export const KNEE_RULE =
   `flat level = the fastest of the steps at the smallest size and twice it; rising steps = the larger ones taking at least ${RISING}x the flat level ` +
   `(the step before them joins when only one does); knee = where the least-squares line through the rising steps ` +
-  `meets the flat level; no flat region when that is at or below twice the smallest step's tokens, or when ` +
+  `meets the flat level; no flat region when that is at or below ${FLAT_MIN}x the smallest step's tokens, or when ` +
   `twice the smallest step's tokens already take ${DOUBLING}x its time; ` +
   `flat throughout when no step reaches ${RISING}x`;
 
@@ -57,7 +60,7 @@ export function findKnee(points: readonly SweepPoint[]): KneeResult {
   if (!(slope > 0)) return { verdict: 'flat-throughout', knee: null, flatMs, slopeMs: null };
   const knee = (flatMs - intercept) / slope;
   const doubled = p.find((q) => q.tokens === 2 * p[0].tokens);
-  if (knee <= 2 * p[0].tokens || (doubled && doubled.stepMs >= DOUBLING * p[0].stepMs)) return { verdict: 'no-flat-region', knee: null, flatMs, slopeMs: slope };
+  if (knee <= FLAT_MIN * p[0].tokens || (doubled && doubled.stepMs >= DOUBLING * p[0].stepMs)) return { verdict: 'no-flat-region', knee: null, flatMs, slopeMs: slope };
   return { verdict: 'knee', knee: Math.round(knee), flatMs, slopeMs: slope };
 }
 

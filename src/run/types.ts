@@ -25,6 +25,8 @@ export interface BackendInfo {
   short?: string;
   /** Set when the app wanted WebGPU and fell back: why, in a learner's words. */
   fallbackReason?: string;
+  /** The CPU engine's kernels: WebAssembly SIMD (the fast path) or the JavaScript reference. */
+  cpuKernels?: 'wasm' | 'js';
 }
 
 /** The recorded demo: the default workload under each strategy, and continuous batching with contiguous KV. */
