@@ -16,7 +16,7 @@ export function proposeTokenBudget(k: KneeResult, maxNumSeqs: number, largestMea
       return { budget, why: `at or below the knee (~${k.knee} tokens per step), a step costs about the same, so prompt chunks ride along with the decodes` };
     }
     case 'no-flat-region':
-      return { budget: 4 * maxNumSeqs, why: 'no flat region here: every token in a step costs time, so a small budget (the decodes plus a few prompt tokens) keeps decodes steady and delays first tokens instead' };
+      return { budget: 2 * maxNumSeqs, why: 'no flat region here: every token in a step costs time, so a small budget (the decodes plus as many prompt tokens) keeps decodes steady and delays first tokens instead' };
     case 'flat-throughout':
       return { budget: Math.max(floor, pow2Below(largestMeasured)), why: `steps stayed flat up to ${largestMeasured} tokens, the largest measured` };
   }

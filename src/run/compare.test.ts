@@ -18,9 +18,9 @@ describe('compare mode', () => {
 
   it("proposes the sim's knee as chunked prefill's budget, a small one elsewhere until a sweep says otherwise", () => {
     expect(proposedBudget({ ...DEFAULT_CONFIG, backend: 'sim' })).toBe(128);
-    expect(proposedBudget({ ...DEFAULT_CONFIG, backend: 'cpu' })).toBe(32);
+    expect(proposedBudget({ ...DEFAULT_CONFIG, backend: 'cpu' })).toBe(16);
     expect(proposedBudget({ ...DEFAULT_CONFIG, backend: 'webgpu' }, { verdict: 'knee', knee: 700, flatMs: 1, slopeMs: 1, points: [{ tokens: 2048 }] })).toBe(512);
-    expect(compareSides('chunkedPrefill', { ...DEFAULT_CONFIG, backend: 'cpu' })[1]).toMatchObject({ patch: { chunkedPrefill: true, maxNumBatchedTokens: 32 }, label: 'Chunked prefill, budget 32' });
+    expect(compareSides('chunkedPrefill', { ...DEFAULT_CONFIG, backend: 'cpu' })[1]).toMatchObject({ patch: { chunkedPrefill: true, maxNumBatchedTokens: 16 }, label: 'Chunked prefill, budget 16' });
   });
 
   it('knows which devices are compute-bound, and that the sim has no capacity to halve', () => {

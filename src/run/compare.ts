@@ -31,7 +31,7 @@ export function proposedBudget(c: RunConfig, measured?: Parameters<typeof propos
     return proposeTokenBudget(k, c.maxNumSeqs, 2048).budget;
   }
   if (measured) return proposeTokenBudget(measured, c.maxNumSeqs, Math.max(1, ...measured.points.map((p) => p.tokens))).budget;
-  return 4 * c.maxNumSeqs;
+  return 2 * c.maxNumSeqs;
 }
 
 /**

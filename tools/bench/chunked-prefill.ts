@@ -3,7 +3,9 @@
  * Each backend first sweeps its step time to pick the token budget the app proposes (at or below
  * the knee; small where there is no flat region), then serves long-prompts with whole prompts
  * and with chunked prefill at that budget. CPU runs are interleaved and repeated (the machine is
- * shared); each figure is the median over rounds. The sim's runs are deterministic.
+ * shared and its speed drifts several-fold within minutes): each figure is the median over rounds,
+ * and the chunked/whole ratios are medians of per-round ratios, with the rounds in which chunked
+ * prefill was lower. The sim's runs are deterministic.
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -20,7 +22,7 @@ import { generateWorkload, materialize } from '../../engine/serve/workload';
 import { workloadPreset } from '../../engine/serve/workload-presets';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string' } } });
-const ROUNDS = Number(values.rounds ?? 5);
+const ROUNDS = Number(values.rounds ?? 7);
 const { model, tokenizer } = loadModelFiles();
 const requests = materialize(generateWorkload(workloadPreset('long-prompts', 1), taskPromptSource), tokenizer);
 const gpu = gpuPreset('A100-40GB');
@@ -52,11 +54,18 @@ async function bench(name: string, make: (kv: KvLayout) => Backend, rounds: numb
   for (let i = 0; i < rounds; i++) for (const [k, knobs] of Object.entries(arms)) got[k].push(await serve(make({ numBlocks: 256, blockSize: 16 }), knobs));
   const m = (k: string, f: keyof Figures) => median(got[k].map((x) => x[f]));
   const verdict = sweep.verdict === 'knee' ? `knee ~${sweep.knee}` : sweep.verdict.replace(/-/g, ' ');
-  return (['whole', 'chunked'] as const).map((k) =>
+  const rows = (['whole', 'chunked'] as const).map((k) =>
     `| ${name} (${verdict}) | ${k === 'whole' ? 'whole prompts (budget 2048)' : `chunked, budget ${budget}`} | ${(1000 * m(k, 'tpotP99')).toFixed(1)} | ${(1000 * m(k, 'itlP99')).toFixed(1)} | ${m(k, 'ttftP50').toFixed(2)} | ${m(k, 'ttftLongP50').toFixed(2)} | ${m(k, 'tps').toFixed(0)} |`,
   );
+  const ratio = (f: keyof Figures) => {
+    const per = got.chunked.map((c, i) => c[f] / got.whole[i][f]);
+    return `${median(per).toFixed(2)} (lower in ${per.filter((r) => r < 1).length} of ${per.length})`;
+  };
+  ratios.push(`| ${name} | ${budget} | ${ratio('tpotP99')} | ${ratio('itlP99')} | ${ratio('ttftP50')} | ${ratio('ttftLongP50')} |`);
+  return rows;
 }
 
+const ratios: string[] = [];
 const rows = [
   // The sweep's pool is a cost-model question only (whether it fits is not asked), as in `batchscope sweep`.
   ...(await bench('sim A100-40GB + OPT-13B', (kv) => new SimBackend(gpu, opt, kv), 1)),
@@ -66,3 +75,4 @@ console.log(`Model: batchscope-tiny; CPU: ${cpus()[0]?.model ?? '?'} x${cpus().l
 console.log('| backend (sweep) | prefill | TPOT p99 ms | ITL p99 ms | TTFT p50 s | TTFT p50 s, prompts >= 300 | tok/s |');
 console.log('|---|---|---|---|---|---|---|');
 console.log(rows.join('\n'));
+console.log(['', '| backend | budget | chunked / whole: TPOT p99 | ITL p99 | TTFT p50 | TTFT p50, prompts >= 300 |', '|---|---|---|---|---|---|', ...ratios].join('\n'));
