@@ -5,11 +5,10 @@ import { BatchscopeError } from '../errors';
 import { proposeTokenBudget } from '../experiments/budget';
 import { describeKnee } from '../experiments/knee';
 import { devicePoolPositions, runSweep, type SweepResult } from '../experiments/sweep';
-import { readCheckpoint } from '../model/checkpoint';
 import { kvDim } from '../model/config';
 import { intFlag, oneOf, parseFlags } from './args';
-import { BACKEND_CHOICES, createBackend, type CliBackend } from './backends';
-import { defaultModelPath, readFileOrThrow } from './files';
+import { BACKEND_CHOICES, CPU_KERNEL_CHOICES, CPU_KERNELS_HELP, createBackend, type CliBackend } from './backends';
+import { defaultModelPath, readCheckpointFile } from './files';
 import type { Io } from './io';
 
 export const SWEEP_HELP = `Usage: batchscope sweep [--backend cpu|webgpu|sim] [options]
@@ -24,6 +23,7 @@ Options:
   --gpu PRESET        sim: T4, A100-40GB, H100 (default A100-40GB)
   --sim-model PRESET  sim: OPT-13B, Llama-2-7B, Llama-2-13B (default OPT-13B)
   --model FILE        llama2.c checkpoint for cpu/webgpu (default: the built-in model)
+  --cpu-kernels K     ${CPU_KERNELS_HELP}
   --max-tokens N      largest tokens per step (default 2048)
   --repeats N         decode steps timed per size, the fastest kept (default 5; the sim needs 1)
   --json              print one JSON object: {backend, points: [{tokens, stepMs}], knee, rule, ...}
@@ -40,6 +40,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
       gpu: { type: 'string' },
       'sim-model': { type: 'string' },
       model: { type: 'string' },
+      'cpu-kernels': { type: 'string' },
       'max-tokens': { type: 'string' },
       repeats: { type: 'string' },
       json: { type: 'boolean' },
@@ -59,7 +60,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   let result: SweepResult;
   const extra: Record<string, unknown> = {};
   if (kind === 'sim') {
-    if (values.model !== undefined) throw new BatchscopeError('bad-argument', '--model applies only to --backend cpu or webgpu; the sim takes --sim-model');
+    if (values.model !== undefined || values['cpu-kernels'] !== undefined) throw new BatchscopeError('bad-argument', '--model and --cpu-kernels apply only to --backend cpu or webgpu; the sim takes --sim-model');
     const gpu = gpuPreset(values.gpu ?? 'A100-40GB');
     const sim = simModelPreset(values['sim-model'] ?? 'OPT-13B');
     const make = (kv: KvLayout): Backend => new SimBackend(gpu, sim, kv);
@@ -73,10 +74,11 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
     if (values.gpu !== undefined || values['sim-model'] !== undefined) throw new BatchscopeError('bad-argument', '--gpu and --sim-model apply only to --backend sim');
     // The sweep feeds token ids of its own: it needs no tokenizer.
     const path = values.model ?? defaultModelPath;
-    const model = readCheckpoint(readFileOrThrow(path, 'model'), path);
+    const model = readCheckpointFile(path);
+    const cpuKernels = values['cpu-kernels'] === undefined ? undefined : oneOf(values['cpu-kernels'], 'cpu-kernels', CPU_KERNEL_CHOICES, 'wasm');
     const bytesPerPosition = 2 * model.config.nLayers * kvDim(model.config) * 4;
     const make = async (kv: KvLayout): Promise<Backend> => {
-      const b = await createBackend(kind as CliBackend, model, kv, (l) => io.err(l + '\n'));
+      const b = await createBackend(kind as CliBackend, model, kv, (l) => io.err(l + '\n'), cpuKernels);
       description = b.description;
       return b;
     };
