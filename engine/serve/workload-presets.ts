@@ -4,6 +4,8 @@ import type { WorkloadSpec } from './workload';
 export interface WorkloadPreset {
   spec: Omit<WorkloadSpec, 'seed'>;
   description: string;
+  /** KV token slots the preset needs for memory not to limit its batch (the app sets it with the preset); unset: the default pool. */
+  kvCapacity?: number;
 }
 
 /**
@@ -48,6 +50,8 @@ export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
       maxNewTokens: 112,
       taskPrompts: 'resumed',
     },
+    // 8 slots of up to ~440 positions: the lesson is about steps, not memory.
+    kvCapacity: 4096,
   },
   anyscale: {
     description: "Anyscale's throughput benchmark (simulated models): 1,000 requests of 512 prompt tokens at once, answers exponential (mean 128) under 1,536, max_tokens forced to each answer's length",

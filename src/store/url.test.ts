@@ -28,6 +28,9 @@ describe('configuration in the URL', () => {
     const a = configFromQuery('?workload=anyscale');
     expect(a).toMatchObject({ workload: 'anyscale', requests: 1000, rate: 0, backend: 'sim' });
     expect(configFromQuery('?workload=poisson')).toMatchObject({ requests: 32, rate: 20 });
+    // long-prompts brings the pool its 8 long requests need; the default pool is sized for the KV lesson.
+    expect(configFromQuery('?workload=long-prompts')).toMatchObject({ requests: 32, kvCapacity: 4096 });
+    expect(configToQuery(configFromQuery('?workload=long-prompts'))).toBe('?workload=long-prompts');
     // Only what differs from the preset is written, and it reads back the same.
     expect(configToQuery(a)).toBe('?workload=anyscale&backend=sim');
     const own = { ...DEFAULT_CONFIG, workload: 'poisson', rate: 0, requests: 8 };
