@@ -40,4 +40,11 @@ describe('RatioBar', () => {
     act(() => undefined);
     expect(screen.getByTestId('ratio-tpot')).toBeTruthy();
   });
+
+  it('keeps the busy-slots note out of a chunked-prefill comparison, whose budget is fitted to this device', () => {
+    const store = kvCompare('cpu');
+    store.getState().setUi({ compareBy: 'chunkedPrefill' });
+    renderWithStore(<RatioBar />, store);
+    expect(screen.queryByTestId('device-ratio-note')).toBeNull();
+  });
 });

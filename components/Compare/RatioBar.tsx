@@ -48,7 +48,8 @@ export function RatioBar() {
   const source = useRef<HTMLElement>(null);
   // An imported pair of runs is static against continuous, whatever the page compares.
   const shownAxis = replayed ? 'strategy' : axis;
-  const computeBound = !replayed && isComputeBound(backend);
+  // The note is about batching's busy slots; chunked prefill changes step sizes instead (its budget is fitted to this device).
+  const computeBound = !replayed && isComputeBound(backend) && shownAxis !== 'chunkedPrefill';
   useEffect(() => {
     const gpu = gpuPreset(gpuId);
     const model = simModelPreset(simModel);
