@@ -1,9 +1,11 @@
 import { isBatchscopeError } from '../errors';
 import { benchCommand } from './bench';
 import { evalCommand } from './eval';
+import { experimentCommand } from './experiment';
 import { generateCommand } from './generate';
 import type { Io } from './io';
 import { runCommand } from './run';
+import { sweepCommand } from './sweep';
 
 const HELP = `batchscope: static vs continuous batching on a real tiny transformer
 
@@ -14,11 +16,13 @@ Commands:
   run        serve a workload with static or continuous batching; metrics, traces
   bench      static vs continuous (and paged vs contiguous KV) on the standard workloads
   eval       what int8 weights or an f16/int8 KV cache cost in quality (tasks, logits vs f32)
+  sweep      step time vs tokens per step, and the knee where batching stops being free
+  experiment anyscale: Anyscale's benchmark, throughput vs output-length cap per strategy
 
 Run "batchscope <command> --help" for a command's options.`;
 
 type Command = (argv: string[], io: Io) => Promise<number>;
-const COMMANDS: Record<string, Command> = { generate: generateCommand, run: runCommand, bench: benchCommand, eval: evalCommand };
+const COMMANDS: Record<string, Command> = { generate: generateCommand, run: runCommand, bench: benchCommand, sweep: sweepCommand, experiment: experimentCommand, eval: evalCommand };
 
 /** Runs the CLI; returns the exit code. Errors a user can cause print one line unless --debug. */
 export async function main(argv: string[], io: Io): Promise<number> {
