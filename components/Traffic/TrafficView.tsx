@@ -30,7 +30,7 @@ export function TrafficView({ lanes }: { lanes: LaneId[] }) {
   const logs = useApp((s) => s.logs);
   const laneStates = useApp((s) => s.lanes);
   const backends = lanes.map((l) => laneStates[l].backend);
-  const labels = lanes.map((l) => laneStates[l].strategy);
+  const labels = lanes.map((l) => laneStates[l].label ?? laneStates[l].strategy);
   const theme = useApp((s) => s.theme);
   const palette = palettes[theme];
   const [sums, setSums] = useState<TrafficSummary[]>(() => lanes.map((l, i) => summarizeTraffic(logs[l].events, backends[i]?.config, backends[i]?.trafficOptions)));

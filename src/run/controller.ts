@@ -100,7 +100,10 @@ export class Controller implements Commands {
     this.unsubscribe = this.store.subscribe((next, prev) => {
       // A new sweep changes the budget that compare-by-chunked-prefill proposes.
       const budgetMoved = next.sweep.measured !== prev.sweep.measured && next.compare && next.compareBy === 'chunkedPrefill';
-      if (next.config !== prev.config || next.compare !== prev.compare || next.compareBy !== prev.compareBy || budgetMoved) this.onConfig(next, prev);
+      // Comparing KV formats gives both sides the same bytes, which needs the model's shape: it is
+      // known once the engine has loaded the model, and the lanes are set again then.
+      const shapeKnown = next.compare && next.compareBy === 'kvDtype' && next.lanes.a.backend?.config !== prev.lanes.a.backend?.config;
+      if (next.config !== prev.config || next.compare !== prev.compare || next.compareBy !== prev.compareBy || budgetMoved || shapeKnown) this.onConfig(next, prev);
     });
   }
 

@@ -157,6 +157,26 @@ describe('EngineHost (the worker side)', () => {
     }
   });
 
+  it('gives each compared lane the backend its own settings ask for, also when only the compared setting changes', async () => {
+    const { host, events } = harness();
+    const by = (a: Partial<RunConfig>, b: Partial<RunConfig>): LaneSpec[] => [
+      { id: 'a', strategy: 'continuous', patch: a },
+      { id: 'b', strategy: 'continuous', patch: b },
+    ];
+    const slots = (lane: string) => {
+      const kv = events(lane).at(-1)!.kv;
+      return kv.numBlocks * kv.blockSize;
+    };
+    await host.handle({ type: 'init', config, lanes: by({ strategy: 'static' }, { strategy: 'continuous' }), model: { name: 's', checkpoint: '', tokenizer: '' } });
+    // Now the same bytes in two KV formats (stories260K: 1,280 bytes per position in f32, 400 in int8).
+    await host.handle({ type: 'configure', config, lanes: by({ kvDtype: 'f32', kvMemoryMib: 0.5 }, { kvDtype: 'int8', kvMemoryMib: 0.5 }) });
+    await host.handle({ type: 'step' });
+    const bs = config.blockSize;
+    expect(slots('a')).toBe(Math.floor(2 ** 19 / (1280 * bs)) * bs);
+    expect(slots('b')).toBe(Math.floor(2 ** 19 / (400 * bs)) * bs);
+    expect(events('b').at(-1)!.formats).toMatchObject({ kv: 'int8' });
+  });
+
   it('restarts the run when the workload changes, and pauses on request', async () => {
     const { host, messages, events } = harness();
     await host.handle({ type: 'init', config, lanes, model: { name: 's', checkpoint: '', tokenizer: '' } });

@@ -109,7 +109,9 @@ export class EngineHost {
     if (!prev || !this.loaded) return;
     // A lane added, removed, or changed in what it compares: a new run on fresh backends.
     const lanesChanged = JSON.stringify(specs.map((s) => [s.id, s.patch ?? {}])) !== JSON.stringify(this.specs.map((s) => [s.id, s.patch ?? {}]));
-    const newBackend = differs(prev, config, BACKEND_KEYS);
+    // A lane's own settings count too: comparing KV formats or capacities patches backend settings.
+    const backendOf = (c: RunConfig, ss: LaneSpec[]) => JSON.stringify(ss.map((s) => BACKEND_KEYS.map((k) => laneConfig(c, s)[k])));
+    const newBackend = differs(prev, config, BACKEND_KEYS) || backendOf(prev, this.specs) !== backendOf(config, specs);
     this.specs = specs;
     // No lanes: the last build failed (a pool too small for a request, say). Nothing runs to move
     // live, so the fixed setting starts the run afresh.
