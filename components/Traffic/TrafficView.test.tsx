@@ -16,13 +16,16 @@ describe('TrafficView', () => {
     expect(screen.getByTestId('traffic-badge').textContent).toBe('computed bytes');
     expect(screen.getByTestId('traffic-step-a').textContent).toMatch(/^step 0 · 3 tokens · [\d.]+ (KiB|MiB) in 2\.00 ms \(measured\)$/);
     const t = screen.getByTestId('traffic-techniques-a').textContent!;
-    expect(t).toMatch(/int8 weights −[\d.]+ (KiB|MiB)/);
-    expect(t).toMatch(/int8 KV cache \(off\) −[\d.]+ KiB possible/);
-    expect(t).toMatch(/fused attention −/);
+    expect(t).toMatch(/^saved: int8 weights −[\d.]+ (KiB|MiB), fused attention −[\d.]+ KiB · off \(would save\): int8 KV cache −[\d.]+ KiB$/);
     expect(document.querySelectorAll('[data-testid="traffic-a"] rect').length).toBeGreaterThanOrEqual(3);
     // Kernel by kernel, from the same shapes: the bytes add up to the step's.
     const rows = [...screen.getByTestId('traffic-kernels-a').querySelectorAll('tbody tr')].map((r) => r.firstElementChild!.textContent);
     expect(rows).toEqual(['embed', 'qkv_rope', 'attention_out', 'ffn_up', 'matmul_residual', 'logits']);
+    // Bytes of one prefill against its length on both paths: the run's own (fused) solid, unfused dashed.
+    expect(screen.getByTestId('traffic-context').textContent).toMatch(/^One prefill of n ≤ 512 tokens: unfused [\d.]+ MiB \(∝ n²\), fused [\d.]+ MiB \(∝ n\)$/);
+    const [fused, unfused] = [...screen.getByTestId('traffic-context').querySelectorAll('polyline')];
+    expect(fused.getAttribute('stroke-dasharray')).toBeNull();
+    expect(unfused.getAttribute('stroke-dasharray')).not.toBeNull();
   });
 
   it('draws one bar per lane on one scale in compare mode', async () => {

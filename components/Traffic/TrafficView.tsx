@@ -6,6 +6,7 @@ import type { LaneId } from '../../src/store/slices';
 import { useApp } from '../../src/store/store';
 import { Legend } from '../shared/Legend';
 import { throttled } from '../shared/throttle';
+import { ContextCurve } from './ContextCurve';
 import { barSegments, CATEGORY_LABELS, summarizeTraffic, type TrafficSummary } from './summary';
 
 const HINTS: Record<TrafficCategory, string> = {
@@ -17,7 +18,7 @@ const HINTS: Record<TrafficCategory, string> = {
 };
 
 export const trafficColor = (p: Palette, c: TrafficCategory): string =>
-  ({ weights: p.series[0], kvRead: p.kvUsed, kvWrite: p.series[2], activations: p.series[3], scores: p.series[4] })[c];
+  ({ weights: p.series[0], kvRead: p.kvUsed, kvWrite: p.series[1], activations: p.series[3], scores: p.series[4] })[c];
 
 const kb = (b: number) => formatBytes(Math.round(b));
 
@@ -54,6 +55,10 @@ export function TrafficView({ lanes }: { lanes: LaneId[] }) {
       <figcaption>
         Memory traffic <span className="badge" data-testid="traffic-badge" title="Bytes are computed from the model's shapes and number formats (every tensor each kernel touches, once), never measured; the step time beside them is measured (or simulated on the sim).">computed bytes</span>
       </figcaption>
+      <Legend
+        label="Kinds of bytes"
+        items={TRAFFIC_CATEGORIES.map((c) => ({ label: CATEGORY_LABELS[c], style: { background: trafficColor(palette, c) }, hint: HINTS[c] }))}
+      />
       {sums.map((s, i) => (
         <div key={lanes[i]} className="traffic-lane" data-testid={`traffic-${lanes[i]}`}>
           {lanes.length > 1 && <div className="traffic-lane-label">{labels[i]}</div>}
@@ -66,10 +71,10 @@ export function TrafficView({ lanes }: { lanes: LaneId[] }) {
               ))}
           </svg>
           <p className="traffic-line" data-testid={`traffic-step-${lanes[i]}`}>{stepLine(s)}</p>
-          {s.run.tokens > 0 && <p className="traffic-line">per token: {kb(s.latest!.total / Math.max(1, s.latest!.tokens))} this step · {kb(s.run.total / s.run.tokens)} over the run</p>}
+          {s.run.tokens > 0 && <p className="traffic-line" data-testid={`traffic-per-token-${lanes[i]}`}>per token: {kb(s.latest!.total / Math.max(1, s.latest!.tokens))} this step · {kb(s.run.total / s.run.tokens)} over the run</p>}
           {s.techniques.length > 0 && (
             <p className="traffic-line fineprint" data-testid={`traffic-techniques-${lanes[i]}`} title="Bytes of this step each technique removes (on), or would remove (off), against f32 weights and KV (fp16 on the sim) and against unfused attention">
-              {s.techniques.map((t) => (t.on ? `${t.label} −${kb(t.saves)}` : `${t.label} (off) −${kb(t.saves)} possible`)).join(' · ')}
+              {techniqueLine(s)}
             </p>
           )}
           {s.kernels.length > 0 && (
@@ -97,12 +102,15 @@ export function TrafficView({ lanes }: { lanes: LaneId[] }) {
           )}
         </div>
       ))}
-      <Legend
-        label="Kinds of bytes"
-        items={TRAFFIC_CATEGORIES.map((c) => ({ label: CATEGORY_LABELS[c], style: { background: trafficColor(palette, c) }, hint: HINTS[c] }))}
-      />
+      <ContextCurve backend={backends[0] ?? null} inUse={new Set(backends.map((b) => b?.formats?.attention ?? 'fused'))} color={{ fused: palette.text, unfused: trafficColor(palette, 'scores') }} />
     </figure>
   );
+}
+
+/** "saved: int8 weights −2.3 MiB · off: int8 KV cache −297.6 KiB, fused attention −99.5 KiB". */
+function techniqueLine(s: TrafficSummary): string {
+  const list = (on: boolean) => s.techniques.filter((t) => t.on === on).map((t) => `${t.label} −${kb(t.saves)}`).join(', ');
+  return [list(true) && `saved: ${list(true)}`, list(false) && `off (would save): ${list(false)}`].filter(Boolean).join(' · ');
 }
 
 function stepLine(s: TrafficSummary): string {
