@@ -223,6 +223,21 @@ async function simSection() {
     }
   }
   out.push('');
+  out.push(`One decode step, simulated: OPT-13B on an A100-40GB, B sequences at context 512 (sampling each), by number format; what the roofline makes of fewer bytes per step. "bound" is what the cost model says limits the step.`, '');
+  row(['batch', 'fp16 ms', 'bound', 'int8 weights ms', 'vs fp16', 'int8 weights + int8 KV ms', 'vs fp16', 'bound']);
+  row(Array(8).fill('---'));
+  const a100 = gpuPreset('A100-40GB');
+  const opt = simModelPreset('OPT-13B');
+  for (const batch of [1, 8, 64, 256]) {
+    const seqs: SequenceStep[] = Array.from({ length: batch }, () => ({ tokens: [5], startPos: 511, blockTable: [], sample: { temperature: 0, topP: 1, seed: 1 } }));
+    const [base, w8, both] = [
+      stepCost(a100, opt, seqs, { weights: 'f16', kv: 'f16', attention: 'fused' }),
+      stepCost(a100, opt, seqs, { weights: 'int8', kv: 'f16', attention: 'fused' }),
+      stepCost(a100, opt, seqs, { weights: 'int8', kv: 'int8', attention: 'fused' }),
+    ];
+    row([batch, base.ms.toFixed(2), base.bound, w8.ms.toFixed(2), x(w8.ms / base.ms), both.ms.toFixed(2), x(both.ms / base.ms), both.bound]);
+  }
+  out.push('');
   out.push(`Fused vs unfused attention to 32k positions, simulated: Llama-2-7B (fp16) on an H100; one prefill of n tokens, and one decode step of 32 sequences at context n (the cost model takes the model's shapes past its 4,096 positions).`, '');
   row(['step', 'n', 'fused bytes', 'unfused bytes', 'of which scores', 'fused ms', 'unfused ms', 'unfused / fused time']);
   row(Array(8).fill('---'));
