@@ -28,6 +28,7 @@ const CASES: [WeightDtype, KvDtype, AttentionPath, number][] = [
   ['int8', 'f32', 'fused', 1e-4],
   ['int8', 'f32', 'unfused', 1e-4],
   ['f32', 'f16', 'fused', 1e-2],
+  ['int8', 'f16', 'unfused', 1e-2],
   ['f32', 'int8', 'fused', 3e-2],
   ['int8', 'int8', 'unfused', 3e-2],
 ];
