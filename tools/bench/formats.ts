@@ -94,12 +94,13 @@ async function serveOnce(kind: Kind, dtype: KvDtype): Promise<Served> {
 
 async function budgetSection() {
   out.push(`### A KV budget in bytes`, '');
-  out.push(`The pool is given as ${mib(BUDGET)} (\`--kv-memory-mib ${BUDGET / 2 ** 20}\`), blocks of ${BLOCK}; the \`high-variance\` preset with ${requests.length} requests (seed 1, all at once, answers exponential mean 32 under 192) with continuous batching, paged KV and ${SLOTS} slots, so memory, not slots, limits the batch: \`npx batchscope run --workload high-variance --requests ${requests.length} --max-batch ${SLOTS} --kv-memory-mib ${BUDGET / 2 ** 20} --kv-dtype D\`. Medians of ${ROUNDS} interleaved rounds; tokens/s counts generated tokens over busy time (wall, so other jobs on the machine add to it), and per CPU-second for the CPU engine (the steadier figure here).`, '');
+  out.push(`The pool is given as ${mib(BUDGET)} (\`--kv-memory-mib ${BUDGET / 2 ** 20}\`), blocks of ${BLOCK}; the \`high-variance\` preset with ${requests.length} requests (seed 1, all at once, answers exponential mean 32 under 192) with continuous batching, paged KV and ${SLOTS} slots, so memory, not slots, limits the batch: \`npx batchscope run --workload high-variance --requests ${requests.length} --max-batch ${SLOTS} --kv-memory-mib ${BUDGET / 2 ** 20} --kv-dtype D\`. Medians of ${ROUNDS * 5} interleaved rounds on the CPU engine and ${ROUNDS} on WebGPU (every other round in reverse order); tokens/s counts generated tokens over busy time (wall, so other jobs on the machine add to it), and per CPU-second for the CPU engine (the steadier figure here).`, '');
   row(['engine', 'KV', 'bytes per position', `positions in ${BUDGET / 2 ** 20} MiB`, 'vs f32', 'requests running (mean)', 'preemptions', 'iterations', 'tokens/s', 'vs f32', 'tokens per CPU-second', 'vs f32']);
   row(Array(12).fill('---'));
   for (const kind of GPU ? (['cpu', 'webgpu'] as Kind[]) : (['cpu'] as Kind[])) {
     const runs = new Map<KvDtype, Served[]>(DTYPES.map((d) => [d, []]));
-    for (let r = 0; r < ROUNDS; r++) for (const d of DTYPES) runs.get(d)!.push(await serveOnce(kind, d));
+    // A CPU run takes under a second, so a stray job on the machine moves one a lot: five times the rounds there.
+    for (let r = 0; r < ROUNDS * (kind === 'cpu' ? 5 : 1); r++) for (const d of r % 2 ? [...DTYPES].reverse() : DTYPES) runs.get(d)!.push(await serveOnce(kind, d));
     const med = (d: KvDtype, k: keyof Served) => median(runs.get(d)!.map((s) => s[k]));
     for (const d of DTYPES) {
       const s = runs.get(d)![0];
@@ -138,7 +139,7 @@ async function weightsSection() {
       const be = { f32: await backend(kind, kv, 'f32'), int8: await backend(kind, kv, 'int8') };
       for (const b of Object.values(be)) for (let i = 0; i < batch; i++) await b.step([{ tokens: Array.from({ length: POS }, (_, j) => (j * 7 + i) % c.vocabSize), startPos: 0, blockTable: Array.from({ length: per }, (_, k) => i * per + k), logits: 'none' }]);
       const times = { f32: [] as number[], int8: [] as number[] };
-      for (let r = 0; r < ROUNDS; r++) for (const w of ['f32', 'int8'] as const) times[w].push(await timeSteps(be[w], () => [decodeStep(batch, POS, per)], kind === 'cpu' ? 20 : 4));
+      for (let r = 0; r < ROUNDS; r++) for (const w of r % 2 ? (['int8', 'f32'] as const) : (['f32', 'int8'] as const)) times[w].push(await timeSteps(be[w], () => [decodeStep(batch, POS, per)], kind === 'cpu' ? 20 : 4));
       const bytes = (w: WeightDtype) => stepTraffic(c, { weights: w, kv: 'f32', attention: 'fused' }, Array.from({ length: batch }, () => ({ tokens: 1, startPos: POS, logitRows: 1 }))).weights;
       row([kind === 'cpu' ? 'CPU (WebAssembly)' : 'WebGPU (SwiftShader)', batch, median(times.f32).toFixed(3), median(times.int8).toFixed(3), x(median(times.int8) / median(times.f32)), kib(bytes('f32')), kib(bytes('int8')), x(bytes('f32') / bytes('int8'))]);
       Object.values(be).forEach((b) => b.dispose());
@@ -176,7 +177,8 @@ async function attentionSection() {
             : Array.from({ length: 8 }, (_, i) => ({ tokens: [9 + i], startPos: n - 1, blockTable: table(i) }));
         if (kindOf !== 'prefill') for (const b of be) for (let i = 0; i < 8; i++) await b.step([{ tokens: Array.from({ length: n - 1 }, (_, j) => (j + i) % c.vocabSize), startPos: 0, blockTable: table(i), logits: 'none' }]);
         const t = [[] as number[], [] as number[]];
-        for (let r = 0; r < ROUNDS; r++) for (const i of [0, 1]) t[i].push(await timeSteps(be[i], () => [step()], 2));
+        // Decode steps take tens of ms on SwiftShader: more repetitions, to see past the machine's noise.
+        for (let r = 0; r < ROUNDS; r++) for (const i of r % 2 ? [1, 0] : [0, 1]) t[i].push(await timeSteps(be[i], () => [step()], kindOf === 'prefill' ? 2 : 8));
         ms = t.map((v) => median(v).toFixed(1));
         be.forEach((b) => b.dispose());
       }
