@@ -12,8 +12,8 @@ const app = appForSpec();
 describe('number formats in the app', () => {
   it('runs int8 weights and an int8 KV cache in a MiB budget, and shows the bytes each step moves', async () => {
     const page = await app().open('backend=cpu&weights=int8&kv_dtype=int8&kv_memory_mib=0.5&requests=12&speed=max', { webgpu: false });
-    // 0.5 MiB of int8 K/V (576 bytes per position) holds 56 blocks of 16.
-    await page.waitForFunction(() => /Pool: 896 positions × 576 B = 0\.49 MiB/.test(document.querySelector('[data-testid=kv-pool-bytes]')?.textContent ?? ''), null, { timeout: 60_000 });
+    // 0.5 MiB of int8 K/V (576 bytes per position) holds 455 blocks of 2 (the app's default block size).
+    await page.waitForFunction(() => /Pool: 910 positions × 576 B = 0\.50 MiB/.test(document.querySelector('[data-testid=kv-pool-bytes]')?.textContent ?? ''), null, { timeout: 60_000 });
     await page.click('[data-testid=play]');
     await page.waitForFunction(() => /^step \d+ · \d+ tokens? · [\d.]+ (KiB|MiB) in [\d.]+ ms \(measured\)$/.test(document.querySelector('[data-testid=traffic-step-a]')?.textContent ?? ''), null, { timeout: 120_000 });
     const techniques = (await page.textContent('[data-testid=traffic-techniques-a]')) ?? '';
