@@ -7,7 +7,9 @@ import { loadRecordedRuns } from './run/recorded';
 import { createAppStore, StoreProvider } from './store/store';
 import { configFromQuery, configToQuery } from './store/url';
 import type { ModelSource } from './worker/protocol';
+import './theme/tokens.css';
 import './theme/app.css';
+import './theme/layout.css';
 
 /**
  * The built-in model, or any llama2.c checkpoint and tokenizer given as URLs:
@@ -42,16 +44,24 @@ if (query.get('bench') === 'grid') {
 } else startApp();
 
 function startApp() {
-  const theme = window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
-  const store = createAppStore({ config: configFromQuery(location.search), theme });
+  const dark = window.matchMedia?.('(prefers-color-scheme: dark)');
+  const store = createAppStore({ config: configFromQuery(location.search), theme: dark?.matches ? 'dark' : 'light' });
   if (query.get('compare') === '1') store.getState().setUi({ compare: true });
-  if (query.get('theme') === 'dark' || query.get('theme') === 'light') store.getState().setUi({ theme: query.get('theme') as 'dark' | 'light' });
+  if (query.get('present') === '1') store.getState().setUi({ presenter: true });
+  const themeInLink = query.get('theme') === 'dark' || query.get('theme') === 'light';
+  if (themeInLink) store.getState().setUi({ theme: query.get('theme') as 'dark' | 'light' });
+  // The system's light or dark preference is followed as it changes, until the visitor or the link picks one.
+  let themeChosen = themeInLink;
+  dark?.addEventListener?.('change', (e) => themeChosen || store.getState().setUi({ theme: e.matches ? 'dark' : 'light' }));
+  document.addEventListener('click', (e) => (e.target as Element | null)?.closest?.('[data-testid=theme]') && (themeChosen = true), { capture: true });
 
-  // The configuration lives in the URL, so a lesson is a link; model and theme choices stay in it.
+  // The configuration lives in the URL, so a lesson is a link; model and theme choices stay in it,
+  // and so do compare and presenter mode (a teacher opens the projector view from a link).
   store.subscribe((s, prev) => {
-    if (s.config === prev.config && s.compare === prev.compare) return;
+    if (s.config === prev.config && s.compare === prev.compare && s.presenter === prev.presenter) return;
     const keep = Object.fromEntries(['model', 'tokenizer', 'theme'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : [])));
-    history.replaceState(null, '', `${location.pathname}${configToQuery(s.config, { ...keep, ...(s.compare ? { compare: '1' } : {}) })}`);
+    const modes = { ...(s.compare ? { compare: '1' } : {}), ...(s.presenter ? { present: '1' } : {}) };
+    history.replaceState(null, '', `${location.pathname}${configToQuery(s.config, { ...keep, ...modes })}`);
   });
 
   const controller = new Controller({ store, engine: workerChannel(), model: modelSource(query), recorded: loadRecordedRuns, alternateDemo: !query.has('strategy') && query.get('compare') !== '1' });

@@ -25,7 +25,7 @@ export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: 
   return (
     <>
       <Legend items={items} label="Grid legend" />
-      {!compact && <p className="fineprint">Hover a cell for its token and step time · click to follow a request · with focus: arrows inspect, +/− zoom, End follows.</p>}
+      {!compact && <p className="fineprint presenter-hidden">Hover a cell for its token and step time · click to follow a request · with focus: arrows inspect, +/− zoom, End follows.</p>}
     </>
   );
 }

@@ -9,7 +9,7 @@ export function GridToolbar({ title, onFollow, onZoom }: { title?: string; onFol
   return (
     <div className="view-toolbar">
       <h2 className="view-title">{title ?? 'Batch slots over time'}</h2>
-      <div className="segmented" role="radiogroup" aria-label="Grid columns">
+      <div className="segmented presenter-hidden" role="radiogroup" aria-label="Grid columns" data-tour="grid-mode">
         <button role="radio" aria-checked={mode === 'iterations'} onClick={() => setMode('iterations')} title="One column per engine iteration">
           Iterations
         </button>
@@ -17,7 +17,7 @@ export function GridToolbar({ title, onFollow, onZoom }: { title?: string; onFol
           Tokens T1..Tn
         </button>
       </div>
-      <div className="button-row">
+      <div className="button-row presenter-hidden">
         <button onClick={() => onZoom(0.5)} aria-label="Zoom out" title="Zoom out (-)">
           −
         </button>

@@ -1,4 +1,5 @@
 import type { HatchKind } from '../shared/hatch';
+import { canvasFont } from '../shared/type-scale';
 import type { Palette } from '../../src/theme/palette';
 import type { CellHit, CellKind, GridLayout, GridRun } from './layout';
 import { maxRowOffset, rowHeight, rowY, visibleColumns, xScale, type GridViewport } from './viewport';
@@ -8,11 +9,16 @@ export interface GridStyle {
   hatches: Map<HatchKind, CanvasPattern | string>;
   /** One colour per kind, whatever the request: requests are told apart by the gap between them. */
   fills: Record<Exclude<CellKind, 'idle'>, string>;
+  /** Axis and row labels, CSS px (the type scale's canvas size). */
+  labelPx: number;
 }
 
-export function gridStyle(palette: Palette, hatches: Map<HatchKind, CanvasPattern | string>): GridStyle {
-  return { palette, hatches, fills: { prefill: palette.prefill, decode: palette.decode, end: palette.end } };
+export function gridStyle(palette: Palette, hatches: Map<HatchKind, CanvasPattern | string>, labelPx = 12): GridStyle {
+  return { palette, hatches, fills: { prefill: palette.prefill, decode: palette.decode, end: palette.end }, labelPx };
 }
+
+/** Room for the row labels (S1..S64) and the column axis at a label size. */
+export const axisRoom = (labelPx: number): { left: number; top: number } => ({ left: Math.ceil(labelPx * 2.4 + 8), top: Math.ceil(labelPx + 6) });
 
 /** Width of the gap drawn where a new request takes over a slot, once cells are wide enough to show it. */
 export const boundaryWidth = (cellW: number): number => (cellW >= 4 ? 2 : cellW >= 2 ? 1 : 0);
@@ -68,7 +74,7 @@ export function drawGrid(ctx: Ctx, layout: GridLayout, v: GridViewport, style: G
     ctx.strokeRect(originX + overlay.hover.col * v.cellW, rowY(v, overlay.hover.row), Math.max(2, v.cellW), rh);
   }
   ctx.restore();
-  drawAxes(ctx, layout, v, rh, palette);
+  drawAxes(ctx, layout, v, rh, palette, style.labelPx);
   drawRowScrollbar(ctx, v, rh, palette);
 }
 
@@ -124,16 +130,16 @@ function outlineRequest(ctx: Ctx, layout: GridLayout, v: GridViewport, rh: numbe
   }
 }
 
-function drawAxes(ctx: Ctx, layout: GridLayout, v: GridViewport, rh: number, pal: Palette): void {
+function drawAxes(ctx: Ctx, layout: GridLayout, v: GridViewport, rh: number, pal: Palette, px: number): void {
   ctx.fillStyle = pal.background;
   ctx.fillRect(0, 0, v.left, v.height);
   ctx.fillRect(0, 0, v.width, v.top);
   ctx.fillStyle = pal.muted;
-  ctx.font = '11px system-ui, sans-serif';
+  ctx.font = canvasFont(px);
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'right';
   // Label every row when there is room, else every k-th, always in Anyscale's S1.. naming.
-  const every = Math.max(1, Math.ceil(12 / rh));
+  const every = Math.max(1, Math.ceil((px + 1) / rh));
   for (let row = 0; row < layout.rows.length; row += every) {
     // Only rows wholly on screen get a label: a half-scrolled one would sit over the column axis.
     const y = rowY(v, row);
@@ -142,7 +148,7 @@ function drawAxes(ctx: Ctx, layout: GridLayout, v: GridViewport, rh: number, pal
   const x = xScale(v);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'alphabetic';
-  const ticks = x.ticks(Math.max(2, Math.floor((v.width - v.left) / 70))).filter((t) => Number.isInteger(t) && t >= 0);
+  const ticks = x.ticks(Math.max(2, Math.floor((v.width - v.left) / (px * 6)))).filter((t) => Number.isInteger(t) && t >= 0);
   // Token columns read T1..Tn as in Anyscale's figure; iteration columns count from 1 as well.
   const prefix = layout.mode === 'tokens' ? 'T' : '';
   for (const t of ticks) {

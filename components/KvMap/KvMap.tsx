@@ -16,7 +16,7 @@ const pct = (x: number) => `${x < 10 && x > 0 ? x.toFixed(1) : x.toFixed(0)}%`;
  * The physical KV pool after the newest iteration: every block, by waste category or by owner,
  * with the exact pool totals above it. Redrawn from a log subscription, not by React.
  */
-export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boolean }) {
+export function KvMap({ lane, compact = false, legend = true }: { lane: LaneId; compact?: boolean; legend?: boolean }) {
   const store = useAppStore();
   const log = useApp((s) => s.logs[lane]);
   const theme = useApp((s) => s.theme);
@@ -119,7 +119,7 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
     <figure className="view kv-view" data-testid={lane === 'a' ? 'kv-map' : `kv-map-${lane}`} data-tour={lane === 'a' ? 'kv-map' : undefined} aria-label="KV cache memory map">
       <div className="view-toolbar">
         <h2 className="view-title">KV cache memory</h2>
-        <div className="segmented" role="radiogroup" aria-label="Colour blocks by">
+        <div className="segmented presenter-hidden" role="radiogroup" aria-label="Colour blocks by">
           <button role="radio" aria-checked={view === 'waste'} onClick={() => store.getState().setUi({ kvView: 'waste' })}>
             Waste
           </button>
@@ -138,7 +138,7 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
         <canvas ref={canvas} role="img" aria-label="Physical KV blocks" onMouseMove={onMove} onMouseLeave={() => { st.current.hover = null; if (tip.current) tip.current.hidden = true; sched.request(); }} onClick={() => store.getState().setUi({ selected: st.current.blocks[st.current.hover ?? -1]?.owner ?? null })} />
         <div className="tooltip" ref={tip} hidden />
       </div>
-      <KvLegend compact={compact} />
+      {legend && <KvLegend compact={compact} />}
     </figure>
   );
 }

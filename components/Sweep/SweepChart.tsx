@@ -5,13 +5,11 @@ import { useApp } from '../../src/store/store';
 import { palettes, type Palette } from '../../src/theme/palette';
 import { throttled } from '../shared/throttle';
 import { useLatest } from '../shared/frames';
-import { svgSize, useRedrawOnResize } from '../Charts/svg-size';
+import { chartMargins, svgSize, useRedrawOnResize } from '../Charts/svg-size';
 import { powerOfTwoTicks, valueTick } from '../Charts/ticks';
 import { Legend } from '../shared/Legend';
 import type { IterationEvent } from '../../engine/serve/events';
 import { findKnee, type SweepPoint } from './knee';
-
-const M = { top: 6, right: 10, bottom: 20, left: 46 };
 
 /**
  * Step time against tokens per step: faint dots from the running workload, and, after a sweep,
@@ -76,6 +74,7 @@ function kneeText(knee: ReturnType<typeof findKnee>, points: readonly SweepPoint
 
 function renderSweep(el: SVGSVGElement, points: readonly SweepPoint[], events: readonly IterationEvent[], p: Palette): void {
   const { width: W, height: H } = svgSize(el);
+  const M = chartMargins(el, 6);
   const dots = events.slice(-400).map((e) => ({ batch: Math.max(1, e.prefillTokens + e.decodeTokens), ms: e.backendMs }));
   const xMax = Math.max(2, max(points, (q) => q.batch) ?? 1, max(dots, (d) => d.batch) ?? 1);
   const yMax = Math.max(max(points, (q) => q.stepMs) ?? 0, max(dots, (d) => d.ms) ?? 0, 0.1);

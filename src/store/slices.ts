@@ -43,6 +43,7 @@ export interface SessionSlice {
 }
 
 export type KvView = 'owner' | 'waste';
+export type DataTableId = `${'grid' | 'kv'}-${LaneId}`;
 export type Topic = 'overview' | 'grid' | 'prefill-decode' | 'static-idle' | 'kv-waste' | 'paged' | 'bound' | 'knobs' | 'compare';
 
 export interface UiSlice {
@@ -58,6 +59,12 @@ export interface UiSlice {
   suggestedTopic: Topic | null;
   /** The lesson is open in the reading view (full size, no scrolling). */
   reading: boolean;
+  /** Presenter mode (kept in the URL): larger type, thicker cells, only the presenter's controls. */
+  presenter: boolean;
+  /** The settings drawer is open (screens too narrow for the settings column). */
+  settingsOpen: boolean;
+  /** The text alternative of a view open as a data table, e.g. 'grid-a' or 'kv-b'. */
+  dataTable: DataTableId | null;
   setUi: (patch: Partial<Omit<UiSlice, 'setUi'>>) => void;
 }
 
@@ -104,5 +111,8 @@ export const uiSlice =
     topic: 'overview',
     suggestedTopic: null,
     reading: false,
+    presenter: false,
+    settingsOpen: false,
+    dataTable: null,
     setUi: (patch) => set(patch),
   });
