@@ -12,6 +12,7 @@ import { Notice } from '../components/TopBar/Notice';
 import { SourceBanner } from '../components/TopBar/SourceBanner';
 import { TopBar } from '../components/TopBar/TopBar';
 import { Tour } from '../components/Tour/Tour';
+import { DataTableDialog } from '../components/shared/DataTable';
 import { useCommands } from './run/commands';
 import type { LaneId, Topic } from './store/slices';
 import { useApp, useAppStore } from './store/store';
@@ -91,6 +92,7 @@ export function App() {
         <Explain />
       </section>
       <Tour />
+      <DataTableDialog />
       <Notice />
     </div>
   );

@@ -6,6 +6,8 @@ import type { LaneId } from '../../src/store/slices';
 import { makeHatches } from '../shared/hatch';
 import { frameScheduler, useCanvasSize, useLatest } from '../shared/frames';
 import { describeCell } from './describe';
+import { useSummary } from '../shared/DataTable';
+import { gridSummary } from '../shared/text-alternative';
 import { canvasType } from '../shared/type-scale';
 import { axisRoom, drawGrid, gridStyle } from './draw';
 import { GridLayout, type CellHit } from './layout';
@@ -30,6 +32,7 @@ export function BatchGrid({ lane, title, compact = false, legend = true }: { lan
   const tip = useRef<HTMLDivElement>(null);
   const figure = useRef<HTMLElement>(null);
   const zoomRef = useRef<ZoomBehavior<HTMLCanvasElement, unknown> | null>(null);
+  const summary = useSummary(log, () => gridSummary(log));
   const st = useRef<GridState>({
     layout: new GridLayout(mode),
     vp: { width: 1, height: 1, ...axisRoom(12), cellW: DEFAULT_CELL, offset: 0, rows: 1 },
@@ -194,13 +197,26 @@ export function BatchGrid({ lane, title, compact = false, legend = true }: { lan
 
   return (
     <figure className="view grid-view" data-testid={lane === 'a' ? 'grid' : `grid-${lane}`} data-tour={lane === 'a' ? 'grid' : undefined} ref={figure} aria-label={title ?? 'Batching grid'}>
-      <GridToolbar title={compact || !title ? title : `${title}: slots × ${mode === 'tokens' ? 'token positions' : 'iterations'}`} onFollow={setFollow} onZoom={zoomBy} />
+      <GridToolbar
+        title={
+          compact || !title ? (
+            title
+          ) : (
+            <>
+              {title}
+              <span className="title-extra">: slots × {mode === 'tokens' ? 'token positions' : 'iterations'}</span>
+            </>
+          )
+        }
+        onFollow={setFollow}
+        onZoom={zoomBy} onTable={() => store.getState().setUi({ dataTable: lane })} tour={lane === 'a'} />
       <div className="canvas-wrap">
         <canvas
           ref={canvas}
           tabIndex={0}
           role="img"
           aria-label={`Batching grid: rows are batch slots, columns are ${mode === 'tokens' ? 'token positions' : 'iterations'}. Arrow keys inspect cells, Enter selects a request, plus and minus zoom, End follows the newest iteration.`}
+          aria-describedby={`grid-summary-${lane}`}
           onMouseMove={onMove}
           onMouseLeave={() => showTip(null)}
           onClick={onClick}
@@ -208,6 +224,7 @@ export function BatchGrid({ lane, title, compact = false, legend = true }: { lan
         />
         <div className="tooltip" ref={tip} hidden role="status" aria-live="polite" />
       </div>
+      <p className="sr-only" id={`grid-summary-${lane}`} ref={summary} />
       {legend && <GridLegend lane={lane} compact={compact} />}
     </figure>
   );

@@ -1,6 +1,6 @@
 import type { HatchKind } from '../shared/hatch';
 import { canvasFont } from '../shared/type-scale';
-import type { Palette } from '../../src/theme/palette';
+import { mix, type Palette } from '../../src/theme/palette';
 import type { CellHit, CellKind, GridLayout, GridRun } from './layout';
 import { maxRowOffset, rowHeight, rowY, visibleColumns, xScale, type GridViewport } from './viewport';
 
@@ -50,6 +50,8 @@ export function drawGrid(ctx: Ctx, layout: GridLayout, v: GridViewport, style: G
   ctx.clip();
   const gap = boundaryWidth(v.cellW);
   const boundaries: number[] = [];
+  const marks: GridRun[] = [];
+  const markAt: number[] = [];
   for (let row = 0; row < layout.rows.length; row++) {
     const runs = layout.rows[row];
     const y = rowY(v, row);
@@ -58,10 +60,12 @@ export function drawGrid(ctx: Ctx, layout: GridLayout, v: GridViewport, style: G
       const r = runs[i];
       ctx.globalAlpha = overlay.selected !== null && r.requestId !== overlay.selected ? 0.3 : 1;
       fillRun(ctx, style, r, originX + r.col * v.cellW, y, r.len * v.cellW, rh);
+      if (r.kind === 'prefill' || r.kind === 'end') marks.push(r), markAt.push(originX + r.col * v.cellW, y);
       if (gap && startsNewRequest(runs[i - 1], r)) boundaries.push(originX + r.col * v.cellW, y);
     }
   }
   ctx.globalAlpha = 1;
+  drawMarks(ctx, marks, markAt, v.cellW, rh, style.palette);
   // Where one request hands its slot to the next: a gap in the background colour, so two requests
   // in a row read as two even where their cells share a colour.
   ctx.fillStyle = palette.background;
@@ -77,6 +81,35 @@ export function drawGrid(ctx: Ctx, layout: GridLayout, v: GridViewport, style: G
   drawAxes(ctx, layout, v, rh, palette, style.labelPx);
   drawRowScrollbar(ctx, v, rh, palette);
 }
+
+/**
+ * Colour is never the only cue: prompt cells carry lines like lines of text, an end of sequence a
+ * full stop, once cells are big enough to show them (the legend's swatches draw the same).
+ */
+function drawMarks(ctx: Ctx, runs: GridRun[], at: number[], cellW: number, rh: number, p: Palette): void {
+  if (rh < 8 || cellW < 4) return;
+  ctx.fillStyle = mix(p.prefill, '#000000', 0.3);
+  const lineGap = Math.max(3, Math.round(rh / 3));
+  for (let i = 0; i < runs.length; i++) {
+    if (runs[i].kind !== 'prefill') continue;
+    for (let ly = lineGap; ly < rh - 1; ly += lineGap) ctx.fillRect(at[2 * i], at[2 * i + 1] + ly, runs[i].len * cellW, 1);
+  }
+  ctx.fillStyle = p.background;
+  const r = Math.max(1, Math.min(cellW, rh) / 6);
+  ctx.beginPath();
+  for (let i = 0; i < runs.length; i++) {
+    if (runs[i].kind !== 'end') continue;
+    const cx = at[2 * i] + (runs[i].len * cellW) / 2;
+    const cy = at[2 * i + 1] + rh / 2;
+    ctx.moveTo(cx + r, cy);
+    ctx.arc(cx, cy, r, 0, 2 * Math.PI);
+  }
+  ctx.fill();
+}
+
+/** Legend swatches with the same marks as the cells. */
+export const prefillSwatch = (p: Palette): string => `repeating-linear-gradient(180deg, ${p.prefill} 0 3px, ${mix(p.prefill, '#000000', 0.3)} 3px 4px)`;
+export const endSwatch = (p: Palette): string => `radial-gradient(circle, ${p.background} 0 1.5px, ${p.end} 2px)`;
 
 /** When the rows scroll, a thin bar on the right edge says which part of them is on screen. */
 function drawRowScrollbar(ctx: Ctx, v: GridViewport, rh: number, p: Palette): void {

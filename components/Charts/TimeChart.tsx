@@ -8,7 +8,7 @@ import { useLatest } from '../shared/frames';
 import { hatchCss, hatchSvgPattern } from '../shared/hatch';
 import { Legend, type LegendItem } from '../shared/Legend';
 import { chartData, compareChartData, type ChartData, type ChartKind } from './series';
-import { axisUnit, chartMargins, svgSize, useRedrawOnResize } from './svg-size';
+import { axisUnit, chartMargins, svgSize, useRedrawOnResize, yTickCount } from './svg-size';
 import { integerTicks, valueTick } from './ticks';
 
 const TITLES: Record<ChartKind, string> = {
@@ -119,7 +119,7 @@ export function renderChart(el: SVGSVGElement, d: ChartData, cs: string[], p: Pa
     .nice()
     .range([H - M.bottom, M.top]);
   const xAxis = root.append('g').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).tickValues(integerTicks(x.ticks(4))).tickFormat(valueTick()).tickSizeOuter(0));
-  root.append('g').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(4).tickFormat(valueTick(d.unit)).tickSizeOuter(0));
+  root.append('g').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(yTickCount(H - M.top - M.bottom, M.fontPx)).tickFormat(valueTick(d.unit)).tickSizeOuter(0));
   root.selectAll('.domain, .tick line').attr('stroke', p.gridLine);
   root.selectAll('.tick text').attr('fill', p.muted);
   // The x axis's unit: iterations, not seconds (two lanes differ in length).

@@ -17,6 +17,9 @@ export function chartMargins(el: Element, yChars: number): Margins & { fontPx: n
   return { fontPx, top: Math.ceil(fontPx / 2), right: 8, bottom: Math.ceil(fontPx + 12), left: Math.ceil(fontPx * 0.62 * yChars + 10) };
 }
 
+/** As many y ticks as fit the plot's height with a label's height between them (2 to 5). */
+export const yTickCount = (plotHeight: number, fontPx: number): number => Math.max(2, Math.min(5, Math.floor(plotHeight / (fontPx * 2))));
+
 /**
  * The x axis's unit ("iteration →") at the right end of the tick labels' line, never over the
  * data; tick labels it would touch are left out.

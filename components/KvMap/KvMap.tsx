@@ -6,6 +6,8 @@ import type { LaneId } from '../../src/store/slices';
 import { palettes } from '../../src/theme/palette';
 import { frameScheduler, useCanvasSize, useLatest } from '../shared/frames';
 import { makeHatches } from '../shared/hatch';
+import { useSummary } from '../shared/DataTable';
+import { kvSummary } from '../shared/text-alternative';
 import { drawKv, type KvDrawStyle } from './draw';
 import { KvLegend } from './KvLegend';
 import { kvBlocks, kvCells, kvShares, KV_CATEGORIES, type KvBlock } from './layout';
@@ -25,6 +27,7 @@ export function KvMap({ lane, compact = false, legend = true }: { lane: LaneId; 
   const bar = useRef<HTMLDivElement>(null);
   const caption = useRef<HTMLParagraphElement>(null);
   const tip = useRef<HTMLDivElement>(null);
+  const summary = useSummary(log, () => kvSummary(log.lastEvent));
   const st = useRef({ w: 1, h: 1, dpr: 1, style: null as KvDrawStyle | null, blocks: [] as KvBlock[], perCell: 1, grid: { cols: 1, rows: 1, size: 0 }, hover: null as number | null, kv: null as KvSnapshot | null });
 
   const draw = () => {
@@ -135,9 +138,10 @@ export function KvMap({ lane, compact = false, legend = true }: { lane: LaneId; 
         ))}
       </div>
       <div className="canvas-wrap">
-        <canvas ref={canvas} role="img" aria-label="Physical KV blocks" onMouseMove={onMove} onMouseLeave={() => { st.current.hover = null; if (tip.current) tip.current.hidden = true; sched.request(); }} onClick={() => store.getState().setUi({ selected: st.current.blocks[st.current.hover ?? -1]?.owner ?? null })} />
+        <canvas ref={canvas} role="img" aria-label="Physical KV blocks" aria-describedby={`kv-summary-${lane}`} onMouseMove={onMove} onMouseLeave={() => { st.current.hover = null; if (tip.current) tip.current.hidden = true; sched.request(); }} onClick={() => store.getState().setUi({ selected: st.current.blocks[st.current.hover ?? -1]?.owner ?? null })} />
         <div className="tooltip" ref={tip} hidden />
       </div>
+      <p className="sr-only" id={`kv-summary-${lane}`} ref={summary} />
       {legend && <KvLegend compact={compact} />}
     </figure>
   );

@@ -107,7 +107,7 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
       </h2>
       <dl>
         {rows.map((r) => (
-          <div key={r.key} className={`number${r.full ? ' full' : r.wide ? ' wide' : ''}`} title={r.hint}>
+          <div key={r.key} className={`number${r.full ? ' full' : r.wide ? ' wide' : ''}`} title={r.hint} data-tour={lane === 'a' && r.key === 'preempt' ? 'preemptions' : undefined}>
             <dt>{compact && r.short ? r.short : r.label}</dt>
             <dd data-testid={testid(r.testid)} ref={(el) => void (el ? cells.current.set(r.key, el) : cells.current.delete(r.key))}>
               —

@@ -5,7 +5,7 @@ import { useApp } from '../../src/store/store';
 import { palettes, type Palette } from '../../src/theme/palette';
 import { throttled } from '../shared/throttle';
 import { useLatest } from '../shared/frames';
-import { chartMargins, svgSize, useRedrawOnResize } from '../Charts/svg-size';
+import { chartMargins, svgSize, useRedrawOnResize, yTickCount } from '../Charts/svg-size';
 import { powerOfTwoTicks, valueTick } from '../Charts/ticks';
 import { Legend } from '../shared/Legend';
 import type { IterationEvent } from '../../engine/serve/events';
@@ -83,7 +83,7 @@ function renderSweep(el: SVGSVGElement, points: readonly SweepPoint[], events: r
   const root = select(el);
   root.selectAll('*').remove();
   root.append('g').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).tickValues(powerOfTwoTicks(xMax, W - M.left - M.right)).tickFormat(valueTick()).tickSizeOuter(0));
-  root.append('g').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(4).tickFormat(valueTick(' ms')).tickSizeOuter(0));
+  root.append('g').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(yTickCount(H - M.top - M.bottom, M.fontPx)).tickFormat(valueTick(' ms')).tickSizeOuter(0));
   root.selectAll('.domain, .tick line').attr('stroke', p.gridLine);
   root.selectAll('.tick text').attr('fill', p.muted);
   root

@@ -43,7 +43,7 @@ export interface SessionSlice {
 }
 
 export type KvView = 'owner' | 'waste';
-export type DataTableId = `${'grid' | 'kv'}-${LaneId}`;
+
 export type Topic = 'overview' | 'grid' | 'prefill-decode' | 'static-idle' | 'kv-waste' | 'paged' | 'bound' | 'knobs' | 'compare';
 
 export interface UiSlice {
@@ -63,8 +63,8 @@ export interface UiSlice {
   presenter: boolean;
   /** The settings drawer is open (screens too narrow for the settings column). */
   settingsOpen: boolean;
-  /** The text alternative of a view open as a data table, e.g. 'grid-a' or 'kv-b'. */
-  dataTable: DataTableId | null;
+  /** The lane whose grid and KV map are open as data tables (their text alternative). */
+  dataTable: LaneId | null;
   setUi: (patch: Partial<Omit<UiSlice, 'setUi'>>) => void;
 }
 
