@@ -146,7 +146,8 @@ export class Controller implements Commands {
     if (next.config.speed !== prev.config.speed) this.replay?.setSpeed(next.config.speed);
     const showsRecording = !this.live && this.replay && this.store.getState().lanes.a.source === 'recorded';
     // The demo follows the strategy setting; until then it keeps showing its own.
-    if (!showsRecording) for (const l of lanes) next.setLane(l.id, { strategy: l.strategy });
+    // A lane added live (compare switched on mid-run) is live too: it no longer shows the recording.
+    if (!showsRecording) for (const l of lanes) next.setLane(l.id, { strategy: l.strategy, ...(this.live ? { source: 'live' as const, sourceNote: null, backend: next.lanes.a.backend } : {}) });
     if (showsRecording && (next.compare !== prev.compare || next.config.strategy !== prev.config.strategy)) {
       this.demoStrategy = next.config.strategy;
       this.showRecorded(true);
