@@ -64,6 +64,8 @@ const ROWS: Row[] = [
 const COMPACT = ['tpsAll', 'ttft', 'occ', 'preempt', 'done', 'iter'];
 /** Presenter mode: the figures a room can read at a glance, in large type. */
 const PRESENTER = ['tps', 'ttft', 'occ', 'waste', 'done', 'iter', 'preempt'];
+/** Presenter mode's compare column: room for four figures in large type. */
+const PRESENTER_COMPACT = ['tpsAll', 'ttft', 'occ', 'done'];
 
 /**
  * The live numbers. Text is written straight into the DOM a few times a second from a log
@@ -98,7 +100,8 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
       t.cancel();
     };
   }, [log, source, failed, compact]);
-  const rows = compact ? ROWS.filter((r) => COMPACT.includes(r.key)) : presenter ? ROWS.filter((r) => PRESENTER.includes(r.key)) : ROWS;
+  const keys = compact ? (presenter ? PRESENTER_COMPACT : COMPACT) : presenter ? PRESENTER : null;
+  const rows = keys ? ROWS.filter((r) => keys.includes(r.key)) : ROWS;
   const testid = (id?: string) => (lane === 'a' ? id : id && `${id}-${lane}`);
   return (
     <section className="numbers" aria-label="Live numbers" data-lane={lane} data-tour={lane === 'a' ? 'numbers' : undefined}>

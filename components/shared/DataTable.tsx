@@ -58,52 +58,56 @@ function Tables({ lane }: { lane: LaneId }) {
     <>
       <h3>Batch slots</h3>
       <p data-testid="grid-summary">{gridSummary(log)}</p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Slot</th>
-            <th scope="col">Request</th>
-            <th scope="col">This iteration</th>
-            <th scope="col">Positions</th>
-            <th scope="col">Generated so far</th>
-          </tr>
-        </thead>
-        <tbody>
-          {slots.map((r) => (
-            <tr key={r.slot}>
-              <th scope="row">{r.slot}</th>
-              <td>{r.request}</td>
-              <td>{r.state}</td>
-              <td>{r.position}</td>
-              <td>{r.generated}</td>
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Batch slots table">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Slot</th>
+              <th scope="col">Request</th>
+              <th scope="col">This iteration</th>
+              <th scope="col">Positions</th>
+              <th scope="col">Generated</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {slots.map((r) => (
+              <tr key={r.slot}>
+                <th scope="row">{r.slot}</th>
+                <td>{r.request}</td>
+                <td>{r.state}</td>
+                <td>{r.position}</td>
+                <td>{r.generated}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <h3>KV cache memory</h3>
       <p data-testid="kv-summary">{kvSummary(log.lastEvent)}</p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Held by</th>
-            <th scope="col">Blocks</th>
-            <th scope="col">Token slots written</th>
-            <th scope="col">Reserved</th>
-            <th scope="col">Never used (internal)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {blocks.map((r) => (
-            <tr key={r.request}>
-              <th scope="row">{r.request}</th>
-              <td>{r.blocks}</td>
-              <td>{r.used}</td>
-              <td>{r.reserved}</td>
-              <td>{r.internal}</td>
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="KV blocks table">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Held by</th>
+              <th scope="col">Blocks</th>
+              <th scope="col">Slots written</th>
+              <th scope="col">Reserved</th>
+              <th scope="col">Internal</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {blocks.map((r) => (
+              <tr key={r.request}>
+                <th scope="row">{r.request}</th>
+                <td>{r.blocks}</td>
+                <td>{r.used}</td>
+                <td>{r.reserved}</td>
+                <td>{r.internal}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }

@@ -21,8 +21,8 @@ const IDLE_WORDS: Record<NonNullable<SlotRecord['idleReason']>, string> = {
 /** What a slot did in an iteration, in a few words. */
 export function slotState(s: SlotRecord): string {
   if (s.kind === 'idle') return IDLE_WORDS[s.idleReason ?? 'empty'];
-  const work = s.kind === 'prefill' ? `prefill of ${plural(s.tokenCount, 'prompt token')}` : 'decode: one token';
-  return s.finished ? `${work}, then end of sequence` : work;
+  const work = s.kind === 'prefill' ? `prefill: ${plural(s.tokenCount, 'prompt token')}` : 'decode';
+  return s.finished ? `${work}, then end` : work;
 }
 
 export function gridSummary(log: RunLog): string {
