@@ -209,7 +209,7 @@ export function BatchGrid({ lane, title, compact = false, legend = true }: { lan
           )
         }
         onFollow={setFollow}
-        onZoom={zoomBy} onTable={() => store.getState().setUi({ dataTable: lane })} tour={lane === 'a'} />
+        onZoom={zoomBy} onTable={() => store.getState().setUi({ dataTable: lane })} tour={lane === 'a'} compact={compact} />
       <div className="canvas-wrap">
         <canvas
           ref={canvas}

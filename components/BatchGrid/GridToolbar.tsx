@@ -3,7 +3,7 @@ import { useApp, useAppStore } from '../../src/store/store';
 import type { GridMode } from './layout';
 
 /** Column meaning, zoom and "follow the newest iteration", for one grid. */
-export function GridToolbar({ title, onFollow, onZoom, onTable, tour }: { title?: ReactNode; onFollow: () => void; onZoom: (factor: number) => void; onTable: () => void; tour?: boolean }) {
+export function GridToolbar({ title, onFollow, onZoom, onTable, tour, compact }: { title?: ReactNode; onFollow: () => void; onZoom: (factor: number) => void; onTable: () => void; tour?: boolean; compact?: boolean }) {
   const store = useAppStore();
   const mode = useApp((s) => s.gridMode);
   const setMode = (m: GridMode) => store.getState().setUi({ gridMode: m });
@@ -15,7 +15,7 @@ export function GridToolbar({ title, onFollow, onZoom, onTable, tour }: { title?
           Iterations
         </button>
         <button role="radio" aria-checked={mode === 'tokens'} onClick={() => setMode('tokens')} title="Columns are token positions T1..Tn, as in Anyscale's figure">
-          Tokens T1..Tn
+          {compact ? 'Tokens' : 'Tokens T1..Tn'}
         </button>
       </div>
       <div className="button-row presenter-hidden">
