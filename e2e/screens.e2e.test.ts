@@ -81,7 +81,33 @@ describe('the page on phone, projector, laptop and full HD screens', () => {
     await click('play');
     await page.waitForSelector('.app[data-source=live]');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=iteration-count]')?.textContent) > 0);
-    expect((await checkScreens('playing')).join('\n')).toBe('');
+    // Tooltips stay inside the page too: hover near the right edge of the grid and of the KV map.
+    const tooltips = async (at: string) => {
+      const out: string[] = [];
+      for (const [view, fy] of [
+        ['grid', 0.6],
+        ['kv-map', 0.02],
+      ] as const) {
+        const box = (await page.locator(`[data-testid=${view}] canvas`).boundingBox())!;
+        await page.locator(`[data-testid=${view}] canvas`).scrollIntoViewIfNeeded();
+        let shown = false;
+        // The rightmost cell or block under the pointer shows the widest-reaching tooltip.
+        for (let fx = 0.97; fx > 0.1; fx -= 0.05) {
+          const b = (await page.locator(`[data-testid=${view}] canvas`).boundingBox())!;
+          await page.mouse.move(b.x + b.width * fx, b.y + Math.max(2, b.height * fy));
+          if (!(await page.isVisible(`[data-testid=${view}] .tooltip`))) continue;
+          shown = true;
+          const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+          if (sw > iw) out.push(`${at}: hovering the ${view} widens the page to ${sw}`);
+          break;
+        }
+        if (!shown) out.push(`${at}: no tooltip on the ${view} (${Math.round(box.width)} px wide)`);
+      }
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.mouse.move(0, 0);
+      return out;
+    };
+    expect((await checkScreens('playing', { extra: tooltips })).join('\n')).toBe('');
   });
 
   it('a tour step: the run pauses and the card never covers the view it rings', async () => {

@@ -154,8 +154,9 @@ export function BatchGrid({ lane, title, compact = false, legend = true }: { lan
     el.replaceChildren(Object.assign(document.createElement('strong'), { textContent: d.title }), ...d.lines.map((l) => Object.assign(document.createElement('div'), { textContent: l })));
     const x = at?.x ?? s.vp.left + s.vp.offset + (hit!.col + 1) * s.vp.cellW;
     const y = at?.y ?? rowY(s.vp, hit!.row + 1);
-    el.style.left = `${Math.min(x + 12, s.vp.width - 260)}px`;
-    el.style.top = `${Math.min(y + 12, s.vp.height - 90)}px`;
+    // Inside the canvas's box, whatever its width: a tooltip must not widen a phone's page.
+    el.style.left = `${Math.max(0, Math.min(x + 12, s.vp.width - el.offsetWidth - 2))}px`;
+    el.style.top = `${Math.max(0, Math.min(y + 12, s.vp.height - el.offsetHeight - 2))}px`;
   };
 
   const hitAt = (e: ReactMouseEvent) => {

@@ -114,8 +114,8 @@ export function KvMap({ lane, compact = false, legend = true }: { lane: LaneId; 
     t.hidden = !b;
     if (!b) return;
     t.textContent = s.perCell > 1 ? describeGroup(b, s.perCell, s.kv!.blockSize) : describeBlock(b, s.kv!.blockSize);
-    t.style.left = `${Math.min(e.clientX - r.left + 12, s.w - 220)}px`;
-    t.style.top = `${Math.min(e.clientY - r.top + 12, s.h - 40)}px`;
+    t.style.left = `${Math.max(0, Math.min(e.clientX - r.left + 12, s.w - t.offsetWidth - 2))}px`;
+    t.style.top = `${Math.max(0, Math.min(e.clientY - r.top + 12, s.h - t.offsetHeight - 2))}px`;
   };
 
   return (
