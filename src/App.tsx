@@ -13,6 +13,7 @@ import { SourceBanner } from '../components/TopBar/SourceBanner';
 import { TopBar } from '../components/TopBar/TopBar';
 import { Tour } from '../components/Tour/Tour';
 import { DataTableDialog } from '../components/shared/DataTable';
+import { useDialogFocus } from '../components/shared/dialog-focus';
 import { useCommands } from './run/commands';
 import type { LaneId, Topic } from './store/slices';
 import { useApp, useAppStore } from './store/store';
@@ -106,17 +107,7 @@ function useDrawer(open: boolean) {
   const store = useAppStore();
   const ref = useRef<HTMLElement>(null);
   const close = () => store.getState().setUi({ settingsOpen: false });
-  useEffect(() => {
-    if (!open) return;
-    const opener = document.activeElement as HTMLElement | null;
-    ref.current?.querySelector<HTMLElement>('.drawer-head button')?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && store.getState().setUi({ settingsOpen: false });
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      opener?.focus?.();
-    };
-  }, [open, store]);
+  useDialogFocus(open, () => ref.current?.querySelector<HTMLElement>('.drawer-head button'), close);
   return { ref, close };
 }
 

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { LaneId } from '../../src/store/slices';
 import { useApp, useAppStore } from '../../src/store/store';
 import { gridRows, gridSummary, kvRows, kvSummary } from './text-alternative';
+import { useDialogFocus } from './dialog-focus';
 import { throttled } from './throttle';
 
 /**
@@ -13,25 +14,16 @@ export function DataTableDialog() {
   const lane = useApp((s) => s.dataTable);
   const compare = useApp((s) => s.compare);
   const strategy = useApp((s) => (lane ? s.lanes[lane].strategy : null));
-  const close = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (!lane) return;
-    const opener = document.activeElement as HTMLElement | null;
-    close.current?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && store.getState().setUi({ dataTable: null });
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      opener?.focus?.();
-    };
-  }, [lane, store]);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const close = () => store.getState().setUi({ dataTable: null });
+  useDialogFocus(!!lane, () => closeButton.current, close);
   if (!lane) return null;
   return (
-    <div className="reading-layer" onClick={() => store.getState().setUi({ dataTable: null })}>
+    <div className="reading-layer" onClick={close}>
       <section className="reading data-table" role="dialog" aria-modal="true" aria-labelledby="data-table-title" data-testid="data-table" onClick={(e) => e.stopPropagation()}>
         <header>
           <h2 id="data-table-title">The newest iteration{compare && strategy ? ` (${strategy} batching)` : ''}, as tables</h2>
-          <button ref={close} onClick={() => store.getState().setUi({ dataTable: null })} aria-label="Close the tables" title="Close (Esc)">
+          <button ref={closeButton} onClick={close} aria-label="Close the tables" title="Close (Esc)">
             ✕
           </button>
         </header>
@@ -52,63 +44,44 @@ function Tables({ lane }: { lane: LaneId }) {
       t.cancel();
     };
   }, [log]);
-  const slots = gridRows(log);
-  const blocks = kvRows(log);
   return (
     <>
       <h3>Batch slots</h3>
       <p data-testid="grid-summary">{gridSummary(log)}</p>
-      <div className="table-scroll" tabIndex={0} role="region" aria-label="Batch slots table">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Slot</th>
-              <th scope="col">Request</th>
-              <th scope="col">This iteration</th>
-              <th scope="col">Positions</th>
-              <th scope="col">Generated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {slots.map((r) => (
-              <tr key={r.slot}>
-                <th scope="row">{r.slot}</th>
-                <td>{r.request}</td>
-                <td>{r.state}</td>
-                <td>{r.position}</td>
-                <td>{r.generated}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <TextTable label="Batch slots table" head={['Slot', 'Request', 'This iteration', 'Positions', 'Generated']} rows={gridRows(log).map((r) => [r.slot, r.request, r.state, r.position, r.generated])} />
       <h3>KV cache memory</h3>
       <p data-testid="kv-summary">{kvSummary(log.lastEvent)}</p>
-      <div className="table-scroll" tabIndex={0} role="region" aria-label="KV blocks table">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Held by</th>
-              <th scope="col">Blocks</th>
-              <th scope="col">Slots written</th>
-              <th scope="col">Reserved</th>
-              <th scope="col">Internal</th>
-            </tr>
-          </thead>
-          <tbody>
-            {blocks.map((r) => (
-              <tr key={r.request}>
-                <th scope="row">{r.request}</th>
-                <td>{r.blocks}</td>
-                <td>{r.used}</td>
-                <td>{r.reserved}</td>
-                <td>{r.internal}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <TextTable label="KV blocks table" head={['Held by', 'Blocks', 'Slots written', 'Reserved', 'Internal']} rows={kvRows(log).map((r) => [r.request, r.blocks, r.used, r.reserved, r.internal])} />
     </>
+  );
+}
+
+/** A table whose first column names each row; it scrolls sideways inside itself on a narrow screen. */
+function TextTable({ label, head, rows }: { label: string; head: string[]; rows: (string | number)[][] }) {
+  return (
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={label}>
+      <table>
+        <thead>
+          <tr>
+            {head.map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([first, ...rest]) => (
+            <tr key={first}>
+              <th scope="row">{first}</th>
+              {rest.map((c, i) => (
+                <td key={i}>{c}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
