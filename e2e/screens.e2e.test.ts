@@ -174,5 +174,22 @@ describe('the page on phone, projector, laptop and full HD screens', () => {
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid=strategy]', { state: 'hidden' });
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('settings-toggle');
+
+    // A tour step about a setting opens the drawer, rings the setting beside its card, and closes it after.
+    for (const [width, height] of [SIZES[1], SIZES[0]]) {
+      await page.setViewportSize({ width, height });
+      await click('tour-start');
+      while ((await page.textContent('#tour-title')) !== 'Chunked prefill') await page.locator('[data-testid=tour] button.primary').click();
+      await page.waitForSelector('.app.settings-open');
+      await page.waitForTimeout(300);
+      const [card, target, ring] = await Promise.all(['[data-testid=tour]', '[data-tour=chunked-prefill]', '.tour-ring'].map((sel) => page.locator(sel).boundingBox()));
+      expect(ring, `${width}: the setting is ringed`).not.toBeNull();
+      expect(Math.abs(ring!.y + 4 - target!.y), `${width}: the ring is on the setting`).toBeLessThan(2);
+      const apart = card!.y >= target!.y + target!.height || card!.y + card!.height <= target!.y || card!.x >= target!.x + target!.width || card!.x + card!.width <= target!.x;
+      expect(apart, `${width}: the card is beside the setting`).toBe(true);
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('.app:not(.settings-open)');
+      expect(await page.$('[data-testid=tour]')).toBeNull();
+    }
   });
 });

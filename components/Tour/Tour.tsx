@@ -1,10 +1,15 @@
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useCommands } from '../../src/run/commands';
 import { TOUR } from '../../src/content/tour';
 import { useApp, useAppStore } from '../../src/store/store';
 import { placeCard, type Box } from './place';
 
-const visible = (el: Element | null): el is HTMLElement => !!el && (el as HTMLElement).checkVisibility?.({ checkVisibilityCSS: true }) !== false && el.getClientRects().length > 0;
+/** The settings column is a drawer on narrow screens (fixed), closed unless the store says open. */
+const inClosedDrawer = (el: Element, drawerOpen: boolean): boolean => {
+  const drawer = el.closest('.controls');
+  return !!drawer && getComputedStyle(drawer).position === 'fixed' && !drawerOpen;
+};
+const shown = (el: Element | null, drawerOpen: boolean): el is HTMLElement => !!el && el.getClientRects().length > 0 && !inClosedDrawer(el, drawerOpen) && (el as HTMLElement).checkVisibility?.({ checkVisibilityCSS: true }) !== false;
 
 /**
  * The guided tour: a dialog that walks through one run, ringing the view it talks about. It
@@ -20,6 +25,21 @@ export function Tour() {
   const ring = useRef<HTMLDivElement>(null);
   const current = step === null ? null : TOUR[step];
   const open = step !== null;
+  // A new viewport may be a new layout (a drawer instead of a column): the step is laid out again.
+  const [layout, setLayout] = useState(0);
+  useEffect(() => {
+    if (!open) return;
+    let t = 0;
+    const onResize = () => {
+      clearTimeout(t);
+      t = window.setTimeout(() => setLayout((n) => n + 1), 100);
+    };
+    window.addEventListener('resize', onResize);
+    return () => {
+      clearTimeout(t);
+      window.removeEventListener('resize', onResize);
+    };
+  }, [open]);
 
   useEffect(() => {
     if (open) cmd.pause();
@@ -31,14 +51,14 @@ export function Tour() {
     const find = () => (current.target ? document.querySelector(`[data-tour="${current.target}"]`) : null);
     // A setting on a narrow screen sits in the closed drawer: open it for this step, close it after.
     const s = store.getState();
-    const openedDrawer = !!current.target && !visible(find()) && !!find()?.closest('.controls') && !s.presenter && !s.settingsOpen;
+    const first = find();
+    const openedDrawer = !!first && !s.presenter && !s.settingsOpen && inClosedDrawer(first, false);
     if (openedDrawer) s.setUi({ settingsOpen: true });
-    let frame = 0;
     const place = () => {
       const el = find();
       const card = dialog.current;
       if (!card) return;
-      const target = visible(el) ? el.getBoundingClientRect() : null;
+      const target = shown(el, store.getState().settingsOpen) ? el.getBoundingClientRect() : null;
       const r = ring.current;
       if (r) {
         r.hidden = !target;
@@ -50,7 +70,7 @@ export function Tour() {
     };
     const settle = () => {
       const el = find();
-      if (visible(el)) {
+      if (shown(el, store.getState().settingsOpen)) {
         // Room for the card under the view: bring the view near the top of the screen when it is off it.
         const r = el.getBoundingClientRect();
         if (r.top < 0 || r.bottom > innerHeight) el.scrollIntoView?.({ block: r.height + 240 < innerHeight ? 'center' : 'start' });
@@ -58,19 +78,17 @@ export function Tour() {
       place();
       dialog.current?.focus();
     };
-    // The drawer slides in first; a frame later its settings have their place.
-    frame = requestAnimationFrame(() => (frame = requestAnimationFrame(settle)));
+    // The drawer slides in first (unless motion is reduced): its settings have their place after it.
+    const timer = window.setTimeout(settle, openedDrawer ? 220 : 20);
     place();
     const onMove = () => place();
-    window.addEventListener('resize', onMove);
     window.addEventListener('scroll', onMove, { capture: true, passive: true });
     return () => {
-      cancelAnimationFrame(frame);
-      window.removeEventListener('resize', onMove);
+      clearTimeout(timer);
       window.removeEventListener('scroll', onMove, { capture: true });
       if (openedDrawer) store.getState().setUi({ settingsOpen: false });
     };
-  }, [current, store]);
+  }, [current, store, layout]);
 
   if (step === null || !current) return null;
   const go = (n: number | null) => store.getState().setUi({ tourStep: n === null || n < 0 || n >= TOUR.length ? null : n });
