@@ -4,8 +4,9 @@ import { App } from './App';
 import { Controller, type EngineChannel } from './run/controller';
 import { CommandsContext } from './run/commands';
 import { loadRecordedRuns } from './run/recorded';
-import { createAppStore, StoreProvider } from './store/store';
-import { configFromQuery, configToQuery } from './store/url';
+import { StoreProvider } from './store/store';
+import { storeFromLink } from './store/link';
+import { configToQuery } from './store/url';
 import type { ModelSource } from './worker/protocol';
 import './theme/tokens.css';
 import './theme/app.css';
@@ -45,7 +46,7 @@ if (query.get('bench') === 'grid') {
 
 function startApp() {
   const dark = window.matchMedia?.('(prefers-color-scheme: dark)');
-  const store = createAppStore({ config: configFromQuery(location.search), theme: dark?.matches ? 'dark' : 'light' });
+  const store = storeFromLink(location.search, dark?.matches ? 'dark' : 'light');
   if (query.get('compare') === '1') store.getState().setUi({ compare: true });
   if (query.get('present') === '1') store.getState().setUi({ presenter: true });
   const themeInLink = query.get('theme') === 'dark' || query.get('theme') === 'light';
