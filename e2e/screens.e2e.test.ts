@@ -192,4 +192,19 @@ describe('the page on phone, projector, laptop and full HD screens', () => {
       expect(await page.$('[data-testid=tour]')).toBeNull();
     }
   });
+
+  it('draws canvas labels at the same CSS size on a high-density screen (devicePixelRatio 2), sharp', async () => {
+    const hidpi = await app().open('present=1&speed=slow', { webgpu: false, scale: 2, init: installCanvasProbe });
+    await hidpi.waitForFunction(() => Number(document.querySelector('[data-testid=grid]')?.getAttribute('data-iterations')) > 0);
+    await takeCanvasText(hidpi);
+    await hidpi.setViewportSize({ width: 1024, height: 576 });
+    await hidpi.waitForTimeout(450);
+    const drawn = (await takeCanvasText(hidpi)).filter((c) => c.canvas === 'grid');
+    expect(drawn.length).toBeGreaterThan(0);
+    // Presenter mode: 14 CSS px (28 device px), whatever the density.
+    expect(Math.min(...drawn.map((c) => c.px))).toBeGreaterThanOrEqual(14);
+    const [backing, css] = await hidpi.$eval('[data-testid=grid] canvas', (c) => [(c as HTMLCanvasElement).width, c.getBoundingClientRect().width]);
+    expect(backing).toBe(Math.round(css * 2));
+    await hidpi.close();
+  });
 });
