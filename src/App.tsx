@@ -4,6 +4,7 @@ import { TimeChart } from '../components/Charts/TimeChart';
 import { CompareView } from '../components/Compare/CompareView';
 import { ConfigPanel } from '../components/Controls/ConfigPanel';
 import { Explain } from '../components/Explain/Explain';
+import { ExperimentsView } from '../components/Experiments/ExperimentsView';
 import { KvMap } from '../components/KvMap/KvMap';
 import { LiveNumbers } from '../components/Metrics/LiveNumbers';
 import { RequestPanel } from '../components/RequestPanel/RequestPanel';
@@ -24,6 +25,7 @@ const topicProps = (suggest: (t: Topic) => void, topic: Topic) => ({ onPointerEn
 export function App() {
   const store = useAppStore();
   const compare = useApp((s) => s.compare);
+  const view = useApp((s) => s.view);
   const theme = useApp((s) => s.theme);
   const presenter = useApp((s) => s.presenter);
   const settingsOpen = useApp((s) => s.settingsOpen) && !presenter;
@@ -44,7 +46,7 @@ export function App() {
   }, [presenter]);
   useShortcuts(cmd);
   const drawer = useDrawer(settingsOpen);
-  const classes = ['app', compare && 'compare', presenter && 'presenter', settingsOpen && 'settings-open'].filter(Boolean).join(' ');
+  const classes = ['app', compare && 'compare', view === 'experiments' && 'experiments-open', presenter && 'presenter', settingsOpen && 'settings-open'].filter(Boolean).join(' ');
   return (
     <div className={classes} data-source={source}>
       <TopBar />
@@ -92,6 +94,7 @@ export function App() {
         </div>
         <Explain />
       </section>
+      {view === 'experiments' && <ExperimentsView />}
       <Tour />
       <DataTableDialog />
       <Notice />
@@ -127,7 +130,7 @@ function useShortcuts(cmd: ReturnType<typeof useCommands>) {
       else if (key === 's') cmd.step();
       else if (key === 'r') cmd.reset();
       else if (key === 'c') s.setUi({ compare: !s.compare });
-      else if (key === 'p') s.setUi({ presenter: !s.presenter });
+      else if (key === 'p') s.setUi({ presenter: !s.presenter, settingsOpen: false, ...(s.presenter ? {} : { view: 'run' as const }) });
       else if (key === '?') s.setUi({ tourStep: 0 });
       else return;
       e.preventDefault();

@@ -45,7 +45,8 @@ function legendItems(d: ChartData, cs: string[], p: Palette): LegendItem[] {
 /** A small chart over iterations for one lane, or one line per lane in compare mode; redrawn by d3 a few times a second. */
 export function TimeChart({ lanes, kind }: { lanes: LaneId[]; kind: ChartKind }) {
   const logs = useApp((s) => s.logs);
-  const strategies = useApp((s) => lanes.map((l) => s.lanes[l].strategy).join(','));
+  // Compare mode's lanes go by what differs between them ("Paged KV"), else by strategy.
+  const strategies = useApp((s) => lanes.map((l) => (s.lanes[l].source === 'replay' ? null : s.lanes[l].label) ?? s.lanes[l].strategy).join('|'));
   const source = useApp((s) => s.lanes[lanes[0]].source);
   const badge = useRef<HTMLSpanElement>(null);
   const theme = useApp((s) => s.theme);
@@ -53,7 +54,7 @@ export function TimeChart({ lanes, kind }: { lanes: LaneId[]; kind: ChartKind })
   const empty = useRef<HTMLParagraphElement>(null);
   const palette = palettes[theme];
   const data = (): ChartData =>
-    lanes.length > 1 ? compareChartData(kind, lanes.map((l, i) => ({ label: strategies.split(',')[i], events: logs[l].events }))) : chartData(kind, logs[lanes[0]].events);
+    lanes.length > 1 ? compareChartData(kind, lanes.map((l, i) => ({ label: strategies.split('|')[i], events: logs[l].events }))) : chartData(kind, logs[lanes[0]].events);
   const draw = () => {
     // Rates are timed: say by what clock (the lanes of one chart share it).
     if (badge.current) badge.current.textContent = kind === 'throughput' ? clockOf(logs[lanes[0]].lastEvent?.timeSource, source) : '';

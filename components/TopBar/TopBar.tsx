@@ -13,6 +13,7 @@ export function TopBar() {
   const store = useAppStore();
   const lane = useApp((s) => s.lanes.a);
   const compare = useApp((s) => s.compare);
+  const view = useApp((s) => s.view);
   const theme = useApp((s) => s.theme);
   const presenter = useApp((s) => s.presenter);
   const settingsOpen = useApp((s) => s.settingsOpen);
@@ -30,8 +31,11 @@ export function TopBar() {
       <div data-tour="transport">
         <Transport />
       </div>
-      <button data-testid="compare" data-tour="compare" aria-pressed={compare} onClick={() => set({ compare: !compare, ...(compare ? {} : { suggestedTopic: 'compare' }) })} title="Static and continuous side by side on the same workload (C)">
+      <button data-testid="compare" data-tour="compare" aria-pressed={compare} onClick={() => set({ compare: !compare, ...(compare ? {} : { suggestedTopic: 'compare' }) })} title="Two runs of the same workload side by side, differing in one setting you choose (C)">
         Compare
+      </button>
+      <button className="presenter-hidden" data-testid="experiments-open" data-tour="experiments-button" aria-pressed={view === 'experiments'} onClick={() => set({ view: view === 'experiments' ? 'run' : 'experiments', ...(view === 'experiments' ? {} : { suggestedTopic: 'anyscale' }) })} title="Anyscale's benchmark: throughput vs output-length variance, simulated at full size or measured here">
+        Experiments
       </button>
       <span className="spacer" />
       <div className="presenter-hidden">
@@ -43,7 +47,7 @@ export function TopBar() {
       <button className="presenter-hidden" onClick={() => set({ theme: theme === 'dark' ? 'light' : 'dark' })} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} data-testid="theme">
         {theme === 'dark' ? '☀' : '☾'}
       </button>
-      <button data-testid="presenter" aria-pressed={presenter} onClick={() => set({ presenter: !presenter, settingsOpen: false })} title={presenter ? 'Back to the full page (P)' : 'Presenter mode: large type for a projector, only the run controls (P)'}>
+      <button data-testid="presenter" aria-pressed={presenter} onClick={() => set({ presenter: !presenter, settingsOpen: false, ...(presenter ? {} : { view: 'run' as const }) })} title={presenter ? 'Back to the full page (P)' : 'Presenter mode: large type for a projector, only the run controls (P)'}>
         {presenter ? 'Exit presenter' : 'Present'}
       </button>
     </header>
