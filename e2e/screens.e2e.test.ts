@@ -41,6 +41,9 @@ async function checkScreens(state: string, { floorPx = 12, sizes = SIZES, keepSc
     await page.emulateMedia({ colorScheme: scheme });
     for (const [width, height] of sizes) {
       const at = `${state} ${width}x${height} ${scheme}`;
+      // Labels are checked as drawn after a resize: make sure there is one.
+      const now = page.viewportSize();
+      if (now?.width === width && now.height === height) await page.setViewportSize({ width: width + 10, height });
       await takeCanvasText(page);
       await page.setViewportSize({ width, height });
       if (!keepScroll) await page.evaluate(() => window.scrollTo(0, 0));
