@@ -1,4 +1,4 @@
-import { useEffect, useRef, type MouseEvent as ReactMouseEvent } from 'react';
+import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import type { KvSnapshot } from '../../engine/serve/events';
 import { kvWaste } from '../../src/run/metrics';
 import { useApp, useAppStore } from '../../src/store/store';
@@ -10,6 +10,7 @@ import { useSummary } from '../shared/DataTable';
 import { kvSummary } from '../shared/text-alternative';
 import { drawKv, type KvDrawStyle } from './draw';
 import { KvLegend } from './KvLegend';
+import { kvKey, squareOrigin } from './navigation';
 import { kvBlocks, kvCells, kvShares, KV_CATEGORIES, type KvBlock } from './layout';
 
 const pct = (x: number) => `${x < 10 && x > 0 ? x.toFixed(1) : x.toFixed(0)}%`;
@@ -100,13 +101,10 @@ export function KvMap({ lane, compact = false, legend = true }: { lane: LaneId; 
     drawRef.current();
   });
 
-  const onMove = (e: ReactMouseEvent) => {
+  /** Inspects square `i` (null hides the tooltip); x, y: where to put the tooltip, in canvas px. */
+  const inspect = (i: number | null, x = 0, y = 0) => {
     const s = st.current;
-    const r = canvas.current!.getBoundingClientRect();
-    const col = Math.floor((e.clientX - r.left) / (s.grid.size + 1));
-    const row = Math.floor((e.clientY - r.top) / (s.grid.size + 1));
-    const i = col < s.grid.cols ? row * s.grid.cols + col : -1;
-    const b = s.blocks[i];
+    const b = i === null ? undefined : s.blocks[i];
     s.hover = b ? i : null;
     sched.request();
     const t = tip.current;
@@ -114,8 +112,34 @@ export function KvMap({ lane, compact = false, legend = true }: { lane: LaneId; 
     t.hidden = !b;
     if (!b) return;
     t.textContent = s.perCell > 1 ? describeGroup(b, s.perCell, s.kv!.blockSize) : describeBlock(b, s.kv!.blockSize);
-    t.style.left = `${Math.max(0, Math.min(e.clientX - r.left + 12, s.w - t.offsetWidth - 2))}px`;
-    t.style.top = `${Math.max(0, Math.min(e.clientY - r.top + 12, s.h - t.offsetHeight - 2))}px`;
+    t.style.left = `${Math.max(0, Math.min(x + 12, s.w - t.offsetWidth - 2))}px`;
+    t.style.top = `${Math.max(0, Math.min(y + 12, s.h - t.offsetHeight - 2))}px`;
+  };
+
+  const onMove = (e: ReactMouseEvent) => {
+    const s = st.current;
+    const r = canvas.current!.getBoundingClientRect();
+    const col = Math.floor((e.clientX - r.left) / (s.grid.size + 1));
+    const row = Math.floor((e.clientY - r.top) / (s.grid.size + 1));
+    const i = col < s.grid.cols ? row * s.grid.cols + col : -1;
+    inspect(s.blocks[i] ? i : null, e.clientX - r.left, e.clientY - r.top);
+  };
+
+  const select = () => store.getState().setUi({ selected: st.current.blocks[st.current.hover ?? -1]?.owner ?? null });
+
+  const onKey = (e: ReactKeyboardEvent) => {
+    const s = st.current;
+    const r = kvKey(e.key, s.hover, s.blocks.length, s.grid.cols);
+    if (!r) return;
+    e.preventDefault();
+    if (r.kind === 'select') select();
+    else if (r.kind === 'clear') {
+      inspect(null);
+      store.getState().setUi({ selected: null });
+    } else {
+      const o = squareOrigin(r.index, s.grid);
+      inspect(r.index, o.x + s.grid.size, o.y + s.grid.size);
+    }
   };
 
   return (
@@ -138,8 +162,19 @@ export function KvMap({ lane, compact = false, legend = true }: { lane: LaneId; 
         ))}
       </div>
       <div className="canvas-wrap">
-        <canvas ref={canvas} role="img" aria-label="Physical KV blocks" aria-describedby={`kv-summary-${lane}`} onMouseMove={onMove} onMouseLeave={() => { st.current.hover = null; if (tip.current) tip.current.hidden = true; sched.request(); }} onClick={() => store.getState().setUi({ selected: st.current.blocks[st.current.hover ?? -1]?.owner ?? null })} />
-        <div className="tooltip" ref={tip} hidden />
+        <canvas
+          ref={canvas}
+          tabIndex={0}
+          role="img"
+          aria-label="Physical KV blocks. Arrow keys inspect blocks, Enter selects the request that holds one, Escape clears."
+          aria-describedby={`kv-summary-${lane}`}
+          onMouseMove={onMove}
+          onMouseLeave={() => inspect(null)}
+          onBlur={() => inspect(null)}
+          onClick={select}
+          onKeyDown={onKey}
+        />
+        <div className="tooltip" ref={tip} hidden role="status" aria-live="polite" />
       </div>
       <p className="sr-only" id={`kv-summary-${lane}`} ref={summary} />
       {legend && <KvLegend compact={compact} />}
