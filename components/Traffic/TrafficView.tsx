@@ -51,7 +51,8 @@ export function TrafficView({ lanes }: { lanes: LaneId[] }) {
   const scale = Math.max(1, ...sums.map((s) => s.latest?.total ?? 0));
   const W = 300;
   return (
-    <figure className="chart traffic" aria-label="Memory traffic per step" data-tour="traffic">
+    // tabIndex: the panel scrolls when the row is short, and a keyboard must reach its lower half (before the first step it holds nothing focusable).
+    <figure className="chart traffic" aria-label="Memory traffic per step" data-tour="traffic" tabIndex={0}>
       <figcaption>
         Memory traffic <span className="badge" data-testid="traffic-badge" title="Bytes are computed from the model's shapes and number formats (every tensor each kernel touches, once), never measured; the step time beside them is measured (or simulated on the sim).">computed bytes</span>
       </figcaption>
