@@ -79,6 +79,6 @@ describe('the claims of the sources, in the app', () => {
     await page.click('[data-testid=run-sweep]');
     await page.waitForFunction(() => /Measured on the CPU engine/.test(document.querySelector('[data-testid=sweep-result]')?.textContent ?? ''), null, { timeout: 120_000 });
     expect(await page.getAttribute('[data-testid=sweep-result]', 'data-verdict')).toBe('no-flat-region');
-    expect(await text(page, 'sweep-bound-note')).toMatch(/^Why: this device is compute-bound\. Measured here, a step of \d+ tokens took [\d.]+x the time of a 1-token step/);
+    expect(await text(page, 'sweep-bound-note')).toMatch(/^Why: this device is compute-bound\. Measured here, a step of \d+ tokens took ([\d.]+x the time of a \d+-token step|[\d.]+ ms \(shorter steps were under the timer's resolution\))/);
   });
 });

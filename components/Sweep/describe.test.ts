@@ -17,6 +17,12 @@ describe('sweep text', () => {
     const note = computeBoundNote(cpu, gpu)!;
     expect(note).toContain('a step of 6 tokens took 5.5x the time of a 1-token step');
     expect(note).toMatch(/compute-bound.*knee near 20\d tokens per step/);
+    // A browser timer's 0.1 ms ticks can read the shortest steps as 0 ms: the note compares with the first that is not (it said "Infinityx").
+    const coarse = measured([{ tokens: 1, stepMs: 0 }, { tokens: 2, stepMs: 0.1 }, { tokens: 3, stepMs: 0.2 }, { tokens: 4, stepMs: 0.2 }, { tokens: 6, stepMs: 0.3 }]);
+    expect(coarse.result.verdict).toBe('no-flat-region');
+    expect(computeBoundNote(coarse, gpu)).toContain('a step of 6 tokens took 3.0x the time of a 2-token step');
+    const flat0 = { ...cpu, result: { ...cpu.result, points: [{ tokens: 1, stepMs: 0 }, { tokens: 2, stepMs: 0.4 }] } };
+    expect(computeBoundNote(flat0, gpu)).toContain('a step of 2 tokens took 0.4 ms (shorter steps were under the timer');
   });
 
   it("names a simulated knee as simulated, and has no compute-bound note for it", () => {

@@ -14,12 +14,14 @@ export function sweepResultText(m: MeasuredSweep): string {
 export function computeBoundNote(m: MeasuredSweep, gpu: { name: string; knee: KneeResult }): string | null {
   if (m.result.verdict !== 'no-flat-region') return null;
   const pts = m.result.points;
-  const first = pts[0];
   const last = pts[pts.length - 1];
+  // A browser's timer ticks in 0.1 ms: the shortest steps can read as 0 ms, so compare with the first that does not.
+  const base = pts.find((p) => p.stepMs > 0 && p !== last);
   const gpuKnee = gpu.knee.verdict === 'knee' ? `the cost model puts ${gpu.name}'s knee near ${gpu.knee.knee} tokens per step` : `the cost model gives ${gpu.name} no knee in its sweep`;
   return (
-    `Why: this device is compute-bound. Measured here, a step of ${last.tokens} tokens took ${(last.stepMs / first.stepMs).toFixed(1)}x ` +
-    `the time of a ${first.tokens}-token step, so every token in a step costs arithmetic and batching buys little ` +
+    `Why: this device is compute-bound. Measured here, a step of ${last.tokens} tokens took ` +
+    (base ? `${(last.stepMs / base.stepMs).toFixed(1)}x the time of a ${base.tokens}-token step` : `${last.stepMs.toFixed(1)} ms (shorter steps were under the timer's resolution)`) +
+    `, so every token in a step costs arithmetic and batching buys little ` +
     `(the batching article's CPU point). A GPU reads its weights once per step whatever the batch: ${gpuKnee}.`
   );
 }
