@@ -8,6 +8,7 @@ import { WasmForward } from '../model/wasm/forward-wasm';
 import type { Model } from '../model/weights';
 import { stepTokens, type Backend, type KvLayout, type SequenceStep, type StepResult } from './types';
 import { validateStep } from './validate-step';
+import { expertStep } from '../serve/experts';
 
 /** Which forward pass runs: WebAssembly SIMD, the TypeScript reference, or wasm where it can. */
 export type CpuKernels = 'wasm' | 'js';
@@ -93,7 +94,8 @@ export class CpuBackend implements Backend {
       if ((s.logits ?? 'last') === 'none') logits[i] = null;
     });
     const wallMs = performance.now() - t0;
-    return { logits, sampled, timing: { wallMs, source: 'measured', tokens: stepTokens(seqs), sequences: seqs.length } };
+    const experts = f.expertLoad ? expertStep(this.config, f.expertLoad) : undefined;
+    return { logits, sampled, timing: { wallMs, source: 'measured', tokens: stepTokens(seqs), sequences: seqs.length }, ...(experts ? { experts } : {}) };
   }
 
   /** Direct access to the pool for tests and the WebGPU parity checks. */

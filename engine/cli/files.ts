@@ -5,10 +5,14 @@ import { BatchscopeError } from '../errors';
 import { readCheckpoint } from '../model/checkpoint';
 import { readTokenizer, type Tokenizer } from '../model/tokenizer';
 import type { Model } from '../model/weights';
+import { BUILT_IN_MODELS, builtInModel, DEFAULT_MODEL } from '../model/builtin';
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const defaultModelPath = resolve(packageRoot, 'public/models/batchscope-tiny.bin');
-export const defaultTokenizerPath = resolve(packageRoot, 'public/models/batchscope-tiny.tok.bin');
+const modelsDir = resolve(packageRoot, 'public/models');
+export const defaultModelPath = resolve(modelsDir, DEFAULT_MODEL.checkpoint);
+export const defaultTokenizerPath = resolve(modelsDir, DEFAULT_MODEL.tokenizer);
+/** For --help: the built-in names --model accepts. */
+export const BUILT_IN_NAMES = BUILT_IN_MODELS.map((m) => m.name).join(', ');
 
 export function readFileOrThrow(path: string, what: string): Uint8Array {
   if (!existsSync(path)) throw new BatchscopeError('file-not-found', `${what} file not found: ${path}`);
@@ -34,8 +38,15 @@ export function writeFileOrThrow(path: string, text: string, what: string): void
   }
 }
 
-export function loadModelFiles(modelPath = defaultModelPath, tokenizerPath = defaultTokenizerPath): { model: Model; tokenizer: Tokenizer } {
-  const model = readCheckpoint(readFileOrThrow(modelPath, 'model'), modelPath);
+/**
+ * --model as given: a built-in name (tiny-moe, ...) unless a file of that name exists, else a path.
+ * A built-in model brings its tokenizer unless --tokenizer names another; `builtIn` is its name.
+ */
+export function loadModelFiles(modelFlag?: string, tokenizerFlag?: string): { model: Model; tokenizer: Tokenizer; builtIn: string | null } {
+  const named = modelFlag === undefined ? DEFAULT_MODEL : existsSync(modelFlag) ? undefined : builtInModel(modelFlag);
+  const modelPath = named ? resolve(modelsDir, named.checkpoint) : modelFlag!;
+  const tokenizerPath = tokenizerFlag ?? (named ? resolve(modelsDir, named.tokenizer) : defaultTokenizerPath);
+  const model = readCheckpoint(readFileOrThrow(modelPath, 'model'), named ? named.name : modelPath);
   const tokenizer = readTokenizer(readFileOrThrow(tokenizerPath, 'tokenizer'), model.config.vocabSize, tokenizerPath);
-  return { model, tokenizer };
+  return { model, tokenizer, builtIn: named?.name ?? null };
 }

@@ -263,6 +263,7 @@ export class ServingEngine {
       knobs: { ...this.knobsNow },
       schedulerMs,
       backendMs: result.timing.wallMs,
+      ...(result.experts ? { experts: result.experts } : {}),
     };
     return event;
   }

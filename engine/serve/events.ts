@@ -5,6 +5,7 @@
  * they cross postMessage and JSON unchanged (typed arrays become number[] in JSON).
  */
 import type { SchedulerKnobs } from './sched/knobs';
+import type { ExpertStep } from './experts';
 
 export type SlotKind = 'prefill' | 'decode' | 'idle';
 
@@ -99,4 +100,6 @@ export interface IterationEvent {
   schedulerMs: number;
   /** The backend step's time, ms: measured, or predicted by the cost model (see timeSource). */
   backendMs: number;
+  /** Mixture-of-experts models only: tokens per expert per layer, experts touched, expert bytes read, imbalance. */
+  experts?: ExpertStep;
 }

@@ -61,7 +61,16 @@ function wellFormed(e: unknown): e is IterationEvent {
   if (!e.slots.every((s) => isObject(s) && Number.isInteger(s.slot) && typeof s.kind === 'string')) return false;
   const kv = e.kv;
   const counts = ['numBlocks', 'blockSize', 'used', 'reserved', 'internal', 'external', 'free'].every((k) => Number.isInteger(kv[k]));
-  return counts && Array.isArray(kv.owner) && Array.isArray(kv.filled) && kv.owner.length === kv.numBlocks && kv.filled.length === kv.numBlocks;
+  const pool = counts && Array.isArray(kv.owner) && Array.isArray(kv.filled) && kv.owner.length === kv.numBlocks && kv.filled.length === kv.numBlocks;
+  return pool && (e.experts === undefined || wellFormedExperts(e.experts));
+}
+
+/** An MoE record: counts and means, and when present a load of layers x experts integers. */
+function wellFormedExperts(x: unknown): boolean {
+  if (!isObject(x) || !['nExperts', 'topK', 'nLayers'].every((k) => Number.isInteger(x[k]) && (x[k] as number) > 0)) return false;
+  if (!isNumber(x.touched) || !isNumber(x.bytes) || (x.imbalance !== undefined && !isNumber(x.imbalance))) return false;
+  const size = (x.nExperts as number) * (x.nLayers as number);
+  return x.load === undefined || (Array.isArray(x.load) && x.load.length === size && x.load.every((n) => Number.isInteger(n) && n >= 0));
 }
 
 /**

@@ -1,0 +1,63 @@
+import type { ModelConfig } from '../model/config';
+import { expertWeightBytes } from '../model/weights';
+
+/**
+ * What one iteration did with a mixture-of-experts model's experts (IterationEvent.experts). Each
+ * token of the step runs its top-k experts in every layer, and an expert's weights are read once
+ * per step for all the tokens routed to it: so the bytes a step reads grow with the number of
+ * distinct experts its tokens woke, up to all of them.
+ */
+export interface ExpertStep {
+  nExperts: number;
+  topK: number;
+  nLayers: number;
+  /** Tokens routed to each expert, (layer, expert) row-major; absent when simulated (the cost model routes nothing). */
+  load?: Int32Array | number[];
+  /** Distinct experts run, mean over layers (the expected value under even routing when simulated). */
+  touched: number;
+  /** Expert FFN weight bytes read this step, all layers (each touched expert's w1, w2, w3 once). */
+  bytes: number;
+  /** Most tokens on one expert over the mean per expert, averaged over layers (1 = perfectly even); absent when simulated. */
+  imbalance?: number;
+}
+
+/** The record of a step from its measured routing, (layer, expert) token counts. */
+export function expertStep(c: ModelConfig, load: Int32Array, bytesPerWeight = 4): ExpertStep {
+  const E = c.moe!.nExperts;
+  let touched = 0;
+  let imbalance = 0;
+  for (let l = 0; l < c.nLayers; l++) {
+    let max = 0;
+    let sum = 0;
+    for (let e = 0; e < E; e++) {
+      const n = load[l * E + e];
+      if (n > 0) touched++;
+      max = Math.max(max, n);
+      sum += n;
+    }
+    imbalance += sum > 0 ? max / (sum / E) : 1;
+  }
+  return {
+    nExperts: E,
+    topK: c.moe!.topK,
+    nLayers: c.nLayers,
+    load: load.slice(),
+    touched: touched / c.nLayers,
+    bytes: touched * expertWeightBytes(c, bytesPerWeight),
+    imbalance: imbalance / c.nLayers,
+  };
+}
+
+/**
+ * Expected distinct experts one layer runs for `tokens` tokens when each picks k of E uniformly
+ * (without replacement): an expert is missed by one token with probability 1 - k/E, by all of
+ * them with (1 - k/E)^tokens. Real routers are uneven, which touches fewer experts than this.
+ */
+export const expectedTouched = (E: number, k: number, tokens: number): number => (tokens <= 0 ? 0 : E * (1 - Math.pow(1 - k / E, tokens)));
+
+/** The cost model's record for a step of `tokens` tokens: expected experts touched and bytes read. */
+export function expectedExpertStep(c: ModelConfig, tokens: number, bytesPerWeight: number): ExpertStep {
+  const { nExperts: E, topK: k } = c.moe!;
+  const touched = expectedTouched(E, k, tokens);
+  return { nExperts: E, topK: k, nLayers: c.nLayers, touched, bytes: c.nLayers * touched * expertWeightBytes(c, bytesPerWeight) };
+}
