@@ -18,6 +18,8 @@ interface Row {
   full?: boolean;
   /** A shorter label for compare mode's narrow column. */
   short?: string;
+  /** Shown only for a mixture-of-experts model's run. */
+  moe?: boolean;
 }
 
 const waiting = (n: number, what: string) => (n > 0 ? `≥: ${n} ${what}` : '');
@@ -58,10 +60,29 @@ const ROWS: Row[] = [
     testid: 'preemptions',
     wide: true,
   },
+  {
+    key: 'touched',
+    label: 'experts touched',
+    hint: 'Mixture of experts: distinct experts that ran per layer per iteration, mean over the run, out of all of them. Each token wakes its top-k; each expert woken is read from memory once per step, so more of them means more bytes per step.',
+    value: (s) => (s.experts ? `${s.experts.touched.toFixed(1)} of ${s.experts.nExperts}` : '—'),
+    note: (s) => (s.experts ? `${(s.experts.bytes / 1024).toFixed(0)} KiB of expert weights per iteration` : ''),
+    testid: 'experts-touched',
+    moe: true,
+    wide: true,
+  },
+  {
+    key: 'imbalance',
+    label: 'expert load max/mean',
+    short: 'expert max/mean',
+    hint: 'Mixture of experts: tokens on the busiest expert over the mean per expert, per layer and iteration, averaged (1.0 = perfectly even). An uneven router makes the step wait for its busiest expert and wastes the others.',
+    value: (s) => (s.experts?.imbalance != null ? s.experts.imbalance.toFixed(2) : '—'),
+    testid: 'expert-imbalance',
+    moe: true,
+  },
 ];
 
 /** Compare mode's column: what the lanes are compared on (the ratio bar divides overall tokens/s). */
-const COMPACT = ['tpsAll', 'ttft', 'occ', 'preempt', 'done', 'iter'];
+const COMPACT = ['tpsAll', 'ttft', 'occ', 'preempt', 'done', 'iter', 'touched', 'imbalance'];
 
 /**
  * The live numbers. Text is written straight into the DOM a few times a second from a log
@@ -81,6 +102,8 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
       const total = log.requests.size;
       for (const row of ROWS) {
         const el = cells.current.get(row.key);
+        // Expert rows exist only for a mixture-of-experts run.
+        if (row.moe && el?.parentElement) el.parentElement.hidden = !s.experts;
         if (el) el.textContent = failed ? '—' : row.value(s, total);
         const note = notes.current.get(row.key);
         if (note) note.textContent = failed ? '' : row.note?.(s, total) ?? '';
@@ -104,7 +127,7 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
       </h2>
       <dl>
         {rows.map((r) => (
-          <div key={r.key} className={`number${r.full ? ' full' : r.wide ? ' wide' : ''}`} title={r.hint}>
+          <div key={r.key} className={`number${r.full ? ' full' : r.wide ? ' wide' : ''}`} title={r.hint} hidden={r.moe}>
             <dt>{compact && r.short ? r.short : r.label}</dt>
             <dd data-testid={testid(r.testid)} ref={(el) => void (el ? cells.current.set(r.key, el) : cells.current.delete(r.key))}>
               —

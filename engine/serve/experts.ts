@@ -61,3 +61,38 @@ export function expectedExpertStep(c: ModelConfig, tokens: number, bytesPerWeigh
   const touched = expectedTouched(E, k, tokens);
   return { nExperts: E, topK: k, nLayers: c.nLayers, touched, bytes: c.nLayers * touched * expertWeightBytes(c, bytesPerWeight) };
 }
+
+/** Run means over the iterations so far that carry an expert record (the app's Numbers; run --json has the same). */
+export interface ExpertSummary {
+  nExperts: number;
+  topK: number;
+  nLayers: number;
+  iterations: number;
+  touched: number;
+  /** null when simulated (no routing). */
+  imbalance: number | null;
+  bytes: number;
+}
+
+export function summarizeExperts(events: readonly { experts?: ExpertStep }[]): ExpertSummary | null {
+  let first: ExpertStep | null = null;
+  let n = 0;
+  let touched = 0;
+  let bytes = 0;
+  let imbalance = 0;
+  let imbalanceN = 0;
+  for (const e of events) {
+    const x = e.experts;
+    if (!x) continue;
+    first ??= x;
+    n++;
+    touched += x.touched;
+    bytes += x.bytes;
+    if (x.imbalance !== undefined) {
+      imbalance += x.imbalance;
+      imbalanceN++;
+    }
+  }
+  if (!first) return null;
+  return { nExperts: first.nExperts, topK: first.topK, nLayers: first.nLayers, iterations: n, touched: touched / n, imbalance: imbalanceN ? imbalance / imbalanceN : null, bytes: bytes / n };
+}

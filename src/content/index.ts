@@ -1,6 +1,7 @@
 import type { Topic } from '../store/slices';
 import { bound } from './bound';
 import { compare } from './compare';
+import { experts } from './experts';
 import { grid } from './grid';
 import { knobs } from './knobs';
 import { kvWaste } from './kv-waste';
@@ -20,6 +21,7 @@ export const LESSONS: Record<Topic, Lesson> = {
   bound,
   knobs,
   compare,
+  experts,
 };
 
 export type { Lesson } from './types';

@@ -20,6 +20,7 @@ export const TOUR: readonly TourStep[] = [
   { target: 'strategy', title: 'Switch strategy live', text: 'Choose static and watch hatched cells pile up after each red END: the slot waits for the longest request of its batch. Switch back to continuous and new requests fill them at once.', topic: 'static-idle' },
   { target: 'kv-map', title: 'KV cache memory', text: 'Every block of the KV cache, coloured by what it holds. Switch the KV manager to contiguous to see reservations and fragmentation eat memory.', topic: 'kv-waste' },
   { target: 'numbers', title: 'Measured numbers', text: 'Tokens per second and latencies are measured on your machine as the run goes (or labelled simulated when the sim backend predicts them).', topic: 'overview' },
+  { target: 'model', title: 'Mixture of experts', text: 'Choose tiny-moe and play: its feed-forward layers are 8 experts, of which each token uses 2. The strip under the grid shows which experts each iteration woke (each one woken is read from memory), and Numbers adds experts touched and how uneven the load is. tiny-moe-unbalanced was trained without the balancing loss: compare the two.', topic: 'experts' },
   { target: 'compare', title: 'Side by side', text: 'Compare runs static and continuous on the identical workload and shows the ratio between them.', topic: 'compare' },
   { target: 'export', title: 'Take it with you', text: 'Export a Perfetto trace, a CSV per iteration, the workload, or a picture of the grid. Import a trace to replay a run without a GPU.' },
 ];

@@ -1,4 +1,4 @@
-import { GPU_PRESETS, SIM_MODEL_PRESETS, WORKLOAD_PRESETS, gpuPreset, kvBytesPerToken, simKvLayout, simModelPreset } from '../../engine';
+import { BUILT_IN_MODELS, GPU_PRESETS, SIM_MODEL_PRESETS, WORKLOAD_PRESETS, gpuPreset, kvBytesPerToken, simKvLayout, simModelPreset } from '../../engine';
 
 /**
  * Choices the controls offer, taken from the engine so the two never disagree. GPUs go by their
@@ -6,6 +6,9 @@ import { GPU_PRESETS, SIM_MODEL_PRESETS, WORKLOAD_PRESETS, gpuPreset, kvBytesPer
  */
 export const GPU_OPTIONS = GPU_PRESETS.map((g) => ({ value: g.id, label: g.id }));
 export const SIM_MODEL_OPTIONS = SIM_MODEL_PRESETS.map((m) => ({ value: m.id, label: m.name }));
+/** The real models shipped with the app (public/models/): the dense one and two mixtures of experts. */
+export const MODEL_OPTIONS = BUILT_IN_MODELS.map((m) => ({ value: m.name, label: m.name }));
+export const modelSummary = (name: string): string => BUILT_IN_MODELS.find((m) => m.name === name)?.summary ?? '';
 
 /** Presets sized for production models (512-token prompts): only the simulated backend can serve them. */
 export const SIM_ONLY_WORKLOADS: readonly string[] = ['anyscale'];

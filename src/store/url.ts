@@ -1,5 +1,6 @@
 import { SIM_ONLY_WORKLOADS, presetDefaults } from '../run/catalog';
 import { DEFAULT_CONFIG, LIMITS, type RunConfig } from './config';
+import { BUILT_IN_MODELS } from '../../engine/model/builtin';
 
 /**
  * A link's defaults: the app's, with the request count and arrival rate of the link's workload
@@ -29,6 +30,7 @@ const KEYS: Record<keyof RunConfig, string> = {
   seed: 'seed',
   prompts: 'prompt',
   backend: 'backend',
+  model: 'model',
   gpu: 'gpu',
   simModel: 'sim_model',
   speed: 'speed',
@@ -39,6 +41,8 @@ const ENUMS: Partial<Record<keyof RunConfig, readonly string[]>> = {
   kv: ['paged', 'contiguous'],
   backend: ['webgpu', 'cpu', 'sim'],
   speed: ['teach', 'slow', 'max', 'step'],
+  // A link's model=/path.bin (with tokenizer=) names a checkpoint URL instead (main.tsx); not a setting.
+  model: BUILT_IN_MODELS.map((m) => m.name),
 };
 
 export function configToQuery(c: RunConfig, extra: Record<string, string> = {}): string {

@@ -23,6 +23,9 @@ const realSleep: Sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  */
 export class EngineHost {
   private loaded: LoadedModel | null = null;
+  /** The built-in models config.model picks from, and those loaded so far (a model is fetched once). */
+  private catalog: ModelSource[] = [];
+  private models = new Map<string, Promise<LoadedModel>>();
   private config: RunConfig | null = null;
   private specs: LaneSpec[] = [];
   private backends: CreatedBackend[] = [];
@@ -54,8 +57,8 @@ export class EngineHost {
   private async dispatch(msg: ToWorker): Promise<void> {
     switch (msg.type) {
       case 'init':
-        this.post({ type: 'progress', message: `Downloading ${msg.model.name}…` });
-        this.loaded = await this.load(msg.model);
+        this.catalog = msg.catalog ?? [];
+        this.loaded = await this.model(msg.model);
         this.config = msg.config;
         this.specs = msg.lanes;
         await this.rebuild(true);
@@ -89,12 +92,31 @@ export class EngineHost {
     this.post({ type: 'playing', playing });
   }
 
+  /** A model by its source, fetched the first time only. */
+  private model(src: ModelSource): Promise<LoadedModel> {
+    let m = this.models.get(src.name);
+    if (!m) {
+      this.post({ type: 'progress', message: `Downloading ${src.name}…` });
+      m = this.load(src);
+      m.catch(() => this.models.delete(src.name));
+      this.models.set(src.name, m);
+    }
+    return m;
+  }
+
   private async reconfigure(config: RunConfig, specs: LaneSpec[]): Promise<void> {
     const prev = this.config;
     this.config = config;
     // "Step by step" means one iteration per Play: a run playing on stops where it is.
     if (config.speed === 'step') this.setPlaying(false);
     if (!prev || !this.loaded) return;
+    // Another model: its weights, its backends, and the same workload run afresh on it.
+    const next = prev.model !== config.model ? this.catalog.find((m) => m.name === config.model) : undefined;
+    if (next) {
+      this.specs = specs;
+      this.loaded = await this.model(next);
+      return this.rebuild(true);
+    }
     const lanesChanged = JSON.stringify(specs.map((s) => s.id)) !== JSON.stringify(this.specs.map((s) => s.id));
     const newBackend = differs(prev, config, BACKEND_KEYS);
     this.specs = specs;

@@ -1,0 +1,110 @@
+import { useEffect, useRef, useState } from 'react';
+import { summarizeExperts } from '../../engine/serve/experts';
+import { useApp } from '../../src/store/store';
+import type { LaneId } from '../../src/store/slices';
+import { mix, palettes } from '../../src/theme/palette';
+import { frameScheduler, useCanvasSize, useLatest } from '../shared/frames';
+import { stripLayout, type StripLayer, type StripLayout } from './layout';
+
+const LABEL_W = 26;
+const MIN_COL_W = 3;
+
+/**
+ * Mixture-of-experts load under the grid: experts as rows, iterations as columns, each cell shaded
+ * by the tokens routed to that expert in that iteration (blank: the expert was not run, so its
+ * weights were not read). One layer, or all layers summed. Drawn from a log subscription, not by
+ * React; it appears only once the run has routing records (a dense or simulated run has none).
+ */
+export function ExpertStrip({ lane, compact = false }: { lane: LaneId; compact?: boolean }) {
+  const log = useApp((s) => s.logs[lane]);
+  const theme = useApp((s) => s.theme);
+  const [shape, setShape] = useState<{ nExperts: number; nLayers: number } | null>(null);
+  const [layer, setLayer] = useState<StripLayer>('all');
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const caption = useRef<HTMLParagraphElement>(null);
+  const run = useRef<HTMLSpanElement>(null);
+  const size = useRef({ w: 1, h: 1, dpr: 1 });
+
+  const draw = () => {
+    const last = log.lastEvent?.experts;
+    const next = last?.load ? { nExperts: last.nExperts, nLayers: last.nLayers } : null;
+    if (next?.nExperts !== shape?.nExperts || next?.nLayers !== shape?.nLayers) setShape(next);
+    const { w, h, dpr } = size.current;
+    const cols = Math.max(1, Math.floor((w - LABEL_W) / MIN_COL_W));
+    const layout = stripLayout(log.events, layer === 'all' || (next && layer < next.nLayers) ? layer : 'all', cols);
+    writeText(layout);
+    const ctx = canvas.current?.getContext('2d');
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    if (layout) paint(ctx, layout, w, h, palettes[theme]);
+  };
+
+  const writeText = (layout: StripLayout | null) => {
+    const newest = layout?.columns[layout.columns.length - 1];
+    if (caption.current) {
+      caption.current.textContent = newest
+        ? `Iteration ${newest.iteration}: ${newest.touched} of ${layout!.nExperts} experts ran${layer === 'all' ? ' (all layers)' : ` in layer ${(layer as number) + 1}`}, busiest ${newest.imbalance.toFixed(1)}× the mean.`
+        : '';
+    }
+    const s = summarizeExperts(log.events);
+    if (run.current) run.current.textContent = s ? `run: ${s.touched.toFixed(1)} of ${s.nExperts} per layer, max/mean ${s.imbalance?.toFixed(2) ?? '—'}` : '';
+  };
+
+  const drawRef = useLatest(draw);
+  useCanvasSize(canvas, (w, h, dpr) => {
+    size.current = { w, h, dpr };
+    drawRef.current();
+  });
+  useEffect(() => {
+    const sched = frameScheduler(() => drawRef.current());
+    sched.request();
+    const un = log.subscribe(sched.request);
+    return () => {
+      un();
+      sched.cancel();
+    };
+  }, [log, layer, theme, drawRef]);
+
+  return (
+    <figure className={`view expert-strip${shape ? '' : ' empty'}`} data-testid={lane === 'a' ? 'expert-strip' : `expert-strip-${lane}`} data-tour={lane === 'a' ? 'experts' : undefined} aria-label="Expert load per iteration" hidden={!shape}>
+      <div className="strip-head">
+        <span className="view-title">{compact ? 'Experts' : 'Experts × iterations'}</span>
+        <span className="strip-run" ref={run} data-testid={lane === 'a' ? 'strip-run' : `strip-run-${lane}`} />
+        <label className="strip-layer">
+          layer{' '}
+          <select value={String(layer)} onChange={(e) => setLayer(e.target.value === 'all' ? 'all' : Number(e.target.value))} data-testid={lane === 'a' ? 'expert-layer' : `expert-layer-${lane}`}>
+            <option value="all">all</option>
+            {Array.from({ length: shape?.nLayers ?? 0 }, (_, l) => (
+              <option key={l} value={l}>
+                {l + 1}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="canvas-wrap strip-canvas">
+        <canvas ref={canvas} role="img" aria-label="Rows are experts, columns are iterations; a darker cell means more tokens were routed to that expert, a blank one that the expert did not run." />
+      </div>
+      <p className="fineprint strip-caption" ref={caption} aria-live="off" />
+    </figure>
+  );
+}
+
+function paint(ctx: CanvasRenderingContext2D, layout: StripLayout, w: number, h: number, p: (typeof palettes)['light']): void {
+  const E = layout.nExperts;
+  const rowH = h / E;
+  const colW = Math.max(MIN_COL_W, (w - LABEL_W) / Math.max(1, layout.columns.length));
+  ctx.font = `${Math.min(11, rowH - 1)}px system-ui, sans-serif`;
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = p.muted;
+  if (rowH >= 7) for (let e = 0; e < E; e++) ctx.fillText(`e${e}`, 2, (e + 0.5) * rowH);
+  layout.columns.forEach((c, i) => {
+    const x = LABEL_W + i * colW;
+    for (let e = 0; e < E; e++) {
+      const v = c.load[e];
+      ctx.fillStyle = v === 0 ? p.surface : mix(p.surface, p.decode, 0.2 + 0.8 * (v / layout.max));
+      ctx.fillRect(x, e * rowH, Math.max(1, colW - (colW > 4 ? 1 : 0)), Math.max(1, rowH - 1));
+    }
+  });
+}
