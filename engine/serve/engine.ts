@@ -146,7 +146,8 @@ export class ServingEngine {
     const added = requests.map((r) => new Sequence({ ...r, prompt: r.prompt.slice(), arrivalMs: Math.max(r.arrivalMs, this.clock) }));
     validateKnobs(this.knobsNow, added.reduce((m, s) => Math.max(m, s.maxPositions), this.longestLive()));
     for (const s of added) this.seqs.set(s.id, s);
-    this.future.push(...added);
+    // A loop, not push(...added): spreading 100,000 arguments overflows the stack.
+    for (const s of added) this.future.push(s);
     this.future.sort(fcfs);
   }
 

@@ -28,7 +28,9 @@ export interface RunSummary {
   requests: number;
   completed: number;
   generatedTokens: number;
+  /** From the run's start to the last request's end on the engine clock, idle gaps between arrivals included. */
   wallSeconds: number;
+  /** Tokens and requests per second of busy time (iterations only): idle gaps cannot dilute them. */
   tokensPerSecond: number;
   requestsPerSecond: number;
   ttft: LatencyStats;
@@ -50,8 +52,11 @@ export interface RunSummary {
   /** Scheduler CPU time per iteration (ms) and as a share of the iterations' time (percent). */
   schedulerMsPerIteration: number;
   schedulerPct: number;
-  /** Requests per second meeting every given SLO (only when one was given). */
+  /** Requests per second of busy time meeting every given SLO (only when one was given). */
   goodput?: number;
+  /** Time spent running iterations, and time with nothing to run (waiting for the next arrival): wallSeconds = busy + idle. */
+  busySeconds: number;
+  idleSeconds: number;
   /**
    * Mixture-of-experts models: experts per layer, experts per token, and run means per iteration of
    * distinct experts touched (per layer), max/mean load (null when simulated: the cost model routes
@@ -122,9 +127,10 @@ export class MetricsAccumulator {
     const tpot = done.filter((r) => r.output.length > 1).map((r) => (r.finishMs! - r.tokenMs[0]) / (r.output.length - 1));
     const itl = done.flatMap((r) => r.tokenMs.slice(1).map((t, i) => t - r.tokenMs[i]));
     const e2e = done.map((r) => r.finishMs! - r.arrivalMs);
-    const wallMs = Math.max(0, ...done.map((r) => r.finishMs!));
+    const wallMs = done.reduce((m, r) => Math.max(m, r.finishMs!), 0);
     const generated = records.reduce((n, r) => n + r.output.length, 0);
-    const perSecond = (x: number) => (wallMs > 0 ? x / s(wallMs) : 0);
+    // Busy time, as nano-vllm reports: a request arriving a day late must not divide the throughput by a day.
+    const perSecond = (x: number) => (this.busyMs > 0 ? x / s(this.busyMs) : 0);
     const pct = (x: number) => (this.n ? (100 * x) / this.n : 0);
     const summary: RunSummary = {
       strategy: run.strategy,
@@ -157,6 +163,8 @@ export class MetricsAccumulator {
       decodeTokensPerSecond: this.busyMs ? this.decode / s(this.busyMs) : 0,
       schedulerMsPerIteration: this.n ? this.schedulerMs / this.n : 0,
       schedulerPct: this.busyMs ? (100 * this.schedulerMs) / this.busyMs : 0,
+      busySeconds: s(this.busyMs),
+      idleSeconds: s(Math.max(0, wallMs - this.busyMs)),
     };
     if (this.experts) {
       const x = this.experts;

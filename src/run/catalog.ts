@@ -10,6 +10,9 @@ export const SIM_MODEL_OPTIONS = SIM_MODEL_PRESETS.map((m) => ({ value: m.id, la
 export const MODEL_OPTIONS = BUILT_IN_MODELS.map((m) => ({ value: m.name, label: m.name }));
 export const modelSummary = (name: string): string => BUILT_IN_MODELS.find((m) => m.name === name)?.summary ?? '';
 
+/** KV block sizes the memory controls offer (and the only ones a link may set). */
+export const BLOCK_SIZES: readonly number[] = [1, 2, 4, 8, 16, 32];
+
 /** Presets sized for production models (512-token prompts): only the simulated backend can serve them. */
 export const SIM_ONLY_WORKLOADS: readonly string[] = ['anyscale'];
 
