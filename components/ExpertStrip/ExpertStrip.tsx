@@ -7,7 +7,8 @@ import { frameScheduler, useCanvasSize, useLatest } from '../shared/frames';
 import { stripLayout, type StripLayer, type StripLayout } from './layout';
 
 const LABEL_W = 26;
-const MIN_COL_W = 3;
+/** Columns about as wide as the grid's at its default zoom, the newest on the right. */
+const COL_W = 7;
 
 /**
  * Mixture-of-experts load under the grid: experts as rows, iterations as columns, each cell shaded
@@ -30,7 +31,7 @@ export function ExpertStrip({ lane, compact = false }: { lane: LaneId; compact?:
     const next = last?.load ? { nExperts: last.nExperts, nLayers: last.nLayers } : null;
     if (next?.nExperts !== shape?.nExperts || next?.nLayers !== shape?.nLayers) setShape(next);
     const { w, h, dpr } = size.current;
-    const cols = Math.max(1, Math.floor((w - LABEL_W) / MIN_COL_W));
+    const cols = Math.max(1, Math.floor((w - LABEL_W) / COL_W));
     const layout = stripLayout(log.events, layer === 'all' || (next && layer < next.nLayers) ? layer : 'all', cols);
     writeText(layout);
     const ctx = canvas.current?.getContext('2d');
@@ -44,7 +45,7 @@ export function ExpertStrip({ lane, compact = false }: { lane: LaneId; compact?:
     const newest = layout?.columns[layout.columns.length - 1];
     if (caption.current) {
       caption.current.textContent = newest
-        ? `Iteration ${newest.iteration}: ${newest.touched} of ${layout!.nExperts} experts ran${layer === 'all' ? ' (all layers)' : ` in layer ${(layer as number) + 1}`}, busiest ${newest.imbalance.toFixed(1)}× the mean.`
+        ? `Iteration ${newest.iteration}: ${newest.touched} of ${layout!.nExperts} experts ran${layer === 'all' ? ' (all layers)' : ` in layer ${(layer as number) + 1}`}, busiest ${newest.imbalance.toFixed(1)}× the mean. Darker: a larger share of the iteration's tokens; blank: the expert did not run, its weights were not read.`
         : '';
     }
     const s = summarizeExperts(log.events);
@@ -94,17 +95,20 @@ export function ExpertStrip({ lane, compact = false }: { lane: LaneId; compact?:
 function paint(ctx: CanvasRenderingContext2D, layout: StripLayout, w: number, h: number, p: (typeof palettes)['light']): void {
   const E = layout.nExperts;
   const rowH = h / E;
-  const colW = Math.max(MIN_COL_W, (w - LABEL_W) / Math.max(1, layout.columns.length));
+  const colW = COL_W;
   ctx.font = `${Math.min(11, rowH - 1)}px system-ui, sans-serif`;
   ctx.textBaseline = 'middle';
   ctx.fillStyle = p.muted;
   if (rowH >= 7) for (let e = 0; e < E; e++) ctx.fillText(`e${e}`, 2, (e + 0.5) * rowH);
+  // Shaded by share of the column's tokens, so a prefill step and a decode step read alike: an even
+  // share (1/E) is mid-tone, 2.5x the even share or more is full.
   layout.columns.forEach((c, i) => {
     const x = LABEL_W + i * colW;
+    const mean = c.load.reduce((a, b) => a + b, 0) / E;
     for (let e = 0; e < E; e++) {
       const v = c.load[e];
-      ctx.fillStyle = v === 0 ? p.surface : mix(p.surface, p.decode, 0.2 + 0.8 * (v / layout.max));
-      ctx.fillRect(x, e * rowH, Math.max(1, colW - (colW > 4 ? 1 : 0)), Math.max(1, rowH - 1));
+      ctx.fillStyle = v === 0 ? p.surface : mix(p.surface, p.decode, 0.2 + 0.8 * Math.min(1, v / (2.5 * mean)));
+      ctx.fillRect(x, e * rowH, colW - 1, Math.max(1, rowH - 1));
     }
   });
 }

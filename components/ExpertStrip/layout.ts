@@ -14,8 +14,6 @@ export interface StripLayout {
   nExperts: number;
   nLayers: number;
   columns: StripColumn[];
-  /** Largest load in the columns shown: the colour scale's top. */
-  max: number;
 }
 
 /** 'all' sums every layer: a token then counts once per layer it was routed in. */
@@ -44,5 +42,5 @@ export function stripLayout(events: readonly IterationEvent[], layer: StripLayer
   }
   if (!shape) return null;
   columns.reverse();
-  return { ...shape, columns, max: Math.max(1, ...columns.flatMap((c) => c.load)) };
+  return { ...shape, columns };
 }

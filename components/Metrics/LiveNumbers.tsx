@@ -72,8 +72,7 @@ const ROWS: Row[] = [
   },
   {
     key: 'imbalance',
-    label: 'expert load max/mean',
-    short: 'expert max/mean',
+    label: 'expert max/mean',
     hint: 'Mixture of experts: tokens on the busiest expert over the mean per expert, per layer and iteration, averaged (1.0 = perfectly even). An uneven router makes the step wait for its busiest expert and wastes the others.',
     value: (s) => (s.experts?.imbalance != null ? s.experts.imbalance.toFixed(2) : '—'),
     testid: 'expert-imbalance',
