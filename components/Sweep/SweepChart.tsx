@@ -1,4 +1,4 @@
-import { axisBottom, axisLeft, line, max, scaleLinear, scaleLog, select } from 'd3';
+import { axisBottom, axisLeft, axisRight, line, max, scaleLinear, scaleLog, select } from 'd3';
 import { useEffect, useRef } from 'react';
 import { useCommands } from '../../src/run/commands';
 import { useApp } from '../../src/store/store';
@@ -52,7 +52,7 @@ export function SweepChart() {
         {sweep.error
           ? sweep.error
           : sweep.points.length
-            ? `${simulated ? 'Simulated (cost model) for' : 'Measured on'} ${sweep.adapter ?? 'this device'}: ${kneeText(knee, sweep.points)}.`
+            ? `${simulated ? 'Simulated (cost model) for' : 'Measured on'} ${sweep.adapter ?? 'this device'}: ${kneeText(knee, sweep.points)}.${bytesText(sweep.points)}`
             : 'Dots: this run’s steps (tokens, ms). Measure to find the knee.'}
       </p>
       <Legend
@@ -61,6 +61,7 @@ export function SweepChart() {
           { label: 'run steps', style: { background: p.muted, borderRadius: '50%' } },
           { label: 'sweep', style: { background: p.series[0] } },
           { label: 'knee', style: { background: p.end } },
+          ...(sweep.points.some((q) => q.weightBytes !== undefined) ? [{ label: 'weights read/step (right)', style: { background: p.series[2] } }] : []),
         ]}
       />
     </figure>
@@ -74,12 +75,25 @@ function kneeText(knee: ReturnType<typeof findKnee>, points: readonly SweepPoint
   return `flat up to ~${knee.batch} tokens per step, then rising`;
 }
 
+const MiB = 2 ** 20;
+
+/** Weights read per step at the smallest and largest batch: grows for an MoE (more experts woken), flat for a dense model. */
+function bytesText(points: readonly SweepPoint[]): string {
+  const b = [...points].filter((q) => q.weightBytes !== undefined).sort((x, y) => x.batch - y.batch);
+  if (b.length < 2) return '';
+  const [lo, hi] = [b[0], b[b.length - 1]];
+  const f = (q: SweepPoint) => `${(q.weightBytes! / MiB).toFixed(2)} MiB`;
+  const grew = hi.weightBytes! > lo.weightBytes! * 1.05;
+  return ` Weights read per step: ${f(lo)} at batch ${lo.batch}, ${f(hi)} at ${hi.batch}${grew ? ' (each extra token may wake another expert)' : ' (the same at every batch size)'}.`;
+}
+
 function renderSweep(el: SVGSVGElement, points: readonly SweepPoint[], events: readonly IterationEvent[], p: Palette): void {
   const { width: W, height: H } = svgSize(el);
   const dots = events.slice(-400).map((e) => ({ batch: Math.max(1, e.prefillTokens + e.decodeTokens), ms: e.backendMs }));
   const xMax = Math.max(2, max(points, (q) => q.batch) ?? 1, max(dots, (d) => d.batch) ?? 1);
   const yMax = Math.max(max(points, (q) => q.stepMs) ?? 0, max(dots, (d) => d.ms) ?? 0, 0.1);
-  const x = scaleLog().base(2).domain([1, xMax]).range([M.left, W - M.right]);
+  const right = points.some((q) => q.weightBytes !== undefined) ? 40 : M.right;
+  const x = scaleLog().base(2).domain([1, xMax]).range([M.left, W - right]);
   const y = scaleLinear().domain([0, yMax]).nice().range([H - M.bottom, M.top]);
   const root = select(el);
   root.selectAll('*').remove();
@@ -106,6 +120,19 @@ function renderSweep(el: SVGSVGElement, points: readonly SweepPoint[], events: r
     .attr('fill', 'none')
     .attr('stroke', p.series[0])
     .attr('stroke-width', 2);
+  if (sorted.some((q) => q.weightBytes !== undefined)) {
+    const withBytes = sorted.filter((q) => q.weightBytes !== undefined);
+    const yb = scaleLinear().domain([0, (max(withBytes, (q) => q.weightBytes!) ?? 1) / MiB]).nice().range([H - M.bottom, M.top]);
+    root.append('g').attr('transform', `translate(${W - right},0)`).call(axisRight(yb).ticks(3).tickFormat(valueTick(' MiB')).tickSizeOuter(0)).selectAll('text').attr('fill', p.series[2]);
+    root
+      .append('path')
+      .attr('class', 'sweep-bytes')
+      .attr('d', line<SweepPoint>().x((q) => x(q.batch)).y((q) => yb(q.weightBytes! / MiB))(withBytes))
+      .attr('fill', 'none')
+      .attr('stroke', p.series[2])
+      .attr('stroke-dasharray', '4 2')
+      .attr('stroke-width', 1.5);
+  }
   const knee = findKnee(sorted);
   if (knee) {
     root.append('line').attr('x1', x(knee.batch)).attr('x2', x(knee.batch)).attr('y1', M.top).attr('y2', H - M.bottom).attr('stroke', p.end).attr('stroke-dasharray', '3 2');

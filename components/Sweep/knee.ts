@@ -1,6 +1,8 @@
 export interface SweepPoint {
   batch: number;
   stepMs: number;
+  /** Weight bytes one step read (float32): flat for a dense model, growing with the batch for an MoE. */
+  weightBytes?: number;
 }
 
 /**

@@ -96,3 +96,16 @@ export function summarizeExperts(events: readonly { experts?: ExpertStep }[]): E
   if (!first) return null;
   return { nExperts: first.nExperts, topK: first.topK, nLayers: first.nLayers, iterations: n, touched: touched / n, imbalance: imbalanceN ? imbalance / imbalanceN : null, bytes: bytes / n };
 }
+
+/**
+ * Weight bytes a decode step of a real model reads at float32: every attention matrix, the
+ * router and the classifier once, plus the FFN: all of it for a dense model (the same at every
+ * batch size), only the experts the step woke for an MoE (`experts`, from its routing record).
+ */
+export function stepWeightBytes(c: ModelConfig, experts?: ExpertStep): number {
+  const kv = (c.dim * c.nKvHeads) / c.nHeads;
+  const attention = c.nLayers * (c.dim * (c.dim + 2 * kv) + c.dim * c.dim);
+  const router = c.moe ? c.nLayers * c.moe.nExperts * c.dim : 0;
+  const ffn = c.moe ? (experts?.bytes ?? 0) : c.nLayers * expertWeightBytes(c);
+  return 4 * (attention + router + c.vocabSize * c.dim) + ffn;
+}

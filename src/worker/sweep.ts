@@ -1,4 +1,5 @@
 import type { Backend, SequenceStep } from '../../engine';
+import { stepWeightBytes } from '../../engine/serve/experts';
 import type { RunConfig } from '../store/config';
 import { createBackend, type LoadedModel } from './setup';
 
@@ -15,7 +16,7 @@ const BUDGET_MS = 20_000;
  * one token per sequence are timed, and the median is kept. Sizes stop early when steps get
  * slow, so the sweep stays short on an emulated GPU.
  */
-export async function measureSweep(c: RunConfig, loaded: LoadedModel, sizes: number[]): Promise<{ points: { batch: number; stepMs: number }[]; adapter: string; simulated: boolean }> {
+export async function measureSweep(c: RunConfig, loaded: LoadedModel, sizes: number[]): Promise<{ points: { batch: number; stepMs: number; weightBytes?: number }[]; adapter: string; simulated: boolean }> {
   const blockSize = 16;
   const perSeq = Math.ceil((CONTEXT + REPEATS + 2) / blockSize);
   const maxBatch = Math.max(...sizes);
@@ -23,13 +24,13 @@ export async function measureSweep(c: RunConfig, loaded: LoadedModel, sizes: num
   const sweepConfig = { ...c, blockSize, kvCapacity: numBlocks * blockSize };
   const { backend, info } = await createBackend(sweepConfig, loaded);
   try {
-    const points: { batch: number; stepMs: number }[] = [];
+    const points: { batch: number; stepMs: number; weightBytes?: number }[] = [];
     // One untimed round first: a GPU (an emulated one especially) compiles pipelines on first use.
     await timeBatch(backend, 1, perSeq);
     const t0 = performance.now();
     for (const batch of sizes) {
       if (points.length > 0 && (points[points.length - 1].stepMs > SLOW_STEP_MS || performance.now() - t0 > BUDGET_MS)) break;
-      points.push({ batch, stepMs: await timeBatch(backend, batch, perSeq) });
+      points.push({ batch, ...(await timeBatch(backend, batch, perSeq)) });
     }
     // The simulator's times are predictions: the result says "Simulated for", never "Measured on".
     const where = info.kind === 'sim' ? info.description : info.kind === 'webgpu' ? info.description : 'the CPU engine';
@@ -39,18 +40,24 @@ export async function measureSweep(c: RunConfig, loaded: LoadedModel, sizes: num
   }
 }
 
-/** Prefills `batch` sequences, then returns the median time of REPEATS decode steps over all of them. */
-async function timeBatch(backend: Backend, batch: number, perSeq: number): Promise<number> {
+/**
+ * Prefills `batch` sequences, then returns the median time of REPEATS decode steps over all of
+ * them and the weight bytes a step read (real models: mean over the steps; an MoE's depend on
+ * which experts its tokens woke).
+ */
+async function timeBatch(backend: Backend, batch: number, perSeq: number): Promise<{ stepMs: number; weightBytes?: number }> {
   const tables = Array.from({ length: batch }, (_, i) => Array.from({ length: perSeq }, (_, j) => i * perSeq + j));
   const prompt = Array.from({ length: CONTEXT }, (_, i) => (i === 0 ? 1 : 3 + (i % 50)));
   await backend.step(tables.map((blockTable) => ({ tokens: prompt, startPos: 0, blockTable, logits: 'none' })));
   const times: number[] = [];
+  let bytes = 0;
   for (let r = 0; r < REPEATS; r++) {
     const steps: SequenceStep[] = tables.map((blockTable, i) => ({ tokens: [3 + ((i + r) % 50)], startPos: CONTEXT + r, blockTable, logits: 'none', sample: { temperature: 0, topP: 1, seed: i } }));
     const res = await backend.step(steps);
     // Wall time, as the live run reports it: what a step costs, readback included.
     times.push(res.timing.wallMs);
+    bytes += stepWeightBytes(backend.config, res.experts);
   }
   times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return { stepMs: times[Math.floor(times.length / 2)], ...(backend.kind === 'sim' ? {} : { weightBytes: bytes / REPEATS }) };
 }
