@@ -65,7 +65,7 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
       const cap = kv.numBlocks * kv.blockSize;
       const n = (x: number) => x.toLocaleString('en-US');
       const squares = perCell > 1 ? ` · each square = ${perCell} blocks` : '';
-      caption.current.textContent = `${kv.manager === 'paged' ? 'Paged' : 'Contiguous'} · ${n(kv.numBlocks)} blocks × ${kv.blockSize} tokens = ${n(cap)} token slots${squares} · waste ${pct(100 * kvWaste(kv))} of allocated`;
+      caption.current.textContent = `${kv.manager === 'paged' ? 'Paged' : 'Contiguous'} · ${n(kv.numBlocks)} blocks × ${kv.blockSize} tokens = ${n(cap)} token slots${squares} · waste now ${pct(100 * kvWaste(kv))} of allocated`;
     }
     const segs = bar.current?.children;
     if (!segs) return;

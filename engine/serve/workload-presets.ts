@@ -4,6 +4,8 @@ import type { WorkloadSpec } from './workload';
 export interface WorkloadPreset {
   spec: Omit<WorkloadSpec, 'seed'>;
   description: string;
+  /** KV token slots the preset needs for memory not to limit its batch (the app sets it with the preset); unset: the default pool. */
+  kvCapacity?: number;
 }
 
 /**
@@ -34,6 +36,22 @@ export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
       promptTokens: { kind: 'uniform', min: 4, max: 32 },
       outputTokens: { kind: 'capped-exponential', mean: 32, cap: 192 },
     },
+  },
+  'long-prompts': {
+    description: 'prompts of 150-400 tokens (the model resumes its own long answers), short and long answers mixed (max_new_tokens 112 or the answer), every request at once (32 unless set): whole prompts stall the decodes beside them until chunked prefill splits them',
+    spec: {
+      name: 'long-prompts',
+      count: 32,
+      arrival: { kind: 'burst' },
+      // 153-397 estimated: resumed list prompts are within 3 tokens of their estimate.
+      promptTokens: { kind: 'uniform', min: 153, max: 397 },
+      outputTokens: { kind: 'capped-exponential', mean: 48, cap: 256 },
+      // 400 + 112 - 1 fits seq_len 512; a longer answer (after a shorter prompt) raises its own max.
+      maxNewTokens: 112,
+      taskPrompts: 'resumed',
+    },
+    // 8 slots of up to ~440 positions: the lesson is about steps, not memory.
+    kvCapacity: 4096,
   },
   anyscale: {
     description: "Anyscale's throughput benchmark (simulated models): 1,000 requests of 512 prompt tokens at once, answers exponential (mean 128) under 1,536, max_tokens forced to each answer's length",

@@ -1,6 +1,8 @@
 import { BatchscopeError } from '../errors';
 import { LIMITS } from '../limits';
 import type { SamplingParams } from '../model/sampler';
+import { resumedTaskPromptSource } from '../model/resumed-tasks';
+import { taskPromptSource } from '../model/tasks';
 import type { Tokenizer } from '../model/tokenizer';
 import { arrivalTimes, maxLength, sampleLength, seededRandom, type ArrivalSpec, type LengthSpec } from './distributions';
 import type { PromptSource } from './prompts';
@@ -20,6 +22,11 @@ export interface WorkloadSpec {
   maxNewTokens?: number | 'output';
   temperature?: number;
   topP?: number;
+  /**
+   * 'resumed': the built-in model's task prompts reach `promptTokens` by carrying the start of
+   * their answer, which the model resumes (model/resumed-tasks.ts); other sources ignore it.
+   */
+  taskPrompts?: 'resumed';
 }
 
 /** One request of a saved workload: its prompt as text, token ids, or (for simulated models) a length. */
@@ -46,7 +53,9 @@ export interface Workload {
   requests: WorkloadRequest[];
 }
 
-export function generateWorkload(spec: WorkloadSpec, source: PromptSource): Workload {
+export function generateWorkload(spec: WorkloadSpec, given: PromptSource): Workload {
+  // Plain task prompts are a dozen tokens at most: a long-prompts workload gets resumed ones.
+  const source: PromptSource = spec.taskPrompts === 'resumed' && given === taskPromptSource ? resumedTaskPromptSource : given;
   const rng = seededRandom(spec.seed);
   // Prompts draw from their own stream, so arrivals and lengths are the same whatever the source.
   const promptRng = seededRandom((spec.seed ^ 0x5bd1e995) >>> 0);

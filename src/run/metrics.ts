@@ -39,7 +39,7 @@ export interface RunSummary {
   wastePct: number;
   timeSource: 'measured' | 'simulated';
   /** Mixture-of-experts runs: experts touched, max/mean load and expert bytes per iteration (run means); null otherwise. */
-  experts: ExpertSummary | null;
+  experts?: ExpertSummary | null;
 }
 
 /** Interpolated percentiles, exactly as the engine's metrics (and the CLI) compute them. */

@@ -5,9 +5,12 @@ import type { Workload } from '../../engine/serve/workload';
 import type { RunConfig } from '../store/config';
 import type { FromWorker, LaneSpec, ModelSource, ToWorker } from './protocol';
 import { buildWorkload, createBackend, loadModel, requestsFor, vocabulary, type CreatedBackend, type LoadedModel } from './setup';
-import { BACKEND_KEYS, WORKLOAD_KEYS, differs, idleMs, knobsOf, movesLive, servedAll, yieldToMessages, type Lane } from './lanes';
+import { BACKEND_KEYS, WORKLOAD_KEYS, differs, idleMs, knobsOf, laneConfig, movesLive, servedAll, yieldToMessages, type Lane } from './lanes';
 import { measureSweep } from './sweep';
+import { runExperiment, type ExperimentTarget } from './experiment';
 import { waitAfterStepMs } from '../run/pace';
+
+const CANCELLED = new Error('experiment cancelled');
 
 /** Longest real-time wait for the next arrival while idle: longer gaps would look like a hang. */
 const MAX_IDLE_WAIT_MS = 2000;
@@ -26,6 +29,9 @@ export class EngineHost {
   /** The built-in models config.model picks from, and those loaded so far (a model is fetched once). */
   private catalog: ModelSource[] = [];
   private models = new Map<string, Promise<LoadedModel>>();
+  private loadedByName = new Map<string, LoadedModel>();
+  /** The model each backend was built for, by lane: a lane comparing another model needs its own. */
+  private backendModels: string[] = [];
   private config: RunConfig | null = null;
   private specs: LaneSpec[] = [];
   private backends: CreatedBackend[] = [];
@@ -39,6 +45,8 @@ export class EngineHost {
   private outbox = new Map<LaneSpec['id'], IterationEvent[]>();
   private lastFlush = 0;
   private queue: Promise<void> = Promise.resolve();
+  private experimentRunning = false;
+  private experimentCancelled = false;
 
   constructor(
     private readonly post: (m: FromWorker) => void,
@@ -79,7 +87,14 @@ export class EngineHost {
       case 'reset':
         return this.rebuild(false);
       case 'sweep':
-        return this.sweep(msg.batchSizes);
+        return this.sweep();
+      case 'experiment':
+        // Not awaited: the experiment yields between its runs, so a cancel gets through.
+        void this.experiment(msg.on);
+        return;
+      case 'cancel-experiment':
+        this.experimentCancelled = true;
+        return;
       case 'export-workload':
         if (this.workload) this.post({ type: 'workload', json: serializeWorkload(this.workload) });
         return;
@@ -98,10 +113,26 @@ export class EngineHost {
     if (!m) {
       this.post({ type: 'progress', message: `Downloading ${src.name}…` });
       m = this.load(src);
-      m.catch(() => this.models.delete(src.name));
+      m.then(
+        (l) => this.loadedByName.set(src.name, l),
+        () => this.models.delete(src.name),
+      );
       this.models.set(src.name, m);
     }
     return m;
+  }
+
+  /** The model a lane's configuration names (compare mode may give each lane its own), else the one loaded. */
+  private modelFor(c: RunConfig): LoadedModel {
+    return (this.catalog.some((m) => m.name === c.model) && this.loadedByName.get(c.model)) || this.loaded!;
+  }
+
+  /** Loads every lane's model before a build (each once: the cache keeps them). */
+  private async loadLaneModels(c: RunConfig): Promise<void> {
+    for (const spec of this.specs) {
+      const src = this.catalog.find((m) => m.name === laneConfig(c, spec).model);
+      if (src) await this.model(src);
+    }
   }
 
   private async reconfigure(config: RunConfig, specs: LaneSpec[]): Promise<void> {
@@ -117,7 +148,8 @@ export class EngineHost {
       this.loaded = await this.model(next);
       return this.rebuild(true);
     }
-    const lanesChanged = JSON.stringify(specs.map((s) => s.id)) !== JSON.stringify(this.specs.map((s) => s.id));
+    // A lane added, removed, or changed in what it compares: a new run on fresh backends.
+    const lanesChanged = JSON.stringify(specs.map((s) => [s.id, s.patch ?? {}])) !== JSON.stringify(this.specs.map((s) => [s.id, s.patch ?? {}]));
     const newBackend = differs(prev, config, BACKEND_KEYS);
     this.specs = specs;
     // No lanes: the last build failed (a pool too small for a request, say). Nothing runs to move
@@ -137,10 +169,11 @@ export class EngineHost {
     for (const lane of this.lanes) {
       const spec = specs.find((s) => s.id === lane.spec.id)!;
       lane.spec = spec;
-      lane.engine.setStrategy(spec.strategy);
-      lane.engine.setKvManager(config.kv);
+      const own = laneConfig(config, spec);
+      lane.engine.setStrategy(own.strategy);
+      lane.engine.setKvManager(own.kv);
       try {
-        lane.engine.setKnobs(knobsOf(config));
+        lane.engine.setKnobs(knobsOf(own));
       } catch (e) {
         this.post({ type: 'notice', message: `Setting kept as it was: ${e instanceof Error ? e.message : String(e)}` });
       }
@@ -170,11 +203,14 @@ export class EngineHost {
     this.outbox.clear();
     const c = this.config!;
     const loaded = this.loaded!;
-    if (newBackends || this.backends.length < this.specs.length) {
+    await this.loadLaneModels(c);
+    const models = this.specs.map((spec) => this.modelFor(laneConfig(c, spec)).name);
+    if (newBackends || this.backends.length < this.specs.length || models.some((m, i) => this.backendModels[i] !== m)) {
       for (const b of this.backends) b.backend.dispose();
       this.backends = [];
       this.post({ type: 'progress', message: c.backend === 'webgpu' ? 'Starting WebGPU…' : 'Starting the engine…' });
-      for (let i = 0; i < this.specs.length; i++) this.backends.push(await this.startBackend(c));
+      for (const spec of this.specs) this.backends.push(await this.startBackend(laneConfig(c, spec)));
+      this.backendModels = models;
     }
     // The backend is up: say so before building the run, so that a run the settings cannot
     // build shows its error next to the adapter it would have used, not under "loading".
@@ -184,12 +220,10 @@ export class EngineHost {
     this.lanes = [];
     this.workload = buildWorkload(c, loaded);
     const { requests, metas } = requestsFor(this.workload, loaded.tokenizer);
-    this.lanes = this.specs.map((spec, i) => ({
-      spec,
-      done: false,
-      last: null,
-      engine: new ServingEngine({ backend: this.backends[i].backend, requests, strategy: spec.strategy, knobs: knobsOf(c), kvManager: c.kv }),
-    }));
+    this.lanes = this.specs.map((spec, i) => {
+      const own = laneConfig(c, spec);
+      return { spec, done: false, last: null, engine: new ServingEngine({ backend: this.backends[i].backend, requests, strategy: own.strategy, knobs: knobsOf(own), kvManager: own.kv }) };
+    });
     for (const lane of this.lanes) {
       this.post({ type: 'reset', lane: lane.spec.id });
       this.post({ type: 'requests', lane: lane.spec.id, requests: metas });
@@ -204,7 +238,7 @@ export class EngineHost {
   private async moveBackends(): Promise<string | null> {
     const c = this.config!;
     const fresh: CreatedBackend[] = [];
-    for (let i = 0; i < this.lanes.length; i++) fresh.push(await this.startBackend(c));
+    for (const lane of this.lanes) fresh.push(await this.startBackend(laneConfig(c, lane.spec)));
     try {
       this.lanes.forEach((lane, i) => lane.engine.setBackend(fresh[i].backend));
     } catch (e) {
@@ -219,7 +253,7 @@ export class EngineHost {
   }
 
   private startBackend(c: RunConfig): Promise<CreatedBackend> {
-    return createBackend(c, this.loaded!, (info) => {
+    return createBackend(c, this.modelFor(c), (info) => {
       this.post({ type: 'notice', message: info.fallbackReason ?? 'The GPU was lost; the run goes on on the CPU.' });
       this.post({ type: 'ready', backend: info, modelName: this.loaded!.name, vocab: vocabulary(this.loaded!.tokenizer) });
     });
@@ -313,13 +347,46 @@ export class EngineHost {
     this.outbox.clear();
   }
 
-  private async sweep(sizes: number[]): Promise<void> {
+  private async sweep(): Promise<void> {
     const wasPlaying = this.playing;
     this.setPlaying(false);
     try {
-      const { points, adapter, simulated } = await this.exclusive(() => measureSweep(this.config!, this.loaded!, sizes));
-      this.post({ type: 'sweep', points, adapter, simulated });
+      const sweep = await this.exclusive(() => measureSweep(this.config!, this.loaded!));
+      this.post({ type: 'sweep', sweep });
     } finally {
+      if (wasPlaying) {
+        this.setPlaying(true);
+        void this.pump();
+      }
+    }
+  }
+
+  /** Anyscale's experiment (worker/experiment.ts); the live run pauses meanwhile and resumes after. */
+  private async experiment(on: ExperimentTarget): Promise<void> {
+    if (this.experimentRunning || !this.config || !this.loaded) return;
+    this.experimentRunning = true;
+    this.experimentCancelled = false;
+    const wasPlaying = this.playing;
+    this.setPlaying(false);
+    let cancelled = false;
+    let error: string | undefined;
+    try {
+      await this.exclusive(() =>
+        runExperiment(this.config!, this.loaded!, on, {
+          start: (setup) => this.post({ type: 'experiment-start', setup }),
+          row: (row) => this.post({ type: 'experiment-row', row }),
+          between: async () => {
+            await yieldToMessages();
+            if (this.experimentCancelled) throw CANCELLED;
+          },
+        }),
+      );
+    } catch (e) {
+      if (e === CANCELLED) cancelled = true;
+      else error = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.experimentRunning = false;
+      this.post({ type: 'experiment-done', cancelled, ...(error ? { error } : {}) });
       if (wasPlaying) {
         this.setPlaying(true);
         void this.pump();
