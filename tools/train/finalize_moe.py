@@ -117,7 +117,8 @@ def main():
             'command': '/usr/bin/python3 tools/train/train.py ' + ' '.join(
                 '--%s %s' % (k.replace('_', '-'), a[k]) for k in ('init', 'experts', 'top_k', 'hidden_dim', 'balance',
                                                                    'steps', 'lr', 'warmup', 'cosine_horizon',
-                                                                   'cooldown', 'threads', 'out')),
+                                                                   'cooldown', 'threads', 'out'))
+                       + (' --stop-after %d' % ck['step'] if ck['step'] < a['steps'] else ''),
             'final_loss_mean_last_100_steps': round(sum(r['loss'] for r in last) / len(last), 5),
             'train_batch_max_over_mean_last_100_steps': [round(sum(r['imbalance'][l] for r in last) / len(last), 3)
                                                         for l in range(model.c.n_layers)],

@@ -73,6 +73,7 @@ def main():
     ap.add_argument('--ckpt-every', type=int, default=100)
     ap.add_argument('--eval-every', type=int, default=500)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--stop-after', type=int, default=0, help='stop after this step (0: --steps); the schedule still follows --steps, so a run stopped early can be reproduced exactly')
     ap.add_argument('--init', default=None, help='start from these weights (a ckpt.pt, e.g. upcycle.py\'s), with a fresh optimizer')
     args = ap.parse_args()
 
@@ -125,7 +126,8 @@ def main():
         os.replace(ckpt_path + '.tmp', ckpt_path)
 
     t_last, elapsed0 = time.time(), elapsed
-    for step in range(start, args.steps):
+    last = min(args.steps, args.stop_after or args.steps)
+    for step in range(start, last):
         lr = lr_at(step, args.steps, args.lr, args.warmup, args.cosine_horizon, args.cooldown)
         for g in opt.param_groups:
             g['lr'] = lr
@@ -169,7 +171,7 @@ def main():
             print('step %d loss %.4f lr %.2e %.2fs/step elapsed %.0fs %s%s' % (
                 step + 1, float(loss), lr, (elapsed - elapsed0) / (step + 1 - start), elapsed, per_task,
                 ' imbalance %s' % moe['imbalance'] if moe else ''), flush=True)
-        if (step + 1) % args.ckpt_every == 0 or step + 1 == args.steps:
+        if (step + 1) % args.ckpt_every == 0 or step + 1 == last:
             save(step + 1)
         if args.eval_every and ((step + 1) % args.eval_every == 0 or step + 1 == args.steps):
             t0 = time.time()
@@ -179,7 +181,7 @@ def main():
             evlog.flush()
             print('eval', json.dumps(res), '(%.0fs)' % (time.time() - t0), flush=True)
             t_last = time.time()  # eval time is not training time
-    print('done', args.steps, 'steps, %.0f s' % elapsed, flush=True)
+    print('done', last, 'steps, %.0f s' % elapsed, flush=True)
 
 
 if __name__ == '__main__':
