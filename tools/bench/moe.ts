@@ -87,6 +87,15 @@ function measuredSection(): { text: string; json: Record<string, Row[]> } {
       return `| ${B} | ${b.touched.toFixed(2)} | ${(b.bytes / KiB).toFixed(0)} | ${b.imbalance.toFixed(2)} | ${u.touched.toFixed(2)} | ${(u.bytes / KiB).toFixed(0)} | ${u.imbalance.toFixed(2)} | ${t.toFixed(2)} | ${((c.nLayers * t * perExpert) / KiB).toFixed(0)} | ${denseFfn / KiB} |`;
     }),
   ];
+  // One reading of the table, from its own numbers: where the batch wakes every expert, and what the unbalanced router saves and costs.
+  const at = BATCHES.indexOf(16);
+  const [b16, u16] = [balanced[at], unbalanced[at]];
+  const all = (rows: Row[]) => rows.find((r) => r.touched >= E - 0.05)?.batch;
+  lines.push(
+    '',
+    `One token reads ${k} experts per layer; each extra token in the step may wake another, so the expert bytes read per step grow with the batch until all ${E} are touched (tiny-moe: from batch ${all(balanced) ?? `> ${BATCHES[BATCHES.length - 1]}`}), while a dense model reads its whole FFN at every size. ` +
+      `At 16 sequences per step tiny-moe touches ${b16.touched.toFixed(2)} experts (even routing: ${expectedTouched(E, k, 16).toFixed(2)}) with max/mean ${b16.imbalance.toFixed(2)}; the checkpoint trained without the balancing loss touches ${u16.touched.toFixed(2)} with max/mean ${u16.imbalance.toFixed(2)}: fewer bytes, but its busiest expert has more tokens to get through.`,
+  );
   return { text: lines.join('\n'), json: { 'tiny-moe': balanced, 'tiny-moe-unbalanced': unbalanced } };
 }
 
@@ -115,7 +124,7 @@ const measured = measuredSection();
 const section = [
   '## Mixture of experts',
   '',
-  `\`npm run bench:moe\` on ${machineDescription()}.`,
+  `\`npm run bench:moe -- --write\` on ${machineDescription()}. Routing counts are properties of the models and the workload, not of the machine: the same on any machine.`,
   '',
   '### Measured: experts touched and expert bytes per decode step, by batch size',
   '',
