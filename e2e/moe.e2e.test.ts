@@ -37,6 +37,8 @@ describe('mixture of experts in the app', () => {
     await playToEnd(page, 16);
     expect(await page.isVisible('[data-testid=expert-strip]')).toBe(true);
     expect(await stripPainted(page)).toBeGreaterThan(0.05);
+    // Every figure says where it comes from: the routing was counted on this run.
+    expect(await text(page, 'strip-clock')).toBe('measured');
     const touched = await text(page, 'experts-touched');
     expect(touched).toMatch(/^\d\.\d of 8$/);
     const balanced = Number(await text(page, 'expert-imbalance'));

@@ -4,6 +4,7 @@ import { useApp } from '../../src/store/store';
 import type { LaneId } from '../../src/store/slices';
 import { mix, palettes } from '../../src/theme/palette';
 import { frameScheduler, useCanvasSize, useLatest } from '../shared/frames';
+import { clockOf } from '../Charts/TimeChart';
 import { stripLayout, type StripLayer, type StripLayout } from './layout';
 
 const LABEL_W = 26;
@@ -18,12 +19,14 @@ const COL_W = 7;
  */
 export function ExpertStrip({ lane, compact = false }: { lane: LaneId; compact?: boolean }) {
   const log = useApp((s) => s.logs[lane]);
+  const source = useApp((s) => s.lanes[lane].source);
   const theme = useApp((s) => s.theme);
   const [shape, setShape] = useState<{ nExperts: number; nLayers: number } | null>(null);
   const [layer, setLayer] = useState<StripLayer>('all');
   const canvas = useRef<HTMLCanvasElement>(null);
   const caption = useRef<HTMLParagraphElement>(null);
   const run = useRef<HTMLSpanElement>(null);
+  const badge = useRef<HTMLSpanElement>(null);
   const size = useRef({ w: 1, h: 1, dpr: 1 });
 
   const draw = () => {
@@ -45,9 +48,11 @@ export function ExpertStrip({ lane, compact = false }: { lane: LaneId; compact?:
     const newest = layout?.columns[layout.columns.length - 1];
     if (caption.current) {
       caption.current.textContent = newest
-        ? `Iteration ${newest.iteration}: ${newest.touched} of ${layout!.nExperts} experts ran${layer === 'all' ? ' (all layers)' : ` in layer ${(layer as number) + 1}`}, busiest ${newest.imbalance.toFixed(1)}× the mean. Darker: a larger share of the iteration's tokens; blank: the expert did not run, its weights were not read.`
+        ? `Iteration ${newest.iteration + 1}: ${newest.touched} of ${layout!.nExperts} experts ran${layer === 'all' ? ' (all layers)' : ` in layer ${(layer as number) + 1}`}, busiest ${newest.imbalance.toFixed(1)}× the mean. Darker: a larger share of the iteration's tokens; blank: the expert did not run, its weights were not read.`
         : '';
     }
+    // The routing is counted from the model's own router, so it is as measured as the run (the cost model routes nothing, so never simulated).
+    if (badge.current) badge.current.textContent = layout ? clockOf(log.lastEvent?.timeSource, source) : '';
     const s = summarizeExperts(log.events);
     if (run.current) run.current.textContent = s ? `run: ${s.touched.toFixed(1)} of ${s.nExperts} per layer, max/mean ${s.imbalance?.toFixed(2) ?? '—'}` : '';
   };
@@ -65,12 +70,14 @@ export function ExpertStrip({ lane, compact = false }: { lane: LaneId; compact?:
       un();
       sched.cancel();
     };
-  }, [log, layer, theme, drawRef]);
+  }, [log, layer, theme, source, drawRef]);
 
   return (
     <figure className={`view expert-strip${shape ? '' : ' empty'}`} data-testid={lane === 'a' ? 'expert-strip' : `expert-strip-${lane}`} data-tour={lane === 'a' ? 'experts' : undefined} aria-label="Expert load per iteration" hidden={!shape}>
       <div className="strip-head">
-        <span className="view-title">{compact ? 'Experts' : 'Experts × iterations'}</span>
+        <span className="view-title">
+          {compact ? 'Experts' : 'Experts × iterations'} <span className="badge" ref={badge} data-testid={lane === 'a' ? 'strip-clock' : `strip-clock-${lane}`} />
+        </span>
         <span className="strip-run" ref={run} data-testid={lane === 'a' ? 'strip-run' : `strip-run-${lane}`} />
         <label className="strip-layer">
           layer{' '}
@@ -96,10 +103,15 @@ function paint(ctx: CanvasRenderingContext2D, layout: StripLayout, w: number, h:
   const E = layout.nExperts;
   const rowH = h / E;
   const colW = COL_W;
-  ctx.font = `${Math.min(11, rowH - 1)}px system-ui, sans-serif`;
-  ctx.textBaseline = 'middle';
+  // Rows are too short for a readable label each: the first and last expert are named, at the type scale's 12 px minimum.
+  ctx.font = '12px system-ui, sans-serif';
   ctx.fillStyle = p.muted;
-  if (rowH >= 7) for (let e = 0; e < E; e++) ctx.fillText(`e${e}`, 2, (e + 0.5) * rowH);
+  if (h >= 28) {
+    ctx.textBaseline = 'top';
+    ctx.fillText('e0', 2, 0);
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(`e${E - 1}`, 2, h);
+  }
   // Shaded by share of the column's tokens, so a prefill step and a decode step read alike: an even
   // share (1/E) is mid-tone, 2.5x the even share or more is full.
   layout.columns.forEach((c, i) => {

@@ -2,6 +2,7 @@ import type { IterationEvent } from '../../engine/serve/events';
 
 /** One column of the heat strip: an iteration's tokens per expert, for one layer or all layers summed. */
 export interface StripColumn {
+  /** The event index (0-based; the page shows it 1-based, as the grid does). */
   iteration: number;
   /** Tokens routed to each expert (E values). */
   load: number[];

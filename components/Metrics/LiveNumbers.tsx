@@ -22,6 +22,7 @@ interface Row {
   moe?: boolean;
 }
 
+const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(0)} KiB`);
 const waiting = (n: number, what: string) => (n > 0 ? `≥: ${n} ${what}` : '');
 
 const ROWS: Row[] = [
@@ -65,16 +66,18 @@ const ROWS: Row[] = [
     label: 'experts touched',
     hint: 'Mixture of experts: distinct experts that ran per layer per iteration, mean over the run, out of all of them. Each token wakes its top-k; each expert woken is read from memory once per step, so more of them means more bytes per step.',
     value: (s) => (s.experts ? `${s.experts.touched.toFixed(1)} of ${s.experts.nExperts}` : '—'),
-    note: (s) => (s.experts ? `${(s.experts.bytes / 1024).toFixed(0)} KiB of expert weights per iteration` : ''),
+    // The cost model routes nothing: its figure is the expectation under even routing.
+    note: (s) => (s.experts ? `${s.experts.imbalance === null ? 'expected (even routing): ' : ''}${fmtBytes(s.experts.bytes)} of expert weights per iteration` : ''),
     testid: 'experts-touched',
     moe: true,
     wide: true,
   },
   {
     key: 'imbalance',
-    label: 'expert max/mean',
+    label: 'load max/mean',
     hint: 'Mixture of experts: tokens on the busiest expert over the mean per expert, per layer and iteration, averaged (1.0 = perfectly even). An uneven router makes the step wait for its busiest expert and wastes the others.',
     value: (s) => (s.experts?.imbalance != null ? s.experts.imbalance.toFixed(2) : '—'),
+    note: (s) => (s.experts && s.experts.imbalance === null ? 'not simulated: the cost model routes no tokens' : ''),
     testid: 'expert-imbalance',
     moe: true,
   },
