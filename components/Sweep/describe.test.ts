@@ -25,4 +25,13 @@ describe('sweep text', () => {
     expect(sweepResultText(sim)).toMatch(/^Simulated \(cost model\) for OPT-13B on NVIDIA T4 16GB: flat up to ~20\d tokens per step/);
     expect(computeBoundNote(sim, gpu)).toBeNull();
   });
+
+  it('explains a simulated mixture of experts rising from the first token by experts woken, not by arithmetic', () => {
+    const k = simSweep(gpuPreset('2xH100'), simModelPreset('Mixtral-8x7B'));
+    expect(k.verdict).toBe('no-flat-region');
+    const sim = { ...measured(k.points, true), adapter: 'Mixtral 8x7B on 2xH100' };
+    expect(sweepResultText(sim)).toMatch(/^Simulated \(cost model\) for Mixtral 8x7B on 2xH100: no flat region: each extra token may wake another expert/);
+    expect(sweepResultText(sim)).not.toMatch(/compute-bound/);
+    expect(computeBoundNote(sim, gpu)).toBeNull();
+  });
 });

@@ -106,7 +106,7 @@ export function formatSweep(r: SweepResult, description: string): string {
     ` tokens     step ms   vs 1${r.points.some((p) => p.weightBytes !== undefined) ? '  weights MiB' : ''}`,
     ...rows,
     `stopped: ${why}`,
-    `result: ${describeKnee(r, r.points)}`,
+    `result: ${describeKnee(r, r.points, r.timeSource === 'simulated')}`,
     `rule: ${r.rule}`,
   ].join('\n');
 }
