@@ -8,6 +8,7 @@ import { readTokenizer, type Tokenizer } from '../model/tokenizer';
 import type { Model } from '../model/weights';
 import { decodeText } from '../text';
 import { BUILT_IN_MODELS, builtInModel, DEFAULT_MODEL } from '../model/builtin';
+import { GPU_PRESETS, SIM_MODEL_PRESETS } from '../backend/sim/presets';
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const modelsDir = resolve(packageRoot, 'public/models');
@@ -15,6 +16,15 @@ export const defaultModelPath = resolve(modelsDir, DEFAULT_MODEL.checkpoint);
 export const defaultTokenizerPath = resolve(modelsDir, DEFAULT_MODEL.tokenizer);
 /** For --help: the built-in names --model accepts. */
 export const BUILT_IN_NAMES = BUILT_IN_MODELS.map((m) => m.name).join(', ');
+/** For --help: the cost model's GPU and model presets (--gpu, --sim-model). */
+export const GPU_NAMES = GPU_PRESETS.map((g) => g.id).join(', ');
+export const SIM_MODEL_NAMES = SIM_MODEL_PRESETS.map((m) => m.id).join(', ');
+
+/** --model as given: a file of that name, else a built-in model's checkpoint (tiny-moe, ...), else the path as given. */
+export function checkpointPathFor(modelFlag: string): string {
+  const named = existsSync(modelFlag) ? undefined : builtInModel(modelFlag);
+  return named ? resolve(modelsDir, named.checkpoint) : modelFlag;
+}
 
 const reason = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
 

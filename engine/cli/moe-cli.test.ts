@@ -74,4 +74,16 @@ describe('batchscope run --model tiny-moe', () => {
     expect(j.experts).toMatchObject({ count: 8, topK: 2, imbalance: null });
     expect(j.experts.touchedPerStep).toBeGreaterThan(2);
   });
+
+  it('takes the built-in MoE names in sweep too, and lists the MoE presets in --help', async () => {
+    const r = await cli('sweep', '--backend', 'cpu', '--model', 'tiny-moe', '--max-tokens', '4', '--repeats', '1', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const points = JSON.parse(r.stdout).points as { tokens: number; weightBytes: number }[];
+    expect(points.at(-1)!.weightBytes).toBeGreaterThan(points[0].weightBytes);
+    for (const cmd of ['run', 'sweep', 'experiment']) {
+      const help = (await cli(cmd, '--help')).stdout;
+      expect(help).toMatch(/--sim-model PRESET +sim: .*Mixtral-8x7B, OLMoE-1B-7B/);
+      expect(help).toMatch(/--gpu PRESET +sim: .*2xH100/);
+    }
+  });
 });

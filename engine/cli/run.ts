@@ -21,7 +21,7 @@ import { KV_MANAGERS } from '../kv/policy';
 import { LIMITS } from '../limits';
 import { MAX_SEED, intFlag, numberFlag, oneOf, parseFlags } from './args';
 import { BACKEND_CHOICES, CPU_KERNELS_HELP, CPU_KERNEL_CHOICES, createBackend, type CliBackend } from './backends';
-import { BUILT_IN_NAMES, loadModelFiles, readTextFile } from './files';
+import { BUILT_IN_NAMES, GPU_NAMES, SIM_MODEL_NAMES, loadModelFiles, readTextFile } from './files';
 import { Outputs } from './outputs';
 import type { Io } from './io';
 
@@ -58,8 +58,8 @@ export const SERVING_FLAGS = {
 
 export const SERVING_OPTIONS_HELP = `  --workload PRESET|FILE  ${Object.keys(WORKLOAD_PRESETS).join(', ')}, or a workload JSON file
   --backend B             ${BACKENDS.join(', ')} (default cpu); sim is a cost model, its times are simulated
-  --gpu PRESET            sim: T4, A100-40GB, H100 (default A100-40GB)
-  --sim-model PRESET      sim: OPT-13B, Llama-2-7B, Llama-2-13B (default OPT-13B)
+  --gpu PRESET            sim: ${GPU_NAMES} (default A100-40GB)
+  --sim-model PRESET      sim: ${SIM_MODEL_NAMES} (default OPT-13B)
   --model NAME|FILE       a built-in model (${BUILT_IN_NAMES}; default batchscope-tiny) or a llama2.c
                           checkpoint file; with sim, only its tokenizer is used
   --tokenizer FILE        llama2.c tokenizer (default: the built-in model's)

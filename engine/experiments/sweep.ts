@@ -116,14 +116,16 @@ async function warmUp(backend: Backend, perSeq: number, batch: number, now: () =
 async function timeDecode(backend: Backend, batch: number, perSeq: number, repeats: number): Promise<{ ms: number; source: 'measured' | 'simulated'; weightBytes: number }> {
   const tables = Array.from({ length: batch }, (_, i) => Array.from({ length: perSeq }, (_, j) => i * perSeq + j));
   const vocab = backend.config.vocabSize;
-  const token = (i: number) => 3 + (i % Math.max(1, vocab - 3));
-  const prompt = Array.from({ length: SWEEP_CONTEXT }, (_, i) => (i === 0 ? 1 : token(i)));
-  await backend.step(tables.map((blockTable) => ({ tokens: prompt, startPos: 0, blockTable, logits: 'none' })));
+  // Every sequence its own tokens, strided over the vocabulary: an MoE routes by content, and
+  // identical sequences would wake the same experts and hide what a real batch reads.
+  const token = (i: number) => 3 + ((i * 7919) % Math.max(1, vocab - 3));
+  const prompt = (s: number) => Array.from({ length: SWEEP_CONTEXT }, (_, i) => (i === 0 ? 1 : token(s * SWEEP_CONTEXT + i)));
+  await backend.step(tables.map((blockTable, s) => ({ tokens: prompt(s), startPos: 0, blockTable, logits: 'none' })));
   const times: number[] = [];
   let source: 'measured' | 'simulated' = 'measured';
   let bytes = 0;
   for (let r = 0; r < repeats; r++) {
-    const steps: SequenceStep[] = tables.map((blockTable, i) => ({ tokens: [token(i + r)], startPos: SWEEP_CONTEXT + r, blockTable, logits: 'none', sample: { temperature: 0, topP: 1, seed: i } }));
+    const steps: SequenceStep[] = tables.map((blockTable, i) => ({ tokens: [token((batch + i) * SWEEP_CONTEXT + r)], startPos: SWEEP_CONTEXT + r, blockTable, logits: 'none', sample: { temperature: 0, topP: 1, seed: i } }));
     const res = await backend.step(steps);
     // Wall time, as a live run reports it: what a step costs, readback included.
     times.push(res.timing.wallMs);
