@@ -34,4 +34,11 @@ describe('sweep text', () => {
     expect(sweepResultText(sim)).not.toMatch(/compute-bound/);
     expect(computeBoundNote(sim, gpu)).toBeNull();
   });
+
+  it('never divides by a 1-token step too short for the clock to see', () => {
+    const cpu = measured([{ tokens: 1, stepMs: 0 }, { tokens: 2, stepMs: 0.1 }, { tokens: 3, stepMs: 0.2 }, { tokens: 4, stepMs: 0.3 }]);
+    const note = computeBoundNote(cpu, gpu)!;
+    expect(note).not.toMatch(/Infinity|NaN/);
+    expect(note).toContain('a step of 4 tokens took longer than a 1-token step (too short for this clock)');
+  });
 });

@@ -19,8 +19,8 @@ export function computeBoundNote(m: MeasuredSweep, gpu: { name: string; knee: Kn
   const last = pts[pts.length - 1];
   const gpuKnee = gpu.knee.verdict === 'knee' ? `the cost model puts ${gpu.name}'s knee near ${gpu.knee.knee} tokens per step` : `the cost model gives ${gpu.name} no knee in its sweep`;
   return (
-    `Why: this device is compute-bound. Measured here, a step of ${last.tokens} tokens took ${(last.stepMs / first.stepMs).toFixed(1)}x ` +
-    `the time of a ${first.tokens}-token step, so every token in a step costs arithmetic and batching buys little ` +
+    `Why: this device is compute-bound. Measured here, a step of ${last.tokens} tokens took ${first.stepMs > 0 ? `${(last.stepMs / first.stepMs).toFixed(1)}x the time of` : 'longer than'} ` +
+    `a ${first.tokens}-token step${first.stepMs > 0 ? '' : ' (too short for this clock)'}, so every token in a step costs arithmetic and batching buys little ` +
     `(the batching article's CPU point). A GPU reads its weights once per step whatever the batch: ${gpuKnee}.`
   );
 }

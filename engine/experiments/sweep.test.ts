@@ -84,4 +84,11 @@ describe('simSweep', () => {
     const dense = await sweep('batchscope-tiny');
     expect(new Set(dense.map((p) => p.weightBytes)).size).toBe(1);
   });
+
+  it('never reports a 0 ms step when a coarse clock read some repeats as 0 and some not', async () => {
+    let n = 0;
+    // A 0.04 ms step on a 0.1 ms clock: most readings 0, some 0.1.
+    const r = await runSweep(fakeDevice(() => (n++ % 3 === 0 ? 0.1 : 0)), { maxTokens: 4, repeats: 3, rounds: 2 });
+    for (const p of r.points) expect(p.stepMs).toBeGreaterThan(0);
+  });
 });

@@ -83,13 +83,16 @@ export async function runSweep(makeBackend: (kv: KvLayout) => Backend | Promise<
     // work on a shared machine then spoils one round of a size, not its figure.
     for (let round = 1; timeSource === 'measured' && round < (opts.rounds ?? 1); round++) {
       if (opts.timeBudgetMs !== undefined && now() - t0 > opts.timeBudgetMs) break;
-      for (const p of points) p.stepMs = Math.min(p.stepMs, (await timeDecode(backend, p.tokens, perSeq, repeats)).ms);
+      for (const p of points) p.stepMs = minAboveZero(p.stepMs, (await timeDecode(backend, p.tokens, perSeq, repeats)).ms);
     }
     return { points, ...findKnee(points), rule: KNEE_RULE, stoppedBy, timeSource };
   } finally {
     backend.dispose();
   }
 }
+
+/** The smaller of two step times, unless it is a 0 (a step under the clock's resolution) and the other is not. */
+const minAboveZero = (a: number, b: number): number => (a > 0 && b > 0 ? Math.min(a, b) : Math.max(a, b));
 
 /**
  * Untimed rounds first: a GPU compiles its pipelines and a JIT its loops on first use, and a cold
@@ -132,6 +135,9 @@ async function timeDecode(backend: Backend, batch: number, perSeq: number, repea
     source = res.timing.source;
     bytes += backend instanceof SimBackend ? weightBytesRead(backend.model, batch) : stepWeightBytes(backend.config, res.experts);
   }
-  // The fastest: other work on a shared machine only ever adds time.
-  return { ms: Math.min(...times), source, weightBytes: bytes / repeats };
+  // The fastest: other work on a shared machine only ever adds time. A browser's clock is coarse
+  // (0.1 ms in a page that is not cross-origin isolated): a step shorter than that can read 0, so
+  // then the mean of the readings (jittered clocks average out) is the estimate, never 0 when any was not.
+  const fastest = Math.min(...times);
+  return { ms: fastest > 0 ? fastest : times.reduce((a, b) => a + b, 0) / times.length, source, weightBytes: bytes / repeats };
 }
