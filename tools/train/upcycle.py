@@ -126,6 +126,7 @@ def main():
     train = {t: v['train'] for t, v in tokd.items()}
     sampler = PackedSampler(train, 3072, [64, 128, 224, 448], args.seed)
     moe = upcycle(dense, c, ffn_inputs(dense, sampler, args.sample_steps), args.seed)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)  # a fresh clone has no out folder
     torch.save({'model': moe.state_dict(), 'config': c.to_dict(), 'from': os.path.basename(args.dense)}, args.out)
     print('wrote %s: %d params, %s' % (args.out, moe.n_params(), c))
 
