@@ -3,6 +3,7 @@ import type { LaneId } from '../../src/store/slices';
 import { useApp } from '../../src/store/store';
 import { hatchCss, type HatchKind } from '../shared/hatch';
 import { Legend, type LegendItem } from '../shared/Legend';
+import { endSwatch, prefillSwatch } from './draw';
 
 /** The grid's key, in Anyscale's colours, with every kind of idle slot told apart by its hatching. */
 export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: boolean }) {
@@ -12,9 +13,9 @@ export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: 
   const staticOnly = useApp((s) => s.lanes[lane].strategy) !== 'static';
   const idle = (kind: HatchKind) => ({ background: `${hatchCss(p, kind)}, ${p.idle}` });
   const items: LegendItem[] = [
-    { label: 'prompt (prefill)', style: { background: p.prefill } },
+    { label: 'prompt (prefill)', style: { background: prefillSwatch(p) } },
     { label: 'generated (decode)', style: { background: p.decode } },
-    { label: 'end of sequence', style: { background: p.end } },
+    { label: 'end of sequence', style: { background: endSwatch(p) } },
     // One colour per kind for every request: where a new request takes the slot, a gap says so.
     { label: compact ? 'next request' : 'gap: next request in the slot', style: { background: `linear-gradient(90deg, ${p.end} 0 42%, ${p.background} 42% 58%, ${p.prefill} 58%)` } },
     { label: compact ? 'idle: finished' : staticOnly ? 'idle: finished (static batching only)' : 'idle: finished, held by static batch', style: idle('finished') },
@@ -25,7 +26,7 @@ export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: 
   return (
     <>
       <Legend items={items} label="Grid legend" />
-      {!compact && <p className="fineprint">Hover a cell for its token and step time · click to follow a request · with focus: arrows inspect, +/− zoom, End follows.</p>}
+      {!compact && <p className="fineprint presenter-hidden">Hover a cell for its token and step time · click to follow a request · with focus: arrows inspect, +/− zoom, End follows.</p>}
     </>
   );
 }

@@ -5,6 +5,7 @@ import type { LaneId } from '../../src/store/slices';
 import { mix, palettes } from '../../src/theme/palette';
 import { frameScheduler, useCanvasSize, useLatest } from '../shared/frames';
 import { clockOf } from '../Charts/TimeChart';
+import { canvasFont, canvasType } from '../shared/type-scale';
 import { stripLayout, type StripLayer, type StripLayout } from './layout';
 
 const LABEL_W = 26;
@@ -41,7 +42,8 @@ export function ExpertStrip({ lane, compact = false }: { lane: LaneId; compact?:
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    if (layout) paint(ctx, layout, w, h, palettes[theme]);
+    // Labels follow the type scale (screen size, presenter mode).
+    if (layout) paint(ctx, layout, w, h, palettes[theme], canvasType(canvas.current).labelPx);
   };
 
   const writeText = (layout: StripLayout | null) => {
@@ -99,14 +101,14 @@ export function ExpertStrip({ lane, compact = false }: { lane: LaneId; compact?:
   );
 }
 
-function paint(ctx: CanvasRenderingContext2D, layout: StripLayout, w: number, h: number, p: (typeof palettes)['light']): void {
+function paint(ctx: CanvasRenderingContext2D, layout: StripLayout, w: number, h: number, p: (typeof palettes)['light'], labelPx: number): void {
   const E = layout.nExperts;
   const rowH = h / E;
   const colW = COL_W;
-  // Rows are too short for a readable label each: the first and last expert are named, at the type scale's 12 px minimum.
-  ctx.font = '12px system-ui, sans-serif';
+  // Rows are too short for a readable label each: the first and last expert are named, at the type scale's size.
+  ctx.font = canvasFont(labelPx);
   ctx.fillStyle = p.muted;
-  if (h >= 28) {
+  if (h >= 2 * labelPx + 4) {
     ctx.textBaseline = 'top';
     ctx.fillText('e0', 2, 0);
     ctx.textBaseline = 'bottom';
