@@ -74,10 +74,10 @@ const ROWS: Row[] = [
   },
   {
     key: 'imbalance',
-    label: 'load max/mean',
+    label: 'imbalance',
     hint: 'Mixture of experts: tokens on the busiest expert over the mean per expert, per layer and iteration, averaged (1.0 = perfectly even). An uneven router makes the step wait for its busiest expert and wastes the others.',
     value: (s) => (s.experts?.imbalance != null ? s.experts.imbalance.toFixed(2) : '—'),
-    note: (s) => (s.experts && s.experts.imbalance === null ? 'not simulated: the cost model routes no tokens' : ''),
+    note: (s) => (!s.experts ? '' : s.experts.imbalance === null ? 'not simulated: the cost model routes no tokens' : 'max/mean load (1 = even)'),
     testid: 'expert-imbalance',
     moe: true,
   },
@@ -85,8 +85,8 @@ const ROWS: Row[] = [
 
 /** Compare mode's column: what the lanes are compared on (the ratio bar divides overall tokens/s). */
 const COMPACT = ['tpsAll', 'ttft', 'occ', 'preempt', 'done', 'iter', 'touched', 'imbalance'];
-/** Presenter mode: the figures a room can read at a glance, in large type (the expert rows only for an MoE run). */
-const PRESENTER = ['tps', 'ttft', 'occ', 'waste', 'done', 'iter', 'preempt', 'touched', 'imbalance'];
+/** Presenter mode: the figures a room can read at a glance, in large type (an MoE run's expert figures head the strip under the grid). */
+const PRESENTER = ['tps', 'ttft', 'occ', 'waste', 'done', 'iter', 'preempt'];
 /** Presenter mode's compare column: room for four figures in large type. */
 const PRESENTER_COMPACT = ['tpsAll', 'ttft', 'occ', 'done'];
 
