@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { appForSpec } from './app-server';
+import { axeSerious, installCanvasProbe, measure, takeCanvasText } from './screen-audit';
 
 const app = appForSpec();
 const WORKLOAD = 'requests=16&max_num_seqs=8&speed=max';
@@ -60,6 +61,28 @@ describe('mixture of experts in the app', () => {
     expect(await text(page, 'backend-status')).toMatch(/WebGPU on/);
     await playToEnd(page, 6);
     expect(await text(page, 'experts-touched')).toMatch(/of 8/);
+    expect(app().takeErrors()).toEqual([]);
+  });
+
+  it('fits the expert views on phone, zoomed projector, laptop and full HD, every label at the type scale', async () => {
+    const page = await app().open(`model=tiny-moe&${WORKLOAD}`, { webgpu: false, init: installCanvasProbe });
+    await playToEnd(page, 16);
+    const problems: string[] = [];
+    for (const [width, height] of [[390, 844], [1024, 576], [1280, 720], [1920, 1080]] as const) {
+      await page.setViewportSize({ width: width + 10, height });
+      await takeCanvasText(page);
+      await page.setViewportSize({ width, height });
+      await page.waitForTimeout(450);
+      const at = `${width}x${height}`;
+      const f = await measure(page, { floorPx: 12, views: ['grid', 'expert-strip'] });
+      if (f.scrollWidth > f.innerWidth) problems.push(`${at}: scrollWidth ${f.scrollWidth} > ${f.innerWidth}`);
+      problems.push(...f.smallText.map((t) => `${at}: ${t}`));
+      const strip = (await takeCanvasText(page)).filter((c) => c.canvas === 'expert-strip');
+      if (!strip.some((c) => c.text === 'e0') || !strip.some((c) => c.text === 'e7')) problems.push(`${at}: the strip named no experts`);
+      problems.push(...strip.filter((c) => c.px < 12 - 0.01).map((c) => `${at}: strip label '${c.text}' at ${c.px}px`));
+      if (width === 1280) problems.push(...(await axeSerious(page)).map((v) => `${at}: axe ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(' | ')}`));
+    }
+    expect(problems.join('\n')).toBe('');
     expect(app().takeErrors()).toEqual([]);
   });
 });
