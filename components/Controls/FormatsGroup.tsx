@@ -1,6 +1,7 @@
 import type { ModelConfig } from '../../engine/model/config';
 import { kvBytesPerToken } from '../../engine/model/quant/formats';
 import { kvCapacityOf } from '../../src/run/catalog';
+import { isMoeModel } from '../../src/run/model-formats';
 import { LIMITS, type RunConfig } from '../../src/store/config';
 import { useApp, useAppStore } from '../../src/store/store';
 import { Group, NumberField, SelectField } from './fields';
@@ -17,18 +18,24 @@ export function FormatsGroup() {
   const set = (patch: Partial<RunConfig>) => store.getState().setConfig(patch);
   const sim = c.backend === 'sim';
   const full = sim ? 'fp16 (as published)' : 'f32';
+  const moe = !sim && isMoeModel(c.model);
   return (
     <Group title="Bytes per token" tour="formats" note="A new format moves the run to new backends at the next iteration: running requests recompute their KV cache there.">
       <SelectField<RunConfig['weights']>
         label="weights"
         testid="weights"
         value={c.weights}
-        options={[
+        disabled={moe}
+        options={moe ? [{ value: 'f32', label: 'f32 (int8: dense models only)' }] : [
           { value: 'f32', label: full },
           { value: 'int8', label: 'int8 (Q8_0)' },
         ]}
         onChange={(weights) => set({ weights })}
-        hint="int8 stores every matmul weight in 8 bits with one fp16 scale per 32 (llama.cpp's Q8_0): 3.8x fewer bytes to read each step. The kernels widen each weight back to float as they use it; no float copy is kept."
+        hint={
+          moe
+            ? 'A mixture of experts runs with float32 weights here: the expert kernels have no int8 path. Its KV cache format and attention path are free to change.'
+            : "int8 stores every matmul weight in 8 bits with one fp16 scale per 32 (llama.cpp's Q8_0): 3.8x fewer bytes to read each step. The kernels widen each weight back to float as they use it; no float copy is kept."
+        }
       />
       <SelectField<RunConfig['kvDtype']>
         label="KV cache"

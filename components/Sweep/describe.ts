@@ -4,7 +4,7 @@ import type { MeasuredSweep } from '../../src/worker/sweep';
 /** The chart's sentence: where the sweep ran, measured or simulated, and what it found. */
 export function sweepResultText(m: MeasuredSweep): string {
   const where = m.result.timeSource === 'simulated' ? `Simulated (cost model) for ${m.adapter}` : `Measured on ${m.adapter}`;
-  return `${where}: ${describeKnee(m.result, m.result.points)}.`;
+  return `${where}: ${describeKnee(m.result, m.result.points, m.result.timeSource === 'simulated')}.`;
 }
 
 /**
@@ -12,7 +12,8 @@ export function sweepResultText(m: MeasuredSweep): string {
  * faster CPU engine changes them), with the cost model's knee for a GPU beside it.
  */
 export function computeBoundNote(m: MeasuredSweep, gpu: { name: string; knee: KneeResult }): string | null {
-  if (m.result.verdict !== 'no-flat-region') return null;
+  // Only a measured device can be called compute-bound; a simulated curve with no flat region is an MoE waking experts (describeKnee says so).
+  if (m.result.verdict !== 'no-flat-region' || m.result.timeSource === 'simulated') return null;
   const pts = m.result.points;
   const last = pts[pts.length - 1];
   // A browser's timer ticks in 0.1 ms: the shortest steps can read as 0 ms, so compare with the first that does not.

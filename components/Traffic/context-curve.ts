@@ -1,6 +1,7 @@
 import { stepTraffic, type TrafficOptions } from '../../engine/backend/traffic';
 import type { ModelConfig } from '../../engine/model/config';
-import type { NumberFormats } from '../../engine/model/quant/formats';
+import { bytesPerWeight, type NumberFormats } from '../../engine/model/quant/formats';
+import { expectedExpertStep } from '../../engine/serve/experts';
 
 /**
  * Bytes of one prefill step of n tokens on both attention paths, from the shapes: the fused
@@ -15,7 +16,10 @@ export interface CurvePoint {
 }
 
 export function contextCurve(c: ModelConfig, f: NumberFormats, maxN: number, opts?: TrafficOptions, points = 32): CurvePoint[] {
-  const at = (n: number, attention: NumberFormats['attention']) => stepTraffic(c, { ...f, attention }, [{ tokens: n, startPos: 0, logitRows: 1 }], opts).total;
+  // A prefill that has not run has no routing record: an MoE's experts are those n tokens are
+  // expected to wake under even routing (all of them within a few tokens), the same on both paths.
+  const experts = (n: number) => (c.moe ? { expertBytes: expectedExpertStep(c, n, bytesPerWeight(f.weights)).bytes } : {});
+  const at = (n: number, attention: NumberFormats['attention']) => stepTraffic(c, { ...f, attention }, [{ tokens: n, startPos: 0, logitRows: 1 }], { ...opts, ...experts(n) }).total;
   return Array.from({ length: points }, (_, i) => {
     const n = Math.max(1, Math.round(((i + 1) / points) * maxN));
     return { n, fused: at(n, 'fused'), unfused: at(n, 'unfused') };

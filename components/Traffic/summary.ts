@@ -64,28 +64,34 @@ export function summarizeTraffic(events: readonly IterationEvent[], config?: Mod
   run.total = sum(run.bytes);
   if (!last) return { latest: null, run, techniques: [], kernels: [] };
   const latest = { index: last.index, bytes: last.traffic!, total: sum(last.traffic!), tokens: last.prefillTokens + last.decodeTokens, stepMs: last.backendMs, timeSource: last.timeSource, formats: last.formats ?? null };
-  const known = config && latest.formats;
+  // An MoE step's expert bytes are its routing record's; a step without one gets no breakdown.
+  const known = config && latest.formats && (!config.moe || last.experts);
+  const opts = { ...options, ...(last.experts ? { expertBytes: last.experts.bytes } : {}) };
   return {
     latest,
     run,
-    techniques: known ? techniques(last, latest.formats!, config) : [],
-    kernels: known ? stepTraffic(config, latest.formats!, stepSeqs(last), options).kernels : [],
+    techniques: known ? techniques(last, latest.formats!, config, opts.expertBytes) : [],
+    kernels: known ? stepTraffic(config, latest.formats!, stepSeqs(last), opts).kernels : [],
   };
 }
 
-function techniques(e: IterationEvent, f: NumberFormats, c: ModelConfig): Technique[] {
+function techniques(e: IterationEvent, f: NumberFormats, c: ModelConfig, expertBytes?: number): Technique[] {
   const b = e.traffic!;
   const sim = e.timeSource === 'simulated';
   const full = sim ? 'f16' : 'f32';
   const wRatio = bytesPerWeight(full) / bytesPerWeight('int8');
   const kvRatio = (dtype: NumberFormats['kv']) => kvRowBytes(c, full) / kvRowBytes(c, dtype);
   const kvBytes = b.kvRead + b.kvWrite;
-  const unfused = f.attention === 'unfused' ? b.scores : stepTraffic(c, { ...f, attention: 'unfused' }, stepSeqs(e), { valueBytes: sim ? 2 : 4 }).scores;
+  const unfused = f.attention === 'unfused' ? b.scores : stepTraffic(c, { ...f, attention: 'unfused' }, stepSeqs(e), { valueBytes: sim ? 2 : 4, expertBytes }).scores;
   const bestKv = 'int8' as const;
-  return [
+  // The real engines have no int8 expert kernels (weightsProblem): no saving is offered that no engine here can run.
+  const weights: Technique[] = c.moe && !sim ? [] : [
     f.weights === 'int8'
       ? { id: 'weights', label: 'int8 weights', on: true, saves: b.weights * (wRatio - 1), against: `vs ${full}` }
       : { id: 'weights', label: 'int8 weights', on: false, saves: b.weights * (1 - 1 / wRatio), against: `vs ${full}` },
+  ];
+  return [
+    ...weights,
     f.kv !== full
       ? { id: 'kv', label: `${f.kv} KV cache`, on: true, saves: kvBytes * (kvRatio(f.kv) - 1), against: `vs ${full}` }
       : { id: 'kv', label: `${bestKv} KV cache`, on: false, saves: kvBytes * (1 - 1 / kvRatio(bestKv)), against: `vs ${full}` },

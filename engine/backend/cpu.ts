@@ -1,6 +1,6 @@
 import { BatchscopeError } from '../errors';
 import { headSize } from '../model/config';
-import { describeFormats, kvBytesPerToken } from '../model/quant/formats';
+import { describeFormats, kvBytesPerToken, weightsProblem } from '../model/quant/formats';
 import { CpuForward } from '../model/forward-cpu';
 import type { ForwardPass } from '../model/forward-pass';
 import { sampleToken } from '../model/sampler';
@@ -10,6 +10,7 @@ import type { Model } from '../model/weights';
 import type { NumberFormats, WeightDtype } from '../model/quant/formats';
 import { stepTokens, type Backend, type KvLayout, type SequenceStep, type StepResult } from './types';
 import { validateStep } from './validate-step';
+import { expertStep } from '../serve/experts';
 
 /** Which forward pass runs: WebAssembly SIMD, the TypeScript reference, or wasm where it can. */
 export type CpuKernels = 'wasm' | 'js';
@@ -41,6 +42,8 @@ export class CpuBackend implements Backend {
     this.kv = kv;
     const weights = options.weights ?? 'f32';
     if (weights === 'f16') throw new BatchscopeError('bad-argument', 'the CPU engine runs weights as f32 or int8 (f16 weights are a simulator setting)');
+    const problem = weightsProblem(model.config, weights);
+    if (problem) throw new BatchscopeError('bad-argument', problem);
     // Attention here runs one token at a time with its scores in cache: the fused path's bytes.
     this.formats = { weights, kv: kv.dtype ?? 'f32', attention: 'fused' };
     const want = options.kernels ?? 'auto';
@@ -102,7 +105,8 @@ export class CpuBackend implements Backend {
       if ((s.logits ?? 'last') === 'none') logits[i] = null;
     });
     const wallMs = performance.now() - t0;
-    return { logits, sampled, timing: { wallMs, source: 'measured', tokens: stepTokens(seqs), sequences: seqs.length } };
+    const experts = f.expertLoad ? expertStep(this.config, f.expertLoad) : undefined;
+    return { logits, sampled, timing: { wallMs, source: 'measured', tokens: stepTokens(seqs), sequences: seqs.length }, ...(experts ? { experts } : {}) };
   }
 
   /** Direct access to the pool for tests and the WebGPU parity checks. */

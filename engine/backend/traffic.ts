@@ -39,6 +39,12 @@ export interface TrafficOptions {
   valueBytes?: number;
   /** The model's matmul weights in bytes when its shapes do not say it all (a simulated model's published size). */
   weightBytes?: number;
+  /**
+   * Mixture-of-experts models: the expert FFN bytes this step read, all layers, from its routing
+   * record (each expert its tokens woke, once; IterationEvent.experts.bytes). Required for an MoE:
+   * the shapes alone cannot say which experts a step touched.
+   */
+  expertBytes?: number;
 }
 
 const zero = (): Record<TrafficCategory, number> => ({ weights: 0, kvRead: 0, kvWrite: 0, activations: 0, scores: 0 });
@@ -56,7 +62,9 @@ export function stepTraffic(c: ModelConfig, f: NumberFormats, seqs: readonly Tra
   const mat = (rows: number, n: number) => matrixBytes(rows, n, f.weights);
   // A published model size replaces the matrices' shapes, split over them in proportion.
   const shapeBytes = L * (mat(dim + 2 * kvDim, dim) + mat(dim, dim) + 2 * mat(hidden, dim) + mat(dim, hidden)) + mat(V, dim);
-  const scale = opts.weightBytes !== undefined ? opts.weightBytes / shapeBytes : 1;
+  // An MoE's published size counts every expert, not those a step reads: its shapes are used as they are.
+  const scale = opts.weightBytes !== undefined && !c.moe ? opts.weightBytes / shapeBytes : 1;
+  if (c.moe && opts.expertBytes === undefined) throw new Error('stepTraffic: an MoE step needs its routing record (expertBytes)');
   const w = (rows: number, n: number) => mat(rows, n) * scale;
   const act = (values: number) => values * vb;
   const kernels: KernelTraffic[] = [];
@@ -80,8 +88,19 @@ export function stepTraffic(c: ModelConfig, f: NumberFormats, seqs: readonly Tra
     add('attn_values', L, { scores: act(H * attended), kvRead: ctx * row }, { activations: act(T * dim) });
     add('wo', L, { activations: act(2 * T * dim), weights: w(dim, dim) }, { activations: act(T * dim) });
   }
-  add('ffn_up', L, { activations: act(T * dim), weights: 2 * w(hidden, dim) }, { activations: act(T * hidden) });
-  add('matmul_residual', L, { activations: act(T * (hidden + dim)), weights: w(dim, hidden) }, { activations: act(T * dim) });
+  if (c.moe) {
+    // Each token runs k experts; the experts' weights are what its routing record says were read
+    // (w1 and w3 in moe_up, w2 in moe_down: a third of the bytes).
+    const { nExperts: E, topK: K } = c.moe;
+    const ex = opts.expertBytes!;
+    add('moe_route', L, { activations: act(T * dim), weights: w(E, dim) }, { activations: act(2 * T * K) });
+    add('moe_up', 1, { activations: act(L * T * K * dim), weights: (2 * ex) / 3 }, { activations: act(L * T * K * hidden) });
+    add('moe_down', 1, { activations: act(L * T * K * hidden), weights: ex / 3 }, { activations: act(L * T * K * dim) });
+    add('moe_combine', L, { activations: act(T * K * (dim + 1) + T * dim) }, { activations: act(T * dim) });
+  } else {
+    add('ffn_up', L, { activations: act(T * dim), weights: 2 * w(hidden, dim) }, { activations: act(T * hidden) });
+    add('matmul_residual', L, { activations: act(T * (hidden + dim)), weights: w(dim, hidden) }, { activations: act(T * dim) });
+  }
   if (R > 0) add('logits', 1, { activations: act(R * dim), weights: w(V, dim) }, { activations: act(R * V) });
   const totals = zero();
   for (const k of kernels) for (const cat of Object.keys(totals) as TrafficCategory[]) totals[cat] += k.bytes[cat];

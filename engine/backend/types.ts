@@ -2,6 +2,7 @@ import type { ModelConfig } from '../model/config';
 import type { SamplingParams } from '../model/sampler';
 import type { KvDtype, NumberFormats } from '../model/quant/formats';
 import type { TrafficOptions } from './traffic';
+import type { ExpertStep } from '../serve/experts';
 
 /**
  * The ragged batch step: the one unit of work every backend (cpu, webgpu, sim) implements and
@@ -60,6 +61,8 @@ export interface StepResult {
   /** Per sequence: the sampled next token, or -1 where no sampling was asked for. */
   sampled: Int32Array;
   timing: StepTiming;
+  /** Mixture-of-experts models: what the step did with the experts (routing counts, or the cost model's expectation). */
+  experts?: ExpertStep;
 }
 
 export type BackendKind = 'cpu' | 'webgpu' | 'sim';

@@ -1,7 +1,8 @@
 import { CpuBackend, type CpuBackendOptions, type CpuKernels } from '../backend/cpu';
 import type { Backend, BackendKind, KvLayout } from '../backend/types';
 import type { Model } from '../model/weights';
-import type { NumberFormats } from '../model/quant/formats';
+import { weightsProblem, type NumberFormats } from '../model/quant/formats';
+import { BatchscopeError } from '../errors';
 
 export const BACKEND_CHOICES = ['cpu', 'webgpu'] as const satisfies readonly BackendKind[];
 export type CliBackend = (typeof BACKEND_CHOICES)[number];
@@ -14,6 +15,9 @@ export const CPU_KERNELS_HELP = 'CPU engine kernels: wasm (WebAssembly SIMD) or 
  * mid-run, the run continues on the CPU engine, again with a notice.
  */
 export async function createBackend(kind: CliBackend, model: Model, kv: KvLayout, notice: (line: string) => void, cpuKernels?: CpuKernels, formats: Partial<Pick<NumberFormats, 'weights' | 'attention'>> = {}): Promise<Backend> {
+  // Refused before WebGPU is tried, so the line is not buried under a fallback notice.
+  const problem = weightsProblem(model.config, formats.weights ?? 'f32');
+  if (problem) throw new BatchscopeError('bad-argument', problem);
   const cpu = (context?: string) => new CpuBackend(model, kv, { kernels: cpuKernels, context, weights: formats.weights } satisfies CpuBackendOptions);
   switch (kind) {
     case 'cpu':

@@ -266,15 +266,21 @@ export class ServingEngine {
       knobs: { ...this.knobsNow },
       schedulerMs,
       backendMs: result.timing.wallMs,
-      ...this.traffic(steps),
+      ...this.traffic(steps, result.experts?.bytes),
+      ...(result.experts ? { experts: result.experts } : {}),
     };
     return event;
   }
 
-  /** What the step moved, from the shapes: every sampling sequence gets one logits row. */
-  private traffic(steps: readonly SequenceStep[]): Pick<IterationEvent, 'traffic' | 'formats'> {
+  /**
+   * What the step moved, from the shapes: every sampling sequence gets one logits row. An MoE's
+   * expert bytes come from the step's routing record; a step without one gets no traffic figure
+   * rather than a wrong one.
+   */
+  private traffic(steps: readonly SequenceStep[], expertBytes: number | undefined): Pick<IterationEvent, 'traffic' | 'formats'> {
     const formats = this.backend.formats ?? DEFAULT_FORMATS;
-    const t = stepTraffic(this.backend.config, formats, steps.map((s) => ({ tokens: s.tokens.length, startPos: s.startPos, logitRows: s.sample ? 1 : 0 })), this.backend.trafficOptions);
+    if (this.backend.config.moe && expertBytes === undefined) return { formats };
+    const t = stepTraffic(this.backend.config, formats, steps.map((s) => ({ tokens: s.tokens.length, startPos: s.startPos, logitRows: s.sample ? 1 : 0 })), { ...this.backend.trafficOptions, expertBytes });
     return { traffic: { weights: t.weights, kvRead: t.kvRead, kvWrite: t.kvWrite, activations: t.activations, scores: t.scores }, formats };
   }
 

@@ -10,6 +10,7 @@ import type { TrafficCategory } from '../backend/traffic';
 
 /** Bytes by category for one step (see IterationEvent.traffic). */
 export type StepBytes = Record<TrafficCategory, number>;
+import type { ExpertStep } from './experts';
 
 export type SlotKind = 'prefill' | 'decode' | 'idle';
 
@@ -106,9 +107,12 @@ export interface IterationEvent {
   backendMs: number;
   /**
    * Bytes the step moved to and from memory by category, computed from the shapes and the number
-   * formats (engine/backend/traffic.ts), never measured. Absent in traces recorded before it.
+   * formats (engine/backend/traffic.ts), never measured; an MoE's expert bytes are those its routing
+   * record says the step read. Absent in traces recorded before it.
    */
   traffic?: StepBytes;
   /** The number formats the step ran with (weights, KV cache, attention path). */
   formats?: NumberFormats;
+  /** Mixture-of-experts models only: tokens per expert per layer, experts touched, expert bytes read, imbalance. */
+  experts?: ExpertStep;
 }

@@ -1,3 +1,4 @@
+import type { ExpertStep } from './experts';
 import type { IterationEvent, SlotRecord } from './events';
 import type { RequestRecord } from './request';
 import { kvToJson } from './kv-json';
@@ -121,7 +122,18 @@ function counters(e: IterationEvent, pid: number): TraceEvent[] {
     { name: 'KV cache (token slots)', ph: 'C', ts, pid, args: { used, reserved, internal, external, free } },
     { name: 'KV cache (blocks)', ph: 'C', ts, pid, args: kvBlockCounts(e) },
     { name: 'tokens/s', ph: 'C', ts, pid, args: { prefill: seconds > 0 ? e.prefillTokens / seconds : 0, decode: seconds > 0 ? e.decodeTokens / seconds : 0 } },
+    ...(e.experts ? expertCounters(e.experts, ts, pid) : []),
   ];
+}
+
+/** MoE: experts touched (mean per layer), expert weights read, and max/mean load when measured. */
+function expertCounters(x: ExpertStep, ts: number, pid: number): TraceEvent[] {
+  const out: TraceEvent[] = [
+    { name: 'experts touched (per layer)', ph: 'C', ts, pid, args: { touched: x.touched, of: x.nExperts } },
+    { name: 'expert weights read (KiB)', ph: 'C', ts, pid, args: { read: x.bytes / 1024 } },
+  ];
+  if (x.imbalance !== undefined) out.push({ name: 'expert imbalance (max/mean)', ph: 'C', ts, pid, args: { imbalance: x.imbalance } });
+  return out;
 }
 
 /** Physical blocks held by requests, free but stranded in gaps too small to use (external), and free. */
@@ -163,5 +175,5 @@ function requestSpans(req: RequestRecord, events: readonly IterationEvent[], pid
 
 /** Typed arrays become plain arrays so the run survives JSON. */
 function plainRun(run: TraceRun): TraceRun {
-  return { ...run, events: run.events.map((e) => ({ ...e, kv: kvToJson(e.kv) })) as unknown as IterationEvent[] };
+  return { ...run, events: run.events.map((e) => ({ ...e, kv: kvToJson(e.kv), ...(e.experts?.load ? { experts: { ...e.experts, load: Array.from(e.experts.load) } } : {}) })) as unknown as IterationEvent[] };
 }

@@ -5,6 +5,7 @@ import { bound } from './bound';
 import { chunkedPrefill } from './chunked-prefill';
 import { deviceRatio } from './device-ratio';
 import { compare } from './compare';
+import { experts } from './experts';
 import { grid } from './grid';
 import { knobs } from './knobs';
 import { kvWaste } from './kv-waste';
@@ -34,6 +35,7 @@ export const LESSONS: Record<Topic, Lesson> = {
   traffic,
   quantization,
   'flash-attention': flashAttention,
+  experts,
 };
 
 export type { Lesson } from './types';

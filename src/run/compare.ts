@@ -3,9 +3,10 @@ import type { ModelConfig } from '../../engine/model/config';
 import type { RunConfig } from '../store/config';
 import { FORMAT_AXES, formatAxisAvailable, formatSides, type FormatAxis } from './compare-formats';
 import type { BackendInfo } from './types';
+import { isMoeModel } from './model-formats';
 
 /** The one thing compare mode changes between its two runs. */
-export type CompareAxis = 'strategy' | 'kv' | 'blockSize' | 'chunkedPrefill' | 'maxNumSeqs' | 'kvCapacity' | FormatAxis;
+export type CompareAxis = 'strategy' | 'kv' | 'blockSize' | 'chunkedPrefill' | 'maxNumSeqs' | 'kvCapacity' | 'model' | FormatAxis;
 
 export const COMPARE_AXES: readonly { axis: CompareAxis; label: string }[] = [
   { axis: 'strategy', label: 'batching strategy' },
@@ -14,6 +15,7 @@ export const COMPARE_AXES: readonly { axis: CompareAxis; label: string }[] = [
   { axis: 'chunkedPrefill', label: 'chunked prefill' },
   { axis: 'maxNumSeqs', label: 'max_num_seqs' },
   { axis: 'kvCapacity', label: 'KV capacity' },
+  { axis: 'model', label: 'model (experts)' },
   ...FORMAT_AXES,
 ];
 
@@ -84,15 +86,32 @@ export function compareSides(axis: CompareAxis, c: RunConfig, budget = proposedB
         { patch: { kvCapacity: c.kvCapacity }, label: `KV capacity ${c.kvCapacity}` },
       ];
     }
+    case 'model':
+      // A mixture of experts chosen: balanced against unbalanced routing; the dense model chosen: dense against MoE.
+      return c.model.startsWith('tiny-moe')
+        ? [
+            { patch: { model: 'tiny-moe-unbalanced' }, label: 'tiny-moe-unbalanced (no balancing loss)' },
+            { patch: { model: 'tiny-moe' }, label: 'tiny-moe (balanced experts)' },
+          ]
+        : [
+            { patch: { model: c.model }, label: `${c.model} (dense)` },
+            { patch: { model: 'tiny-moe' }, label: 'tiny-moe (8 experts, top 2)' },
+          ];
   }
 }
 
 /**
  * Axes the configuration can compare: the sim's pool is what its GPU holds, so its capacity is
- * fixed; the CPU engine has one attention path.
+ * fixed; the sim runs no real model; the CPU engine has one attention path; and a real mixture of
+ * experts has no int8 weights (model-formats.ts), so neither the weight format of an MoE nor, with
+ * int8 weights, a model comparison that would bring one in.
  */
-export const axisAvailable = (axis: CompareAxis, c: RunConfig): boolean =>
-  !(axis === 'kvCapacity' && c.backend === 'sim') && (axis !== 'weights' && axis !== 'kvDtype' && axis !== 'attention' ? true : formatAxisAvailable(axis, c));
+export const axisAvailable = (axis: CompareAxis, c: RunConfig): boolean => {
+  if ((axis === 'kvCapacity' || axis === 'model') && c.backend === 'sim') return false;
+  if (axis === 'model') return c.weights !== 'int8';
+  if (axis === 'weights' && isMoeModel(c.model) && c.backend !== 'sim') return false;
+  return axis !== 'weights' && axis !== 'kvDtype' && axis !== 'attention' ? true : formatAxisAvailable(axis, c);
+};
 
 /**
  * A device where a step's time grows with its tokens from the first one: the CPU engine, or a GPU

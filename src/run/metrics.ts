@@ -1,5 +1,6 @@
 import type { IterationEvent, KvSnapshot } from '../../engine/serve/events';
 import { percentile } from '../../engine/serve/metrics';
+import { summarizeExperts, type ExpertSummary } from '../../engine/serve/experts';
 import { latencySamples, latencySoFar, type LatencySoFar } from './latency';
 import type { RunLog } from './run-log';
 
@@ -37,6 +38,8 @@ export interface RunSummary {
   /** Mean KV waste (reserved + internal + external over allocated), as the vLLM paper reports it. */
   wastePct: number;
   timeSource: 'measured' | 'simulated';
+  /** Mixture-of-experts runs: experts touched, max/mean load and expert bytes per iteration (run means); null otherwise. */
+  experts?: ExpertSummary | null;
 }
 
 /** Interpolated percentiles, exactly as the engine's metrics (and the CLI) compute them. */
@@ -108,6 +111,7 @@ export function summarize(log: RunLog, windowMs = 1000): RunSummary {
     occupancy: evs.length ? occupancy / evs.length : 0,
     wastePct: wasteSamples ? (100 * waste) / wasteSamples : 0,
     timeSource: last?.timeSource ?? 'measured',
+    experts: summarizeExperts(evs),
   };
 }
 

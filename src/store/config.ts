@@ -37,6 +37,8 @@ export interface RunConfig extends SchedulerKnobs {
   /** Extra prompts typed by the user, served alongside the preset's. */
   prompts: string[];
   backend: BackendChoice;
+  /** The real model (a built-in name, engine/model/builtin.ts): the dense one or a mixture of experts. */
+  model: string;
   /** Simulated GPU and model, used only by the sim backend. */
   gpu: string;
   simModel: string;
@@ -67,6 +69,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   seed: 1,
   prompts: [],
   backend: 'webgpu',
+  model: 'batchscope-tiny',
   gpu: 'A100-40GB',
   simModel: 'OPT-13B',
   speed: 'teach',

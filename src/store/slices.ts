@@ -8,6 +8,7 @@ import type { ThemeName } from '../theme/palette';
 import { RunLog } from '../run/run-log';
 import type { BackendInfo, RunSource } from '../run/types';
 import { DEFAULT_CONFIG, type RunConfig } from './config';
+import { withoutMoeInt8 } from '../run/model-formats';
 
 export type LaneId = 'a' | 'b';
 
@@ -70,7 +71,8 @@ export type Topic =
   | 'anyscale'
   | 'traffic'
   | 'quantization'
-  | 'flash-attention';
+  | 'flash-attention'
+  | 'experts';
 
 export interface UiSlice {
   theme: ThemeName;
@@ -105,7 +107,12 @@ export const configSlice =
   (initial: RunConfig = DEFAULT_CONFIG): Slice<ConfigSlice> =>
   (set) => ({
     config: initial,
-    setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
+    // A patch that would pair an MoE model with int8 weights (picking the model, switching off the sim) gets f32 weights and says so.
+    setConfig: (patch) =>
+      set((s) => {
+        const { config, notice } = withoutMoeInt8({ ...s.config, ...patch });
+        return notice ? { config, notice } : { config };
+      }),
   });
 
 const initialLane = (strategy: RunConfig['strategy']): LaneStatus => ({

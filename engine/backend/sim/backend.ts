@@ -2,10 +2,11 @@ import { BatchscopeError } from '../../errors';
 import type { ModelConfig } from '../../model/config';
 import { stepTokens, type Backend, type KvLayout, type SequenceStep, type StepResult } from '../types';
 import { validateStep } from '../validate-step';
-import type { NumberFormats } from '../../model/quant/formats';
+import { bytesPerWeight, type NumberFormats } from '../../model/quant/formats';
 import type { TrafficOptions } from '../traffic';
 import { simTrafficOptions, stepCost } from './cost-model';
 import { GPU_MEMORY_UTILIZATION, GPU_PRESETS, SIM_DEFAULT_FORMATS, SIM_MODEL_PRESETS, kvBytesPerToken, weightBytes, type GpuPreset, type SimModelPreset } from './presets';
+import { expectedExpertStep } from '../../serve/experts';
 
 /** The token a simulated model "samples": it computes nothing, so it has no text to give. */
 export const SIM_TOKEN = 0;
@@ -48,7 +49,9 @@ export class SimBackend implements Backend {
       if (s.sample) sampled[i] = SIM_TOKEN;
     });
     const cost = stepCost(this.gpu, this.model, seqs, this.formats);
-    return { logits: seqs.map(() => null), sampled, timing: { wallMs: cost.ms, source: 'simulated', tokens: stepTokens(seqs), sequences: seqs.length } };
+    const tokens = stepTokens(seqs);
+    const experts = this.config.moe ? expectedExpertStep(this.config, tokens, bytesPerWeight(this.formats.weights)) : undefined;
+    return { logits: seqs.map(() => null), sampled, timing: { wallMs: cost.ms, source: 'simulated', tokens, sequences: seqs.length }, ...(experts ? { experts } : {}) };
   }
 
   dispose(): void {

@@ -20,6 +20,8 @@ export interface ModelBuffers {
   wo: LayeredBuffer;
   ffnUp: LayeredBuffer;
   w2: LayeredBuffer;
+  /** MoE only. */
+  router?: LayeredBuffer;
   classifier: GPUBuffer;
   rope: GPUBuffer;
   /** (layer, block, blockSize) rows of kvRowBytes in the pool's dtype, layers 256-byte aligned. */
@@ -56,6 +58,7 @@ export function uploadModel(device: GPUDevice, c: ModelConfig, kv: KvLayout, pac
     wo: layered('wo', w.wo),
     ffnUp: layered('w13', w.ffnUp),
     w2: layered('w2', w.w2),
+    ...(packed.router ? { router: layered('router', packed.router) } : {}),
     classifier: upload('classifier', q8 ? q8.classifier.data : packed.classifier),
     rope: upload('rope', packed.rope),
     keyCache: pool('key cache'),
@@ -64,5 +67,5 @@ export function uploadModel(device: GPUDevice, c: ModelConfig, kv: KvLayout, pac
 }
 
 export function destroyModel(m: ModelBuffers): void {
-  for (const b of [m.embedding, m.qkv.buffer, m.wo.buffer, m.ffnUp.buffer, m.w2.buffer, m.classifier, m.rope, m.keyCache.buffer, m.valueCache.buffer]) b.destroy();
+  for (const b of [m.embedding, m.qkv.buffer, m.wo.buffer, m.ffnUp.buffer, m.w2.buffer, m.classifier, m.rope, m.keyCache.buffer, m.valueCache.buffer, m.router?.buffer]) b?.destroy();
 }

@@ -6,8 +6,14 @@ import { specialize } from './specialize';
  * strings; plain Node under tsx (the CLI, benchmarks) has no import.meta.glob, so there they are
  * read from disk next to this repository's sources.
  */
-export const SHADER_NAMES = ['embed', 'qkv_rope', 'attention_out', 'ffn_up', 'matmul_residual', 'logits', 'sample', 'kv_quant', 'attn_scores', 'attn_softmax', 'attn_values'] as const;
+export const DENSE_SHADERS = ['embed', 'qkv_rope', 'attention_out', 'ffn_up', 'matmul_residual', 'logits', 'sample'] as const;
+/** The unfused attention path and the int8 KV cache's store. */
+export const FORMAT_SHADERS = ['kv_quant', 'attn_scores', 'attn_softmax', 'attn_values'] as const;
+/** A mixture-of-experts FFN replaces ffn_up and matmul_residual with these five. */
+export const MOE_SHADERS = ['moe_route', 'moe_group', 'moe_up', 'moe_down', 'moe_combine'] as const;
+export const SHADER_NAMES = [...DENSE_SHADERS, ...FORMAT_SHADERS, ...MOE_SHADERS] as const;
 export type ShaderName = (typeof SHADER_NAMES)[number];
+export type MoeShaderName = (typeof MOE_SHADERS)[number];
 /** Files that are not kernels but parts of them (`// #include name`, see specialize.ts). */
 export const SNIPPET_NAMES = ['weights', 'kv_read'] as const;
 export type SnippetName = (typeof SNIPPET_NAMES)[number];

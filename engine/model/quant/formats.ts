@@ -73,3 +73,16 @@ export function describeFormats(f: NumberFormats): string {
   const parts = [f.weights !== 'f32' ? `${f.weights} weights` : '', f.kv !== 'f32' ? `${f.kv} KV` : '', f.attention !== 'fused' ? `${f.attention} attention` : ''].filter(Boolean);
   return parts.length ? `, ${parts.join(', ')}` : '';
 }
+
+/**
+ * The one combination no engine runs: Q8_0 covers the dense matmuls, the embedding and the
+ * classifier, but the expert kernels (CPU, WebAssembly, WGSL) read float32 experts only. An MoE
+ * model therefore takes f32 weights (its KV cache and attention path are free), and is refused
+ * with this line rather than silently run half-quantized.
+ */
+export const MOE_INT8_REFUSAL = 'int8 weights are not available for mixture-of-experts models (the expert kernels read float32); use --weights f32';
+
+/** Null when the model can run with these weights, else the line that says why not. */
+export function weightsProblem(c: ModelConfig, weights: WeightDtype): string | null {
+  return c.moe && weights === 'int8' ? MOE_INT8_REFUSAL : null;
+}

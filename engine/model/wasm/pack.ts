@@ -35,6 +35,9 @@ export interface PackedLayer {
   w1: PackedMatrix;
   w2: PackedMatrix;
   w3: PackedMatrix;
+  /** MoE layers: the router (E, dim) and every expert's FFN; w1/w2/w3 above are then experts[0]'s. */
+  router?: PackedMatrix;
+  experts?: { w1: PackedMatrix; w2: PackedMatrix; w3: PackedMatrix }[];
 }
 
 export interface PackedWeights {
@@ -73,23 +76,39 @@ function pack(model: Model, format: WeightFormat): PackedWeights {
     bytes += Math.ceil(data.byteLength / 16) * 16;
     return at;
   };
+  const f32Matrix = (src: Float32Array, from: number, d: number, n: number): PackedMatrix => ({ format: 'f32', offset: put(packF32(src, from, d, n)), scales: 0, d, n });
   const matrix = (src: Float32Array, from: number, d: number, n: number, name?: keyof Q8Layer, l = 0): PackedMatrix => {
     const m = q8 && (name ? q8.layers[l][name] : q8.wcls);
-    if (!m) return { format: 'f32', offset: put(packF32(src, from, d, n)), scales: 0, d, n };
+    if (!m) return f32Matrix(src, from, d, n);
     const { values, scales } = packQ8(m);
     return { format: 'int8', offset: put(values), scales: put(scales), d, n };
   };
-  const layers = Array.from({ length: c.nLayers }, (_, l): PackedLayer => ({
-    rmsAtt: put(w.rmsAtt.subarray(l * dim, (l + 1) * dim)),
-    rmsFfn: put(w.rmsFfn.subarray(l * dim, (l + 1) * dim)),
-    wq: matrix(w.wq, l * dim * dim, dim, dim, 'wq', l),
-    wk: matrix(w.wk, l * kvDim * dim, kvDim, dim, 'wk', l),
-    wv: matrix(w.wv, l * kvDim * dim, kvDim, dim, 'wv', l),
-    wo: matrix(w.wo, l * dim * dim, dim, dim, 'wo', l),
+  /** FFN matrices of layer l of a dense model (in the image's format). */
+  const dense = (l: number) => ({
     w1: matrix(w.w1, l * hidden * dim, hidden, dim, 'w1', l),
     w2: matrix(w.w2, l * dim * hidden, dim, hidden, 'w2', l),
     w3: matrix(w.w3, l * hidden * dim, hidden, dim, 'w3', l),
-  }));
+  });
+  /** Expert m % E of layer m / E: float32 always, as no expert kernel reads Q8_0 (weightsProblem refuses int8 for MoE). */
+  const expert = (m: number) => ({
+    w1: f32Matrix(w.w1, m * hidden * dim, hidden, dim),
+    w2: f32Matrix(w.w2, m * dim * hidden, dim, hidden),
+    w3: f32Matrix(w.w3, m * hidden * dim, hidden, dim),
+  });
+  const E = c.moe?.nExperts ?? 0;
+  const layers = Array.from({ length: c.nLayers }, (_, l): PackedLayer => {
+    const attention = {
+      rmsAtt: put(w.rmsAtt.subarray(l * dim, (l + 1) * dim)),
+      rmsFfn: put(w.rmsFfn.subarray(l * dim, (l + 1) * dim)),
+      wq: matrix(w.wq, l * dim * dim, dim, dim, 'wq', l),
+      wk: matrix(w.wk, l * kvDim * dim, kvDim, dim, 'wk', l),
+      wv: matrix(w.wv, l * kvDim * dim, kvDim, dim, 'wv', l),
+      wo: matrix(w.wo, l * dim * dim, dim, dim, 'wo', l),
+    };
+    if (!E) return { ...attention, ...dense(l) };
+    const experts = Array.from({ length: E }, (_, e) => expert(l * E + e));
+    return { ...attention, ...experts[0], router: f32Matrix(w.router!, l * E * dim, E, dim), experts };
+  });
   const rmsFinal = put(w.rmsFinal);
   const wcls = matrix(w.wcls, 0, c.vocabSize, dim);
   const rope = put(ropeImage(c));

@@ -5,3 +5,4 @@ export { matmulQ8 } from './matmul-q8';
 export { rmsnorm, rope, siluMul, addInPlace } from './elementwise';
 export { attention, configureAttention, storeKv } from './attention';
 export { expInPlace, heapBase } from './vexp';
+export { gatherRows, combineExperts } from './moe';
