@@ -3,7 +3,7 @@ import { kvDim } from '../model/config';
 import { CpuForward } from '../model/forward-cpu';
 import { sampleToken } from '../model/sampler';
 import type { Model } from '../model/weights';
-import { stepTokens, type Backend, type KvLayout, type SequenceStep, type StepResult } from './types';
+import { stepTokens, validateCopies, type Backend, type BlockCopy, type KvLayout, type SequenceStep, type StepResult } from './types';
 import { validateStep } from './validate-step';
 
 /** The reference backend: exact, single-threaded, runs anywhere JavaScript does. */
@@ -51,6 +51,12 @@ export class CpuBackend implements Backend {
     });
     const wallMs = performance.now() - t0;
     return { logits, sampled, timing: { wallMs, source: 'measured', tokens: stepTokens(seqs), sequences: seqs.length } };
+  }
+
+  async copyBlocks(copies: readonly BlockCopy[]): Promise<void> {
+    const f = this.forward;
+    validateCopies(copies, this.kv);
+    for (const { src, dst } of copies) f.copyBlock(src, dst);
   }
 
   /** Direct access to the pool for tests and the WebGPU parity checks. */

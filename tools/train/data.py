@@ -16,6 +16,11 @@ from tokenizer import EOS, Tokenizer  # noqa: E402
 
 # Probability of drawing an example of each task (per example, not per token).
 TASK_WEIGHTS = {'capital': 0.25, 'count_down': 0.30, 'count_from': 0.25, 'repeat': 0.12, 'list_capitals': 0.08}
+# Stage 2 (train.py --mix preambles): the base tasks keep half the draws, so nothing is forgotten, and the
+# preamble tasks take the other half.
+PREAMBLE_TASK_WEIGHTS = {'capital': 0.12, 'count_down': 0.15, 'count_from': 0.12, 'repeat': 0.07, 'list_capitals': 0.04,
+                         'preamble_capital': 0.2, 'preamble_count_down': 0.3}
+MIXES = {'base': TASK_WEIGHTS, 'preambles': PREAMBLE_TASK_WEIGHTS}
 
 
 def tokenized_splits(tok: Tokenizer):

@@ -2,6 +2,8 @@
 
   /usr/bin/python3 tools/train/train.py                       # full run (see public/models/README.md)
   /usr/bin/python3 tools/train/train.py --steps 20 --out /tmp/smoke   # speed check
+  /usr/bin/python3 tools/train/train.py --mix preambles --init tools/train/out/ckpt.pt --out tools/train/out-preambles ...
+                                                              # stage 2: continue stage 1's weights on the preamble mix
 
 Writes out/ckpt.pt (every --ckpt-every steps and at the end), out/train_log.jsonl (one line per step),
 out/eval_log.jsonl (quick greedy evals every --eval-every steps).
@@ -21,7 +23,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from data import PackedSampler, TASK_WEIGHTS, tokenized_splits  # noqa: E402
+from data import MIXES, PackedSampler, tokenized_splits  # noqa: E402
 from model import Config, Llama  # noqa: E402
 from evaluate import evaluate  # noqa: E402
 from tokenizer import Tokenizer  # noqa: E402  (path set up by data)
@@ -49,6 +51,14 @@ def lr_at(step, steps, peak, warmup, horizon=None, cooldown=0, floor=0.1):
     return a + (floor * peak - a) * (step - start + 1) / cooldown
 
 
+def load_weights(path):
+    """A state dict from a training checkpoint (its 'model') or from an exported llama2.c .bin (the same floats)."""
+    if path.endswith('.pt'):
+        return torch.load(path)['model']
+    from export import load_checkpoint_bin
+    return load_checkpoint_bin(path).state_dict()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default=os.path.join(HERE, 'out'))
@@ -70,6 +80,8 @@ def main():
     ap.add_argument('--ckpt-every', type=int, default=100)
     ap.add_argument('--eval-every', type=int, default=500)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--mix', choices=sorted(MIXES), default='base', help='task weights (data.py): base, or preambles for stage 2')
+    ap.add_argument('--init', default=None, help='start from these weights (a ckpt.pt or a llama2.c .bin), with a fresh optimizer')
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -86,6 +98,9 @@ def main():
                              {'params': no_decay, 'weight_decay': 0.0}], lr=args.lr, betas=(0.9, 0.95))
     ckpt_path = os.path.join(args.out, 'ckpt.pt')
     start, elapsed = 0, 0.0
+    if args.init and not os.path.exists(ckpt_path):
+        model.load_state_dict(load_weights(args.init))
+        print('initialised from', args.init, flush=True)
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path)
         model.load_state_dict(ck['model'])
@@ -97,9 +112,10 @@ def main():
     splits, tokd = tokenized_splits(tok)
     train = {t: v['train'] for t, v in tokd.items()}
     starts = [p[0] for p, _, _ in splits['count_from']['train']]  # count_from's start numbers, as in train
-    sampler = PackedSampler(train, args.budget, [int(b) for b in args.buckets.split(',')], args.seed, starts=starts)
+    sampler = PackedSampler(train, args.budget, [int(b) for b in args.buckets.split(',')], args.seed,
+                            weights=MIXES[args.mix], starts=starts)
     tasks = sampler.tasks
-    meta = {'config': cfg.to_dict(), 'args': vars(args), 'task_weights': TASK_WEIGHTS, 'params': model.n_params()}
+    meta = {'config': cfg.to_dict(), 'args': vars(args), 'task_weights': MIXES[args.mix], 'params': model.n_params()}
     with open(os.path.join(args.out, 'run.json'), 'w') as f:
         json.dump(meta, f, indent=1)
 

@@ -1,6 +1,6 @@
 import { BatchscopeError } from '../../errors';
 import type { ModelConfig } from '../../model/config';
-import { stepTokens, type Backend, type KvLayout, type SequenceStep, type StepResult } from '../types';
+import { stepTokens, validateCopies, type Backend, type BlockCopy, type KvLayout, type SequenceStep, type StepResult } from '../types';
 import { validateStep } from '../validate-step';
 import { stepCost } from './cost-model';
 import { GPU_MEMORY_UTILIZATION, GPU_PRESETS, SIM_MODEL_PRESETS, kvBytesPerToken, weightBytes, type GpuPreset, type SimModelPreset } from './presets';
@@ -40,6 +40,14 @@ export class SimBackend implements Backend {
     });
     const cost = stepCost(this.gpu, this.model, seqs);
     return { logits: seqs.map(() => null), sampled, timing: { wallMs: cost.ms, source: 'simulated', tokens: stepTokens(seqs), sequences: seqs.length } };
+  }
+
+  /**
+   * Nothing to copy: no K/V exists. A copy-on-write moves one block (tens of MB/s of bandwidth for a
+   * microsecond), far below the cost model's resolution, so it is not charged.
+   */
+  async copyBlocks(copies: readonly BlockCopy[]): Promise<void> {
+    validateCopies(copies, this.kv);
   }
 
   dispose(): void {

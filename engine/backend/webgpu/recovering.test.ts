@@ -15,6 +15,7 @@ function losingAfter(inner: Backend, steps: number): Backend {
     config: inner.config,
     kv: inner.kv,
     step: (seqs: readonly SequenceStep[]) => (++n > steps ? Promise.reject(new BatchscopeError('device-lost', 'the GPU device was lost (test)')) : inner.step(seqs)),
+    copyBlocks: (copies) => (n >= steps ? Promise.reject(new BatchscopeError('device-lost', 'the GPU device was lost (test)')) : inner.copyBlocks(copies)),
     dispose: () => inner.dispose(),
   };
 }
