@@ -54,7 +54,7 @@ export async function benchCommand(argv: string[], io: Io): Promise<number> {
       for (const kvManager of ['paged', 'contiguous'] as const) {
         const byStrategy = {} as Record<(typeof STRATEGIES)[number], RunSummary>;
         for (const strategy of STRATEGIES) {
-          const engine = new ServingEngine({ backend: setup.backend, requests, strategy, kvManager, knobs: setup.knobs });
+          const engine = new ServingEngine({ backend: setup.backend, requests, strategy, kvManager, knobs: setup.knobs, prefixCaching: setup.prefixCaching });
           byStrategy[strategy] = (await serveToEnd(engine)).summary;
           if (!values.json) io.err(`  ${name} ${kvManager} ${strategy}: ${byStrategy[strategy].tokensPerSecond.toFixed(1)} tokens/s\n`);
         }

@@ -3,14 +3,14 @@ import { basename } from 'node:path';
 import { SimBackend, gpuPreset, simKvLayout, simModelPreset } from '../backend/sim/backend';
 import type { Backend } from '../backend/types';
 import { BatchscopeError } from '../errors';
-import { tokenLabel, type Tokenizer } from '../model/tokenizer';
+import { BOS, EOS, tokenLabel, type Tokenizer } from '../model/tokenizer';
 import type { Model } from '../model/weights';
 import { iterationsCsv } from '../serve/csv';
 import { ServingEngine } from '../serve/engine';
 import type { GoodputSlo, LatencyStats, RunSummary } from '../serve/metrics';
 import { taskPromptSource } from '../model/tasks';
 import { lengthOnlyPrompts, storyPrompts, type PromptSource } from '../serve/prompts';
-import type { Request } from '../serve/request';
+import { MAX_COMPLETIONS, type Request, type RequestRecord } from '../serve/request';
 import { STRATEGIES, type SchedulerKnobs } from '../serve/sched/knobs';
 import { serveToEnd } from '../serve/serve-run';
 import { exportChromeTrace, sparseVocab, type TraceRun } from '../serve/trace';
@@ -45,6 +45,8 @@ export const SERVING_FLAGS = {
   'max-batch': { type: 'string' },
   'max-batched-tokens': { type: 'string' },
   'chunked-prefill': { type: 'boolean' },
+  'prefix-caching': { type: 'boolean' },
+  n: { type: 'string' },
   'separate-prefill': { type: 'boolean' },
   'waiting-served-ratio': { type: 'string' },
   'max-waiting-tokens': { type: 'string' },
@@ -71,6 +73,10 @@ export const SERVING_OPTIONS_HELP = `  --workload PRESET|FILE  ${Object.keys(WOR
   --max-batch N           max_num_seqs: batch slots, at most 4096 (default 8)
   --max-batched-tokens N  max_num_batched_tokens: tokens per step (default 2048)
   --chunked-prefill       split prompts over steps so decodes never stall (Sarathi-Serve)
+  --prefix-caching        reuse the KV blocks of prompt prefixes computed before (vLLM's automatic
+                          prefix caching; paged KV only)
+  --n N                   completions per request, at most ${MAX_COMPLETIONS} and max-batch (parallel sampling;
+                          presets only: a file keeps its own)
   --separate-prefill      continuous: prefill newcomers alone, stalling decodes (TGI)
   --waiting-served-ratio R  continuous, no chunking: TGI's admission ratio (default 0: admit whenever a slot frees)
   --max-waiting-tokens N  continuous, no chunking: TGI's waiting_tokens at which waiting requests are forced in (default 20)
@@ -93,6 +99,7 @@ export interface ServingSetup {
   seed: number;
   /** What served the run, as the app names it: the checkpoint, or the simulated model and GPU. */
   modelName: string;
+  prefixCaching: boolean;
 }
 
 export async function prepareServing(values: Values, io: Io): Promise<ServingSetup> {
@@ -131,7 +138,7 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
     maxWaitingTokens: intFlag(values['max-waiting-tokens'], 'max-waiting-tokens', 20, 0),
   };
   const modelName = kind === 'sim' ? backend.description : basename(model!.name).replace(/\.bin$/, '');
-  return { backend, tokenizer, prompts, knobs, seed: intFlag(values.seed, 'seed', 1, 0, MAX_SEED), modelName };
+  return { backend, tokenizer, prompts, knobs, seed: intFlag(values.seed, 'seed', 1, 0, MAX_SEED), modelName, prefixCaching: values['prefix-caching'] ?? false };
 }
 
 /** A preset generated with the command's seed and overrides, or a workload file as saved. */
@@ -139,7 +146,7 @@ export function resolveWorkload(name: string, values: Values, setup: ServingSetu
   // Something that looks like a path is a file, so a typo in it says "file not found", not "unknown preset".
   if (!isWorkloadPreset(name) && (existsSync(name) || /[\\/]|\.json$/i.test(name))) {
     // A file is replayed as saved: silently ignoring these would report a run nobody asked for.
-    const ignored = (['requests', 'rate', 'temperature'] as const).filter((f) => values[f] !== undefined);
+    const ignored = (['requests', 'rate', 'temperature', 'n'] as const).filter((f) => values[f] !== undefined);
     if (ignored.length) throw new BatchscopeError('bad-argument', `${ignored.map((f) => `--${f}`).join(', ')} apply only to presets; ${name} is a workload file (edit it instead)`);
     return parseWorkload(new TextDecoder().decode(readFileOrThrow(name, 'workload')), name);
   }
@@ -147,6 +154,7 @@ export function resolveWorkload(name: string, values: Values, setup: ServingSetu
   if (values.requests !== undefined) spec.count = intFlag(values.requests, 'requests', spec.count, 1, MAX_REQUESTS);
   if (values.rate !== undefined) spec.arrival = { kind: 'poisson', rate: numberFlag(values.rate, 'rate', 1, 1e-6, 1e9) };
   if (values.temperature !== undefined) spec.temperature = numberFlag(values.temperature, 'temperature', 0, 0, 100);
+  if (values.n !== undefined) spec.completions = { kind: 'fixed', n: intFlag(values.n, 'n', 1, 1, MAX_COMPLETIONS) };
   return generateWorkload(spec, setup.prompts);
 }
 
@@ -180,12 +188,23 @@ ${SERVING_OPTIONS_HELP}
   --goodput SLO           ttft:MS,tpot:MS,e2el:MS: also report requests/s meeting them
   --trace FILE            write a Chrome/Perfetto trace (open it in ui.perfetto.dev)
   --csv FILE              write one CSV row per iteration
+  --outputs FILE          write each request's completions, one JSON line per request:
+                          {"id", "texts": [...], "tokens": [[...]]} (real models only)
   --save-workload FILE    write the workload as JSON (replay it with --workload FILE)`;
 
 export async function runCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseFlags(
     argv,
-    { ...SERVING_FLAGS, strategy: { type: 'string' }, goodput: { type: 'string', multiple: true }, trace: { type: 'string' }, csv: { type: 'string' }, 'save-workload': { type: 'string' }, kv: { type: 'string' } },
+    {
+      ...SERVING_FLAGS,
+      strategy: { type: 'string' },
+      goodput: { type: 'string', multiple: true },
+      trace: { type: 'string' },
+      csv: { type: 'string' },
+      outputs: { type: 'string' },
+      'save-workload': { type: 'string' },
+      kv: { type: 'string' },
+    },
     'run',
   );
   if (values.help) {
@@ -207,13 +226,20 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const slo = parseGoodput(values.goodput);
   if (values.trace !== undefined) checkOutputPath(values.trace, 'trace');
   if (values.csv !== undefined) checkOutputPath(values.csv, 'CSV');
+  if (values.outputs !== undefined) {
+    checkOutputPath(values.outputs, 'outputs');
+    if (values.backend === 'sim') throw new BatchscopeError('bad-argument', '--outputs needs a real model: the sim backend computes no tokens (its outputs are placeholders)');
+  }
+  if (values['prefix-caching'] && kvManager === 'contiguous') {
+    io.err('batchscope run: note: --prefix-caching shares paged KV blocks; a contiguous reservation cannot share, so nothing is cached with --kv contiguous\n');
+  }
   if (values['save-workload'] !== undefined) checkOutputPath(values['save-workload'], 'workload');
   const setup = await prepareServing(values, io);
   try {
     const workload = resolveWorkload(values.workload, values, setup);
     if (values['save-workload']) writeFileOrThrow(values['save-workload'], serializeWorkload(workload), 'workload');
     const requests = workloadRequests(workload, setup);
-    const engine = new ServingEngine({ backend: setup.backend, requests, strategy, kvManager, knobs: setup.knobs });
+    const engine = new ServingEngine({ backend: setup.backend, requests, strategy, kvManager, knobs: setup.knobs, prefixCaching: setup.prefixCaching });
     const keepEvents = values.trace !== undefined || values.csv !== undefined;
     const result = await serveToEnd(engine, { keepEvents, slo });
     const label = `${strategy} · ${kvManager} · ${setup.backend.kind}`;
@@ -222,6 +248,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       writeFileOrThrow(values.trace, exportChromeTrace([withText(run, requests, setup)]), 'trace');
     }
     if (values.csv) writeFileOrThrow(values.csv, iterationsCsv(result.events), 'CSV');
+    if (values.outputs) writeFileOrThrow(values.outputs, outputsJsonLines(result.records, setup.tokenizer), 'outputs');
     if (values.json) io.out(JSON.stringify(result.summary) + '\n');
     else io.out(formatSummary(result.summary, workload, setup.backend.description) + '\n');
   } finally {
@@ -248,6 +275,24 @@ function withText(run: TraceRun, requests: readonly Request[], setup: ServingSet
   return out;
 }
 
+/**
+ * One JSON line per request, in id order: every completion's text (the stopping EOS left out) and
+ * its generated tokens (EOS included), so runs can be compared for equality.
+ */
+export function outputsJsonLines(records: readonly RequestRecord[], tokenizer: Tokenizer | null): string {
+  const text = (tokens: number[]) => {
+    const body = tokens.length && (tokens[tokens.length - 1] === EOS || tokens[tokens.length - 1] === BOS) ? tokens.slice(0, -1) : tokens;
+    return tokenizer ? tokenizer.decode(body, -1) : null;
+  };
+  return records
+    .map((r) => {
+      const outs = r.completions?.map((c) => c.output) ?? [r.output];
+      return JSON.stringify({ id: r.id, texts: outs.map(text), tokens: outs });
+    })
+    .map((l) => l + '\n')
+    .join('');
+}
+
 const fmt = (x: number | null, digits = 3) => (x === null ? '-' : x.toFixed(digits));
 
 export function formatSummary(s: RunSummary, w: Workload, backendDescription: string): string {
@@ -263,7 +308,8 @@ export function formatSummary(s: RunSummary, w: Workload, backendDescription: st
     row('e2e', s.e2e),
     row('queue', s.queueTime),
     `occupancy   ${s.occupancy.toFixed(1)}% of slot-iterations busy, ${s.preemptions} preemptions`,
-    `KV pool     used ${s.kv.usedPct.toFixed(1)}%, reserved ${s.kv.reservedPct.toFixed(1)}%, internal ${s.kv.internalPct.toFixed(1)}%, external ${s.kv.externalPct.toFixed(1)}%, free ${s.kv.freePct.toFixed(1)}%; waste ${s.kv.wastePct.toFixed(1)}% of allocated memory`,
+    `prefill     ${s.prefixCache.tokensComputed} prompt tokens computed, ${s.prefixCache.tokensFromCache} served from the prefix cache (hit rate ${(100 * s.prefixCache.hitRate).toFixed(1)}%)`,
+    `KV pool     used ${s.kv.usedPct.toFixed(1)}%, reserved ${s.kv.reservedPct.toFixed(1)}%, internal ${s.kv.internalPct.toFixed(1)}%, external ${s.kv.externalPct.toFixed(1)}%, free ${s.kv.freePct.toFixed(1)}%; waste ${s.kv.wastePct.toFixed(1)}% of allocated memory; sharing saved ${s.kv.sharedPct.toFixed(1)}% of the pool`,
     `scheduler   ${s.schedulerMsPerIteration.toFixed(4)} ms per iteration (${s.schedulerPct.toFixed(2)}% of iteration time)`,
   ].join('\n');
 }

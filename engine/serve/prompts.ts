@@ -18,8 +18,8 @@ export interface PromptSource {
 export type SourcedPrompt =
   /** Text, and when the source controls length, the answer length (EOS included) the model will give. */
   | { text: string; tokens?: number[]; expectedNewTokens?: number }
-  /** No text at all: a simulated model only needs the length. */
-  | { length: number };
+  /** No text at all: a simulated model only needs the length (and how many leading tokens all prompts share). */
+  | { length: number; prefix?: number };
 
 /** TinyStories-style openings (written for this project) for models without a task helper. */
 export const STORY_OPENINGS: readonly string[] = [

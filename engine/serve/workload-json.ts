@@ -1,4 +1,5 @@
 import { BatchscopeError } from '../errors';
+import { MAX_COMPLETIONS } from './request';
 import type { Workload, WorkloadRequest } from './workload';
 
 /** A workload as JSON text (what `batchscope run --workload FILE` and the app's export read). */
@@ -46,6 +47,10 @@ export function parseWorkload(text: string, source = 'workload'): Workload {
     if (typeof sampling.temperature !== 'number' || !(sampling.temperature >= 0 && sampling.temperature <= 100)) bad(`${at}.sampling.temperature must be a number in [0, 100]`);
     if (typeof sampling.topP !== 'number' || sampling.topP < 0 || sampling.topP > 1) bad(`${at}.sampling.topP must be in [0, 1]`);
     if (!isInt(sampling.seed, 0)) bad(`${at}.sampling.seed must be an integer >= 0`);
+    if (r.n !== undefined && (!isInt(r.n, 1) || (r.n as number) > MAX_COMPLETIONS)) bad(`${at}.n must be an integer in 1..${MAX_COMPLETIONS} (completions of the request)`);
+    if (r.prefixLength !== undefined && (!isInt(r.prefixLength, 1) || r.promptLength === undefined || (r.prefixLength as number) > (r.promptLength as number))) {
+      bad(`${at}.prefixLength must be an integer in 1..promptLength, with promptLength`);
+    }
     const out = { ...r, expectedNewTokens: expected, sampling } as unknown as WorkloadRequest;
     return out;
   });

@@ -7,7 +7,7 @@ export interface WorkloadPreset {
 }
 
 /**
- * The standard workloads. The first three are sized for the tiny models (seq_len 512, CPU or a
+ * The standard workloads. All but `anyscale` are sized for the tiny models (seq_len 512, CPU or a
  * browser GPU); `anyscale` is Anyscale's throughput benchmark at full size, for simulated models.
  */
 export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
@@ -33,6 +33,30 @@ export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
       arrival: { kind: 'poisson', rate: 20 },
       promptTokens: { kind: 'uniform', min: 4, max: 32 },
       outputTokens: { kind: 'capped-exponential', mean: 32, cap: 192 },
+    },
+  },
+  'system-prompt': {
+    description:
+      'every request at once (32 unless set), each one shared system prompt (a preamble of ~186 tokens) then its own question; answers exponential (mean 32) under 192: turn prefix caching on to compute the preamble once',
+    spec: {
+      name: 'system-prompt',
+      count: 32,
+      arrival: { kind: 'burst' },
+      promptTokens: { kind: 'fixed', n: 16 },
+      outputTokens: { kind: 'capped-exponential', mean: 32, cap: 192 },
+      sharedPrefix: 186,
+    },
+  },
+  'parallel-sampling': {
+    description: 'every request at once (12 unless set), each asking for 2-8 completions sampled at temperature 0.8; under paged KV the completions share their prompt',
+    spec: {
+      name: 'parallel-sampling',
+      count: 12,
+      arrival: { kind: 'burst' },
+      promptTokens: { kind: 'fixed', n: 16 },
+      outputTokens: { kind: 'capped-exponential', mean: 32, cap: 192 },
+      completions: { kind: 'uniform', min: 2, max: 8 },
+      temperature: 0.8,
     },
   },
   anyscale: {

@@ -34,7 +34,9 @@ def check(tok, splits):
     n = 0
     for task, parts in splits.items():
         for split in ('train', 'heldout'):
-            for _, prompt, answer in parts[split]:
+            # Every 25th count_from after a preamble: the 60,000 of them differ from count_from's only by the preamble.
+            items = parts[split][::25] if task == 'preamble_count_from' else parts[split]
+            for _, prompt, answer in items:
                 p = tok.encode(prompt)
                 a = tok.encode_answer(answer)
                 assert tok.encode(prompt + answer) == p + a, (prompt, answer)

@@ -16,7 +16,9 @@ Preamble tasks (a fixed "system prompt" from tools/data/preambles.txt, a space, 
 the answer is the question's answer, so the model must read past 100-300 tokens of preamble to the question):
   preamble_capital      <preamble k> What is the capital of <state>:   -> ' <capital>'
   preamble_count_down   <preamble k> Count down from <n>:              -> ' n n-1 ... 1 0'
-They share the held-out count-down starts of count_down, so a held-out start is never trained with any preamble.
+  preamble_count_from   <preamble k> Count from <a> to <b>:            -> ' a a+1 ... b'   (practice in copying a number
+                        from the end of a long prompt, which count_down needs on its held-out starts)
+They share the held-out splits of their base tasks, so a held-out count-down start is never trained with any preamble.
 No merge crosses the space after a preamble, so a prompt's tokens are the preamble's tokens followed by the
 question's own (without BOS): requests with one preamble share a token prefix, which prefix caching reuses.
 """
@@ -40,11 +42,12 @@ TEMPLATES = {
     'list_capitals': 'List the capitals from {state}:',
     'preamble_capital': '{preamble} What is the capital of {state}:',
     'preamble_count_down': '{preamble} Count down from {n}:',
+    'preamble_count_from': '{preamble} Count from {a} to {b}:',
 }
 REQUIRED = ['capital', 'count_down']
 STRETCH = ['count_from', 'repeat']
 EXTRA = ['list_capitals']
-PREAMBLE_TASKS = ['preamble_capital', 'preamble_count_down']
+PREAMBLE_TASKS = ['preamble_capital', 'preamble_count_down', 'preamble_count_from']
 
 
 def load_states():
@@ -133,7 +136,8 @@ def build_splits(seed=SPLIT_SEED):
     # Every preamble with every question of the base split (params: preamble index first). Built after the
     # base tasks and drawing nothing from rng, so the base splits are exactly what they were before.
     pre = load_preambles()
-    for task, base in (('preamble_capital', 'capital'), ('preamble_count_down', 'count_down')):
+    for task, base in (('preamble_capital', 'capital'), ('preamble_count_down', 'count_down'),
+                       ('preamble_count_from', 'count_from')):
         out[task] = {split: [((k, *params), *with_preamble(p, (prompt, answer)))
                              for k, p in enumerate(pre) for params, prompt, answer in out[base][split]]
                      for split in ('train', 'heldout')}

@@ -11,8 +11,10 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'corpus'))
-from tasks import build_splits  # noqa: E402
+from tasks import build_splits, load_preambles  # noqa: E402
 from tokenizer import EOS, Tokenizer  # noqa: E402
+
+PREAMBLE_BASE = {'preamble_capital': 'capital', 'preamble_count_down': 'count_down', 'preamble_count_from': 'count_from'}
 
 # Probability of drawing an example of each task (per example, not per token).
 TASK_WEIGHTS = {'capital': 0.25, 'count_down': 0.30, 'count_from': 0.25, 'repeat': 0.12, 'list_capitals': 0.08}
@@ -20,7 +22,12 @@ TASK_WEIGHTS = {'capital': 0.25, 'count_down': 0.30, 'count_from': 0.25, 'repeat
 # preamble tasks take the other half.
 PREAMBLE_TASK_WEIGHTS = {'capital': 0.12, 'count_down': 0.15, 'count_from': 0.12, 'repeat': 0.07, 'list_capitals': 0.04,
                          'preamble_capital': 0.2, 'preamble_count_down': 0.3}
-MIXES = {'base': TASK_WEIGHTS, 'preambles': PREAMBLE_TASK_WEIGHTS}
+# Stage 2b: after stage 2 (100 steps) the model answered capitals after any preamble but counted down from a
+# memorised number instead of the one in the prompt; count_from after a preamble, drawn by start number as in
+# stage 1, gives the copying practice (it is what taught stage 1 to copy the start number).
+PREAMBLE_TASK_WEIGHTS_B = {'capital': 0.08, 'count_down': 0.12, 'count_from': 0.12, 'repeat': 0.05, 'list_capitals': 0.03,
+                           'preamble_capital': 0.1, 'preamble_count_down': 0.25, 'preamble_count_from': 0.25}
+MIXES = {'base': TASK_WEIGHTS, 'preambles': PREAMBLE_TASK_WEIGHTS, 'preambles-b': PREAMBLE_TASK_WEIGHTS_B}
 
 
 def tokenized_splits(tok: Tokenizer):
@@ -28,6 +35,8 @@ def tokenized_splits(tok: Tokenizer):
     splits = build_splits()
     out = {}
     for task, parts in splits.items():
+        if task in PREAMBLE_BASE:
+            continue
         out[task] = {}
         for split, items in parts.items():
             rows = []
@@ -35,6 +44,12 @@ def tokenized_splits(tok: Tokenizer):
                 p = tok.encode(prompt)
                 rows.append((p + tok.encode_answer(answer) + [EOS], len(p)))
             out[task][split] = rows
+    # A preamble example is the preamble's tokens then its base example's without BOS: no merge crosses the
+    # space between them (build_tokenizer.py checks it), so this equals encoding the whole text, only faster.
+    pre = [tok.encode(p) for p in load_preambles()]
+    for task, base in PREAMBLE_BASE.items():
+        out[task] = {split: [(p + ids[1:], len(p) + n - 1) for p in pre for ids, n in out[base][split]]
+                     for split in ('train', 'heldout')}
     return splits, out
 
 
@@ -49,11 +64,12 @@ class PackedSampler:
         self.tasks = [t for t in weights if train.get(t)]
         self.weights = [weights[t] for t in self.tasks]
         self.by_start = {}
-        if 'count_from' in train and starts is not None:
-            groups = {}
-            for ex, a in zip(train['count_from'], starts):
-                groups.setdefault(a, []).append(ex)
-            self.by_start['count_from'] = [groups[a] for a in sorted(groups)]
+        for task in ('count_from', 'preamble_count_from'):
+            if task in train and task in self.tasks and starts is not None and task in starts:
+                groups = {}
+                for ex, a in zip(train[task], starts[task]):
+                    groups.setdefault(a, []).append(ex)
+                self.by_start[task] = [groups[a] for a in sorted(groups)]
         assert max(len(ids) - 1 for t in self.tasks for ids, _ in train[t]) <= self.buckets[-1]
 
     def pick(self, task, rng):

@@ -111,7 +111,9 @@ def main():
 
     splits, tokd = tokenized_splits(tok)
     train = {t: v['train'] for t, v in tokd.items()}
-    starts = [p[0] for p, _, _ in splits['count_from']['train']]  # count_from's start numbers, as in train
+    # count_from's start numbers, as in train (preamble_count_from's params are (preamble, a, b))
+    starts = {'count_from': [p[0] for p, _, _ in splits['count_from']['train']],
+              'preamble_count_from': [p[1] for p, _, _ in splits['preamble_count_from']['train']]}
     sampler = PackedSampler(train, args.budget, [int(b) for b in args.buckets.split(',')], args.seed,
                             weights=MIXES[args.mix], starts=starts)
     tasks = sampler.tasks
