@@ -17,6 +17,18 @@ export interface RequestTrack {
   finishedMs?: number;
   finishReason?: 'eos' | 'length';
   preemptions: number;
+  /**
+   * A request with several completions: each one's tokens (completion 0's arrays are `output` and
+   * `tokenMs` above). The request finishes when all of them have (`finishedMs` is the last).
+   */
+  completions?: CompletionTrack[];
+}
+
+export interface CompletionTrack {
+  output: number[];
+  tokenMs: number[];
+  finishedMs?: number;
+  finishReason?: 'eos' | 'length';
 }
 
 type Listener = () => void;
@@ -106,6 +118,9 @@ export class RunLog {
         finishMs: t.finishedMs,
         finishReason: t.finishReason,
         preemptions: t.preemptions,
+        ...(t.completions && {
+          completions: t.completions.map((c) => ({ output: c.output.slice(), tokenMs: c.tokenMs.slice(), finishMs: c.finishedMs, finishReason: c.finishReason, preemptions: 0 })),
+        }),
       }));
   }
 
@@ -131,19 +146,32 @@ export class RunLog {
         t.firstIteration = ev.index;
         t.firstScheduledMs = ev.startMs;
       }
-      if (t.slots[t.slots.length - 1] !== s.slot) t.slots.push(s.slot);
+      const stream = s.completion === undefined ? t : this.completion(t, s.completion);
+      // Completions hold several slots at once: list each slot once rather than every switch between them.
+      if (s.completion === undefined ? t.slots[t.slots.length - 1] !== s.slot : !t.slots.includes(s.slot)) t.slots.push(s.slot);
       if (s.kind === 'idle' || s.outputToken < 0) continue;
       if (t.firstTokenMs === undefined) t.firstTokenMs = ev.endMs;
-      t.output.push(s.outputToken);
-      t.tokenMs.push(ev.endMs);
+      stream.output.push(s.outputToken);
+      stream.tokenMs.push(ev.endMs);
       if (s.finished) {
-        t.finishedMs = ev.endMs;
-        t.finishReason = s.finishReason;
+        stream.finishedMs = ev.endMs;
+        stream.finishReason = s.finishReason;
+        if (t.completions && t.completions.length >= (t.meta?.n ?? 1) && t.completions.every((c) => c.finishedMs !== undefined)) {
+          t.finishedMs = ev.endMs;
+          t.finishReason = t.completions[0].finishReason;
+        }
       }
     }
     // Recompute keeps the generated tokens (they are prefilled again with the prompt), so only
     // the count changes here.
     for (const id of ev.preempted) this.track(id).preemptions++;
+  }
+
+  /** Completion `c` of a request with several; completion 0 shares the track's own arrays. */
+  private completion(t: RequestTrack, c: number): CompletionTrack {
+    t.completions ??= [{ output: t.output, tokenMs: t.tokenMs }];
+    while (t.completions.length <= c) t.completions.push({ output: [], tokenMs: [] });
+    return t.completions[c];
   }
 
   private changed(): void {

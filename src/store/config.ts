@@ -14,6 +14,8 @@ export type Speed = 'max' | 'slow' | 'step';
 export interface RunConfig extends SchedulerKnobs {
   strategy: Strategy;
   kv: KvManager;
+  /** Automatic prefix caching (paged only: a contiguous reservation cannot share blocks). */
+  prefixCaching: boolean;
   blockSize: number;
   /** KV pool size in tokens (all layers hold this many positions). */
   kvCapacity: number;
@@ -24,6 +26,8 @@ export interface RunConfig extends SchedulerKnobs {
   seed: number;
   /** Extra prompts typed by the user, served alongside the preset's. */
   prompts: string[];
+  /** Completions per request (parallel sampling); 0 keeps the preset's own (1, or 2-8 for parallel-sampling). */
+  completions: number;
   backend: BackendChoice;
   /** Simulated GPU and model, used only by the sim backend. */
   gpu: string;
@@ -40,6 +44,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   waitingServedRatio: 0,
   maxWaitingTokens: 20,
   kv: 'paged',
+  prefixCaching: false,
   blockSize: 16,
   kvCapacity: 1024,
   workload: 'high-variance',
@@ -47,6 +52,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   rate: 0,
   seed: 1,
   prompts: [],
+  completions: 0,
   backend: 'webgpu',
   gpu: 'A100-40GB',
   simModel: 'OPT-13B',
@@ -64,6 +70,7 @@ export const LIMITS = {
   requests: [1, 500],
   rate: [0, 1000],
   seed: [0, 2 ** 31 - 1],
+  completions: [0, 8],
 } as const satisfies Partial<Record<keyof RunConfig, readonly [number, number]>>;
 
 /** Knobs that only mean something for one strategy; the controls grey the others out. */
