@@ -312,7 +312,7 @@ export class ServingEngine {
       schedulerMs,
       backendMs: result.timing.wallMs,
     };
-    if (this.kv.prefixCaching) event.prefixCache = prefixCacheStats(plan, this.seqs);
+    if (this.kv.caching) event.prefixCache = prefixCacheStats(plan, this.seqs);
     if (copies.length > 0) event.blockCopies = copies.length;
     for (const o of outcomes) o.seq.cachedNow = o.seq.forkedNow = 0;
     return event;

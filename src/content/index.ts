@@ -7,6 +7,7 @@ import { kvWaste } from './kv-waste';
 import { overview } from './overview';
 import { paged } from './paged';
 import { prefillDecode } from './prefill-decode';
+import { prefixCaching } from './prefix-caching';
 import { staticIdle } from './static-idle';
 import type { Lesson } from './types';
 
@@ -20,6 +21,7 @@ export const LESSONS: Record<Topic, Lesson> = {
   bound,
   knobs,
   compare,
+  'prefix-caching': prefixCaching,
 };
 
 export type { Lesson } from './types';

@@ -43,7 +43,7 @@ export interface SessionSlice {
 }
 
 export type KvView = 'owner' | 'waste';
-export type Topic = 'overview' | 'grid' | 'prefill-decode' | 'static-idle' | 'kv-waste' | 'paged' | 'bound' | 'knobs' | 'compare';
+export type Topic = 'overview' | 'grid' | 'prefill-decode' | 'static-idle' | 'kv-waste' | 'paged' | 'bound' | 'knobs' | 'compare' | 'prefix-caching';
 
 export interface UiSlice {
   theme: ThemeName;

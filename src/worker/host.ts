@@ -113,7 +113,7 @@ export class EngineHost {
       lane.spec = spec;
       lane.engine.setStrategy(spec.strategy);
       lane.engine.setKvManager(config.kv);
-      lane.engine.setPrefixCaching(spec.prefixCaching ?? config.prefixCaching);
+      lane.engine.setPrefixCaching(config.prefixCaching);
       try {
         lane.engine.setKnobs(knobsOf(config));
       } catch (e) {
@@ -163,7 +163,7 @@ export class EngineHost {
       spec,
       done: false,
       last: null,
-      engine: new ServingEngine({ backend: this.backends[i].backend, requests, strategy: spec.strategy, knobs: knobsOf(c), kvManager: c.kv, prefixCaching: spec.prefixCaching ?? c.prefixCaching }),
+      engine: new ServingEngine({ backend: this.backends[i].backend, requests, strategy: spec.strategy, knobs: knobsOf(c), kvManager: c.kv, prefixCaching: c.prefixCaching }),
     }));
     for (const lane of this.lanes) {
       this.post({ type: 'reset', lane: lane.spec.id });

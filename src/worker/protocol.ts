@@ -6,8 +6,6 @@ import type { BackendInfo, RequestMeta } from '../run/types';
 export interface LaneSpec {
   id: 'a' | 'b';
   strategy: Strategy;
-  /** Compare mode on prefix caching: this lane's setting instead of the configuration's. */
-  prefixCaching?: boolean;
 }
 
 /** Where the worker finds the model files (URLs, resolved by the page). */
