@@ -5,49 +5,15 @@
  * and the CPU fallback when WebGPU is off. Workloads are kept tiny: SwiftShader runs the
  * built-in model at a few dozen tokens per second on two cores.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, pageErrors, repoRoot as root } from './browser';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { appForSpec } from './app-server';
 
-let server: PreviewServer;
-let base: string;
-const outDir = mkdtempSync(join(tmpdir(), 'batchscope-e2e-'));
-const browsers: Browser[] = [];
-/** Uncaught errors and console errors of the pages a test opened: none are allowed. */
-let errors: string[][] = [];
+const app = appForSpec();
 
-beforeAll(async () => {
-  if (!existsSync(resolve(root, 'public/models/batchscope-tiny.bin'))) throw new Error('public/models/batchscope-tiny.bin is missing: the app serves the built-in model');
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
-  server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: 20000 + Math.floor(Math.random() * 20000), strictPort: false } });
-  base = server.resolvedUrls!.local[0];
-});
-
-afterEach(() => {
-  expect(errors.flat()).toEqual([]);
-  errors = [];
-});
-
-afterAll(async () => {
-  for (const b of browsers) await b.close();
-  await new Promise((r) => server?.httpServer.close(r));
-  rmSync(outDir, { recursive: true, force: true });
-});
-
-async function open(query: string, webgpu = true): Promise<Page> {
-  const browser = await launchChromium({ webgpu });
-  browsers.push(browser);
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
-  errors.push(pageErrors(page));
-  await page.goto(`${base}?${query}`);
-  // The page shows a recorded run while the model loads; the engine is ready when its status names a backend.
-  await page.waitForFunction(() => /WebGPU on|CPU engine/.test(document.querySelector('[data-testid=backend-status]')?.textContent ?? ''), null, { timeout: 120_000 });
-  return page;
-}
+/** These checks are about the engine and the views, not the display pace: they run at full speed. */
+const open = (query: string, webgpu = true): Promise<Page> => app().open(`${query}&speed=max`, { webgpu });
 
 const attr = (page: Page, id: string, name: string) => page.getAttribute(`[data-testid=${id}]`, name).then(Number);
 const text = (page: Page, id: string) => page.textContent(`[data-testid=${id}]`).then((t) => t ?? '');

@@ -1,4 +1,4 @@
-import { act, fireEvent, screen } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { loadRuns, renderWithStore } from '../components/shared/testing';
 import { FIXTURES } from '../stories/fixtures';
@@ -61,7 +61,7 @@ describe('App', () => {
     expect(screen.getByTestId('ratio-iterations').textContent).toBe('once both finish');
   });
 
-  it('answers keyboard shortcuts outside form fields and turns the explanation to what is pointed at', () => {
+  it('answers keyboard shortcuts outside form fields', () => {
     const store = createAppStore();
     const { commands } = renderWithStore(<App />, store);
     fireEvent.keyDown(document.body, { key: ' ' });
@@ -75,9 +75,36 @@ describe('App', () => {
     expect(commands.reset).toHaveBeenCalled();
     fireEvent.keyDown(screen.getByTestId('compare'), { key: ' ' });
     expect(commands.play).toHaveBeenCalledOnce();
-    act(() => store.getState().setUi({ compare: false }));
-    fireEvent.pointerEnter(screen.getByTestId('kv-map').parentElement!);
+  });
+
+  it('keeps the topic the visitor picked while they point at views, and offers the view’s lesson as a link', () => {
+    const store = createAppStore();
+    renderWithStore(<App />, store);
+    fireEvent.change(screen.getByTestId('topic'), { target: { value: 'kv-waste' } });
+    for (const el of [screen.getByTestId('grid'), screen.getByTestId('kv-map'), screen.getByTestId('explain').previousElementSibling!]) {
+      fireEvent.pointerEnter(el.closest('.grid-area, .side-kv, .below > div') ?? el);
+    }
+    fireEvent.click(screen.getByTestId('compare'));
+    fireEvent.click(screen.getByTestId('compare'));
+    expect(store.getState().topic).toBe('kv-waste');
+    expect(screen.getByTestId('lesson').textContent).toContain('External fragmentation');
+    // The last view pointed at is offered, one click away.
+    fireEvent.pointerEnter(screen.getByTestId('kv-map').closest('.side-kv')!);
+    expect(store.getState().suggestedTopic).toBe('paged');
+    fireEvent.click(within(screen.getByTestId('topic-suggestion')).getByRole('button'));
     expect(store.getState().topic).toBe('paged');
+  });
+
+  it('opens the lesson in a reading view, and Esc closes it', () => {
+    const store = createAppStore();
+    renderWithStore(<App />, store);
+    fireEvent.click(screen.getByTestId('read-lesson'));
+    const dialog = screen.getByRole('dialog');
+    expect(dialog.textContent).toContain(screen.getByTestId('lesson').textContent!.slice(0, 60));
+    fireEvent.click(within(dialog).getByRole('button', { name: /→/ }));
+    expect(store.getState().topic).toBe('grid');
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
   });
 
   it('shows a notice and lets it be dismissed', () => {

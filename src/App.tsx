@@ -16,8 +16,8 @@ import { useCommands } from './run/commands';
 import type { LaneId, Topic } from './store/slices';
 import { useApp, useAppStore } from './store/store';
 
-/** Pointing at a view turns the explanation to it. */
-const topicProps = (setTopic: (t: Topic) => void, topic: Topic) => ({ onPointerEnter: () => setTopic(topic), onFocus: () => setTopic(topic) });
+/** Pointing at a view offers its lesson in the explanation panel; it never switches the topic picked there. */
+const topicProps = (suggest: (t: Topic) => void, topic: Topic) => ({ onPointerEnter: () => suggest(topic), onFocus: () => suggest(topic) });
 
 export function App() {
   const store = useAppStore();
@@ -29,7 +29,7 @@ export function App() {
   const source = useApp((s) => s.lanes.a.source);
   const cmd = useCommands();
   const lanes: LaneId[] = compare ? ['a', 'b'] : ['a'];
-  const setTopic = (topic: Topic) => store.getState().tourStep === null && store.getState().setUi({ topic });
+  const setTopic = (topic: Topic) => store.getState().suggestedTopic !== topic && store.getState().setUi({ suggestedTopic: topic });
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);

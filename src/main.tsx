@@ -50,13 +50,14 @@ function startApp() {
   // The configuration lives in the URL, so a lesson is a link; model and theme choices stay in it.
   store.subscribe((s, prev) => {
     if (s.config === prev.config && s.compare === prev.compare) return;
-    if (controller.demoSwitching) return;
     const keep = Object.fromEntries(['model', 'tokenizer', 'theme'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : [])));
     history.replaceState(null, '', `${location.pathname}${configToQuery(s.config, { ...keep, ...(s.compare ? { compare: '1' } : {}) })}`);
   });
 
   const controller = new Controller({ store, engine: workerChannel(), model: modelSource(query), recorded: loadRecordedRuns, alternateDemo: !query.has('strategy') && query.get('compare') !== '1' });
   controller.start();
+  // Any click or key press on the page stops the demo's alternation: the visitor is looking at something.
+  for (const type of ['pointerdown', 'keydown'] as const) document.addEventListener(type, controller.visitorActed, { capture: true });
 
   createRoot(document.getElementById('root')!).render(
     <StrictMode>

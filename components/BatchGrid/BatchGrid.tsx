@@ -11,7 +11,7 @@ import { GridLayout, type CellHit } from './layout';
 import { GridLegend } from './GridLegend';
 import { GridToolbar } from './GridToolbar';
 import { followStep, gridKey, syncLayout, type GridState } from './navigation';
-import { DEFAULT_CELL, MAX_CELL, MIN_CELL, clampOffset, fitCell, followOffset, pointToCell } from './viewport';
+import { DEFAULT_CELL, MAX_CELL, MIN_CELL, clampOffset, clampRowOffset, fitCell, followOffset, maxRowOffset, pointToCell, rowHeight, rowY } from './viewport';
 
 const LEFT = 34;
 const TOP = 16;
@@ -50,9 +50,14 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
     if (s.autoZoom) s.vp.cellW = fitCell(s.vp, s.layout.columns);
     const glide = s.follow ? followStep(s.vp, s.layout.columns) : null;
     s.vp.offset = glide ? glide.offset : clampOffset(s.vp, s.layout.columns, s.vp.offset);
+    s.vp.rowOffset = clampRowOffset(s.vp, s.vp.rowOffset ?? 0);
+    figure.current?.setAttribute('data-row-height', rowHeight(s.vp).toFixed(1));
+    figure.current?.setAttribute('data-rows-scroll', String(maxRowOffset(s.vp) > 0));
     figure.current?.setAttribute('data-iterations', String(s.layout.iterations));
     figure.current?.setAttribute('data-columns', String(s.layout.columns));
     figure.current?.setAttribute('data-following', String(s.follow));
+    // The run clock (busy time) of the newest iteration drawn, for end-to-end checks of the display pace.
+    figure.current?.setAttribute('data-clock-ms', (log.lastEvent?.endMs ?? 0).toFixed(1));
     if (!el || !ctx) return;
     if (!s.style) s.style = gridStyle(palettes[theme], makeHatches(ctx, palettes[theme], s.dpr));
     ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
@@ -93,7 +98,19 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
   useEffect(() => {
     const el = canvas.current;
     if (!el) return;
+    // With more slots than fit (64 in a compare lane), the plain wheel scrolls the rows and
+    // Ctrl + wheel (or a pinch) zooms; otherwise the wheel zooms as before.
+    const rowsScroll = (e: Event) => e instanceof WheelEvent && !e.ctrlKey && !e.metaKey && maxRowOffset(st.current.vp) > 0;
+    const onWheel = (e: WheelEvent) => {
+      if (!rowsScroll(e)) return;
+      e.preventDefault();
+      const vp = st.current.vp;
+      vp.rowOffset = clampRowOffset(vp, (vp.rowOffset ?? 0) + e.deltaY);
+      sched.request();
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
     const z = zoom<HTMLCanvasElement, unknown>()
+      .filter((e: Event) => (e.type === 'wheel' ? !rowsScroll(e) : !(e as MouseEvent).ctrlKey && !(e as MouseEvent).button))
       .scaleExtent([MIN_CELL / DEFAULT_CELL, MAX_CELL / DEFAULT_CELL])
       .on('zoom', (e) => {
         const s = st.current;
@@ -108,6 +125,7 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
     select(el).call(z).on('dblclick.zoom', null);
     return () => {
       select(el).on('.zoom', null);
+      el.removeEventListener('wheel', onWheel);
       zoomRef.current = null;
     };
   }, [sched]);
@@ -126,7 +144,7 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
     el.hidden = false;
     el.replaceChildren(Object.assign(document.createElement('strong'), { textContent: d.title }), ...d.lines.map((l) => Object.assign(document.createElement('div'), { textContent: l })));
     const x = at?.x ?? s.vp.left + s.vp.offset + (hit!.col + 1) * s.vp.cellW;
-    const y = at?.y ?? s.vp.top + (hit!.row + 1) * ((s.vp.height - s.vp.top) / s.vp.rows);
+    const y = at?.y ?? rowY(s.vp, hit!.row + 1);
     el.style.left = `${Math.min(x + 12, s.vp.width - 260)}px`;
     el.style.top = `${Math.min(y + 12, s.vp.height - 90)}px`;
   };

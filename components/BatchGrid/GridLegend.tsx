@@ -15,6 +15,8 @@ export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: 
     { label: 'prompt (prefill)', style: { background: p.prefill } },
     { label: 'generated (decode)', style: { background: p.decode } },
     { label: 'end of sequence', style: { background: p.end } },
+    // One colour per kind for every request: where a new request takes the slot, a gap says so.
+    { label: compact ? 'next request' : 'gap: next request in the slot', style: { background: `linear-gradient(90deg, ${p.end} 0 42%, ${p.background} 42% 58%, ${p.prefill} 58%)` } },
     { label: compact ? 'idle: finished' : staticOnly ? 'idle: finished (static batching only)' : 'idle: finished, held by static batch', style: idle('finished') },
     { label: compact ? 'empty' : 'idle: empty slot', style: idle('empty') },
     { label: 'stalled', style: idle('stalled') },
@@ -23,7 +25,7 @@ export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: 
   return (
     <>
       <Legend items={items} label="Grid legend" />
-      {!compact && <p className="fineprint">Hover a cell for its token and measured step time · click to follow a request · with focus: arrows inspect, +/− zoom, End follows.</p>}
+      {!compact && <p className="fineprint">Hover a cell for its token and step time · click to follow a request · with focus: arrows inspect, +/− zoom, End follows.</p>}
     </>
   );
 }

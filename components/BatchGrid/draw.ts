@@ -1,19 +1,24 @@
 import type { HatchKind } from '../shared/hatch';
-import { shade, type Palette } from '../../src/theme/palette';
+import type { Palette } from '../../src/theme/palette';
 import type { CellHit, CellKind, GridLayout, GridRun } from './layout';
-import { rowHeight, visibleColumns, xScale, type GridViewport } from './viewport';
+import { maxRowOffset, rowHeight, rowY, visibleColumns, xScale, type GridViewport } from './viewport';
 
 export interface GridStyle {
   palette: Palette;
   hatches: Map<HatchKind, CanvasPattern | string>;
-  /** Fills per kind and request shade (3), built once per palette. */
-  fills: Record<Exclude<CellKind, 'idle'>, string[]>;
+  /** One colour per kind, whatever the request: requests are told apart by the gap between them. */
+  fills: Record<Exclude<CellKind, 'idle'>, string>;
 }
 
 export function gridStyle(palette: Palette, hatches: Map<HatchKind, CanvasPattern | string>): GridStyle {
-  const three = (c: string) => [0, 1, 2].map((i) => shade(c, i));
-  return { palette, hatches, fills: { prefill: three(palette.prefill), decode: three(palette.decode), end: three(palette.end) } };
+  return { palette, hatches, fills: { prefill: palette.prefill, decode: palette.decode, end: palette.end } };
 }
+
+/** Width of the gap drawn where a new request takes over a slot, once cells are wide enough to show it. */
+export const boundaryWidth = (cellW: number): number => (cellW >= 4 ? 2 : cellW >= 2 ? 1 : 0);
+
+/** True where a run starts a request other than the one before it in the row (both doing work). */
+export const startsNewRequest = (prev: GridRun | undefined, r: GridRun): boolean => !!prev && r.kind !== 'idle' && prev.kind !== 'idle' && prev.requestId !== r.requestId;
 
 export interface GridOverlay {
   selected: number | null;
@@ -37,25 +42,46 @@ export function drawGrid(ctx: Ctx, layout: GridLayout, v: GridViewport, style: G
   ctx.beginPath();
   ctx.rect(v.left, v.top, v.width - v.left, v.height - v.top);
   ctx.clip();
+  const gap = boundaryWidth(v.cellW);
+  const boundaries: number[] = [];
   for (let row = 0; row < layout.rows.length; row++) {
     const runs = layout.rows[row];
-    const y = v.top + row * rh;
+    const y = rowY(v, row);
+    if (y + rh < v.top || y > v.height) continue;
     for (let i = layout.firstRunAfter(row, c0); i < runs.length && runs[i].col < c1; i++) {
       const r = runs[i];
       ctx.globalAlpha = overlay.selected !== null && r.requestId !== overlay.selected ? 0.3 : 1;
       fillRun(ctx, style, r, originX + r.col * v.cellW, y, r.len * v.cellW, rh);
+      if (gap && startsNewRequest(runs[i - 1], r)) boundaries.push(originX + r.col * v.cellW, y);
     }
   }
   ctx.globalAlpha = 1;
+  // Where one request hands its slot to the next: a gap in the background colour, so two requests
+  // in a row read as two even where their cells share a colour.
+  ctx.fillStyle = palette.background;
+  for (let i = 0; i < boundaries.length; i += 2) ctx.fillRect(Math.round(boundaries[i]) - gap / 2, boundaries[i + 1], gap, rh);
   drawSeparators(ctx, v, rh, c0, Math.min(c1, layout.columns), layout.rows.length, palette.background);
   if (overlay.selected !== null) outlineRequest(ctx, layout, v, rh, overlay.selected, palette.highlight);
   if (overlay.hover) {
     ctx.strokeStyle = palette.highlight;
     ctx.lineWidth = 2;
-    ctx.strokeRect(originX + overlay.hover.col * v.cellW, v.top + overlay.hover.row * rh, Math.max(2, v.cellW), rh);
+    ctx.strokeRect(originX + overlay.hover.col * v.cellW, rowY(v, overlay.hover.row), Math.max(2, v.cellW), rh);
   }
   ctx.restore();
   drawAxes(ctx, layout, v, rh, palette);
+  drawRowScrollbar(ctx, v, rh, palette);
+}
+
+/** When the rows scroll, a thin bar on the right edge says which part of them is on screen. */
+function drawRowScrollbar(ctx: Ctx, v: GridViewport, rh: number, p: Palette): void {
+  const max = maxRowOffset(v);
+  if (max <= 0) return;
+  const track = v.height - v.top;
+  const total = v.rows * rh;
+  ctx.fillStyle = p.muted;
+  ctx.globalAlpha = 0.6;
+  ctx.fillRect(v.width - 4, v.top + ((v.rowOffset ?? 0) / total) * track, 3, Math.max(12, (track / total) * track));
+  ctx.globalAlpha = 1;
 }
 
 function fillRun(ctx: Ctx, style: GridStyle, r: GridRun, x: number, y: number, w: number, h: number): void {
@@ -63,13 +89,13 @@ function fillRun(ctx: Ctx, style: GridStyle, r: GridRun, x: number, y: number, w
     ctx.fillStyle = style.palette.idle;
     ctx.fillRect(x, y, w, h);
     ctx.fillStyle = style.hatches.get(r.idleReason ?? 'empty') ?? style.palette.hatch;
-  } else ctx.fillStyle = style.fills[r.kind][(r.requestId ?? 0) % 3];
+  } else ctx.fillStyle = style.fills[r.kind];
   ctx.fillRect(x, y, w, h);
 }
 
 /** Gaps between cells, in the background colour, once cells are big enough to read one by one. */
 function drawSeparators(ctx: Ctx, v: GridViewport, rh: number, c0: number, c1: number, rows: number, color: string): void {
-  const bottom = v.top + rows * rh;
+  const bottom = Math.min(v.height, rowY(v, rows));
   ctx.beginPath();
   if (v.cellW >= 5) {
     for (let c = c0; c <= c1; c++) {
@@ -80,7 +106,7 @@ function drawSeparators(ctx: Ctx, v: GridViewport, rh: number, c0: number, c1: n
   }
   if (rh >= 5) {
     for (let r = 0; r <= rows; r++) {
-      const y = Math.round(v.top + r * rh) + 0.5;
+      const y = Math.round(rowY(v, r)) + 0.5;
       ctx.moveTo(v.left, y);
       ctx.lineTo(v.width, y);
     }
@@ -94,7 +120,7 @@ function outlineRequest(ctx: Ctx, layout: GridLayout, v: GridViewport, rh: numbe
   ctx.strokeStyle = color;
   ctx.lineWidth = 1.5;
   for (const { row, run } of layout.runsOf(id)) {
-    ctx.strokeRect(v.left + v.offset + run.col * v.cellW, v.top + row * rh + 0.75, run.len * v.cellW, rh - 1.5);
+    ctx.strokeRect(v.left + v.offset + run.col * v.cellW, rowY(v, row) + 0.75, run.len * v.cellW, rh - 1.5);
   }
 }
 
@@ -108,7 +134,11 @@ function drawAxes(ctx: Ctx, layout: GridLayout, v: GridViewport, rh: number, pal
   ctx.textAlign = 'right';
   // Label every row when there is room, else every k-th, always in Anyscale's S1.. naming.
   const every = Math.max(1, Math.ceil(12 / rh));
-  for (let row = 0; row < layout.rows.length; row += every) ctx.fillText(`S${row + 1}`, v.left - 4, v.top + row * rh + rh / 2);
+  for (let row = 0; row < layout.rows.length; row += every) {
+    // Only rows wholly on screen get a label: a half-scrolled one would sit over the column axis.
+    const y = rowY(v, row);
+    if (y >= v.top - 0.5 && y + rh <= v.height + 0.5) ctx.fillText(`S${row + 1}`, v.left - 4, y + rh / 2);
+  }
   const x = xScale(v);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'alphabetic';

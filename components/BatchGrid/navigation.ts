@@ -1,7 +1,7 @@
 import type { IterationEvent } from '../../engine/serve/events';
 import type { GridStyle } from './draw';
 import { GridLayout, type CellHit, type GridMode } from './layout';
-import { MAX_CELL, MIN_CELL, clampOffset, followOffset, plotWidth, type GridViewport } from './viewport';
+import { MAX_CELL, MIN_CELL, clampOffset, clampRowOffset, followOffset, plotWidth, rowHeight, rowY, type GridViewport } from './viewport';
 
 /** What the grid keeps between frames (outside React: it changes every frame). */
 export interface GridState {
@@ -54,6 +54,11 @@ export function gridKey(key: string, s: GridState, select: (id: number | null) =
       s.follow = false;
       s.vp.offset = clampOffset(s.vp, s.layout.columns, plotWidth(s.vp) / 2 - c * s.vp.cellW);
     }
+    // And its row, when the rows scroll.
+    const y = rowY(s.vp, r);
+    const rh = rowHeight(s.vp);
+    if (y < s.vp.top) s.vp.rowOffset = clampRowOffset(s.vp, r * rh);
+    else if (y + rh > s.vp.height) s.vp.rowOffset = clampRowOffset(s.vp, (r + 1) * rh - (s.vp.height - s.vp.top));
   };
   switch (key) {
     case 'ArrowLeft':

@@ -3,6 +3,7 @@ import { makeHatches } from '../shared/hatch';
 import { drawGrid, gridStyle } from './draw';
 import type { GridLayout } from './layout';
 import { EXPORT_LEGEND } from './svg';
+import { MIN_ROW_HEIGHT } from './viewport';
 
 const TITLE_H = 24;
 const LEGEND_H = 24;
@@ -17,7 +18,7 @@ export function gridToPng(layout: GridLayout, theme: ThemeName, title: string): 
   const left = 34;
   const top = 16;
   const rows = Math.max(1, layout.rows.length);
-  const rowH = Math.max(4, Math.min(18, 1200 / rows));
+  const rowH = Math.max(MIN_ROW_HEIGHT, Math.min(18, 1200 / rows));
   const width = Math.max(560, Math.ceil(left + layout.columns * cell + 4));
   const gridH = Math.ceil(top + rows * rowH + 4);
   const canvas = document.createElement('canvas');

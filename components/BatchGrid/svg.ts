@@ -1,5 +1,6 @@
 import type { IdleReason } from '../../engine/serve/events';
-import { shade, type Palette } from '../../src/theme/palette';
+import type { Palette } from '../../src/theme/palette';
+import { startsNewRequest } from './draw';
 import type { GridLayout } from './layout';
 
 const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
@@ -39,11 +40,13 @@ export function gridToSvg(layout: GridLayout, p: Palette, opts: { cell?: number;
   layout.rows.forEach((runs, row) => {
     const y = top + row * rowH;
     out.push(`<text x="${left - 4}" y="${y + rowH / 2 + 4}" text-anchor="end" fill="${p.muted}">S${row + 1}</text>`);
-    for (const r of runs) {
-      const fill = r.kind === 'idle' ? `url(#idle-${r.idleReason ?? 'empty'})` : shade(p[r.kind === 'end' ? 'end' : r.kind], (r.requestId ?? 0) % 3);
+    runs.forEach((r, i) => {
+      const fill = r.kind === 'idle' ? `url(#idle-${r.idleReason ?? 'empty'})` : p[r.kind];
       const title = r.requestId === null ? 'empty slot' : `R${r.requestId} ${r.kind}`;
-      out.push(`<rect x="${(left + r.col * cell).toFixed(2)}" y="${y}" width="${Math.max(0.5, r.len * cell - gap).toFixed(2)}" height="${rowH - 1}" fill="${fill}"><title>${title}</title></rect>`);
-    }
+      // A new request in the slot starts after a visible gap, as on the canvas.
+      const inset = cell >= 4 && startsNewRequest(runs[i - 1], r) ? 1.5 : 0;
+      out.push(`<rect x="${(left + r.col * cell + inset).toFixed(2)}" y="${y}" width="${Math.max(0.5, r.len * cell - gap - inset).toFixed(2)}" height="${rowH - 1}" fill="${fill}"><title>${title}</title></rect>`);
+    });
   });
   let x = left;
   for (const [label, kind] of EXPORT_LEGEND) {

@@ -15,6 +15,8 @@ export interface GridViewport {
   /** Screen x of column 0, relative to `left` (pan). */
   offset: number;
   rows: number;
+  /** Rows scrolled off the top, in CSS px, when they do not all fit at MIN_ROW_HEIGHT. */
+  rowOffset?: number;
 }
 
 export const MIN_CELL = 0.05;
@@ -25,8 +27,18 @@ export const plotWidth = (v: GridViewport): number => Math.max(1, v.width - v.le
 
 /** Tall enough that 8 slots fill the grid panel on a 1080p projector; more would turn rows into slabs. */
 export const MAX_ROW_HEIGHT = 64;
-/** Row height: every slot fits the height (no vertical scroll), up to MAX_ROW_HEIGHT. */
-export const rowHeight = (v: GridViewport): number => Math.max(1, Math.min(MAX_ROW_HEIGHT, (v.height - v.top) / Math.max(1, v.rows)));
+/** Thinner rows stop reading as rows (64 slots in a compare lane): the grid scrolls vertically instead. */
+export const MIN_ROW_HEIGHT = 6;
+/** Row height: every slot fits the height while rows stay at least MIN_ROW_HEIGHT, up to MAX_ROW_HEIGHT. */
+export const rowHeight = (v: GridViewport): number => Math.max(MIN_ROW_HEIGHT, Math.min(MAX_ROW_HEIGHT, (v.height - v.top) / Math.max(1, v.rows)));
+
+/** How far the rows can scroll: 0 when they all fit. */
+export const maxRowOffset = (v: GridViewport): number => Math.max(0, v.rows * rowHeight(v) - (v.height - v.top));
+
+export const clampRowOffset = (v: GridViewport, offset: number): number => Math.max(0, Math.min(maxRowOffset(v), offset));
+
+/** Screen y of the top of a row. */
+export const rowY = (v: GridViewport, row: number): number => v.top + row * rowHeight(v) - (v.rowOffset ?? 0);
 
 export function xScale(v: GridViewport): ScaleLinear<number, number> {
   const first = -v.offset / v.cellW;
@@ -71,6 +83,6 @@ export function zoomAt(v: GridViewport, screenX: number, factor: number): Pick<G
 export function pointToCell(v: GridViewport, x: number, y: number): { col: number; row: number } | null {
   if (x < v.left || y < v.top) return null;
   const col = Math.floor((x - v.left - v.offset) / v.cellW);
-  const row = Math.floor((y - v.top) / rowHeight(v));
+  const row = Math.floor((y - v.top + (v.rowOffset ?? 0)) / rowHeight(v));
   return row < v.rows && col >= 0 ? { col, row } : null;
 }

@@ -15,6 +15,7 @@ const PENDING = 'once both finish';
 export function RatioBar() {
   const a = useApp((s) => s.logs.a);
   const b = useApp((s) => s.logs.b);
+  const failed = useApp((s) => s.lanes.a.phase === 'error' || s.lanes.b.phase === 'error');
   const tps = useRef<HTMLElement>(null);
   const lat = useRef<HTMLElement>(null);
   const iters = useRef<HTMLElement>(null);
@@ -23,11 +24,11 @@ export function RatioBar() {
     const update = () => {
       const sa = summarize(a);
       const sb = summarize(b);
-      if (tps.current) tps.current.textContent = fmtRatio(sb.tokensPerSecond, sa.tokensPerSecond);
-      const done = sa.completed > 0 && sa.completed === a.requests.size && sb.completed === b.requests.size;
+      if (tps.current) tps.current.textContent = failed ? '—' : fmtRatio(sb.tokensPerSecond, sa.tokensPerSecond);
+      const done = !failed && sa.completed > 0 && sa.completed === a.requests.size && sb.completed === b.requests.size;
       const latency = (x: number, y: number) => (x >= y ? `${fmtRatio(x, y)} lower` : `${fmtRatio(y, x)} higher`);
       if (lat.current) {
-        lat.current.textContent = done && sa.e2e && sb.e2e ? latency(sa.e2e.p50, sb.e2e.p50) : PENDING;
+        lat.current.textContent = done && sa.e2e && sb.e2e ? latency(sa.e2e.p50.ms, sb.e2e.p50.ms) : PENDING;
         lat.current.classList.toggle('pending', !done);
       }
       if (iters.current) {
@@ -45,10 +46,10 @@ export function RatioBar() {
       ub();
       t.cancel();
     };
-  }, [a, b]);
+  }, [a, b, failed]);
   return (
     <div className="ratio" data-testid="compare-ratio" aria-label="Continuous compared with static">
-      <span title="Continuous's generated tokens per second divided by static's, each on its own measured clock.">
+      <span title="Continuous's generated tokens per second divided by static's, each on its own busy-time clock (measured, or simulated on the sim backend).">
         Continuous vs static: throughput <strong ref={tps} data-testid="ratio-throughput">—</strong>
       </span>
       <span title="Median end-to-end request latency, static's against continuous's, once both have served every request.">

@@ -1,4 +1,5 @@
 import { useApp } from '../../src/store/store';
+import { shortenAtWord } from '../shared/names';
 
 export const ENABLE_WEBGPU_URL = 'https://developer.chrome.com/docs/web-platform/webgpu/troubleshooting-tips';
 
@@ -25,7 +26,7 @@ export function BackendStatus({ chip = false }: { chip?: boolean }) {
   if (chip) {
     // The top bar has room for the headline of a fallback only; the whole reason is on hover and
     // beside the backend controls.
-    const shown = b?.fallbackReason ? `CPU engine: ${headline(b.fallbackReason)}` : text;
+    const shown = b?.fallbackReason ? `CPU engine: ${headline(b.fallbackReason)}` : b?.kind === 'sim' && lane.phase !== 'error' ? 'Simulated: cost model' : shortenAtWord(text, 36);
     return (
       <span className={`status-chip${warn ? ' warn' : ''}`} data-testid="backend-status" role="status" title={text}>
         <span className="status-text">{shown}</span>

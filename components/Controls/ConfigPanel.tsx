@@ -1,4 +1,4 @@
-import { GPU_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, presetDefaults, workloadDescription, workloadOptions } from '../../src/run/catalog';
+import { GPU_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, presetDefaults, simPool, workloadDescription, workloadOptions } from '../../src/run/catalog';
 import { LIMITS, type BackendChoice, type KvManager, type RunConfig, type Strategy } from '../../src/store/config';
 import { useApp, useAppStore } from '../../src/store/store';
 import { BackendStatus } from './BackendStatus';
@@ -55,16 +55,19 @@ export function ConfigPanel() {
           onChange={(b) => set({ blockSize: Number(b) })}
           hint="Token positions per KV block. Larger blocks waste more in each request's last block."
         />
-        <NumberField
-          label="KV capacity (tokens)"
-          testid="kv-capacity"
-          value={c.kvCapacity}
-          step={64}
-          {...range('kvCapacity')}
-          disabled={c.backend === 'sim'}
-          onChange={(kvCapacity) => set({ kvCapacity })}
-          hint={c.backend === 'sim' ? 'Simulated: the pool is what the simulated GPU holds after the model weights (shown on the KV map).' : 'Token positions the KV pool holds. If a request no longer fits, the run starts over.'}
-        />
+        {c.backend === 'sim' ? (
+          <SimPoolField />
+        ) : (
+          <NumberField
+            label="KV capacity (tokens)"
+            testid="kv-capacity"
+            value={c.kvCapacity}
+            step={64}
+            {...range('kvCapacity')}
+            onChange={(kvCapacity) => set({ kvCapacity })}
+            hint="Token positions the KV pool holds. If a request no longer fits, the run starts over."
+          />
+        )}
       </Group>
       <Group title="Workload" note="Workload changes restart the run.">
         <SelectField label="preset" testid="workload" value={c.workload} options={workloadOptions(c.backend)} onChange={(workload) => set({ workload, ...presetDefaults(workload) })} hint="Seeded request generators: how many requests, when they arrive, and how long their prompts and answers are." />
@@ -94,6 +97,24 @@ export function ConfigPanel() {
         <SelectField label="simulated model" testid="sim-model" value={c.simModel} disabled={c.backend !== 'sim'} options={SIM_MODEL_OPTIONS} onChange={(simModel) => set({ simModel })} />
         <BackendStatus />
       </Group>
+    </div>
+  );
+}
+
+/** On the simulator the pool is not a knob: it is what the simulated GPU holds after the weights. */
+function SimPoolField() {
+  const c = useApp((s) => s.config);
+  let text: string;
+  try {
+    const pool = simPool(c);
+    text = `${pool.tokens.toLocaleString('en-US')} tokens · ${(pool.bytes / 2 ** 30).toFixed(1)} GiB`;
+  } catch (e) {
+    text = e instanceof Error ? e.message : String(e);
+  }
+  return (
+    <div className="field readout" title="Simulated: the GPU's memory × 0.9 (vLLM's gpu_memory_utilization) minus the model weights, in KV token slots.">
+      <span className="readout-label">KV capacity (simulated)</span>
+      <output data-testid="kv-capacity">{text}</output>
     </div>
   );
 }

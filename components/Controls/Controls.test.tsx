@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../../src/store/store';
 import { renderWithStore } from '../shared/testing';
 import { BackendStatus, headline } from './BackendStatus';
+import { simPool } from '../../src/run/catalog';
 import { ConfigPanel } from './ConfigPanel';
+import { TopBar } from '../TopBar/TopBar';
 import { Transport } from './Transport';
 
 describe('ConfigPanel', () => {
@@ -13,6 +15,33 @@ describe('ConfigPanel', () => {
     expect(options('strategy')).toEqual(['static', 'continuous']);
     expect(options('kv-manager')).toEqual(['paged', 'contiguous']);
     expect(options('backend')).toEqual(['webgpu', 'cpu', 'sim']);
+  });
+
+  it('explains every knob on click or keyboard, not only on hover', () => {
+    renderWithStore(<ConfigPanel />);
+    const knobs = ['strategy', 'max-num-seqs', 'token-budget', 'chunked-prefill', 'separate-prefill', 'waiting-served-ratio', 'max-waiting-tokens', 'kv-manager', 'block-size', 'kv-capacity', 'workload', 'rate', 'backend'];
+    for (const id of knobs) {
+      const control = screen.getByTestId(id);
+      const field = control.closest('.field') as HTMLElement;
+      const hint = document.getElementById(control.getAttribute('aria-describedby')!.split(' ').pop()!)!;
+      expect(hint.textContent, id).toBe(field.title);
+      expect(hint.hidden).toBe(true);
+      const toggle = within(field).getByRole('button', { name: 'Explain this setting' });
+      fireEvent.click(toggle);
+      expect(hint.hidden).toBe(false);
+      expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    }
+  });
+
+  it('shows the simulated pool (tokens and GiB) on the simulator, not the real backends’ capacity', () => {
+    const store = createAppStore();
+    store.getState().setConfig({ backend: 'sim', gpu: 'A100-40GB', simModel: 'OPT-13B', kvCapacity: 1024 });
+    renderWithStore(<ConfigPanel />, store);
+    const pool = simPool(store.getState().config);
+    expect(pool.tokens).toBeGreaterThan(10_000);
+    const shown = screen.getByTestId('kv-capacity').textContent!;
+    expect(shown).toBe(`${pool.tokens.toLocaleString('en-US')} tokens · ${(pool.bytes / 2 ** 30).toFixed(1)} GiB`);
+    expect(shown).not.toContain('1024');
   });
 
   it('writes changes to the store, and greys out knobs the strategy ignores', () => {
@@ -41,12 +70,12 @@ describe('ConfigPanel', () => {
     expect((screen.getByTestId('max-waiting-tokens') as HTMLInputElement).disabled).toBe(true);
   });
 
-  it('greys out the KV capacity on the simulator, whose pool is the simulated GPU’s memory', () => {
+  it('turns the KV capacity from a knob into a readout on the simulator, whose pool is the simulated GPU’s memory', () => {
     const { store } = renderWithStore(<ConfigPanel />);
     expect((screen.getByTestId('kv-capacity') as HTMLInputElement).disabled).toBe(false);
     fireEvent.change(screen.getByTestId('backend'), { target: { value: 'sim' } });
     expect(store.getState().config.backend).toBe('sim');
-    expect((screen.getByTestId('kv-capacity') as HTMLInputElement).disabled).toBe(true);
+    expect(screen.getByTestId('kv-capacity').tagName).toBe('OUTPUT');
   });
 
   it('commits numbers on Enter, clamped to their range', () => {
@@ -83,11 +112,16 @@ describe('ConfigPanel', () => {
     expect(headline('The GPU was lost mid-run (device lost). The run goes on on the CPU.')).toBe('The GPU was lost mid-run');
   });
 
-  it('labels the sim backend as simulated in its status line', () => {
+  it('labels the sim backend as simulated in its status line: whole words in the chip, the full name on hover', () => {
     const store = createAppStore();
-    store.getState().setLane('a', { phase: 'ready', backend: { kind: 'sim', description: 'OPT-13B on NVIDIA A100 40GB' } });
-    renderWithStore(<BackendStatus chip />, store);
-    expect(screen.getByTestId('backend-status').textContent).toMatch(/Simulated: OPT-13B on NVIDIA A100 40GB \(times are predicted, not measured\)/);
+    store.getState().setLane('a', { phase: 'ready', backend: { kind: 'sim', description: 'OPT-13B on NVIDIA A100 40GB', short: 'OPT-13B on A100-40GB' }, modelName: 'OPT-13B on NVIDIA A100 40GB' });
+    renderWithStore(<TopBar />, store);
+    const chip = screen.getByTestId('backend-status');
+    expect(chip.textContent).toBe('Simulated: cost model');
+    expect(chip.title).toBe('Simulated: OPT-13B on NVIDIA A100 40GB (times are predicted, not measured)');
+    const name = document.querySelector('.brand small') as HTMLElement;
+    expect(name.textContent).toBe('OPT-13B on A100-40GB');
+    expect(name.title).toBe('OPT-13B on NVIDIA A100 40GB');
   });
 
   it('says plainly when WebGPU fell back to the CPU, with a way to enable it', () => {

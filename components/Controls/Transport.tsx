@@ -1,8 +1,11 @@
 import { useCommands } from '../../src/run/commands';
+import { PACE_LABEL } from '../../src/run/pace';
 import type { Speed } from '../../src/store/config';
 import { useApp, useAppStore } from '../../src/store/store';
 
-/** Play, pause, step, reset and speed: the buttons a teacher reaches for first. */
+const SPEEDS: Speed[] = ['teach', 'slow', 'max', 'step'];
+
+/** Play, pause, step, reset and pace: the buttons a teacher reaches for first. */
 export function Transport() {
   const cmd = useCommands();
   const store = useAppStore();
@@ -26,10 +29,19 @@ export function Transport() {
       <button data-testid="reset" onClick={cmd.reset} title="Start the workload over (R)">
         ↺ Reset
       </button>
-      <select data-testid="speed" aria-label="Speed" title="Speed: real time, slowed down for a class to follow, or one iteration per Play" value={speed} onChange={(e) => store.getState().setConfig({ speed: e.target.value as Speed })}>
-        <option value="max">real time</option>
-        <option value="slow">slowed down</option>
-        <option value="step">step by step</option>
+      <select
+        data-testid="speed"
+        aria-label="Pace"
+        className="pace"
+        title="The pace iterations are shown at: teaching (5 a second), slow (1.5), full speed (as fast as this device runs the model) or one per Play. Tokens/s and latencies are the engine's busy time: the same at any pace."
+        value={speed}
+        onChange={(e) => store.getState().setConfig({ speed: e.target.value as Speed })}
+      >
+        {SPEEDS.map((s) => (
+          <option key={s} value={s}>
+            {PACE_LABEL[s]}
+          </option>
+        ))}
       </select>
     </div>
   );

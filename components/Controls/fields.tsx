@@ -7,6 +7,28 @@ interface Common {
   testid?: string;
 }
 
+/**
+ * A knob's explanation, reachable without a mouse: the "?" button shows it under the field (click,
+ * Enter or Space), and the control is described by it for screen readers. Hovering still shows it
+ * as a tooltip.
+ */
+function useHint(hint: string | undefined) {
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  if (!hint) return { toggle: null, text: null, describedBy: undefined };
+  const toggle = (
+    <button type="button" className="hint-toggle" aria-expanded={open} aria-controls={id} aria-label={open ? 'Hide the explanation' : 'Explain this setting'} title={open ? 'Hide the explanation' : 'Explain this setting'} onClick={() => setOpen(!open)}>
+      ?
+    </button>
+  );
+  const text = (
+    <p id={id} className="field-hint" hidden={!open}>
+      {hint}
+    </p>
+  );
+  return { toggle, text, describedBy: id };
+}
+
 /** Upstream knob names (max_num_batched_tokens) may wrap after an underscore, never mid-word. */
 function knobLabel(label: string): ReactNode {
   const parts = label.split('_');
@@ -24,6 +46,7 @@ export function NumberField({ label, hint, disabled, testid, value, min, max, st
   const [draft, setDraft] = useState(String(value));
   const [note, setNote] = useState<string | null>(null);
   useEffect(() => setDraft(String(value)), [value]);
+  const h = useHint(hint);
   const commit = () => {
     const n = Number(draft);
     if (draft.trim() === '' || !Number.isFinite(n)) {
@@ -41,7 +64,7 @@ export function NumberField({ label, hint, disabled, testid, value, min, max, st
       <label htmlFor={id}>{knobLabel(label)}</label>
       <input
         id={id}
-        aria-describedby={note ? noteId : undefined}
+        aria-describedby={[note ? noteId : '', h.describedBy ?? ''].join(' ').trim() || undefined}
         data-testid={testid}
         type="number"
         inputMode="decimal"
@@ -57,37 +80,47 @@ export function NumberField({ label, hint, disabled, testid, value, min, max, st
         onBlur={commit}
         onKeyDown={(e) => e.key === 'Enter' && commit()}
       />
+      {h.toggle ?? <span />}
       {note && (
         <span id={noteId} className="field-note" role="status">
           {note}
         </span>
       )}
+      {h.text}
     </div>
   );
 }
 
 export function SelectField<T extends string>({ label, hint, disabled, testid, value, options, onChange }: Common & { value: T; options: readonly { value: T; label: string }[]; onChange: (v: T) => void }) {
   const id = useId();
+  const h = useHint(hint);
   return (
     <div className="field" title={hint}>
       <label htmlFor={id}>{knobLabel(label)}</label>
-      <select id={id} data-testid={testid} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value as T)}>
+      <select id={id} data-testid={testid} value={value} disabled={disabled} aria-describedby={h.describedBy} onChange={(e) => onChange(e.target.value as T)}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
         ))}
       </select>
+      {h.toggle ?? <span />}
+      {h.text}
     </div>
   );
 }
 
 export function CheckField({ label, hint, disabled, testid, value, onChange }: Common & { value: boolean; onChange: (v: boolean) => void }) {
+  const h = useHint(hint);
   return (
-    <label className="field check" title={hint}>
-      <input type="checkbox" data-testid={testid} checked={value} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
-      {label}
-    </label>
+    <div className="field check" title={hint}>
+      <label>
+        <input type="checkbox" data-testid={testid} checked={value} disabled={disabled} aria-describedby={h.describedBy} onChange={(e) => onChange(e.target.checked)} />
+        {label}
+      </label>
+      {h.toggle}
+      {h.text}
+    </div>
   );
 }
 

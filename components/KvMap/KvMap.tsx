@@ -8,7 +8,7 @@ import { frameScheduler, useCanvasSize, useLatest } from '../shared/frames';
 import { makeHatches } from '../shared/hatch';
 import { drawKv, type KvDrawStyle } from './draw';
 import { KvLegend } from './KvLegend';
-import { blockGrid, kvBlocks, kvShares, KV_CATEGORIES, type KvBlock } from './layout';
+import { kvBlocks, kvCells, kvShares, KV_CATEGORIES, type KvBlock } from './layout';
 
 const pct = (x: number) => `${x < 10 && x > 0 ? x.toFixed(1) : x.toFixed(0)}%`;
 
@@ -25,7 +25,7 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
   const bar = useRef<HTMLDivElement>(null);
   const caption = useRef<HTMLParagraphElement>(null);
   const tip = useRef<HTMLDivElement>(null);
-  const st = useRef({ w: 1, h: 1, dpr: 1, style: null as KvDrawStyle | null, blocks: [] as KvBlock[], grid: { cols: 1, rows: 1, size: 0 }, hover: null as number | null, kv: null as KvSnapshot | null });
+  const st = useRef({ w: 1, h: 1, dpr: 1, style: null as KvDrawStyle | null, blocks: [] as KvBlock[], perCell: 1, grid: { cols: 1, rows: 1, size: 0 }, hover: null as number | null, kv: null as KvSnapshot | null });
 
   const draw = () => {
     const s = st.current;
@@ -47,22 +47,25 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
     }
     root?.setAttribute('data-manager', kv.manager);
     const expected = (id: number) => log.requests.get(id)?.meta?.expectedTokens;
-    s.blocks = kvBlocks(kv, expected);
-    s.grid = blockGrid(kv.numBlocks, s.w, s.h);
-    updateText(kv);
+    // Thousands of blocks (a simulated GPU) would be specks: squares then stand for groups of blocks.
+    const cells = kvCells(kvBlocks(kv, expected), s.w, s.h);
+    Object.assign(s, { blocks: cells.cells, grid: cells.grid, perCell: cells.perCell });
+    updateText(kv, cells.perCell);
     const el = canvas.current;
     const ctx = el?.getContext('2d');
     if (!el || !ctx) return;
     if (!s.style) s.style = { palette: palettes[theme], hatches: makeHatches(ctx, palettes[theme], s.dpr) };
     ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
-    drawKv(ctx, s.blocks, s.grid, view, s.style, { selected: store.getState().selected, hover: s.hover, blockSize: kv.blockSize });
+    drawKv(ctx, s.blocks, s.grid, view, s.style, { selected: store.getState().selected, hover: s.hover, blockSize: kv.blockSize * s.perCell });
   };
 
-  const updateText = (kv: KvSnapshot) => {
+  const updateText = (kv: KvSnapshot, perCell: number) => {
     const shares = kvShares(kv);
     if (caption.current) {
       const cap = kv.numBlocks * kv.blockSize;
-      caption.current.textContent = `${kv.manager === 'paged' ? 'Paged' : 'Contiguous'} · ${kv.numBlocks} blocks × ${kv.blockSize} tokens = ${cap} token slots · waste ${pct(100 * kvWaste(kv))} of allocated`;
+      const n = (x: number) => x.toLocaleString('en-US');
+      const squares = perCell > 1 ? ` · each square = ${perCell} blocks` : '';
+      caption.current.textContent = `${kv.manager === 'paged' ? 'Paged' : 'Contiguous'} · ${n(kv.numBlocks)} blocks × ${kv.blockSize} tokens = ${n(cap)} token slots${squares} · waste ${pct(100 * kvWaste(kv))} of allocated`;
     }
     const segs = bar.current?.children;
     if (!segs) return;
@@ -107,7 +110,7 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
     if (!t) return;
     t.hidden = !b;
     if (!b) return;
-    t.textContent = describeBlock(b, s.kv!.blockSize);
+    t.textContent = s.perCell > 1 ? describeGroup(b, s.perCell, s.kv!.blockSize) : describeBlock(b, s.kv!.blockSize);
     t.style.left = `${Math.min(e.clientX - r.left + 12, s.w - 220)}px`;
     t.style.top = `${Math.min(e.clientY - r.top + 12, s.h - 40)}px`;
   };
@@ -138,6 +141,17 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
       <KvLegend compact={compact} />
     </figure>
   );
+}
+
+/** A square that stands for `perCell` blocks: which ones, and how their slots split. */
+export function describeGroup(g: KvBlock, perCell: number, bs: number): string {
+  const first = g.index * perCell;
+  const parts = [`${g.used} of ${perCell * bs} slots written`];
+  if (g.reserved) parts.push(`${g.reserved} reserved`);
+  if (g.internal) parts.push(`${g.internal} internal`);
+  if (g.external) parts.push(`${g.external} external`);
+  if (g.free) parts.push(`${g.free} free`);
+  return `Blocks ${first}–${first + perCell - 1} · ${g.owner >= 0 ? `mostly request R${g.owner} · ` : ''}${parts.join(' · ')}`;
 }
 
 export function describeBlock(b: KvBlock, bs: number): string {

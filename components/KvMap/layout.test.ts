@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KvSnapshot } from '../../engine/serve/events';
-import { blockGrid, kvBlocks, kvShares } from './layout';
+import { MIN_CELL_PX, blockGrid, groupBlocks, kvBlocks, kvCells, kvShares, type KvBlock } from './layout';
 
 function snapshot(owner: number[], filled: number[], totals: Partial<KvSnapshot>, manager: KvSnapshot['manager'] = 'contiguous'): KvSnapshot {
   const blockSize = 4;
@@ -49,5 +49,33 @@ describe('blockGrid', () => {
     const g = blockGrid(1000, 300, 100);
     expect(g.cols * g.rows).toBeGreaterThanOrEqual(1000);
     expect(g.cols * (g.size + 1)).toBeLessThanOrEqual(300);
+  });
+});
+
+describe('kvCells', () => {
+  const pool = (n: number): KvBlock[] => Array.from({ length: n }, (_, i) => ({ index: i, owner: i % 3 === 0 ? -1 : i % 7, used: i % 3 === 0 ? 0 : 16, reserved: 0, internal: 0, external: 0, free: i % 3 === 0 ? 16 : 0 }));
+
+  it('keeps one square per block while squares stay legible', () => {
+    const c = kvCells(pool(64), 280, 120);
+    expect(c.perCell).toBe(1);
+    expect(c.cells).toHaveLength(64);
+  });
+
+  it('groups thousands of blocks into legible squares and keeps every slot', () => {
+    const blocks = pool(4000);
+    const c = kvCells(blocks, 280, 120);
+    // One block per square would be about 2 px: specks in a corner.
+    expect(blockGrid(4000, 280, 120).size).toBeLessThan(MIN_CELL_PX);
+    expect(c.grid.size).toBeGreaterThanOrEqual(MIN_CELL_PX);
+    expect(c.perCell).toBeGreaterThan(1);
+    expect(c.cells).toHaveLength(Math.ceil(4000 / c.perCell));
+    const total = (bs: KvBlock[], k: 'used' | 'free') => bs.reduce((s, b) => s + b[k], 0);
+    expect(total(c.cells, 'used')).toBe(total(blocks, 'used'));
+    expect(total(c.cells, 'free')).toBe(total(blocks, 'free'));
+  });
+
+  it('gives a group the owner of most of its slots', () => {
+    const b = (owner: number, used: number): KvBlock => ({ index: 0, owner, used, reserved: 0, internal: 16 - used, external: 0, free: 0 });
+    expect(groupBlocks([b(3, 2), b(5, 16), b(5, 16), { ...b(-1, 0), internal: 0, free: 16 }], 4)[0].owner).toBe(5);
   });
 });

@@ -114,3 +114,42 @@ export function kvShares(kv: KvSnapshot): Record<KvCategory, number> {
     free: (100 * kv.free) / cap,
   };
 }
+
+/** Smallest square (CSS px) the map draws: below it blocks turn to specks, so squares stand for several blocks. */
+export const MIN_CELL_PX = 5;
+
+export interface KvCells {
+  /** Blocks per square: 1, or a power of two once single blocks would be smaller than MIN_CELL_PX. */
+  perCell: number;
+  cells: KvBlock[];
+  grid: { cols: number; rows: number; size: number };
+}
+
+/**
+ * Squares for the map: one per block while they are legible, else one per group of `perCell`
+ * consecutive blocks (a power of two, the smallest that keeps squares at least MIN_CELL_PX). A
+ * group sums its blocks' slots by category; its owner is the request holding most of its slots.
+ */
+export function kvCells(blocks: readonly KvBlock[], w: number, h: number): KvCells {
+  for (let perCell = 1; ; perCell *= 2) {
+    const n = Math.ceil(blocks.length / perCell);
+    const grid = blockGrid(n, w, h);
+    if (grid.size >= MIN_CELL_PX || n <= 1) return { perCell, grid, cells: perCell === 1 ? [...blocks] : groupBlocks(blocks, perCell) };
+  }
+}
+
+export function groupBlocks(blocks: readonly KvBlock[], perCell: number): KvBlock[] {
+  const out: KvBlock[] = [];
+  for (let i = 0; i < blocks.length; i += perCell) {
+    const g: KvBlock = { index: out.length, owner: -1, used: 0, reserved: 0, internal: 0, external: 0, free: 0 };
+    const held = new Map<number, number>();
+    for (const b of blocks.slice(i, i + perCell)) {
+      for (const k of KV_CATEGORIES) g[k] += b[k];
+      if (b.owner >= 0) held.set(b.owner, (held.get(b.owner) ?? 0) + b.used + b.reserved + b.internal);
+    }
+    let most = 0;
+    for (const [owner, n] of held) if (n > most || (n === most && owner < g.owner)) [g.owner, most] = [owner, n];
+    out.push(g);
+  }
+  return out;
+}

@@ -3,38 +3,77 @@ import { summarize, type RunSummary } from '../../src/run/metrics';
 import { useApp } from '../../src/store/store';
 import type { LaneId } from '../../src/store/slices';
 import { throttled } from '../shared/throttle';
-import { fmtMsList, fmtP, fmtPct, fmtRate } from './format';
+import { fmtBoundedList, fmtP, fmtPct, fmtRate } from './format';
 
 interface Row {
   key: string;
   label: string;
   hint: string;
   value: (s: RunSummary, total: number) => string;
+  /** A few words under the value when it is not final yet ("24 still waiting"). */
+  note?: (s: RunSummary, total: number) => string;
   testid?: string;
   wide?: boolean;
+  /** The whole row: three bounded figures need it. */
+  full?: boolean;
+  /** A shorter label for compare mode's narrow column. */
+  short?: string;
 }
 
+const waiting = (n: number, what: string) => (n > 0 ? `≥: ${n} ${what}` : '');
+
 const ROWS: Row[] = [
-  { key: 'tps', label: 'tokens/s now', hint: 'Generated tokens per second over the last second of the run clock.', value: (s) => fmtRate(s.liveTokensPerSecond), testid: 'tokens-per-second' },
-  { key: 'tpsAll', label: 'tokens/s overall', hint: 'All generated tokens divided by the run time so far.', value: (s) => fmtRate(s.tokensPerSecond) },
+  { key: 'tps', label: 'tokens/s now', hint: 'Generated tokens per second over the last second of the run clock (busy time: the display pace does not count).', value: (s) => fmtRate(s.liveTokensPerSecond), testid: 'tokens-per-second' },
+  { key: 'tpsAll', label: 'tokens/s overall', hint: 'All generated tokens divided by the run time so far (busy time).', value: (s) => fmtRate(s.tokensPerSecond) },
   { key: 'rps', label: 'requests/s', hint: 'Finished requests divided by the run time so far.', value: (s) => fmtRate(s.requestsPerSecond) },
-  { key: 'ttft', label: 'TTFT p50 · p99', hint: 'Time to first token: from arrival to the first generated token (median and 99th percentile).', value: (s) => fmtMsList([s.ttft?.p50, s.ttft?.p99]), wide: true },
-  { key: 'tpot', label: 'TPOT p50', hint: 'Time per output token after the first one (median over requests).', value: (s) => fmtP(s.tpot, 'p50') },
-  { key: 'e2e', label: 'request latency p50 · p90 · p99', hint: 'End-to-end request latency: arrival to last token.', value: (s) => fmtMsList([s.e2e?.p50, s.e2e?.p90, s.e2e?.p99]), wide: true },
+  {
+    key: 'ttft',
+    label: 'TTFT p50 · p99',
+    hint: 'Time to first token: from arrival to the first generated token (median and 99th percentile), over every request that has arrived. A request still waiting counts with its wait so far, so a figure marked ≥ can only grow.',
+    value: (s) => fmtBoundedList([s.ttft?.p50, s.ttft?.p99]),
+    note: (s) => waiting(s.ttft?.pending ?? 0, 'still waiting'),
+    testid: 'ttft',
+    wide: true,
+  },
+  { key: 'tpot', label: 'TPOT p50', hint: 'Time per output token after the first one (median over finished requests: a request’s TPOT is known when it ends).', value: (s) => fmtP(s.tpot, 'p50'), note: (s, total) => (s.tpot && s.completed < total ? `of ${s.tpot.count} finished` : ''), testid: 'tpot' },
+  {
+    key: 'e2e',
+    label: 'request latency p50 · p90 · p99',
+    hint: 'End-to-end request latency: arrival to last token, over every arrived request; an unfinished one counts with its time so far (≥: a lower bound).',
+    value: (s) => fmtBoundedList([s.e2e?.p50, s.e2e?.p90, s.e2e?.p99]),
+    note: (s) => waiting(s.e2e?.pending ?? 0, 'unfinished'),
+    testid: 'e2e',
+    full: true,
+  },
   { key: 'occ', label: 'avg occupancy', hint: 'Share of batch slots doing work, averaged over iterations.', value: (s) => fmtPct(100 * s.occupancy) },
   { key: 'waste', label: 'avg KV waste', hint: 'Reserved + internal + external fragmentation, as a share of allocated KV memory (mean over iterations).', value: (s) => fmtPct(s.wastePct) },
   { key: 'done', label: 'requests done', hint: 'Finished requests out of all requests in the workload.', value: (s, total) => `${s.completed} / ${total || '—'}`, testid: 'requests-done' },
   { key: 'iter', label: 'iterations', hint: 'Engine iterations run so far.', value: (s) => String(s.iterations), testid: 'iteration-count' },
+  {
+    key: 'preempt',
+    label: 'preemptions · recomputed',
+    short: 'preempted · recomputed',
+    hint: 'Requests evicted for lack of KV memory (vLLM recompute), and the token positions computed again when they (or a run moved to a new backend) came back.',
+    value: (s) => `${s.preemptions} · ${s.recomputedTokens} tok`,
+    testid: 'preemptions',
+    wide: true,
+  },
 ];
+
+/** Compare mode's column: what the lanes are compared on (the ratio bar divides overall tokens/s). */
+const COMPACT = ['tpsAll', 'ttft', 'occ', 'preempt', 'done', 'iter'];
 
 /**
  * The live numbers. Text is written straight into the DOM a few times a second from a log
- * subscription: the panel renders once, not on every iteration.
+ * subscription: the panel renders once, not on every iteration. After an engine error they show
+ * nothing: no figure of an earlier run (or of the recorded demo) may pass for the failed one.
  */
 export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?: boolean }) {
   const log = useApp((s) => s.logs[lane]);
   const source = useApp((s) => s.lanes[lane].source);
+  const failed = useApp((s) => s.lanes[lane].phase === 'error');
   const cells = useRef(new Map<string, HTMLElement>());
+  const notes = useRef(new Map<string, HTMLElement>());
   const badge = useRef<HTMLSpanElement>(null);
   useEffect(() => {
     const update = () => {
@@ -42,9 +81,11 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
       const total = log.requests.size;
       for (const row of ROWS) {
         const el = cells.current.get(row.key);
-        if (el) el.textContent = row.value(s, total);
+        if (el) el.textContent = failed ? '—' : row.value(s, total);
+        const note = notes.current.get(row.key);
+        if (note) note.textContent = failed ? '' : row.note?.(s, total) ?? '';
       }
-      if (badge.current) badge.current.textContent = provenance(s.timeSource, source, s.iterations);
+      if (badge.current) badge.current.textContent = failed ? 'engine stopped: no figures' : provenance(s.timeSource, source, s.iterations, compact);
     };
     const t = throttled(update, 200);
     update();
@@ -53,8 +94,9 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
       un();
       t.cancel();
     };
-  }, [log, source]);
-  const rows = compact ? ROWS.filter((r) => ['tps', 'tpsAll', 'ttft', 'occ', 'waste', 'done', 'iter'].includes(r.key)) : ROWS;
+  }, [log, source, failed, compact]);
+  const rows = compact ? ROWS.filter((r) => COMPACT.includes(r.key)) : ROWS;
+  const testid = (id?: string) => (lane === 'a' ? id : id && `${id}-${lane}`);
   return (
     <section className="numbers" aria-label="Live numbers" data-lane={lane} data-tour={lane === 'a' ? 'numbers' : undefined}>
       <h2 className="view-title">
@@ -62,11 +104,12 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
       </h2>
       <dl>
         {rows.map((r) => (
-          <div key={r.key} className={r.wide ? 'number wide' : 'number'} title={r.hint}>
-            <dt>{r.label}</dt>
-            <dd data-testid={lane === 'a' ? r.testid : r.testid && `${r.testid}-${lane}`} ref={(el) => void (el ? cells.current.set(r.key, el) : cells.current.delete(r.key))}>
+          <div key={r.key} className={`number${r.full ? ' full' : r.wide ? ' wide' : ''}`} title={r.hint}>
+            <dt>{compact && r.short ? r.short : r.label}</dt>
+            <dd data-testid={testid(r.testid)} ref={(el) => void (el ? cells.current.set(r.key, el) : cells.current.delete(r.key))}>
               —
             </dd>
+            {r.note && <span className="number-note" data-testid={testid(r.testid && `${r.testid}-note`)} ref={(el) => void (el ? notes.current.set(r.key, el) : notes.current.delete(r.key))} />}
           </div>
         ))}
       </dl>
@@ -75,9 +118,9 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
 }
 
 /** Where the numbers come from, always on screen: measured here, recorded earlier, or simulated. */
-export function provenance(time: 'measured' | 'simulated', source: string, iterations: number): string {
+export function provenance(time: 'measured' | 'simulated', source: string, iterations: number, short = false): string {
   if (iterations === 0) return 'no data yet';
-  if (time === 'simulated') return 'simulated (cost model)';
+  if (time === 'simulated') return short ? 'simulated' : 'simulated (cost model)';
   if (source === 'recorded') return 'measured earlier · recorded run';
   if (source === 'replay') return 'measured · imported trace';
   return 'measured live';

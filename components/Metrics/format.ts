@@ -1,3 +1,4 @@
+import type { BoundedValue } from '../../src/run/latency';
 import type { Percentiles } from '../../src/run/metrics';
 
 /** Numbers as a learner reads them: few digits, units that fit the size. */
@@ -16,11 +17,16 @@ export function fmtMs(ms: number | undefined): string {
 
 /** Several times in one unit: "152 · 300 · 320 ms" or "1.20 · 2.41 s". */
 export function fmtMsList(values: readonly (number | undefined)[]): string {
-  const ok = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+  return fmtBoundedList(values.map((ms) => (ms === undefined ? undefined : { ms, lowerBound: false })));
+}
+
+/** The same, with "≥" before each figure that is only a lower bound so far: "≥ 5.03 · ≥ 11.7 s". */
+export function fmtBoundedList(values: readonly (BoundedValue | undefined)[]): string {
+  const ok = values.filter((v): v is BoundedValue => v !== undefined && Number.isFinite(v.ms));
   if (ok.length !== values.length || ok.length === 0) return '—';
-  const inSeconds = Math.max(...ok) >= 1000;
+  const inSeconds = Math.max(...ok.map((v) => v.ms)) >= 1000;
   const one = (v: number) => (inSeconds ? (v / 1000).toFixed(v >= 10000 ? 1 : 2) : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-  return `${ok.map(one).join(' · ')} ${inSeconds ? 's' : 'ms'}`;
+  return `${ok.map((v) => `${v.lowerBound ? '≥ ' : ''}${one(v.ms)}`).join(' · ')} ${inSeconds ? 's' : 'ms'}`;
 }
 
 export const fmtPct = (x: number): string => `${x.toFixed(x > 0 && x < 10 ? 1 : 0)}%`;

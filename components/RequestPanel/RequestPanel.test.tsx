@@ -33,6 +33,16 @@ describe('RequestPanel', () => {
     expect(describeRequest(log, 999)).toBeNull();
   });
 
+  it('gives a request still waiting its wait so far, not a time to first token', () => {
+    const log = new RunLog();
+    const run = FIXTURES.staticPaged;
+    log.addRequests(run.requests);
+    log.append(run.events.slice(0, 3));
+    const waiting = [...log.requests.values()].find((r) => r.firstTokenMs === undefined)!;
+    const now = log.lastEvent!.endMs;
+    expect(describeRequest(log, waiting.id)!.facts).toContain(`no token yet: waiting ${now >= 100 ? now.toFixed(0) : now.toFixed(1)} ms so far`);
+  });
+
   it('says a simulated request has no text instead of printing placeholder tokens', () => {
     const log = new RunLog();
     const run = FIXTURES.continuousPaged;

@@ -23,7 +23,10 @@ export function describeRequest(log: RunLog, id: number): RequestView | null {
   const facts: string[] = [];
   if (r.slots.length) facts.push(`slot${r.slots.length > 1 ? 's' : ''} ${r.slots.map((s) => `S${s + 1}`).join(' → ')}`);
   facts.push(`${r.output.length} token${r.output.length === 1 ? '' : 's'} generated${meta ? ` of at most ${meta.maxNewTokens}` : ''}`);
+  const now = log.lastEvent?.endMs;
   if (meta && r.firstTokenMs !== undefined) facts.push(`first token after ${ms(r.firstTokenMs - meta.arrivalMs)}`);
+  // Still waiting: its wait so far, said as what it is (its TTFT will be at least this).
+  else if (meta && now !== undefined && now >= meta.arrivalMs) facts.push(`no token yet: waiting ${ms(now - meta.arrivalMs)} so far`);
   if (meta && r.finishedMs !== undefined) facts.push(`done after ${ms(r.finishedMs - meta.arrivalMs)}`);
   if (r.preemptions) facts.push(`preempted ${r.preemptions}× (recomputed)`);
   return { id, status, prompt, output, facts };

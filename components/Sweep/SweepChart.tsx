@@ -37,7 +37,8 @@ export function SweepChart() {
       t.cancel();
     };
   }, [sweep.points, log, p, drawRef]);
-  const simulated = log.lastEvent?.timeSource === 'simulated';
+  // The sweep says for itself whether it ran on the simulator; the run on screen may be another.
+  const simulated = sweep.simulated ?? false;
   return (
     <figure className="chart sweep" data-testid="sweep" data-tour="sweep">
       <figcaption>
@@ -51,7 +52,7 @@ export function SweepChart() {
         {sweep.error
           ? sweep.error
           : sweep.points.length
-            ? `${simulated ? 'Simulated' : 'Measured'} on ${sweep.adapter ?? 'this device'}: ${kneeText(knee, sweep.points)}.`
+            ? `${simulated ? 'Simulated (cost model) for' : 'Measured on'} ${sweep.adapter ?? 'this device'}: ${kneeText(knee, sweep.points)}.`
             : 'Dots: this run’s steps (tokens, ms). Measure to find the knee.'}
       </p>
       <Legend

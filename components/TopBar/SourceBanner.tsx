@@ -3,6 +3,8 @@ import { useApp } from '../../src/store/store';
 /** Says where the events on screen come from whenever they are not a live run of the model. */
 export function SourceBanner() {
   const lane = useApp((s) => s.lanes.a);
+  const strategy = useApp((s) => s.config.strategy);
+  const compare = useApp((s) => s.compare);
   if (lane.phase === 'error') {
     return (
       <div className="banner" role="alert" data-testid="source-banner">
@@ -24,7 +26,13 @@ export function SourceBanner() {
         <span>
           <strong>Recorded run: {lane.strategy} batching</strong> (measured earlier on {lane.sourceNote}).{' '}
           {lane.demoAlternates && `Next it shows ${lane.strategy === 'static' ? 'continuous' : 'static'} batching on the same requests. `}
-          {ready ? 'Press Play to serve the workload live in this page, with the settings on the left.' : lane.message ?? 'Loading the model…'}
+          {ready ? (
+            <span data-testid="play-says">
+              Play serves the workload live in this page with {compare ? 'static and continuous batching side by side' : <strong>{strategy} batching</strong>}, as set on the left.
+            </span>
+          ) : (
+            lane.message ?? 'Loading the model…'
+          )}
         </span>
       </div>
     );

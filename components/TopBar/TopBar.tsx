@@ -1,6 +1,7 @@
 import { BackendStatus } from '../Controls/BackendStatus';
 import { Transport } from '../Controls/Transport';
 import { useApp, useAppStore } from '../../src/store/store';
+import { shortenAtWord } from '../shared/names';
 import { ExportMenu } from './ExportMenu';
 
 /** Model, engine, the run controls, compare, export, tour and theme: the page's first line. */
@@ -13,13 +14,13 @@ export function TopBar() {
   return (
     <header className="topbar">
       <div className="brand">
-        batchscope<small>{lane.modelName ?? 'loading the model…'}</small>
+        batchscope<small title={lane.modelName ?? undefined}>{lane.modelName ? shortenAtWord(lane.backend?.kind === 'sim' ? lane.backend.short ?? lane.modelName : lane.modelName, 26) : 'loading the model…'}</small>
       </div>
       <BackendStatus chip />
       <div data-tour="transport">
         <Transport />
       </div>
-      <button data-testid="compare" data-tour="compare" aria-pressed={compare} onClick={() => set({ compare: !compare, topic: compare ? 'overview' : 'compare' })} title="Static and continuous side by side on the same workload (C)">
+      <button data-testid="compare" data-tour="compare" aria-pressed={compare} onClick={() => set({ compare: !compare, ...(compare ? {} : { suggestedTopic: 'compare' }) })} title="Static and continuous side by side on the same workload (C)">
         Compare
       </button>
       <span className="spacer" />

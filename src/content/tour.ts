@@ -15,7 +15,7 @@ export const TOUR: readonly TourStep[] = [
     text: 'A real (tiny) language model runs in this page and serves a queue of requests. You will watch how the way requests are batched decides how much of the hardware does useful work.',
     topic: 'overview',
   },
-  { target: 'transport', title: 'Run it', text: 'Play runs iterations continuously, Step runs one, Reset starts the same workload over. Slow the speed down to follow each step.' },
+  { target: 'transport', title: 'Run it', text: 'Play runs iterations continuously, Step runs one, Reset starts the same workload over. The pace menu sets how fast iterations are shown: a teaching pace by default, full speed to see how fast your device really is. Measured figures are the same at any pace.' },
   { target: 'grid', title: 'The grid', text: 'Each row is a batch slot, each column an iteration. Yellow is prompt work, blue a generated token, red the end of a request. Hatched cells are slots that did nothing.', topic: 'grid' },
   { target: 'strategy', title: 'Switch strategy live', text: 'Choose static and watch hatched cells pile up after each red END: the slot waits for the longest request of its batch. Switch back to continuous and new requests fill them at once.', topic: 'static-idle' },
   { target: 'kv-map', title: 'KV cache memory', text: 'Every block of the KV cache, coloured by what it holds. Switch the KV manager to contiguous to see reservations and fragmentation eat memory.', topic: 'kv-waste' },

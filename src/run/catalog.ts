@@ -1,4 +1,4 @@
-import { GPU_PRESETS, SIM_MODEL_PRESETS, WORKLOAD_PRESETS } from '../../engine';
+import { GPU_PRESETS, SIM_MODEL_PRESETS, WORKLOAD_PRESETS, gpuPreset, kvBytesPerToken, simKvLayout, simModelPreset } from '../../engine';
 
 /**
  * Choices the controls offer, taken from the engine so the two never disagree. GPUs go by their
@@ -24,4 +24,12 @@ export function presetDefaults(id: string): { requests: number; rate: number } {
   const spec = WORKLOAD_PRESETS[id]?.spec;
   if (!spec) return { requests: 32, rate: 0 };
   return { requests: spec.count, rate: spec.arrival.kind === 'poisson' ? spec.arrival.rate : 0 };
+}
+
+/** The simulated KV pool of a sim configuration: what the GPU holds after the weights, in tokens and bytes. */
+export function simPool(c: { gpu: string; simModel: string; blockSize: number }): { tokens: number; bytes: number } {
+  const model = simModelPreset(c.simModel);
+  const kv = simKvLayout(gpuPreset(c.gpu), model, c.blockSize);
+  const tokens = kv.numBlocks * kv.blockSize;
+  return { tokens, bytes: tokens * kvBytesPerToken(model) };
 }

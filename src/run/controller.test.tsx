@@ -90,11 +90,12 @@ describe('Controller', () => {
     c.dispose();
   });
 
-  it('alternates the demo between the strategies each time it starts over, until the visitor changes a setting', async () => {
+  it('alternates the demo between the strategies without touching the settings, until the visitor touches anything; Play runs the settings', async () => {
     vi.useFakeTimers();
     try {
       const store = createAppStore();
-      const c = new Controller({ store, engine: fakeEngine().channel, model, recorded, alternateDemo: true });
+      const engine = fakeEngine();
+      const c = new Controller({ store, engine: engine.channel, model, recorded, alternateDemo: true });
       c.start();
       const lane = () => store.getState().lanes.a;
       const shown = () => store.getState().logs.a.events[0]?.strategy;
@@ -102,27 +103,46 @@ describe('Controller', () => {
       expect(lane()).toMatchObject({ source: 'recorded', strategy: 'continuous', demoAlternates: true });
       // Until the recording on screen has ended and the demo has started over (or a minute has passed).
       const loop = async () => {
-        const before = store.getState().logs.a.events.length;
-        let ended = false;
+        const run = store.getState().logs.a.runId;
         for (let t = 0; t < 60_000; t += 100) {
           await vi.advanceTimersByTimeAsync(100);
-          const n = store.getState().logs.a.events.length;
-          if (n < before || (ended && n > 0)) return;
-          if (n === 0) ended = true;
+          if (store.getState().logs.a.runId !== run && store.getState().logs.a.events.length > 0) return;
         }
       };
       await loop();
-      expect(store.getState().config.strategy).toBe('static');
       expect(lane()).toMatchObject({ strategy: 'static', demoAlternates: true });
       expect(shown()).toBe('static');
-      await loop();
-      expect(shown()).toBe('continuous');
-      // The visitor's own choice stops the alternation.
-      store.getState().setConfig({ maxNumSeqs: 4 });
+      // The demo shows static; the settings on the left still say continuous, and nothing was sent.
+      expect(store.getState().config.strategy).toBe('continuous');
+      expect(engine.sent.filter((m) => m.type === 'configure')).toEqual([]);
+      // Any touch (a click on the grid, say) stops the alternation; the demo keeps what it shows.
+      c.visitorActed();
       expect(lane().demoAlternates).toBe(false);
       await loop();
-      expect(store.getState().config.strategy).toBe('continuous');
-      expect(shown()).toBe('continuous');
+      expect(shown()).toBe('static');
+      // Play serves what the settings say, not what the demo showed.
+      engine.emit({ type: 'ready', backend: { kind: 'cpu', description: 'js' }, modelName: 'tiny', vocab: [] });
+      c.play();
+      expect(engine.sent.at(-1)).toEqual({ type: 'play' });
+      expect(engine.sent[0]).toMatchObject({ type: 'init', config: { strategy: 'continuous' }, lanes: [{ id: 'a', strategy: 'continuous' }] });
+      expect(lane()).toMatchObject({ source: 'live', strategy: 'continuous' });
+      c.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('shows the recording of the strategy the visitor picks while the demo plays', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = createAppStore();
+      const c = new Controller({ store, engine: fakeEngine().channel, model, recorded, alternateDemo: true });
+      c.start();
+      await vi.advanceTimersByTimeAsync(1);
+      store.getState().setConfig({ strategy: 'static' });
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(store.getState().lanes.a).toMatchObject({ source: 'recorded', strategy: 'static', demoAlternates: false });
+      expect(store.getState().logs.a.events[0]?.strategy).toBe('static');
       c.dispose();
     } finally {
       vi.useRealTimers();

@@ -24,7 +24,8 @@ export interface ControllerOptions {
   /**
    * The recorded demo switches strategy each time it starts over, so a first-time visitor sees
    * static batching idle and continuous batching refill without touching anything. Off when the
-   * link chose a strategy; it stops at the visitor's first change of the configuration.
+   * link chose a strategy; it stops the moment the visitor touches anything (`visitorActed`). It
+   * never touches the settings: Play always runs what the controls on the left show.
    */
   alternateDemo?: boolean;
 }
@@ -51,8 +52,8 @@ export class Controller implements Commands {
   private recorded: Record<'static' | 'continuous', RecordedRun> | null = null;
   private live = false;
   private alternating: boolean;
-  /** Set while the controller itself switches the demo's strategy, so onConfig can tell it from the visitor. */
-  private switchingDemo = false;
+  /** The strategy the single-lane demo shows: the setting's, or the other one while it alternates. */
+  private demoStrategy: 'static' | 'continuous';
   private ready = false;
   private pendingPlay = false;
   /** The engine reported an error and has not been ready since: the recording must not hide it. */
@@ -65,12 +66,16 @@ export class Controller implements Commands {
     this.opts = opts;
     this.store = opts.store;
     this.alternating = opts.alternateDemo ?? false;
+    this.demoStrategy = opts.store.getState().config.strategy;
   }
 
-  /** True during the demo's own strategy switch: not the visitor's choice, so not one for the URL. */
-  get demoSwitching(): boolean {
-    return this.switchingDemo;
-  }
+  /** The visitor clicked or typed somewhere: the demo stops alternating and keeps what it shows. */
+  visitorActed = (): void => {
+    if (!this.alternating) return;
+    this.alternating = false;
+    const s = this.store.getState();
+    for (const l of this.lanesNow()) s.setLane(l.id, { demoAlternates: false });
+  };
 
   start(): void {
     const s = this.store.getState();
@@ -108,9 +113,9 @@ export class Controller implements Commands {
   private showRecorded(autoplay: boolean): void {
     if (!this.recorded) return;
     this.replay?.dispose();
-    const lanes = this.lanesNow();
-    const runs = Object.fromEntries(lanes.map((l) => [l.id, this.recorded![l.strategy]]));
     const s = this.store.getState();
+    const lanes = s.compare ? this.lanesNow() : [{ id: 'a' as const, strategy: this.demoStrategy }];
+    const runs = Object.fromEntries(lanes.map((l) => [l.id, this.recorded![l.strategy]]));
     const onPlaying = (p: boolean) => {
       if (!this.failed) this.setLanes({ phase: p ? 'running' : this.ready ? 'ready' : 'loading' });
     };
@@ -121,20 +126,13 @@ export class Controller implements Commands {
     if (autoplay) this.replay.play();
   }
 
-  /** The demo starts over a few seconds after it ends, so the page stays alive until Play. */
+  /** The demo starts over a few seconds after it ends (with the other strategy while it alternates). */
   private loopRecorded(replay: ReplaySource): void {
     setTimeout(() => {
       if (this.replay !== replay || this.live) return;
-      const s = this.store.getState();
-      if (this.alternating && !s.compare) {
-        // onConfig sees the strategy change and shows the other recording.
-        this.switchingDemo = true;
-        try {
-          s.setConfig({ strategy: s.config.strategy === 'static' ? 'continuous' : 'static' });
-        } finally {
-          this.switchingDemo = false;
-        }
-        return;
+      if (this.alternating && !this.store.getState().compare) {
+        this.demoStrategy = this.demoStrategy === 'static' ? 'continuous' : 'static';
+        return this.showRecorded(true);
       }
       replay.reset();
       replay.play();
@@ -142,16 +140,17 @@ export class Controller implements Commands {
   }
 
   private onConfig(next: AppState, prev: AppState): void {
-    if (!this.switchingDemo && this.alternating) {
-      this.alternating = false;
-      for (const l of lanesFor(next)) next.setLane(l.id, { demoAlternates: false });
-    }
+    this.visitorActed();
     const lanes = lanesFor(next);
     this.opts.engine.post({ type: 'configure', config: next.config, lanes });
-    for (const l of lanes) next.setLane(l.id, { strategy: l.strategy });
     if (next.config.speed !== prev.config.speed) this.replay?.setSpeed(next.config.speed);
     const showsRecording = !this.live && this.replay && this.store.getState().lanes.a.source === 'recorded';
-    if (showsRecording && (next.compare !== prev.compare || next.config.strategy !== prev.config.strategy)) this.showRecorded(true);
+    // The demo follows the strategy setting; until then it keeps showing its own.
+    if (!showsRecording) for (const l of lanes) next.setLane(l.id, { strategy: l.strategy });
+    if (showsRecording && (next.compare !== prev.compare || next.config.strategy !== prev.config.strategy)) {
+      this.demoStrategy = next.config.strategy;
+      this.showRecorded(true);
+    }
   }
 
   private onMessage(m: FromWorker): void {
@@ -200,7 +199,7 @@ export class Controller implements Commands {
         s.setNotice(m.message);
         break;
       case 'sweep':
-        s.setSweep({ running: false, points: m.points, adapter: m.adapter, error: null });
+        s.setSweep({ running: false, points: m.points, adapter: m.adapter, error: null, simulated: m.simulated ?? false });
         break;
       case 'workload':
         download(fileName('workload', 'json'), m.json);
@@ -220,7 +219,8 @@ export class Controller implements Commands {
       log.clear();
       log.setVocab(this.vocab);
       log.addRequests(this.requests.get(l.id) ?? []);
-      s.setLane(l.id, { source: 'live', phase: 'paused', sourceNote: null, backend: s.lanes.a.backend });
+      // What runs now is the settings' strategy, whatever the demo last showed.
+      s.setLane(l.id, { source: 'live', phase: 'paused', sourceNote: null, backend: s.lanes.a.backend, strategy: l.strategy, demoAlternates: false });
     }
   }
 

@@ -1,5 +1,6 @@
 import type { IterationEvent, KvSnapshot } from '../../engine/serve/events';
 import { percentile } from '../../engine/serve/metrics';
+import { latencySamples, latencySoFar, type LatencySoFar } from './latency';
 import type { RunLog } from './run-log';
 
 export interface Percentiles {
@@ -21,10 +22,16 @@ export interface RunSummary {
   /** Over the last `window` ms of the run clock: what the engine does now. */
   liveTokensPerSecond: number;
   requestsPerSecond: number;
-  ttft: Percentiles | null;
+  /** Over every arrived request; one still waiting counts with its wait so far (src/run/latency.ts). */
+  ttft: LatencySoFar | null;
+  /** Over finished requests only (a request's TPOT is unknown until it ends); `count` says how many. */
   tpot: Percentiles | null;
-  e2e: Percentiles | null;
-  queue: Percentiles | null;
+  e2e: LatencySoFar | null;
+  queue: LatencySoFar | null;
+  /** Evictions for lack of KV memory (a request evicted twice counts twice). */
+  preemptions: number;
+  /** Token positions computed again: re-prefills after preemption or a move to a new backend. */
+  recomputedTokens: number;
   /** Mean fraction of slots doing work per iteration. */
   occupancy: number;
   /** Mean KV waste (reserved + internal + external over allocated), as the vLLM paper reports it. */
@@ -70,21 +77,19 @@ export function summarize(log: RunLog, windowMs = 1000): RunSummary {
   }
   // The engine's clock starts at 0 when the run starts; requests may arrive later.
   const seconds = last ? Math.max(0, last.endMs) / 1000 : 0;
-  const ttft: number[] = [];
   const tpot: number[] = [];
-  const e2e: number[] = [];
-  const queue: number[] = [];
   let completed = 0;
+  let preemptions = 0;
+  let recomputed = 0;
   for (const r of log.requests.values()) {
     if (r.finishedMs !== undefined) completed++;
-    const arrival = r.meta?.arrivalMs;
-    if (arrival !== undefined && r.firstTokenMs !== undefined) ttft.push(r.firstTokenMs - arrival);
-    if (arrival !== undefined && r.finishedMs !== undefined) e2e.push(r.finishedMs - arrival);
-    if (arrival !== undefined && r.firstScheduledMs !== undefined) queue.push(r.firstScheduledMs - arrival);
+    preemptions += r.preemptions;
+    recomputed += r.computed - (r.reached - r.served);
     if (r.finishedMs !== undefined && r.firstTokenMs !== undefined && r.output.length > 1) {
       tpot.push((r.finishedMs - r.firstTokenMs) / (r.output.length - 1));
     }
   }
+  const now = last?.endMs ?? 0;
   return {
     iterations: evs.length,
     generatedTokens: generated,
@@ -94,10 +99,12 @@ export function summarize(log: RunLog, windowMs = 1000): RunSummary {
     tokensPerSecond: seconds > 0 ? generated / seconds : 0,
     liveTokensPerSecond: liveRate(evs, windowMs),
     requestsPerSecond: seconds > 0 ? completed / seconds : 0,
-    ttft: percentiles(ttft),
+    ttft: last ? latencySoFar(latencySamples(log, 'firstToken', now)) : null,
     tpot: percentiles(tpot),
-    e2e: percentiles(e2e),
-    queue: percentiles(queue),
+    e2e: last ? latencySoFar(latencySamples(log, 'finish', now)) : null,
+    queue: last ? latencySoFar(latencySamples(log, 'scheduled', now)) : null,
+    preemptions,
+    recomputedTokens: recomputed,
     occupancy: evs.length ? occupancy / evs.length : 0,
     wastePct: wasteSamples ? (100 * waste) / wasteSamples : 0,
     timeSource: last?.timeSource ?? 'measured',

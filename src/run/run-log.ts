@@ -17,6 +17,14 @@ export interface RequestTrack {
   finishedMs?: number;
   finishReason?: 'eos' | 'length';
   preemptions: number;
+  /** Token positions run through the model for it, recomputed ones counted again. */
+  computed: number;
+  /** Distinct positions it has reached (its highest position + 1; summed over its completions). */
+  reached: number;
+  /** Positions it first reached without computing them: served from the prefix cache, or shared at a fork. */
+  served: number;
+  /** Highest position + 1 reached by each completion (index 0 for a request with one). */
+  reachedBy: number[];
   /**
    * A request with several completions: each one's tokens (completion 0's arrays are `output` and
    * `tokenMs` above). The request finishes when all of them have (`finishedMs` is the last).
@@ -132,7 +140,7 @@ export class RunLog {
   private track(id: number): RequestTrack {
     let t = this.requests.get(id);
     if (!t) {
-      t = { id, output: [], tokenMs: [], slots: [], firstIteration: -1, preemptions: 0 };
+      t = { id, output: [], tokenMs: [], slots: [], firstIteration: -1, preemptions: 0, computed: 0, reached: 0, served: 0, reachedBy: [] };
       this.requests.set(id, t);
     }
     return t;
@@ -149,6 +157,17 @@ export class RunLog {
       const stream = s.completion === undefined ? t : this.completion(t, s.completion);
       // Completions hold several slots at once: list each slot once rather than every switch between them.
       if (s.completion === undefined ? t.slots[t.slots.length - 1] !== s.slot : !t.slots.includes(s.slot)) t.slots.push(s.slot);
+      if (s.kind !== 'idle') {
+        // A recompute (after preemption, or on a new backend) runs positions it had already reached;
+        // positions before startPos served by the cache or a fork were reached without compute.
+        const c = s.completion ?? 0;
+        const before = t.reachedBy[c] ?? 0;
+        const start = s.startPos ?? 0;
+        if (s.cachedTokens || s.forkedTokens) t.served += Math.max(0, start - before);
+        t.reachedBy[c] = Math.max(before, start + s.tokenCount);
+        t.reached += t.reachedBy[c] - before;
+        t.computed += s.tokenCount;
+      }
       if (s.kind === 'idle' || s.outputToken < 0) continue;
       if (t.firstTokenMs === undefined) t.firstTokenMs = ev.endMs;
       stream.output.push(s.outputToken);

@@ -23,6 +23,8 @@ export interface BackendInfo {
   kind: 'webgpu' | 'cpu' | 'sim';
   /** The adapter, the simulated GPU, or the CPU engine. */
   description: string;
+  /** A deliberately short name for tight places ("OPT-13B on A100-40GB"); the description is the full one. */
+  short?: string;
   /** Set when the app wanted WebGPU and fell back: why, in a learner's words. */
   fallbackReason?: string;
 }

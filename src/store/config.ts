@@ -7,8 +7,11 @@ import type { SchedulerKnobs } from '../../engine/serve/sched/knobs';
 export type Strategy = 'static' | 'continuous';
 export type KvManager = 'paged' | 'contiguous';
 export type BackendChoice = 'webgpu' | 'cpu' | 'sim';
-/** 'max': as fast as the backend runs; 'slow': paced for a class to follow; 'step': one at a time. */
-export type Speed = 'max' | 'slow' | 'step';
+/**
+ * The display pace (src/run/pace.ts), never the engine's speed: 'teach' shows a few iterations a
+ * second, 'slow' fewer, 'max' as fast as the device runs, 'step' one iteration per Play.
+ */
+export type Speed = 'teach' | 'slow' | 'max' | 'step';
 
 /** The engine's scheduler knobs (SchedulerKnobs, named as vLLM and TGI name them) plus the rest of a lesson. */
 export interface RunConfig extends SchedulerKnobs {
@@ -56,7 +59,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   backend: 'webgpu',
   gpu: 'A100-40GB',
   simModel: 'OPT-13B',
-  speed: 'max',
+  speed: 'teach',
 };
 
 /** Bounds the controls enforce and the URL reader clamps to, so a hand-edited link cannot wedge the engine. */

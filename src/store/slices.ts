@@ -35,7 +35,7 @@ export interface SessionSlice {
   logs: Record<LaneId, RunLog>;
   lanes: Record<LaneId, LaneStatus>;
   setLane: (id: LaneId, patch: Partial<LaneStatus>) => void;
-  sweep: { running: boolean; points: SweepPoint[]; adapter: string | null; error: string | null };
+  sweep: { running: boolean; points: SweepPoint[]; adapter: string | null; error: string | null; simulated?: boolean };
   setSweep: (patch: Partial<SessionSlice['sweep']>) => void;
   /** A passing message: a refused setting, a file that could not be read. */
   notice: string | null;
@@ -52,7 +52,12 @@ export interface UiSlice {
   selected: number | null;
   compare: boolean;
   tourStep: number | null;
+  /** The topic the visitor picked: it stays until they pick another. */
   topic: Topic;
+  /** The topic of the view the visitor last pointed at: offered as a link, never switched to. */
+  suggestedTopic: Topic | null;
+  /** The lesson is open in the reading view (full size, no scrolling). */
+  reading: boolean;
   setUi: (patch: Partial<Omit<UiSlice, 'setUi'>>) => void;
 }
 
@@ -97,5 +102,7 @@ export const uiSlice =
     compare: false,
     tourStep: null,
     topic: 'overview',
+    suggestedTopic: null,
+    reading: false,
     setUi: (patch) => set(patch),
   });

@@ -23,4 +23,16 @@ describe('configuration in the URL', () => {
     expect(c.seed).toBe(DEFAULT_CONFIG.seed);
     expect(c.backend).toBe('cpu');
   });
+
+  it('gives a preset from the link the counts the select gives it', () => {
+    const a = configFromQuery('?workload=anyscale');
+    expect(a).toMatchObject({ workload: 'anyscale', requests: 1000, rate: 0, backend: 'sim' });
+    expect(configFromQuery('?workload=poisson')).toMatchObject({ requests: 32, rate: 20 });
+    // Only what differs from the preset is written, and it reads back the same.
+    expect(configToQuery(a)).toBe('?workload=anyscale&backend=sim');
+    const own = { ...DEFAULT_CONFIG, workload: 'poisson', rate: 0, requests: 8 };
+    expect(configFromQuery(configToQuery(own))).toEqual(own);
+    // A real backend named in the link keeps it; the simulator-only preset gives way, as in the select.
+    expect(configFromQuery('?workload=anyscale&backend=cpu')).toMatchObject({ workload: 'high-variance', requests: 32, backend: 'cpu' });
+  });
 });

@@ -79,16 +79,6 @@ export const palettes: Record<ThemeName, Palette> = {
   },
 };
 
-/**
- * A request's shade: the kind's colour nudged lighter or darker by request id, so neighbouring
- * requests in one row stay tellable apart (and one request can be followed) without new hues.
- */
-export function shade(hex: string, requestId: number | null): string {
-  if (requestId === null || requestId < 0) return hex;
-  const step = [0, 0.16, -0.12][requestId % 3];
-  return step === 0 ? hex : mix(hex, step > 0 ? '#ffffff' : '#000000', Math.abs(step));
-}
-
 export function mix(a: string, b: string, t: number): string {
   const pa = parse(a);
   const pb = parse(b);

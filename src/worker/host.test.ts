@@ -1,6 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { loadStories } from '../../tools/testing/stories260k';
 import { DEFAULT_CONFIG, type RunConfig } from '../store/config';
+import { PACE_RATE, paceIntervalMs, waitAfterStepMs } from '../run/pace';
+import { summarize } from '../run/metrics';
+import { RunLog } from '../run/run-log';
+import type { RequestMeta } from '../run/types';
 import { EngineHost } from './host';
 import type { FromWorker, LaneSpec } from './protocol';
 
@@ -11,13 +15,14 @@ vi.mock('./setup', async (importOriginal) => {
   return { ...real, createBackend: async (...args: Parameters<typeof real.createBackend>) => (await new Promise((r) => setTimeout(r, slowStart.ms)), real.createBackend(...args)) };
 });
 
-const config: RunConfig = { ...DEFAULT_CONFIG, backend: 'cpu', requests: 6, maxNumSeqs: 3, kvCapacity: 1024 };
+// As fast as the device: these tests are about the engine, not the display pace (tested below).
+const config: RunConfig = { ...DEFAULT_CONFIG, backend: 'cpu', requests: 6, maxNumSeqs: 3, kvCapacity: 1024, speed: 'max' };
 const lanes: LaneSpec[] = [{ id: 'a', strategy: 'continuous' }];
 
-function harness() {
+function harness(sleep?: (ms: number) => Promise<void>) {
   const messages: FromWorker[] = [];
   const { model, tok512 } = loadStories();
-  const host = new EngineHost((m) => messages.push(m), async () => ({ name: 'stories260K', model, tokenizer: tok512 }));
+  const host = new EngineHost((m) => messages.push(m), async () => ({ name: 'stories260K', model, tokenizer: tok512 }), sleep);
   const events = (lane = 'a') => messages.flatMap((m) => (m.type === 'events' && m.lane === lane ? m.events : []));
   const until = async (pred: () => boolean, ms = 30_000) => {
     const t0 = Date.now();
@@ -195,5 +200,55 @@ describe('EngineHost (the worker side)', () => {
     await until(() => messages.some((m) => m.type === 'done'));
     // The CPU engine serves these few tokens in far less time than the arrivals span.
     expect(Date.now() - t0).toBeGreaterThanOrEqual(Math.min(lastArrival, 2000) * 0.8);
+  });
+
+  describe('the display pace', () => {
+    const model = { name: 's', checkpoint: '', tokenizer: '' };
+    /** A whole run at one pace; waits are recorded (and skipped, or kept short) instead of taken. */
+    async function runAt(c: RunConfig, realWaitMs?: number) {
+      const waits: number[] = [];
+      const sleep = (ms: number) => (waits.push(ms), new Promise<void>((r) => setTimeout(r, realWaitMs ?? 0)));
+      const { host, messages, events, until } = harness(sleep);
+      await host.handle({ type: 'init', config: c, lanes, model });
+      const metas = (messages.find((m) => m.type === 'requests') as { requests: RequestMeta[] }).requests;
+      const t0 = performance.now();
+      await host.handle({ type: 'play' });
+      await until(() => messages.some((m) => m.type === 'done'), 60_000);
+      const log = new RunLog();
+      log.addRequests(metas);
+      log.append(events());
+      return { events: events(), summary: summarize(log), waits, wallMs: performance.now() - t0 };
+    }
+
+    it('changes when iterations are shown, never the figures: the same seeded sim run at two paces measures the same', async () => {
+      const sim: RunConfig = { ...config, backend: 'sim', gpu: 'A100-40GB', simModel: 'OPT-13B', requests: 8, maxNumSeqs: 4 };
+      const teach = await runAt({ ...sim, speed: 'teach' });
+      const fast = await runAt({ ...sim, speed: 'max' });
+      expect(teach.events.length).toBeGreaterThan(10);
+      expect(teach.summary).toEqual(fast.summary);
+      expect(teach.events.map((e) => [e.startMs, e.endMs])).toEqual(fast.events.map((e) => [e.startMs, e.endMs]));
+      // Teaching pace waited out 1 / PACE_RATE.teach per iteration; full speed only the simulated step times.
+      const perIteration = 1000 / PACE_RATE.teach;
+      expect(teach.waits.reduce((a, b) => a + b, 0)).toBeGreaterThan(0.9 * perIteration * teach.events.length);
+      expect(fast.waits.reduce((a, b) => a + b, 0)).toBeLessThan(0.5 * teach.waits.reduce((a, b) => a + b, 0));
+    });
+
+    it('keeps a real backend on busy time: the run clock has no gaps for the waits between iterations', async () => {
+      const paced = await runAt({ ...config, speed: 'teach' }, 15);
+      // Every iteration but the last waits out the pace; after the last, the run is done at once
+      // (a Reset then must not find the host still playing the old run).
+      expect(paced.waits.length).toBe(paced.events.length - 1);
+      // Each iteration starts where the last one ended (all requests arrived at once): no wait is counted.
+      paced.events.slice(1).forEach((e, i) => expect(e.startMs).toBe(paced.events[i].endMs));
+      expect(paced.events.at(-1)!.endMs).toBeLessThan(paced.wallMs - 0.9 * 15 * paced.waits.length);
+    });
+
+    it('halves the wait per step with two lanes, so each lane keeps the pace', () => {
+      expect(paceIntervalMs('teach', 2)).toBeCloseTo(paceIntervalMs('teach', 1) / 2);
+      expect(waitAfterStepMs('max', 1, 3)).toBe(0);
+      expect(waitAfterStepMs('teach', 1, 1000)).toBe(0);
+      // A simulated GPU runs in real time at any pace.
+      expect(waitAfterStepMs('max', 1, 5, 40)).toBe(35);
+    });
   });
 });

@@ -5,14 +5,16 @@ import type { Workload } from '../../engine/serve/workload';
 import type { RunConfig } from '../store/config';
 import type { FromWorker, LaneSpec, ModelSource, ToWorker } from './protocol';
 import { buildWorkload, createBackend, loadModel, requestsFor, vocabulary, type CreatedBackend, type LoadedModel } from './setup';
-import { BACKEND_KEYS, WORKLOAD_KEYS, differs, idleMs, knobsOf, movesLive, yieldToMessages, type Lane } from './lanes';
+import { BACKEND_KEYS, WORKLOAD_KEYS, differs, idleMs, knobsOf, movesLive, servedAll, yieldToMessages, type Lane } from './lanes';
 import { measureSweep } from './sweep';
+import { waitAfterStepMs } from '../run/pace';
 
-/** Pause between iterations when the speed is "slowed for teaching". */
-export const SLOW_STEP_MS = 300;
 /** Longest real-time wait for the next arrival while idle: longer gaps would look like a hang. */
 const MAX_IDLE_WAIT_MS = 2000;
 const FLUSH_MS = 16;
+
+export type Sleep = (ms: number) => Promise<void>;
+const realSleep: Sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The engine side of the worker: loads the model, owns the backend(s) and one ServingEngine per
@@ -39,6 +41,8 @@ export class EngineHost {
     private readonly post: (m: FromWorker) => void,
     /** How the model is fetched: over HTTP in the page, from disk in tests and tools. */
     private readonly load: (src: ModelSource) => Promise<LoadedModel> = loadModel,
+    /** Real-time waits (the display pace, arrivals); tests count them instead of waiting. */
+    private readonly sleep: Sleep = realSleep,
   ) {}
 
   /** Messages are handled one at a time, in order; iterations run between them. */
@@ -251,18 +255,21 @@ export class EngineHost {
         const idle = idleMs(lane);
         if (idle > 0) {
           this.flush(true);
-          await new Promise((r) => setTimeout(r, Math.min(idle, MAX_IDLE_WAIT_MS)));
+          await this.sleep(Math.min(idle, MAX_IDLE_WAIT_MS));
           if (!this.playing || generation !== this.generation) continue;
         }
+        const t0 = performance.now();
         await this.stepLane(lane, generation);
+        // The display pace: wait out the rest of the pace's interval after the step. The engine's
+        // clock has already advanced by the step's busy time alone, so no figure depends on it.
         const simulatedMs = lane.last?.timeSource === 'simulated' ? lane.last.endMs - lane.last.startMs : 0;
-        if (this.config?.speed === 'slow') {
+        const running = this.lanes.filter((l) => !l.done).length;
+        // After a lane's last iteration there is nothing more to show: it is marked done at once,
+        // so a Reset right after the run ends cannot find the host still "playing" the old run.
+        const wait = servedAll(lane) ? 0 : waitAfterStepMs(this.config?.speed ?? 'teach', running, performance.now() - t0, simulatedMs, MAX_IDLE_WAIT_MS);
+        if (wait > 0) {
           this.flush(true);
-          await new Promise((r) => setTimeout(r, SLOW_STEP_MS));
-        } else if (simulatedMs > 0) {
-          // Real time for a simulated GPU: each iteration takes as long as the cost model says.
-          this.flush(false);
-          await new Promise((r) => setTimeout(r, Math.min(simulatedMs, MAX_IDLE_WAIT_MS)));
+          await this.sleep(wait);
         } else {
           this.flush(false);
           await yieldToMessages();
@@ -289,8 +296,8 @@ export class EngineHost {
     const wasPlaying = this.playing;
     this.setPlaying(false);
     try {
-      const { points, adapter } = await this.exclusive(() => measureSweep(this.config!, this.loaded!, sizes));
-      this.post({ type: 'sweep', points, adapter });
+      const { points, adapter, simulated } = await this.exclusive(() => measureSweep(this.config!, this.loaded!, sizes));
+      this.post({ type: 'sweep', points, adapter, simulated });
     } finally {
       if (wasPlaying) {
         this.setPlaying(true);

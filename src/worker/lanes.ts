@@ -43,6 +43,13 @@ export function idleMs(lane: Lane): number {
   return Math.max(0, next - lane.engine.nowMs);
 }
 
+/** True once the lane's newest iteration finished its last request: the next step only says "done". */
+export function servedAll(lane: Lane): boolean {
+  const last = lane.last;
+  if (!last || last.queueLength > 0 || lane.engine.nextArrivalMs !== null) return false;
+  return last.slots.every((s) => s.requestId === null || s.finished || s.idleReason === 'finished');
+}
+
 /** Lets queued messages (pause, a new setting) in between iterations. */
 export const yieldToMessages = (): Promise<void> =>
   new Promise((resolve) => {

@@ -38,5 +38,5 @@ export type FromWorker =
   | { type: 'error'; message: string; code?: string }
   /** Not fatal: a setting was refused and the old one kept. */
   | { type: 'notice'; message: string }
-  | { type: 'sweep'; points: { batch: number; stepMs: number }[]; adapter: string }
+  | { type: 'sweep'; points: { batch: number; stepMs: number }[]; adapter: string; simulated?: boolean }
   | { type: 'workload'; json: string };

@@ -77,7 +77,7 @@ export async function createBackend(c: RunConfig, loaded: LoadedModel, onLost?: 
     const gpu = gpuPreset(c.gpu);
     const m = simModelPreset(c.simModel);
     const backend = new SimBackend(gpu, m, simKvLayout(gpu, m, c.blockSize));
-    return { backend, info: { kind: 'sim', description: `${m.name} on ${gpu.name}` } };
+    return { backend, info: { kind: 'sim', description: `${m.name} on ${gpu.name}`, short: `${m.name} on ${gpu.id}` } };
   }
   const cpu = (fallbackReason?: string): CreatedBackend => ({
     backend: new CpuBackend(loaded.model, kvLayout(c)),

@@ -15,7 +15,7 @@ const BUDGET_MS = 20_000;
  * one token per sequence are timed, and the median is kept. Sizes stop early when steps get
  * slow, so the sweep stays short on an emulated GPU.
  */
-export async function measureSweep(c: RunConfig, loaded: LoadedModel, sizes: number[]): Promise<{ points: { batch: number; stepMs: number }[]; adapter: string }> {
+export async function measureSweep(c: RunConfig, loaded: LoadedModel, sizes: number[]): Promise<{ points: { batch: number; stepMs: number }[]; adapter: string; simulated: boolean }> {
   const blockSize = 16;
   const perSeq = Math.ceil((CONTEXT + REPEATS + 2) / blockSize);
   const maxBatch = Math.max(...sizes);
@@ -31,8 +31,9 @@ export async function measureSweep(c: RunConfig, loaded: LoadedModel, sizes: num
       if (points.length > 0 && (points[points.length - 1].stepMs > SLOW_STEP_MS || performance.now() - t0 > BUDGET_MS)) break;
       points.push({ batch, stepMs: await timeBatch(backend, batch, perSeq) });
     }
-    const where = info.kind === 'sim' ? `${info.description} (simulated)` : info.kind === 'webgpu' ? info.description : 'the CPU engine';
-    return { points, adapter: where };
+    // The simulator's times are predictions: the result says "Simulated for", never "Measured on".
+    const where = info.kind === 'sim' ? info.description : info.kind === 'webgpu' ? info.description : 'the CPU engine';
+    return { points, adapter: where, simulated: info.kind === 'sim' };
   } finally {
     backend.dispose();
   }
