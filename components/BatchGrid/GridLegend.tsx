@@ -3,6 +3,7 @@ import type { LaneId } from '../../src/store/slices';
 import { useApp } from '../../src/store/store';
 import { hatchCss, type HatchKind } from '../shared/hatch';
 import { Legend, type LegendItem } from '../shared/Legend';
+import { cachedFill } from './draw';
 
 /** The grid's key, in Anyscale's colours, with every kind of idle slot told apart by its hatching. */
 export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: boolean }) {
@@ -11,8 +12,13 @@ export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: 
   // that a continuous run never shows (a live switch from static can still leave some behind).
   const staticOnly = useApp((s) => s.lanes[lane].strategy) !== 'static';
   const idle = (kind: HatchKind) => ({ background: `${hatchCss(p, kind)}, ${p.idle}` });
+  // Shown where such cells can appear: prefix caching on, or several completions sharing a prompt.
+  const sharing = useApp((s) => s.config.prefixCaching || s.config.completions > 1 || s.config.workload === 'parallel-sampling');
   const items: LegendItem[] = [
     { label: 'prompt (prefill)', style: { background: p.prefill } },
+    ...(sharing
+      ? [{ label: compact ? 'prompt from cache' : 'prompt from the cache (no compute)', style: { background: cachedFill(p), boxShadow: `inset 0 0 0 1px ${p.prefill}` }, hint: 'Prompt positions a request got without computing them: from the prefix cache, or shared with its first completion. Drawn in token columns; in iteration columns they take no cell, since no step computed them.' }]
+      : []),
     { label: 'generated (decode)', style: { background: p.decode } },
     { label: 'end of sequence', style: { background: p.end } },
     // One colour per kind for every request: where a new request takes the slot, a gap says so.

@@ -1,5 +1,5 @@
 import type { HatchKind } from '../shared/hatch';
-import type { Palette } from '../../src/theme/palette';
+import { mix, type Palette } from '../../src/theme/palette';
 import type { CellHit, CellKind, GridLayout, GridRun } from './layout';
 import { maxRowOffset, rowHeight, rowY, visibleColumns, xScale, type GridViewport } from './viewport';
 
@@ -11,8 +11,11 @@ export interface GridStyle {
 }
 
 export function gridStyle(palette: Palette, hatches: Map<HatchKind, CanvasPattern | string>): GridStyle {
-  return { palette, hatches, fills: { prefill: palette.prefill, decode: palette.decode, end: palette.end } };
+  return { palette, hatches, fills: { prefill: palette.prefill, decode: palette.decode, end: palette.end, cached: cachedFill(palette) } };
 }
+
+/** Prompt cells no step computed: a pale prompt colour, outlined in the prompt colour (so it reads without colour too). */
+export const cachedFill = (p: Palette): string => mix(p.prefill, p.background, 0.78);
 
 /** Width of the gap drawn where a new request takes over a slot, once cells are wide enough to show it. */
 export const boundaryWidth = (cellW: number): number => (cellW >= 4 ? 2 : cellW >= 2 ? 1 : 0);
@@ -91,6 +94,11 @@ function fillRun(ctx: Ctx, style: GridStyle, r: GridRun, x: number, y: number, w
     ctx.fillStyle = style.hatches.get(r.idleReason ?? 'empty') ?? style.palette.hatch;
   } else ctx.fillStyle = style.fills[r.kind];
   ctx.fillRect(x, y, w, h);
+  if (r.kind === 'cached' && w >= 3 && h >= 3) {
+    ctx.strokeStyle = style.palette.prefill;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x + 0.5, y + 0.5, w - 1, h - 1);
+  }
 }
 
 /** Gaps between cells, in the background colour, once cells are big enough to read one by one. */

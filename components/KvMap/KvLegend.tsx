@@ -7,6 +7,14 @@ import { Legend } from '../shared/Legend';
 export function KvLegend({ compact = false }: { compact?: boolean }) {
   const p = palettes[useApp((s) => s.theme)];
   const view = useApp((s) => s.kvView);
+  // Sharing frames are explained where they can appear: prefix caching on, or several completions per request.
+  const sharing = useApp((s) => s.config.prefixCaching || s.config.completions > 1 || s.config.workload === 'parallel-sampling');
+  const shared = sharing
+    ? [
+        { label: compact ? 'shared' : 'shared by several (count inside)', style: { background: p.kvUsed, boxShadow: `inset 0 0 0 2px ${p.kvShared}` }, hint: 'Read by several requests or completions, stored once: prefix-cache hits and prompts shared by parallel samples.' },
+        { label: compact ? 'cached' : 'free, still cached', style: { background: p.kvFree, outline: `1px dashed ${p.kvShared}` }, hint: 'Free memory that still holds a cached prompt prefix: reused by a prompt that starts the same way, evicted least recently freed first.' },
+      ]
+    : [];
   if (view === 'owner') {
     return (
       <Legend
@@ -15,6 +23,7 @@ export function KvLegend({ compact = false }: { compact?: boolean }) {
           { label: 'written by a request (one hue each)', style: { background: `linear-gradient(90deg, ${p.owners[0]} 33%, ${p.owners[1]} 33% 66%, ${p.owners[2]} 66%)` } },
           { label: 'allocated, not yet written', style: { background: mix(p.owners[0], p.background, 0.65) } },
           { label: 'free', style: { background: p.kvFree } },
+          ...shared,
         ]}
       />
     );
@@ -29,6 +38,7 @@ export function KvLegend({ compact = false }: { compact?: boolean }) {
         { label: compact ? 'internal' : 'internal fragmentation', style: hatched('internal', p.kvInternal), hint: 'Allocated but never to be written: over-provisioning, or the tail of a last block.' },
         { label: compact ? 'external' : 'external fragmentation', style: hatched('external', p.kvExternal), hint: 'Free, but in gaps too small for the next reservation.' },
         { label: 'free', style: { background: p.kvFree, outline: `1px solid ${p.gridLine}` } },
+        ...shared,
       ]}
     />
   );

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { summarize, type RunSummary } from '../../src/run/metrics';
 import { useApp } from '../../src/store/store';
 import type { LaneId } from '../../src/store/slices';
+import type { RunConfig } from '../../src/store/config';
 import { throttled } from '../shared/throttle';
 import { fmtBoundedList, fmtP, fmtPct, fmtRate } from './format';
 
@@ -18,7 +19,11 @@ interface Row {
   full?: boolean;
   /** A shorter label for compare mode's narrow column. */
   short?: string;
+  /** Shown only for configurations where it can say something. */
+  when?: (c: RunConfig) => boolean;
 }
+
+const sharingOn = (c: RunConfig) => c.prefixCaching || c.completions > 1 || c.workload === 'parallel-sampling';
 
 const waiting = (n: number, what: string) => (n > 0 ? `≥: ${n} ${what}` : '');
 
@@ -58,10 +63,39 @@ const ROWS: Row[] = [
     testid: 'preemptions',
     wide: true,
   },
+  {
+    key: 'hit',
+    label: 'prefix cache hit rate',
+    short: 'cache hits',
+    hint: 'vLLM’s gpu_prefix_cache_hit_rate: prompt tokens served from the prefix cache over prompt tokens looked up at admission, so far. “off” while prefix caching is off (or the KV manager is contiguous, which cannot share).',
+    value: (s) => (s.prefixCache ? fmtPct(100 * s.prefixCache.hitRate) : 'off'),
+    testid: 'hit-rate',
+    when: (c) => c.prefixCaching,
+  },
+  {
+    key: 'fromCache',
+    label: 'prompt tokens: computed · from cache',
+    short: 'computed · cached',
+    hint: 'Prefill tokens the model computed (recomputes included) and prompt tokens the prefix cache served instead, so far.',
+    value: (s) => `${s.promptTokens} · ${s.prefixCache?.hits ?? 0} tok`,
+    testid: 'prefill-from-cache',
+    wide: true,
+    when: (c) => c.prefixCaching,
+  },
+  {
+    key: 'shared',
+    label: 'KV saved by sharing',
+    short: 'KV shared',
+    hint: 'Token slots the sequences would fill on their own but share (cached prompt blocks, a prompt its completions share), now, and that as a share of what they hold.',
+    value: (s) => `${s.sharedSlots} slots · ${fmtPct(s.sharedPct)}`,
+    testid: 'kv-shared',
+    wide: true,
+    when: sharingOn,
+  },
 ];
 
 /** Compare mode's column: what the lanes are compared on (the ratio bar divides overall tokens/s). */
-const COMPACT = ['tpsAll', 'ttft', 'occ', 'preempt', 'done', 'iter'];
+const COMPACT = ['tpsAll', 'ttft', 'occ', 'preempt', 'done', 'iter', 'hit', 'shared'];
 
 /**
  * The live numbers. Text is written straight into the DOM a few times a second from a log
@@ -75,6 +109,10 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
   const cells = useRef(new Map<string, HTMLElement>());
   const notes = useRef(new Map<string, HTMLElement>());
   const badge = useRef<HTMLSpanElement>(null);
+  const config = useApp((s) => s.config);
+  const rows = (compact ? ROWS.filter((r) => COMPACT.includes(r.key)) : ROWS).filter((r) => !r.when || r.when(config));
+  // Rows that appear with a setting (prefix caching) get their figures at once, not at the next iteration.
+  const shown = rows.map((r) => r.key).join();
   useEffect(() => {
     const update = () => {
       const s = summarize(log);
@@ -94,8 +132,7 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
       un();
       t.cancel();
     };
-  }, [log, source, failed, compact]);
-  const rows = compact ? ROWS.filter((r) => COMPACT.includes(r.key)) : ROWS;
+  }, [log, source, failed, compact, shown]);
   const testid = (id?: string) => (lane === 'a' ? id : id && `${id}-${lane}`);
   return (
     <section className="numbers" aria-label="Live numbers" data-lane={lane} data-tour={lane === 'a' ? 'numbers' : undefined}>

@@ -18,6 +18,7 @@ export function kvSnapshot(kv: KvManager, nextNeed: number | null, ownerOf: (id:
   const { pool } = kv;
   const bs = pool.blockSize;
   const owner = new Int32Array(pool.numBlocks).fill(-1);
+  const holders = new Map<number, number[]>();
   const filled = new Int32Array(pool.numBlocks);
   const expectedSlots = new Int32Array(pool.numBlocks);
   let logical = 0;
@@ -29,6 +30,7 @@ export function kvSnapshot(kv: KvManager, nextNeed: number | null, ownerOf: (id:
     h.blocks.forEach((b, i) => {
       const clamp = (n: number) => Math.max(0, Math.min(bs, n - i * bs));
       if (owner[b] < 0) owner[b] = ownerOf(id);
+      if (pool.refs[b] > 1) holders.set(b, [...(holders.get(b) ?? []), ownerOf(id)]);
       filled[b] = Math.max(filled[b], clamp(h.filled));
       expectedSlots[b] = Math.max(expectedSlots[b], clamp(expected));
     });
@@ -67,5 +69,6 @@ export function kvSnapshot(kv: KvManager, nextNeed: number | null, ownerOf: (id:
     reservedSlots,
     refs: pool.refs.slice(),
     cachedBlocks: cached,
+    sharedBy: [...holders].map(([b, ids]) => [b, [...new Set(ids)].sort((x, y) => x - y)]),
   };
 }

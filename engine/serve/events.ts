@@ -93,6 +93,8 @@ export interface KvSnapshot {
   refs?: Int32Array;
   /** Per physical block: 1 when it is registered in the prefix cache (referenced or not). */
   cachedBlocks?: Uint8Array;
+  /** For each block more than one sequence holds: the requests holding it (a request's completions count once). */
+  sharedBy?: [block: number, requests: number[]][];
 }
 
 export interface IterationEvent {
