@@ -125,10 +125,14 @@ describe('batchscope in the browser', () => {
     expect(trace.batchscope.runs.map((r) => r.strategy)).toEqual(['static', 'continuous']);
   });
 
-  it('falls back to the CPU engine when WebGPU is off, says so, and still serves', async () => {
+  it('falls back to the CPU engine when WebGPU is off, says so, and still serves on its WebAssembly SIMD kernels', async () => {
     const page = await open('requests=4&max_num_seqs=2', false);
     const status = await text(page, 'backend-status');
     expect(status).toMatch(/CPU engine: WebGPU could not start here/);
+    // The fast path, not the JavaScript reference: the worker compiled the SIMD kernels (said on
+    // hover in the top bar and in full beside the backend controls).
+    expect(await page.getAttribute('[data-testid=backend-status]', 'title')).toMatch(/^CPU engine \(WebAssembly SIMD\): WebGPU could not start here/);
+    expect(await page.textContent('p.backend-status')).toMatch(/^CPU engine \(WebAssembly SIMD\): WebGPU could not start here/);
     expect(await page.getAttribute('[data-testid=backend-status] a', 'href')).toMatch(/^https:\/\//);
     await page.click('[data-testid=play]');
     await waitDone(page, 'requests-done', 4);

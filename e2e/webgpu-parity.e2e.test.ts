@@ -36,6 +36,7 @@ describe('WebGPU engine in headless Chromium', () => {
     expect(outcome.reports.map((r) => r.where)).toEqual(['page', 'worker']);
     for (const r of outcome.reports as ParityReport[]) {
       expect(r.adapter).toMatch(/^WebGPU on /);
+      expect(r.cpuKernels).toBe('wasm');
       expect(r.rows).toBeGreaterThan(20);
       expect(r.maxAbsDiff).toBeLessThanOrEqual(1e-4);
       expect(r.greedy.gpu).toBe(ref1.output.replace(/\n$/, ''));

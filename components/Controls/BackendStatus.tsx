@@ -1,3 +1,4 @@
+import type { BackendInfo } from '../../src/run/types';
 import { useApp } from '../../src/store/store';
 import { shortenAtWord } from '../shared/names';
 
@@ -16,7 +17,7 @@ export function BackendStatus({ chip = false }: { chip?: boolean }) {
   else if (!b) text = lane.message ?? 'Starting the engine…';
   else if (b.kind === 'webgpu') text = `WebGPU on ${b.description}`;
   else if (b.kind === 'sim') text = `Simulated: ${b.description} (times are predicted, not measured)`;
-  else text = b.fallbackReason ? `CPU engine: ${b.fallbackReason}` : `CPU engine: ${b.description}`;
+  else text = b.fallbackReason ? `${cpuName(b)}: ${b.fallbackReason}` : `CPU engine: ${b.description}`;
   const warn = b?.fallbackReason || lane.phase === 'error';
   const link = b?.fallbackReason && (
     <a href={ENABLE_WEBGPU_URL} target="_blank" rel="noreferrer" title="How to enable WebGPU">
@@ -24,8 +25,8 @@ export function BackendStatus({ chip = false }: { chip?: boolean }) {
     </a>
   );
   if (chip) {
-    // The top bar has room for the headline of a fallback only; the whole reason is on hover and
-    // beside the backend controls.
+    // The top bar has room for the headline of a fallback only; the whole reason, and the CPU
+    // engine's kernels, are on hover and beside the backend controls.
     const shown = b?.fallbackReason ? `CPU engine: ${headline(b.fallbackReason)}` : b?.kind === 'sim' && lane.phase !== 'error' ? 'Simulated: cost model' : shortenAtWord(text, 36);
     return (
       <span className={`status-chip${warn ? ' warn' : ''}`} data-testid="backend-status" role="status" title={text}>
@@ -40,6 +41,9 @@ export function BackendStatus({ chip = false }: { chip?: boolean }) {
     </p>
   );
 }
+
+/** The CPU engine with the kernels it runs, which a fallback's message would otherwise hide. */
+const cpuName = (b: BackendInfo): string => (b.cpuKernels === 'wasm' ? 'CPU engine (WebAssembly SIMD)' : b.cpuKernels === 'js' ? 'CPU engine (JavaScript)' : 'CPU engine');
 
 /** "WebGPU could not start here: no adapter (...). The model runs..." -> "WebGPU could not start here". */
 export const headline = (reason: string): string => reason.split(/[:(.]/)[0].trim();

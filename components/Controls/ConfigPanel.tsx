@@ -116,7 +116,7 @@ export function ConfigPanel() {
             { value: 'sim', label: 'sim (simulated)' },
           ]}
           onChange={(backend) => set({ backend, ...(backend !== 'sim' && SIM_ONLY_WORKLOADS.includes(c.workload) ? { workload: 'high-variance', ...presetDefaults('high-variance') } : {}) })}
-          hint="webgpu runs the real model on your GPU, cpu in JavaScript, both measured; sim predicts times for a production GPU and model and is labelled simulated."
+          hint="webgpu runs the real model on your GPU, cpu on your processor (WebAssembly SIMD), both measured; sim predicts times for a production GPU and model and is labelled simulated."
         />
         <SelectField label="simulated GPU" testid="sim-gpu" value={c.gpu} disabled={c.backend !== 'sim'} options={GPU_OPTIONS} onChange={(gpu) => set({ gpu })} />
         <SelectField label="simulated model" testid="sim-model" value={c.simModel} disabled={c.backend !== 'sim'} options={SIM_MODEL_OPTIONS} onChange={(simModel) => set({ simModel })} />

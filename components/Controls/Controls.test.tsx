@@ -112,6 +112,19 @@ describe('ConfigPanel', () => {
     expect(headline('The GPU was lost mid-run (device lost). The run goes on on the CPU.')).toBe('The GPU was lost mid-run');
   });
 
+  it('names the CPU engine kernels beside a fallback (on hover in the top bar), and in the chip without one', () => {
+    const store = createAppStore();
+    store.getState().setLane('a', { phase: 'ready', backend: { kind: 'cpu', description: 'WebAssembly SIMD', cpuKernels: 'wasm', fallbackReason: 'WebGPU could not start here: no adapter.' } });
+    renderWithStore(<BackendStatus chip />, store);
+    const chip = screen.getByTestId('backend-status');
+    expect(chip.querySelector('.status-text')!.textContent).toBe('CPU engine: WebGPU could not start here');
+    expect(chip.getAttribute('title')).toBe('CPU engine (WebAssembly SIMD): WebGPU could not start here: no adapter.');
+    const chosen = createAppStore();
+    chosen.getState().setLane('a', { phase: 'ready', backend: { kind: 'cpu', description: 'WebAssembly SIMD', cpuKernels: 'wasm' } });
+    renderWithStore(<BackendStatus chip />, chosen);
+    expect(screen.getAllByTestId('backend-status')[1].querySelector('.status-text')!.textContent).toBe('CPU engine: WebAssembly SIMD');
+  });
+
   it('labels the sim backend as simulated in its status line: whole words in the chip, the full name on hover', () => {
     const store = createAppStore();
     store.getState().setLane('a', { phase: 'ready', backend: { kind: 'sim', description: 'OPT-13B on NVIDIA A100 40GB', short: 'OPT-13B on A100-40GB' }, modelName: 'OPT-13B on NVIDIA A100 40GB' });

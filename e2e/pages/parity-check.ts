@@ -9,6 +9,7 @@ import { maxAbsDiff, seeded } from '../../engine/backend/webgpu/testing/random';
 import { randomSequences, randomStep } from '../../engine/backend/webgpu/testing/random-steps';
 import { readCheckpoint } from '../../engine/model/checkpoint';
 import { GREEDY } from '../../engine/model/sampler';
+import { preloadWasmKernels } from '../../engine/model/wasm/kernels';
 import { readTokenizer, type Tokenizer } from '../../engine/model/tokenizer';
 import { generateAll, type GenerateRequest } from '../../engine/serve/generate';
 
@@ -21,6 +22,8 @@ export interface ParityInput {
 export interface ParityReport {
   where: string;
   adapter: string;
+  /** Which CPU engine the GPU was compared with: its WebAssembly SIMD kernels or the JavaScript reference. */
+  cpuKernels: string;
   /** Logits rows compared, and the largest difference. */
   rows: number;
   maxAbsDiff: number;
@@ -40,6 +43,9 @@ export async function checkParity(input: ParityInput, where: string): Promise<Pa
   const tok = readTokenizer(input.tokenizer, model.config.vocabSize, 'tok512.bin');
   const kv: KvLayout = { numBlocks: 96, blockSize: 4 };
   const gpu = await createWebGpuBackend(model, kv);
+  // A page's main thread may refuse to compile WebAssembly synchronously: compile it ahead, as an
+  // app running the engine there would.
+  await preloadWasmKernels();
   const cpu = new CpuBackend(model, kv);
   try {
     const rand = seeded(7);
@@ -63,6 +69,7 @@ export async function checkParity(input: ParityInput, where: string): Promise<Pa
     return {
       where,
       adapter: gpu.description,
+      cpuKernels: cpu.kernels,
       rows,
       maxAbsDiff: worst,
       greedy: { gpu: gGreedy.texts[0], cpu: cGreedy.texts[0] },

@@ -1,31 +1,74 @@
 import { BatchscopeError } from '../errors';
-import { kvDim } from '../model/config';
+import { headSize, kvDim } from '../model/config';
 import { CpuForward } from '../model/forward-cpu';
+import type { ForwardPass } from '../model/forward-pass';
 import { sampleToken } from '../model/sampler';
+import { wasmKernelsModule, wasmUnavailableReason } from '../model/wasm/kernels';
+import { WasmForward } from '../model/wasm/forward-wasm';
 import type { Model } from '../model/weights';
 import { stepTokens, validateCopies, type Backend, type BlockCopy, type KvLayout, type SequenceStep, type StepResult } from './types';
 import { validateStep } from './validate-step';
 
-/** The reference backend: exact, single-threaded, runs anywhere JavaScript does. */
+/** Which forward pass runs: WebAssembly SIMD, the TypeScript reference, or wasm where it can. */
+export type CpuKernels = 'wasm' | 'js';
+
+export interface CpuBackendOptions {
+  /** Default 'auto': WebAssembly SIMD where it runs, else the TypeScript reference (and why). */
+  kernels?: CpuKernels | 'auto';
+  /** Why the CPU engine is running, when it stands in for another (shown in the description). */
+  context?: string;
+}
+
+/** The CPU engine: one thread, exact, runs anywhere JavaScript does. */
 export class CpuBackend implements Backend {
   readonly kind = 'cpu' as const;
   readonly description: string;
   readonly config;
   readonly kv: KvLayout;
-  private forwardPass: CpuForward | null;
+  /** The forward pass in use. */
+  readonly kernels: CpuKernels;
+  /** Why the TypeScript reference runs although WebAssembly SIMD was wanted (null otherwise). */
+  readonly kernelsFallback: string | null;
+  private forwardPass: ForwardPass | null;
 
-  constructor(model: Model, kv: KvLayout, description = 'CPU reference engine (JavaScript, one thread)') {
+  constructor(model: Model, kv: KvLayout, options: CpuBackendOptions = {}) {
     this.config = model.config;
     this.kv = kv;
-    this.description = description;
+    const want = options.kernels ?? 'auto';
+    let fallback: string | null = null;
+    let pass: ForwardPass | null = null;
     try {
-      this.forwardPass = new CpuForward(model, kv);
+      if (want !== 'js') {
+        const module = wasmKernelsModule();
+        const unsupported = headSize(model.config) % 4 !== 0 ? `head size ${headSize(model.config)} is not a multiple of 4` : null;
+        fallback = unsupported ?? (module ? null : wasmUnavailableReason());
+        if (module && !unsupported) {
+          try {
+            pass = new WasmForward(model, kv, module);
+          } catch (e) {
+            if (!(e instanceof RangeError)) throw e;
+            fallback = 'the KV pool does not fit in a WebAssembly memory (4 GiB)';
+          }
+        }
+        if (want === 'wasm' && !pass) throw new BatchscopeError('model-unsupported', `the WebAssembly SIMD kernels cannot run here: ${fallback}`);
+      }
+      pass ??= new CpuForward(model, kv);
     } catch (e) {
       // A pool JavaScript cannot allocate is a setting a learner chose, not a bug.
       if (!(e instanceof RangeError)) throw e;
       const gib = (2 * model.config.nLayers * kv.numBlocks * kv.blockSize * kvDim(model.config) * 4) / 1024 ** 3;
       throw new BatchscopeError('model-too-large', `a KV pool of ${kv.numBlocks * kv.blockSize} positions needs ${gib.toFixed(1)} GiB, more than this process can allocate`, { cause: e });
     }
+    this.forwardPass = pass;
+    this.kernels = pass instanceof WasmForward ? 'wasm' : 'js';
+    this.kernelsFallback = this.kernels === 'js' ? fallback : null;
+    this.description = `CPU engine (${this.engineSummary})${options.context ? `; ${options.context}` : ''}`;
+  }
+
+  /** What runs, for a status line: "WebAssembly SIMD", or the JavaScript reference and why. */
+  get engineSummary(): string {
+    if (this.kernels === 'wasm') return 'WebAssembly SIMD';
+    return `JavaScript reference${this.kernelsFallback ? `: WebAssembly SIMD unavailable, ${this.kernelsFallback}` : ''}`;
   }
 
   async step(seqs: readonly SequenceStep[]): Promise<StepResult> {
@@ -53,14 +96,21 @@ export class CpuBackend implements Backend {
     return { logits, sampled, timing: { wallMs, source: 'measured', tokens: stepTokens(seqs), sequences: seqs.length } };
   }
 
+  /** Copy-on-write: each block's rows, every layer of K and V, through the pass's views of the pool, in order. */
   async copyBlocks(copies: readonly BlockCopy[]): Promise<void> {
     const f = this.forward;
     validateCopies(copies, this.kv);
-    for (const { src, dst } of copies) f.copyBlock(src, dst);
+    const rows = this.kv.blockSize * kvDim(this.config);
+    const layerStride = this.kv.numBlocks * rows;
+    for (const pool of [f.keyCache, f.valueCache]) {
+      for (const { src, dst } of copies) {
+        for (let l = 0; l < this.config.nLayers; l++) pool.copyWithin(l * layerStride + dst * rows, l * layerStride + src * rows, l * layerStride + (src + 1) * rows);
+      }
+    }
   }
 
   /** Direct access to the pool for tests and the WebGPU parity checks. */
-  get forward(): CpuForward {
+  get forward(): ForwardPass {
     if (!this.forwardPass) throw new Error('CpuBackend used after dispose()');
     return this.forwardPass;
   }

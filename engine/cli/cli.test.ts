@@ -27,6 +27,19 @@ describe('batchscope generate', () => {
     }
   });
 
+  it('reports prefill and decode apart, decode timed from the end of the first forward pass as run.c does', async () => {
+    const r = await gen('--prompt', 'Once upon a time', '--steps', '40', '--temperature', '0');
+    expect(r.code).toBe(0);
+    const prefill = /^prefill: 5 tokens in [\d.]+ ms \([\d.]+ tok\/s\), first token sampled$/m;
+    expect(r.stderr).toMatch(prefill);
+    // 40 positions: 5 prompt tokens prefilled (sampling position 5), then positions 5..39 run one by one.
+    expect(r.stderr).toMatch(/^achieved tok\/s: [\d.]+ \(decode: 35 tokens in [\d.]+ s, timed from the end of the first forward pass/m);
+    expect(r.stderr).toMatch(/^engine: CPU engine \(WebAssembly SIMD\)$/m);
+    const js = await gen('--prompt', 'Once upon a time', '--steps', '40', '--temperature', '0', '--cpu-kernels', 'js');
+    expect(js.stdout).toBe(r.stdout);
+    expect(js.stderr).toMatch(/^engine: CPU engine \(JavaScript reference\)$/m);
+  });
+
   it('serves several prompts together and each equals its run alone', async () => {
     const prompts = ['Once upon a time', 'The cat', 'Lily and Tom', 'Zoo'];
     const dir = mkdtempSync(join(tmpdir(), 'bs-'));
@@ -73,6 +86,7 @@ describe('batchscope generate', () => {
     [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'x', '--frobnicate'], /Unknown option '--frobnicate'/],
     [['--model', 'MODEL', '--tokenizer', 'TOK'], /give at least one --prompt/],
     [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'x', '--temperature', 'hot'], /--temperature must be a number/],
+    [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'x', '--cpu-kernels', 'asm'], /--cpu-kernels must be one of wasm, js, got "asm"/],
     [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompt', 'x', '--backend', 'tpu'], /--backend must be one of/],
     [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompts', '/nope/prompts.txt'], /prompts file not found/],
     [['--model', 'MODEL', '--tokenizer', 'TOK', '--prompts', 'BLANK'], /prompts file .*blank\.txt holds no prompt/],

@@ -1,9 +1,9 @@
 import { BatchscopeError } from '../errors';
 import { StreamDecoder } from '../model/tokenizer';
 import type { SamplingParams } from '../model/sampler';
-import { blocksFor, generateAll, type GenerateRequest } from '../serve/generate';
+import { blocksFor, generateAll, type GenerateRequest, type GenerateTiming } from '../serve/generate';
 import { MAX_SEED, intFlag, numberFlag, oneOf, parseFlags } from './args';
-import { BACKEND_CHOICES, createBackend } from './backends';
+import { BACKEND_CHOICES, CPU_KERNELS_HELP, CPU_KERNEL_CHOICES, createBackend } from './backends';
 import { defaultModelPath, defaultTokenizerPath, loadModelFiles, readFileOrThrow } from './files';
 import type { Io } from './io';
 
@@ -25,6 +25,7 @@ Options:
   --seed S             sampling seed, 0..2^32-1; every prompt uses it, so batched = alone (default 42)
   --backend NAME       where the model runs: cpu, or webgpu (falls back to cpu) (default cpu)
   --block-size N       KV-cache block size in positions, at most seq_len (default 16)
+  --cpu-kernels K      ${CPU_KERNELS_HELP}
   --debug              print stack traces on errors`;
 
 export async function generateCommand(argv: string[], io: Io): Promise<number> {
@@ -41,6 +42,7 @@ export async function generateCommand(argv: string[], io: Io): Promise<number> {
       seed: { type: 'string' },
       backend: { type: 'string' },
       'block-size': { type: 'string' },
+      'cpu-kernels': { type: 'string' },
       debug: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -62,6 +64,7 @@ export async function generateCommand(argv: string[], io: Io): Promise<number> {
   const topP = numberFlag(values['top-p'], 'top-p', 0.9, 0, 1);
   const seed = intFlag(values.seed, 'seed', 42, 0, MAX_SEED);
   const backendKind = oneOf(values.backend, 'backend', BACKEND_CHOICES, 'cpu');
+  const cpuKernels = values['cpu-kernels'] === undefined ? undefined : oneOf(values['cpu-kernels'], 'cpu-kernels', CPU_KERNEL_CHOICES, 'wasm');
 
   const { model, tokenizer } = loadModelFiles(values.model ?? defaultModelPath, values.tokenizer ?? defaultTokenizerPath);
   const seqLen = model.config.seqLen;
@@ -78,8 +81,8 @@ export async function generateCommand(argv: string[], io: Io): Promise<number> {
   });
 
   const numBlocks = requests.reduce((n, r) => n + blocksFor(r.steps, blockSize), 0);
-  const backend = await createBackend(backendKind, model, { numBlocks, blockSize }, (line) => io.err(line + '\n'));
-  const started = performance.now();
+  const backend = await createBackend(backendKind, model, { numBlocks, blockSize }, (line) => io.err(line + '\n'), cpuKernels);
+  const timing: GenerateTiming = { prefillTokens: 0, prefillMs: 0, decodeTokens: 0, decodeMs: 0 };
   try {
     // A prompts file always gets JSON lines, so a script reading them need not care how many it held.
     if (requests.length === 1 && values.prompts === undefined) {
@@ -93,27 +96,39 @@ export async function generateCommand(argv: string[], io: Io): Promise<number> {
         prev = t;
       }
       io.out(text);
-      const [result] = await generateAll(backend, requests, (_, token) => {
-        io.out(decoder.push(prev, token));
-        prev = token;
-      });
+      await generateAll(
+        backend,
+        requests,
+        (_, token) => {
+          io.out(decoder.push(prev, token));
+          prev = token;
+        },
+        timing,
+      );
       io.out(decoder.flush() + '\n');
-      report(io, result.tokens.length, started);
     } else {
-      const results = await generateAll(backend, requests);
+      const results = await generateAll(backend, requests, undefined, timing);
       results.forEach((r, i) => {
         const ids = requests[i].prompt;
         io.out(JSON.stringify({ prompt: prompts[i], text: tokenizer.decode([...ids.slice(1), ...r.tokens], ids[0]), tokens: r.tokens, promptTokens: ids.length, stop: r.stop }) + '\n');
       });
-      report(io, results.reduce((n, r) => n + r.tokens.length, 0), started);
     }
+    report(io, timing, backend.description);
   } finally {
     backend.dispose();
   }
   return 0;
 }
 
-function report(io: Io, generated: number, started: number): void {
-  const seconds = (performance.now() - started) / 1000;
-  io.err(`achieved tok/s: ${(generated / seconds).toFixed(1)} (${generated} tokens in ${seconds.toFixed(3)} s)\n`);
+/**
+ * Speed as llama2.c's run reports it, so the two compare: decode tokens/s timed from the end of the
+ * first forward pass, apart from the prefill (which run.c does one token at a time inside that
+ * figure; here the first step runs every prompt at once).
+ */
+function report(io: Io, t: GenerateTiming, engine: string): void {
+  const rate = (tokens: number, ms: number) => (ms > 0 ? (tokens / (ms / 1000)).toFixed(1) : 'n/a');
+  io.err(`prefill: ${t.prefillTokens} tokens in ${t.prefillMs.toFixed(1)} ms (${rate(t.prefillTokens, t.prefillMs)} tok/s), first token sampled\n`);
+  if (t.decodeTokens > 0) io.err(`achieved tok/s: ${rate(t.decodeTokens, t.decodeMs)} (decode: ${t.decodeTokens} tokens in ${(t.decodeMs / 1000).toFixed(3)} s, timed from the end of the first forward pass as llama2.c's run does)\n`);
+  else io.err('achieved tok/s: n/a (nothing decoded after the first forward pass)\n');
+  io.err(`engine: ${engine}\n`);
 }

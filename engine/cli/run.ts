@@ -19,7 +19,7 @@ import { parseWorkload, serializeWorkload } from '../serve/workload-json';
 import { WORKLOAD_PRESETS, isWorkloadPreset, workloadPreset } from '../serve/workload-presets';
 import { KV_MANAGERS } from '../kv/policy';
 import { MAX_SEED, intFlag, numberFlag, oneOf, parseFlags } from './args';
-import { BACKEND_CHOICES, createBackend, type CliBackend } from './backends';
+import { BACKEND_CHOICES, CPU_KERNELS_HELP, CPU_KERNEL_CHOICES, createBackend, type CliBackend } from './backends';
 import { checkOutputPath, defaultModelPath, defaultTokenizerPath, loadModelFiles, readFileOrThrow, writeFileOrThrow } from './files';
 import type { Io } from './io';
 
@@ -52,6 +52,7 @@ export const SERVING_FLAGS = {
   'max-waiting-tokens': { type: 'string' },
   'block-size': { type: 'string' },
   'kv-capacity': { type: 'string' },
+  'cpu-kernels': { type: 'string' },
   seed: { type: 'string' },
   temperature: { type: 'string' },
   json: { type: 'boolean' },
@@ -83,6 +84,7 @@ export const SERVING_OPTIONS_HELP = `  --workload PRESET|FILE  ${Object.keys(WOR
   --kv paged|contiguous   KV-cache manager (default paged)
   --block-size N          KV block size in positions (default 16)
   --kv-capacity TOKENS    KV pool size, in whole blocks (default 4096; sim: what the GPU holds after the weights)
+  --cpu-kernels K         ${CPU_KERNELS_HELP}
   --seed S                workload seed, 0..2^32-1 (default 1)
   --temperature T         sampling temperature, 0 = greedy (default 0; presets only: a file keeps its own)
   --json                  print one JSON object instead of the readable summary
@@ -124,7 +126,8 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
   } else {
     if (values.gpu !== undefined || values['sim-model'] !== undefined) throw new BatchscopeError('bad-argument', '--gpu and --sim-model apply only to --backend sim');
     const cap = capacity ?? DEFAULT_CAPACITY;
-    backend = await createBackend(kind as CliBackend, model!, { numBlocks: Math.max(1, Math.floor(cap / blockSize)), blockSize }, (l) => io.err(l + '\n'));
+    const cpuKernels = values['cpu-kernels'] === undefined ? undefined : oneOf(values['cpu-kernels'], 'cpu-kernels', CPU_KERNEL_CHOICES, 'wasm');
+    backend = await createBackend(kind as CliBackend, model!, { numBlocks: Math.max(1, Math.floor(cap / blockSize)), blockSize }, (l) => io.err(l + '\n'), cpuKernels);
   }
   const promptKind = oneOf(values.prompts, 'prompts', PROMPT_SOURCES, !tokenizer ? 'lengths' : values.model === undefined ? 'tasks' : 'stories');
   const prompts = promptKind === 'lengths' ? lengthOnlyPrompts : promptKind === 'tasks' ? taskPromptSource : storyPrompts(tokenizer);

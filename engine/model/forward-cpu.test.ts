@@ -12,10 +12,16 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 
-describe('CPU reference engine on stories260K', () => {
+// Both forward passes keep every guarantee: the TypeScript reference and WebAssembly SIMD.
+describe.each(['js', 'wasm'] as const)('CPU engine (%s kernels) on stories260K', (kernels) => {
+  it('runs the kernels it was asked for', () => {
+    const { model } = loadStories();
+    expect(new CpuBackend(model, { numBlocks: 1, blockSize: 16 }, { kernels }).kernels).toBe(kernels);
+  });
+
   it.each(greedyReferences().map((r) => [r.name, r] as const))('reproduces the greedy reference %s token for token', async (_, ref) => {
     const { model, tok512 } = loadStories();
-    const backend = new CpuBackend(model, { numBlocks: 16, blockSize: 16 });
+    const backend = new CpuBackend(model, { numBlocks: 16, blockSize: 16 }, { kernels });
     const prompt = tok512.encode(ref.prompt);
     const [result] = await generateAll(backend, [{ prompt, steps: 200, sampling: GREEDY }]);
     expect(tok512.decode([...prompt.slice(1), ...result.tokens]) + '\n').toBe(ref.output);
@@ -25,7 +31,7 @@ describe('CPU reference engine on stories260K', () => {
     const { model } = loadStories();
     const ref = logitsReference();
     const tokens = [...ref.promptTokens, ...ref.generatedTokens].slice(0, ref.steps);
-    const backend = new CpuBackend(model, { numBlocks: 13, blockSize: 16 });
+    const backend = new CpuBackend(model, { numBlocks: 13, blockSize: 16 }, { kernels });
     const table = Array.from({ length: 13 }, (_, i) => 12 - i); // any table works; reversed on purpose
     const { logits } = backend.stepSync([{ tokens, startPos: 0, blockTable: table, logits: 'all' }]);
     const all = logits[0]!;
@@ -51,7 +57,7 @@ describe('CPU reference engine on stories260K', () => {
         // Alone: each sequence in one step, contiguous blocks from 0.
         const alone = tokens.map((t) => {
           const blocks = Math.ceil(t.length / blockSize);
-          const b = new CpuBackend(model, { numBlocks: blocks, blockSize });
+          const b = new CpuBackend(model, { numBlocks: blocks, blockSize }, { kernels });
           return b.stepSync([{ tokens: t, startPos: 0, blockTable: Array.from({ length: blocks }, (_, i) => i), logits: 'all' }]).logits[0]!;
         });
         // Together: a shuffled pool, each sequence split into random chunks, steps mixing sequences.
@@ -67,7 +73,7 @@ describe('CPU reference engine on stories260K', () => {
           [ids[i], ids[j]] = [ids[j], ids[i]];
         }
         const tables = need.map((n) => ids.splice(0, n));
-        const backend = new CpuBackend(model, { numBlocks: total, blockSize });
+        const backend = new CpuBackend(model, { numBlocks: total, blockSize }, { kernels });
         const got = tokens.map(() => [] as number[]);
         const done = tokens.map(() => 0);
         while (done.some((d, i) => d < tokens[i].length)) {
@@ -92,7 +98,7 @@ describe('CPU reference engine on stories260K', () => {
 
   it('returns only the last row by default, none on request, and samples without logits', () => {
     const { model } = loadStories();
-    const b = new CpuBackend(model, { numBlocks: 2, blockSize: 4 });
+    const b = new CpuBackend(model, { numBlocks: 2, blockSize: 4 }, { kernels });
     const r = b.stepSync([
       { tokens: [1, 403], startPos: 0, blockTable: [0] },
       { tokens: [1], startPos: 0, blockTable: [1], logits: 'none', sample: GREEDY },
@@ -106,7 +112,7 @@ describe('CPU reference engine on stories260K', () => {
 
   it('rejects steps that would read or write outside the pool', () => {
     const { model } = loadStories();
-    const b = new CpuBackend(model, { numBlocks: 2, blockSize: 4 });
+    const b = new CpuBackend(model, { numBlocks: 2, blockSize: 4 }, { kernels });
     expect(() => b.stepSync([{ tokens: [1, 2, 3, 4, 5], startPos: 0, blockTable: [0] }])).toThrow(/need 2/);
     expect(() => b.stepSync([{ tokens: [1], startPos: 0, blockTable: [7] }])).toThrow(/not a block of the pool/);
     expect(() => b.stepSync([{ tokens: [600], startPos: 0, blockTable: [0] }])).toThrow(/outside the vocabulary/);

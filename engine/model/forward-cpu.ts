@@ -30,18 +30,6 @@ export class CpuForward {
     [this.ropeCos, this.ropeSin] = ropeTables(model.config);
   }
 
-  /** Copies block `src`'s K and V rows onto block `dst`, in every layer (copy-on-write). */
-  copyBlock(src: number, dst: number): void {
-    const rows = this.kv.blockSize * kvDimOf(this.config);
-    const layerStride = this.kv.numBlocks * rows;
-    for (let l = 0; l < this.config.nLayers; l++) {
-      const from = l * layerStride + src * rows;
-      const to = l * layerStride + dst * rows;
-      this.keyCache.copyWithin(to, from, from + rows);
-      this.valueCache.copyWithin(to, from, from + rows);
-    }
-  }
-
   /**
    * Runs the step and returns, per sequence, the requested logits rows (null for 'none').
    * Callers validate the step first (validateStep).

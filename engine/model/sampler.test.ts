@@ -13,7 +13,56 @@ const softmax = (logits: number[], t: number) => {
   return e.map((x) => x / s);
 };
 
+/** llama2.c's sample_topp as first written here: a full sort of the candidates, the twin of the heap version. */
+function topPBySort(logits: Float32Array, temperature: number, topP: number, coin: number): number {
+  const probs = Float64Array.from(softmax(Array.from(logits), temperature));
+  // softmax above sums in the same order as sampler.ts (max, exp, sum, divide), so probs match bit for bit.
+  const cutoff = (1 - topP) / (probs.length - 1);
+  const ids: number[] = [];
+  for (let i = 0; i < probs.length; i++) if (probs[i] >= cutoff) ids.push(i);
+  if (ids.length === 0) return argmax(probs); // the sort version returned undefined here
+  ids.sort((a, b) => probs[b] - probs[a] || a - b);
+  let cum = 0;
+  let last = ids.length - 1;
+  for (let i = 0; i < ids.length; i++) {
+    cum += probs[ids[i]];
+    if (cum > topP) {
+      last = i;
+      break;
+    }
+  }
+  const r = coin * cum;
+  let acc = 0;
+  for (let i = 0; i <= last; i++) {
+    acc += probs[ids[i]];
+    if (r < acc) return ids[i];
+  }
+  return ids[last];
+}
+
 describe('sampling', () => {
+  it('top-p below 1/n on a flat distribution draws the first likeliest token instead of undefined', () => {
+    // 8 equal logits: each p = 0.125 is below the cutoff 0.999 / 7, so no candidate survives it.
+    expect(sampleToken(new Float32Array(8), { temperature: 1, topP: 0.001, seed: 1 }, 3)).toBe(0);
+  });
+
+  it('top-p draws exactly the token a full sort of the candidates gives (heap order, ties by id)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -40, max: 40 }), { minLength: 2, maxLength: 300 }),
+        fc.constantFrom(0.3, 0.7, 1, 1.5),
+        fc.constantFrom(0.05, 0.5, 0.9, 0.99),
+        fc.integer({ min: 0, max: 1000 }),
+        (raw, temperature, topP, pos) => {
+          const logits = Float32Array.from(raw, (v) => v / 8); // steps of 1/8: plenty of exact ties
+          const coin = uniformAt(5, pos);
+          expect(sampleToken(logits, { temperature, topP, seed: 5 }, pos)).toBe(topPBySort(logits, temperature, topP, coin));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('argmax takes the first index of the maximum', () => {
     expect(argmax([1, 5, 5, 2])).toBe(1);
     expect(argmax([-3, -3])).toBe(0);

@@ -19,6 +19,20 @@ export interface GenerateResult {
   stop: StopReason;
 }
 
+/**
+ * Where generateAll's time went, split as llama2.c's run reports it: the first step (every
+ * prompt's prefill, sampling each request's first token) apart from the decode steps after it, whose
+ * clock starts when the first forward pass ends. Times include the onToken callback, as run.c's
+ * include its printing.
+ */
+export interface GenerateTiming {
+  prefillTokens: number;
+  prefillMs: number;
+  /** Tokens run by the steps after the first (one per unfinished request per step). */
+  decodeTokens: number;
+  decodeMs: number;
+}
+
 /** Blocks a request needs for every position it will run. */
 export const blocksFor = (steps: number, blockSize: number): number => Math.ceil(steps / blockSize);
 
@@ -31,6 +45,7 @@ export async function generateAll(
   backend: Backend,
   requests: readonly GenerateRequest[],
   onToken?: (request: number, token: number) => void,
+  timing?: GenerateTiming,
 ): Promise<GenerateResult[]> {
   const alloc = new BlockAllocator(backend.kv.numBlocks);
   const live = requests.map((r, index) => ({
@@ -42,9 +57,12 @@ export async function generateAll(
     out: [] as number[],
     stop: null as StopReason | null,
   }));
-  for (;;) {
+  const t0 = performance.now();
+  let firstEnd = t0;
+  for (let step = 0; ; step++) {
     const running = live.filter((s) => s.stop === null);
     if (running.length === 0) break;
+    const tokens = running.reduce((n, s) => n + s.pending.length, 0);
     const { sampled } = await backend.step(
       running.map((s) => ({
         tokens: s.pending,
@@ -66,6 +84,13 @@ export async function generateAll(
       }
       s.pending = [next];
     });
+    if (timing && step === 0) {
+      firstEnd = performance.now();
+      Object.assign(timing, { prefillTokens: tokens, prefillMs: firstEnd - t0, decodeTokens: 0, decodeMs: 0 });
+    } else if (timing) {
+      timing.decodeTokens += tokens;
+      timing.decodeMs = performance.now() - firstEnd;
+    }
   }
   for (const s of live) alloc.release(s.table);
   return live.map((s) => ({ tokens: s.out, stop: s.stop! }));

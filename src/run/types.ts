@@ -27,6 +27,8 @@ export interface BackendInfo {
   short?: string;
   /** Set when the app wanted WebGPU and fell back: why, in a learner's words. */
   fallbackReason?: string;
+  /** The CPU engine's kernels: WebAssembly SIMD (the fast path) or the JavaScript reference. */
+  cpuKernels?: 'wasm' | 'js';
 }
 
 /** A whole run as stored in fixtures and the recorded demo: enough to replay it with no engine. */

@@ -66,6 +66,9 @@ export interface CreatedBackend {
   info: BackendInfo;
 }
 
+/** How the page names the CPU engine: which kernels run (WebAssembly SIMD, or the reference and why). */
+const cpuInfo = (backend: CpuBackend, fallbackReason?: string): BackendInfo => ({ kind: 'cpu', description: backend.engineSummary, cpuKernels: backend.kernels, fallbackReason });
+
 /**
  * The backend the configuration asks for. WebGPU that cannot start falls back to the CPU engine,
  * and the reason travels with it so the page can say so plainly. A GPU lost mid-run hands over to
@@ -79,22 +82,21 @@ export async function createBackend(c: RunConfig, loaded: LoadedModel, onLost?: 
     const backend = new SimBackend(gpu, m, simKvLayout(gpu, m, c.blockSize));
     return { backend, info: { kind: 'sim', description: `${m.name} on ${gpu.name}`, short: `${m.name} on ${gpu.id}` } };
   }
-  const cpu = (fallbackReason?: string): CreatedBackend => ({
-    backend: new CpuBackend(loaded.model, kvLayout(c)),
-    info: { kind: 'cpu', description: 'JavaScript reference engine, one thread', fallbackReason },
-  });
+  const cpu = (fallbackReason?: string): CreatedBackend => {
+    const backend = new CpuBackend(loaded.model, kvLayout(c));
+    return { backend, info: cpuInfo(backend, fallbackReason) };
+  };
   if (c.backend === 'cpu') return cpu();
   try {
     const gpu = await createWebGpuBackend(loaded.model, kvLayout(c));
+    let fallback: CpuBackend | null = null;
     const backend = new RecoveringBackend(
       gpu,
-      () => new CpuBackend(loaded.model, kvLayout(c)),
+      () => (fallback = new CpuBackend(loaded.model, kvLayout(c))),
       (reason) =>
-        onLost?.({
-          kind: 'cpu',
-          description: 'JavaScript reference engine, one thread',
-          fallbackReason: `The GPU was lost mid-run (${reason.replace(/\.$/, '')}). The run goes on on the CPU: every request kept, its KV cache recomputed.`,
-        }),
+        onLost?.(
+          cpuInfo(fallback!, `The GPU was lost mid-run (${reason.replace(/\.$/, '')}). The run goes on on the CPU: every request kept, its KV cache recomputed.`),
+        ),
     );
     return { backend, info: { kind: 'webgpu', description: gpu.description.replace(/^WebGPU on /, '') } };
   } catch (e) {

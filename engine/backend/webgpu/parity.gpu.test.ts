@@ -17,12 +17,18 @@ const { model } = loadStories();
 const opened: WebGpuBackend[] = [];
 afterAll(() => opened.forEach((b) => b.dispose()));
 
-describe.each([1, 4, 16])('WebGPU vs CPU engine, block size %i', (blockSize) => {
+// The CPU engine on both its paths: the TypeScript reference (the oracle) and WebAssembly SIMD.
+describe.each([
+  [1, 'js'],
+  [4, 'wasm'],
+  [16, 'js'],
+  [16, 'wasm'],
+] as const)('WebGPU vs CPU engine, block size %i, %s kernels', (blockSize, kernels) => {
   it('agrees on every logit within 1e-4 and on every greedy token', async () => {
     const kv = { numBlocks: Math.ceil(256 / blockSize) + 8, blockSize };
     const gpu = await createWebGpuBackend(model, kv, { gpu: await nodeGpu() });
     opened.push(gpu);
-    const cpu = new CpuBackend(model, kv);
+    const cpu = new CpuBackend(model, kv, { kernels });
     const rand = seeded(blockSize);
     const seqs = randomSequences(rand, model.config, kv, 8, 40);
     let worst = 0;

@@ -2,7 +2,9 @@
  * Baseline for `npm run bench:cpu`: the same single-sequence forward pass in plain, single-threaded
  * C (float32, the textbook loops, no SIMD intrinsics), so the JavaScript engine's speed can be
  * quoted as a ratio measured on the same machine in the same run.
- * Usage: decode MODEL.bin  -> prints "tokens_per_second <x>" for decode of positions 32..159.
+ * Usage: decode MODEL.bin [REPEATS]  -> prints "tokens_per_second <wall> tokens_per_cpu_second <cpu>"
+ * for decode of positions 32..159, run REPEATS times (default 1) and timed from the end of the
+ * prefix (positions 0..31, one token at a time, as llama2.c's run does), like run.c's timer.
  */
 #include <math.h>
 #include <stdio.h>
@@ -28,7 +30,9 @@ static void matvec(float *o, const float *x, const float *w, int n, int d) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) { fprintf(stderr, "usage: decode MODEL.bin\n"); return 1; }
+  if (argc < 2) { fprintf(stderr, "usage: decode MODEL.bin [REPEATS]\n"); return 1; }
+  int repeats = argc > 2 ? atoi(argv[2]) : 1;
+  if (repeats < 1) repeats = 1;
   FILE *f = fopen(argv[1], "rb");
   if (!f) { perror(argv[1]); return 1; }
   Config c;
@@ -52,10 +56,15 @@ int main(int argc, char **argv) {
   float *hb = calloc(H, 4), *hb2 = calloc(H, 4), *att = calloc(c.seq_len, 4), *logits = calloc(c.vocab, 4);
   float *kc = calloc((size_t)L * c.seq_len * kv_dim, 4), *vc = calloc((size_t)L * c.seq_len * kv_dim, 4);
 
-  struct timespec t0, t1;
+  struct timespec t0, t1, c0, c1;
+  double wall = 0, cpu = 0;
   int checksum = 0;
+  for (int r = 0; r < repeats; r++)
   for (int pos = 0; pos < 160; pos++) {
-    if (pos == 32) clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (pos == 32) {
+      clock_gettime(CLOCK_MONOTONIC, &t0);
+      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+    }
     int token = 3 + (pos * 13) % 500;
     memcpy(x, emb + token * dim, dim * 4);
     for (int l = 0; l < L; l++) {
@@ -103,9 +112,13 @@ int main(int argc, char **argv) {
     int best = 0;
     for (int i = 1; i < c.vocab; i++) if (logits[i] > logits[best]) best = i;
     checksum += best;
+    if (pos == 159) {
+      clock_gettime(CLOCK_MONOTONIC, &t1);
+      clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+      wall += (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+      cpu += (c1.tv_sec - c0.tv_sec) + (c1.tv_nsec - c0.tv_nsec) / 1e9;
+    }
   }
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  double s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-  printf("tokens_per_second %.1f checksum %d\n", 128 / s, checksum);
+  printf("tokens_per_second %.1f tokens_per_cpu_second %.1f checksum %d\n", 128.0 * repeats / wall, 128.0 * repeats / cpu, checksum);
   return 0;
 }

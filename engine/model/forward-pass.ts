@@ -1,0 +1,21 @@
+import type { KvLayout, SequenceStep } from '../backend/types';
+import type { ModelConfig } from './config';
+
+/**
+ * One ragged forward pass over the paged KV pool, as the CPU backend drives it. Two
+ * implementations: the TypeScript reference (forward-cpu.ts, the oracle) and WebAssembly SIMD
+ * (wasm/forward-wasm.ts, the fast path).
+ */
+export interface ForwardPass {
+  readonly config: ModelConfig;
+  readonly kv: KvLayout;
+  /**
+   * (layer, block, blockSize, kv_dim). Writes through it (a block copy, say) reach the pool; take
+   * it again after a step rather than keeping it: the WebAssembly path's memory may grow.
+   */
+  readonly keyCache: Float32Array;
+  /** (layer, block, blockSize, kv_dim) */
+  readonly valueCache: Float32Array;
+  /** Per sequence, the requested logits rows (null for 'none'). Callers validate the step first. */
+  forward(seqs: readonly SequenceStep[]): (Float32Array | null)[];
+}

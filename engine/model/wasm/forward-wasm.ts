@@ -1,0 +1,227 @@
+import { headSize, kvDim as kvDimOf, type ModelConfig } from '../config';
+import type { Model } from '../weights';
+import type { KvLayout, SequenceStep } from '../../backend/types';
+import type { ForwardPass } from '../forward-pass';
+import { instantiateKernels, type WasmKernels } from './kernels';
+import { packWeights, type PackedLayer, type PackedMatrix, type PackedWeights } from './pack';
+
+const PAGE = 65536;
+const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/** Byte offsets of one step's scratch buffers (after the weights and the KV pool). */
+interface Scratch {
+  tokens: number; // capacity in tokens (and logits rows) and block-table entries
+  tableInts: number;
+  x: number; // (T, dim) residual stream
+  xb: number; // (T, dim)
+  q: number; // (T, dim)
+  k: number; // (T, kv_dim)
+  v: number; // (T, kv_dim)
+  hb: number; // (T, max(hidden, dim))
+  hb2: number; // (T, hidden)
+  logits: number; // (T, vocab) rows asked for
+  meta: number; // (T, 2) i32: position, byte pointer to the sequence's block table
+  slots: number; // (T) i32 byte offset of the token's K/V row within a layer
+  tables: number; // i32 block tables of the step's sequences
+  att: number; // (seq_len + 2, heads rounded up to 4) scores of one token, then their max and sum
+  rows: number; // (seq_len) i32 K/V row offsets of one token's positions
+  end: number;
+}
+
+/**
+ * The CPU engine's fast path: the reference forward pass (forward-cpu.ts) step for step, with
+ * every hot loop in WebAssembly SIMD (assembly/). Weights, the paged KV pool and the step's
+ * activations all live in one WebAssembly memory owned by this object. Sums run in float32, as
+ * run.c's do (the reference accumulates in float64), in an order that never depends on the batch:
+ * a token's logits are bit-identical alone or in any step.
+ */
+export class WasmForward implements ForwardPass {
+  readonly config: ModelConfig;
+  readonly kv: KvLayout;
+  private readonly k: WasmKernels;
+  private readonly memory: WebAssembly.Memory;
+  private readonly w: PackedWeights;
+  private readonly embedding: Float32Array;
+  private readonly base: number; // byte offset of the weight image
+  private readonly keys: number; // (layer, block, blockSize, kv_dim)
+  private readonly values: number;
+  private readonly layerBytes: number;
+  private readonly scratchAt: number;
+  private s: Scratch;
+  private f32: Float32Array;
+  private i32: Int32Array;
+
+  constructor(model: Model, kv: KvLayout, module: WebAssembly.Module) {
+    const c = (this.config = model.config);
+    this.kv = kv;
+    this.w = packWeights(model);
+    this.embedding = model.weights.tokenEmbedding;
+    this.layerBytes = kv.numBlocks * kv.blockSize * kvDimOf(c) * 4;
+    // The module's constants come first (its data segment is written when it is instantiated),
+    // then the weights, the KV pool and the step's scratch, which grows.
+    this.memory = new WebAssembly.Memory({ initial: 1 });
+    this.k = instantiateKernels(module, this.memory);
+    this.base = align(this.k.heapBase());
+    this.keys = align(this.base + this.w.image.byteLength);
+    this.values = this.keys + c.nLayers * this.layerBytes;
+    this.scratchAt = this.values + c.nLayers * this.layerBytes;
+    this.s = this.layout(1, 64);
+    // Throws RangeError past WebAssembly's 4 GiB, which the backend reports as a pool too large.
+    this.memory.grow(Math.ceil(this.s.end / PAGE) - 1);
+    this.k.configureAttention(c.dim, c.nHeads, c.nKvHeads, kv.blockSize);
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+    this.f32.set(this.w.image, this.base / 4);
+  }
+
+  /** (layer, block, blockSize, kv_dim): a fresh view into the kernels' memory, which may grow (and move) during a step. */
+  get keyCache(): Float32Array {
+    return this.view(this.keys);
+  }
+
+  get valueCache(): Float32Array {
+    return this.view(this.values);
+  }
+
+  forward(seqs: readonly SequenceStep[]): (Float32Array | null)[] {
+    const c = this.config;
+    const { dim, vocabSize: vocab } = c;
+    const kvDim = kvDimOf(c);
+    const bs = this.kv.blockSize;
+    let T = 0;
+    let tableInts = 0;
+    let rows = 0;
+    for (const q of seqs) {
+      T += q.tokens.length;
+      tableInts += q.blockTable.length;
+      const mode = q.logits ?? 'last';
+      rows += mode === 'all' ? q.tokens.length : mode === 'last' ? 1 : 0;
+    }
+    const s = this.ensure(T, tableInts);
+    const { f32, i32, k } = this;
+
+    // Per token: position, block table, K/V slot, embedding row.
+    let t = 0;
+    let table = s.tables;
+    for (const sq of seqs) {
+      for (let b = 0; b < sq.blockTable.length; b++) i32[table / 4 + b] = sq.blockTable[b];
+      for (let j = 0; j < sq.tokens.length; j++, t++) {
+        const p = sq.startPos + j;
+        i32[s.meta / 4 + 2 * t] = p;
+        i32[s.meta / 4 + 2 * t + 1] = table;
+        i32[s.slots / 4 + t] = (sq.blockTable[Math.floor(p / bs)] * bs + (p % bs)) * kvDim * 4;
+        const e = sq.tokens[j] * dim;
+        f32.set(this.embedding.subarray(e, e + dim), s.x / 4 + t * dim);
+      }
+      table += sq.blockTable.length * 4;
+    }
+
+    const hs = headSize(c);
+    const rope = this.base + this.w.rope;
+    for (let l = 0; l < c.nLayers; l++) {
+      const L = this.w.layers[l];
+      const kLayer = this.keys + l * this.layerBytes;
+      const vLayer = this.values + l * this.layerBytes;
+      k.rmsnorm(s.xb, s.x, this.base + L.rmsAtt, T, dim);
+      this.matmul(s.q, s.xb, L.wq, T);
+      this.matmul(s.k, s.xb, L.wk, T);
+      this.matmul(s.v, s.xb, L.wv, T);
+      k.rope(s.q, s.meta, T, dim, hs, rope);
+      k.rope(s.k, s.meta, T, kvDim, hs, rope);
+      k.storeKv(kLayer, vLayer, s.k, s.v, s.slots, T);
+      k.attention(s.xb, s.q, kLayer, vLayer, s.meta, T, s.att, s.rows);
+      this.matmul(s.hb, s.xb, L.wo, T);
+      k.addInPlace(s.x, s.hb, T * dim);
+      this.ffn(L, s, T);
+    }
+
+    // Classifier on the rows asked for, gathered into one batch: (rows, dim) -> (rows, vocab).
+    let r = 0;
+    t = 0;
+    for (const sq of seqs) {
+      const n = sq.tokens.length;
+      const mode = sq.logits ?? 'last';
+      const from = mode === 'all' ? t : t + n - 1;
+      if (mode !== 'none') for (let i = from; i < t + n; i++, r++) f32.copyWithin(s.hb / 4 + r * dim, s.x / 4 + i * dim, s.x / 4 + (i + 1) * dim);
+      t += n;
+    }
+    if (rows > 0) {
+      k.rmsnorm(s.xb, s.hb, this.base + this.w.rmsFinal, rows, dim);
+      this.matmul(s.logits, s.xb, this.w.wcls, rows);
+    }
+    const out: (Float32Array | null)[] = [];
+    r = 0;
+    for (const sq of seqs) {
+      const mode = sq.logits ?? 'last';
+      const n = mode === 'all' ? sq.tokens.length : mode === 'last' ? 1 : 0;
+      out.push(n === 0 ? null : f32.slice(s.logits / 4 + r * vocab, s.logits / 4 + (r + n) * vocab));
+      r += n;
+    }
+    return out;
+  }
+
+  private ffn(L: PackedLayer, s: Scratch, T: number): void {
+    const { dim, hiddenDim: hidden } = this.config;
+    this.k.rmsnorm(s.xb, s.x, this.base + L.rmsFfn, T, dim);
+    this.matmul(s.hb, s.xb, L.w1, T);
+    this.matmul(s.hb2, s.xb, L.w3, T);
+    this.k.siluMul(s.hb, s.hb2, T * hidden);
+    this.matmul(s.xb, s.hb, L.w2, T);
+    this.k.addInPlace(s.x, s.xb, T * dim);
+  }
+
+  /** out (T, d) = x (T, n) @ W^T with the kernel for W's format. */
+  private matmul(out: number, x: number, m: PackedMatrix, T: number): void {
+    switch (m.format) {
+      case 'f32':
+        this.k.matmul(out, x, this.base + m.offset, T, m.n, m.d);
+    }
+  }
+
+  private view(at: number): Float32Array {
+    return new Float32Array(this.memory.buffer, at, this.layerBytes * this.config.nLayers / 4);
+  }
+
+  /** Lays out scratch for a step, growing the memory when the step needs more than it has. */
+  private ensure(tokens: number, tableInts: number): Scratch {
+    if (this.s.tokens >= tokens && this.s.tableInts >= tableInts) return this.s;
+    const s = this.layout(Math.max(tokens, 2 * this.s.tokens), Math.max(tableInts, 2 * this.s.tableInts));
+    const have = this.memory.buffer.byteLength;
+    if (s.end > have) {
+      this.memory.grow(Math.ceil((s.end - have) / PAGE));
+      this.f32 = new Float32Array(this.memory.buffer);
+      this.i32 = new Int32Array(this.memory.buffer);
+    }
+    return (this.s = s);
+  }
+
+  private layout(tokens: number, tableInts: number): Scratch {
+    const c = this.config;
+    const kvDim = kvDimOf(c);
+    const heads = Math.ceil(c.nHeads / 4) * 4;
+    let at = align(this.scratchAt);
+    const take = (floats: number) => {
+      const p = at;
+      at += align(floats * 4);
+      return p;
+    };
+    return {
+      tokens,
+      tableInts,
+      x: take(tokens * c.dim),
+      xb: take(tokens * c.dim),
+      q: take(tokens * c.dim),
+      k: take(tokens * kvDim),
+      v: take(tokens * kvDim),
+      hb: take(tokens * Math.max(c.hiddenDim, c.dim)),
+      hb2: take(tokens * c.hiddenDim),
+      logits: take(tokens * c.vocabSize),
+      meta: take(tokens * 2),
+      slots: take(tokens),
+      tables: take(tableInts),
+      att: take((c.seqLen + 2) * heads),
+      rows: take(c.seqLen),
+      end: at,
+    };
+  }
+}
