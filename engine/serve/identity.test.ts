@@ -21,10 +21,10 @@ describe('shared KV blocks give the same text on the CPU engine (stories260K)', 
     expect(on.outputs).toEqual(off.outputs);
   });
 
-  it.each(samplings)('each of n completions equals its request alone with its stream seed, %s', async (_, sampling) => {
+  it.each(samplings.flatMap(([name, s]) => (['wasm', 'js'] as const).map((k) => [`${name}, ${k} kernels`, s, k] as const)))('each of n completions equals its request alone with its stream seed, %s', async (_, sampling, kernels) => {
     const requests = sharedPrefixRequests(tok512, sampling, 3).slice(0, 2);
-    const together = await serveAll(new CpuBackend(model, kv), requests, true, 6);
-    const alone = await serveAll(new CpuBackend(model, kv), soloCompletions(requests), false, 1);
+    const together = await serveAll(new CpuBackend(model, kv, { kernels }), requests, true, 6);
+    const alone = await serveAll(new CpuBackend(model, kv, { kernels }), soloCompletions(requests), false, 1);
     expect(together.copies).toBeGreaterThan(0); // the prompt's last block was shared partly filled, then copied
     expect(together.outputs.flat()).toEqual(alone.outputs.flat());
   });
