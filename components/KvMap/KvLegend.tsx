@@ -11,8 +11,8 @@ export function KvLegend({ compact = false }: { compact?: boolean }) {
   const sharing = useApp((s) => s.config.prefixCaching || s.config.completions > 1 || s.config.workload === 'parallel-sampling');
   const shared = sharing
     ? [
-        { label: compact ? 'shared' : 'shared by several (count inside)', style: { background: p.kvUsed, boxShadow: `inset 0 0 0 2px ${p.kvShared}` }, hint: 'Read by several requests or completions, stored once: prefix-cache hits and prompts shared by parallel samples.' },
-        { label: compact ? 'cached' : 'free, still cached', style: { background: p.kvFree, outline: `1px dashed ${p.kvShared}` }, hint: 'Free memory that still holds a cached prompt prefix: reused by a prompt that starts the same way, evicted least recently freed first.' },
+        { label: 'shared', style: { background: p.kvUsed, boxShadow: `inset 0 0 0 2px ${p.kvShared}` }, hint: 'Framed: read by several requests or completions (the count inside), stored once: prefix-cache hits, and prompts shared by parallel samples.' },
+        { label: 'cached', style: { background: p.kvFree, outline: `1px dashed ${p.kvShared}` }, hint: 'Dashed: free memory still holding a cached prompt prefix, reused by a prompt that starts the same way, evicted least recently freed first.' },
       ]
     : [];
   if (view === 'owner') {
@@ -29,14 +29,16 @@ export function KvLegend({ compact = false }: { compact?: boolean }) {
     );
   }
   const hatched = (kind: 'reserved' | 'internal' | 'external', c: string) => ({ background: `${hatchCss(p, kind)}, ${mix(c, p.background, 0.7)}` });
+  // Two more entries with sharing: the others take their short names so the key keeps its height.
+  const short = compact || sharing;
   return (
     <Legend
       label="KV map legend"
       items={[
-        { label: compact ? 'used' : 'used: token states', style: { background: p.kvUsed }, hint: 'Slots holding a token’s keys and values.' },
+        { label: short ? 'used' : 'used: token states', style: { background: p.kvUsed }, hint: 'Slots holding a token’s keys and values.' },
         { label: 'reserved', style: hatched('reserved', p.kvReserved), hint: 'Allocated for tokens the request will still write.' },
-        { label: compact ? 'internal' : 'internal fragmentation', style: hatched('internal', p.kvInternal), hint: 'Allocated but never to be written: over-provisioning, or the tail of a last block.' },
-        { label: compact ? 'external' : 'external fragmentation', style: hatched('external', p.kvExternal), hint: 'Free, but in gaps too small for the next reservation.' },
+        { label: short ? 'internal' : 'internal fragmentation', style: hatched('internal', p.kvInternal), hint: 'Allocated but never to be written: over-provisioning, or the tail of a last block.' },
+        { label: short ? 'external' : 'external fragmentation', style: hatched('external', p.kvExternal), hint: 'Free, but in gaps too small for the next reservation.' },
         { label: 'free', style: { background: p.kvFree, outline: `1px solid ${p.gridLine}` } },
         ...shared,
       ]}
