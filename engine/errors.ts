@@ -18,7 +18,12 @@ export type ErrorCode =
   | 'model-unsupported'
   | 'device-lost'
   | 'bad-workload'
-  | 'bad-trace';
+  | 'bad-trace'
+  | 'bad-prompts'
+  /** An input path that is not a regular file, or one over its size limit (engine/limits.ts). */
+  | 'bad-file'
+  /** An output path that cannot be written. */
+  | 'bad-output';
 
 export class BatchscopeError extends Error {
   readonly code: ErrorCode;

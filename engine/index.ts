@@ -6,7 +6,7 @@
 // Models, tokenizer, backends
 export type { ModelConfig } from './model/config';
 export type { Model } from './model/weights';
-export { readCheckpoint } from './model/checkpoint';
+export { CHECKPOINT_HEADER_BYTES, readCheckpoint, readCheckpointHeader } from './model/checkpoint';
 export { readTokenizer, tokenLabel, Tokenizer, StreamDecoder, BOS, EOS } from './model/tokenizer';
 export type { SamplingParams } from './model/sampler';
 export type { Backend, BackendKind, KvLayout, SequenceStep, StepResult, StepTiming } from './backend/types';
@@ -15,6 +15,7 @@ export { SimBackend, SIM_TOKEN, gpuPreset, simModelPreset, simKvCapacityTokens, 
 export { GPU_PRESETS, SIM_MODEL_PRESETS, kvBytesPerToken, type GpuPreset, type SimModelPreset } from './backend/sim/presets';
 export { stepCost, type StepCost } from './backend/sim/cost-model';
 export { BatchscopeError, isBatchscopeError, type ErrorCode } from './errors';
+export { FILE_BYTES, LIMITS, formatBytes } from './limits';
 
 // Serving
 export { ServingEngine, type EngineOptions } from './serve/engine';

@@ -4,8 +4,9 @@ import { App } from './App';
 import { Controller, type EngineChannel } from './run/controller';
 import { CommandsContext } from './run/commands';
 import { loadRecordedRuns } from './run/recorded';
-import { createAppStore, StoreProvider } from './store/store';
-import { configFromQuery, configToQuery } from './store/url';
+import { StoreProvider } from './store/store';
+import { storeFromLink } from './store/link';
+import { configToQuery } from './store/url';
 import type { ModelSource } from './worker/protocol';
 import './theme/app.css';
 
@@ -43,7 +44,7 @@ if (query.get('bench') === 'grid') {
 
 function startApp() {
   const theme = window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
-  const store = createAppStore({ config: configFromQuery(location.search), theme });
+  const store = storeFromLink(location.search, theme);
   if (query.get('compare') === '1') store.getState().setUi({ compare: true });
   if (query.get('theme') === 'dark' || query.get('theme') === 'light') store.getState().setUi({ theme: query.get('theme') as 'dark' | 'light' });
 

@@ -1,4 +1,4 @@
-import { GPU_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, presetDefaults, simPool, workloadDescription, workloadOptions } from '../../src/run/catalog';
+import { BLOCK_SIZES, GPU_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, presetDefaults, simPool, workloadDescription, workloadOptions } from '../../src/run/catalog';
 import { LIMITS, type BackendChoice, type KvManager, type RunConfig, type Strategy } from '../../src/store/config';
 import { useApp, useAppStore } from '../../src/store/store';
 import { BackendStatus } from './BackendStatus';
@@ -51,7 +51,7 @@ export function ConfigPanel() {
           label="block size"
           testid="block-size"
           value={String(c.blockSize)}
-          options={[1, 2, 4, 8, 16, 32].map((b) => ({ value: String(b), label: `${b} tokens` }))}
+          options={BLOCK_SIZES.map((b) => ({ value: String(b), label: `${b} tokens` }))}
           onChange={(b) => set({ blockSize: Number(b) })}
           hint="Token positions per KV block. Larger blocks waste more in each request's last block."
         />

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BatchscopeError } from '../errors';
+import { LIMITS } from '../limits';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -35,7 +36,7 @@ export function numberFlag(value: string | undefined, name: string, fallback: nu
 }
 
 /** Seeds are hashed as u32 (engine/model/rng.ts): a larger one would silently alias a smaller one. */
-export const MAX_SEED = 2 ** 32 - 1;
+export const MAX_SEED = LIMITS.seed;
 
 export function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;

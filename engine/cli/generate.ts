@@ -4,7 +4,8 @@ import type { SamplingParams } from '../model/sampler';
 import { blocksFor, generateAll, type GenerateRequest, type GenerateTiming } from '../serve/generate';
 import { MAX_SEED, intFlag, numberFlag, oneOf, parseFlags } from './args';
 import { BACKEND_CHOICES, CPU_KERNELS_HELP, CPU_KERNEL_CHOICES, createBackend } from './backends';
-import { defaultModelPath, defaultTokenizerPath, loadModelFiles, readFileOrThrow } from './files';
+import { LIMITS } from '../limits';
+import { defaultModelPath, defaultTokenizerPath, loadModelFiles, readTextFile } from './files';
 import type { Io } from './io';
 
 export const GENERATE_HELP = `Usage: batchscope generate --prompt TEXT [options]
@@ -54,12 +55,12 @@ export async function generateCommand(argv: string[], io: Io): Promise<number> {
   }
   const prompts = [...(values.prompt ?? [])];
   if (values.prompts !== undefined) {
-    const text = new TextDecoder().decode(readFileOrThrow(values.prompts, 'prompts'));
-    const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
+    const lines = readTextFile(values.prompts, 'prompts').split(/\r?\n/).filter((l) => l.length > 0);
     if (lines.length === 0) throw new BatchscopeError('bad-argument', `prompts file ${values.prompts} holds no prompt (one per line)`);
-    prompts.push(...lines);
+    for (const l of lines) prompts.push(l);
   }
   if (prompts.length === 0) throw new BatchscopeError('bad-argument', 'give at least one --prompt TEXT or --prompts FILE');
+  if (prompts.length > LIMITS.promptsPerFile) throw new BatchscopeError('bad-argument', `${prompts.length} prompts given; at most ${LIMITS.promptsPerFile} per run`);
   const temperature = numberFlag(values.temperature, 'temperature', 0, 0, 100);
   const topP = numberFlag(values['top-p'], 'top-p', 0.9, 0, 1);
   const seed = intFlag(values.seed, 'seed', 42, 0, MAX_SEED);
@@ -73,8 +74,11 @@ export async function generateCommand(argv: string[], io: Io): Promise<number> {
   const stepsFlag = values.steps === undefined ? `--steps ${steps} (the default)` : `--steps ${steps}`;
   const sampling: SamplingParams = { temperature, topP, seed };
   const requests: GenerateRequest[] = prompts.map((p, i) => {
-    const ids = tokenizer.encode(p);
     const where = prompts.length > 1 ? `prompt ${i + 1}` : 'the prompt';
+    // Encoding is quadratic in the text; a token holds at most maxTokenLength bytes, so longer text cannot fit.
+    const bytes = new TextEncoder().encode(p).length;
+    if (bytes > Math.min(LIMITS.promptBytes, seqLen * tokenizer.maxTokenLength)) throw new BatchscopeError('prompt-too-long', `${where} is ${bytes} bytes of text; at most ${Math.min(LIMITS.promptBytes, seqLen * tokenizer.maxTokenLength)} can fit the model's seq_len ${seqLen}`);
+    const ids = tokenizer.encode(p);
     if (ids.length > seqLen) throw new BatchscopeError('prompt-too-long', `${where} is ${ids.length} tokens, longer than the model's seq_len ${seqLen}`);
     if (ids.length > steps) throw new BatchscopeError('bad-argument', `${stepsFlag} is below the length of ${where} (${ids.length} tokens, BOS included)`);
     return { prompt: ids, steps, sampling };

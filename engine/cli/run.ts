@@ -18,17 +18,15 @@ import { generateWorkload, materialize, type Workload } from '../serve/workload'
 import { parseWorkload, serializeWorkload } from '../serve/workload-json';
 import { WORKLOAD_PRESETS, isWorkloadPreset, workloadPreset } from '../serve/workload-presets';
 import { KV_MANAGERS } from '../kv/policy';
+import { LIMITS } from '../limits';
 import { MAX_SEED, intFlag, numberFlag, oneOf, parseFlags } from './args';
 import { BACKEND_CHOICES, CPU_KERNELS_HELP, CPU_KERNEL_CHOICES, createBackend, type CliBackend } from './backends';
-import { checkOutputPath, defaultModelPath, defaultTokenizerPath, loadModelFiles, readFileOrThrow, writeFileOrThrow } from './files';
+import { defaultModelPath, defaultTokenizerPath, loadModelFiles, readTextFile } from './files';
+import { Outputs } from './outputs';
 import type { Io } from './io';
 
 const BACKENDS = [...BACKEND_CHOICES, 'sim'] as const;
 const PROMPT_SOURCES = ['tasks', 'stories', 'lengths'] as const;
-// Every iteration records every slot and a run keeps every request's record: beyond these a run
-// exhausts memory instead of teaching anything.
-const MAX_SLOTS = 4096;
-const MAX_REQUESTS = 100_000;
 const DEFAULT_CAPACITY = 4096;
 
 /** Flags shared by `run` and `bench`: what to serve, on what, with which knobs. */
@@ -69,9 +67,9 @@ export const SERVING_OPTIONS_HELP = `  --workload PRESET|FILE  ${Object.keys(WOR
   --prompts SOURCE        tasks (the built-in model's prompts, whose answers end where the workload
                           wants), stories (openings, length forced), lengths (sim only); default:
                           tasks with the built-in model, stories with --model, lengths with sim alone
-  --requests N            number of requests, at most 100000 (default: the preset's; presets only)
+  --requests N            number of requests, at most ${LIMITS.requestsPerWorkload} (default: the preset's; presets only)
   --rate R                Poisson arrivals at R requests/s instead of the preset's (presets only)
-  --max-batch N           max_num_seqs: batch slots, at most 4096 (default 8)
+  --max-batch N           max_num_seqs: batch slots, at most ${LIMITS.batchSlots} (default 8)
   --max-batched-tokens N  max_num_batched_tokens: tokens per step (default 2048)
   --chunked-prefill       split prompts over steps so decodes never stall (Sarathi-Serve)
   --prefix-caching        reuse the KV blocks of prompt prefixes computed before (vLLM's automatic
@@ -120,6 +118,7 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
   }
   let backend: Backend;
   if (kind === 'sim') {
+    if (values['cpu-kernels'] !== undefined) throw new BatchscopeError('bad-argument', '--cpu-kernels applies only to the CPU engine (--backend cpu, or webgpu falling back to it), not to --backend sim');
     const gpu = gpuPreset(values.gpu ?? 'A100-40GB');
     const sim = simModelPreset(values['sim-model'] ?? 'OPT-13B');
     backend = new SimBackend(gpu, sim, simKvLayout(gpu, sim, blockSize, capacity));
@@ -130,10 +129,12 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
     backend = await createBackend(kind as CliBackend, model!, { numBlocks: Math.max(1, Math.floor(cap / blockSize)), blockSize }, (l) => io.err(l + '\n'), cpuKernels);
   }
   const promptKind = oneOf(values.prompts, 'prompts', PROMPT_SOURCES, !tokenizer ? 'lengths' : values.model === undefined ? 'tasks' : 'stories');
+  // A real model reads the prompt's ids: filler ids would be served as if they were a prompt.
+  if (promptKind === 'lengths' && kind !== 'sim') throw new BatchscopeError('bad-argument', `--prompts lengths applies only to --backend sim (a real model needs text prompts: tasks or stories)`);
   const prompts = promptKind === 'lengths' ? lengthOnlyPrompts : promptKind === 'tasks' ? taskPromptSource : storyPrompts(tokenizer);
   const ratio = numberFlag(values['waiting-served-ratio'], 'waiting-served-ratio', 0, 0, 1000);
   const knobs: Partial<SchedulerKnobs> = {
-    maxNumSeqs: intFlag(values['max-batch'], 'max-batch', 8, 1, MAX_SLOTS),
+    maxNumSeqs: intFlag(values['max-batch'], 'max-batch', 8, 1, LIMITS.batchSlots),
     maxNumBatchedTokens: intFlag(values['max-batched-tokens'], 'max-batched-tokens', 2048, 1),
     chunkedPrefill: values['chunked-prefill'] ?? false,
     separatePrefill: values['separate-prefill'] ?? false,
@@ -151,10 +152,10 @@ export function resolveWorkload(name: string, values: Values, setup: ServingSetu
     // A file is replayed as saved: silently ignoring these would report a run nobody asked for.
     const ignored = (['requests', 'rate', 'temperature', 'n'] as const).filter((f) => values[f] !== undefined);
     if (ignored.length) throw new BatchscopeError('bad-argument', `${ignored.map((f) => `--${f}`).join(', ')} apply only to presets; ${name} is a workload file (edit it instead)`);
-    return parseWorkload(new TextDecoder().decode(readFileOrThrow(name, 'workload')), name);
+    return parseWorkload(readTextFile(name, 'workload'), name);
   }
   const spec = workloadPreset(name, setup.seed);
-  if (values.requests !== undefined) spec.count = intFlag(values.requests, 'requests', spec.count, 1, MAX_REQUESTS);
+  if (values.requests !== undefined) spec.count = intFlag(values.requests, 'requests', spec.count, 1, LIMITS.requestsPerWorkload);
   if (values.rate !== undefined) spec.arrival = { kind: 'poisson', rate: numberFlag(values.rate, 'rate', 1, 1e-6, 1e9) };
   if (values.temperature !== undefined) spec.temperature = numberFlag(values.temperature, 'temperature', 0, 0, 100);
   if (values.n !== undefined) spec.completions = { kind: 'fixed', n: intFlag(values.n, 'n', 1, 1, MAX_COMPLETIONS) };
@@ -165,7 +166,7 @@ export function workloadRequests(w: Workload, setup: ServingSetup): Request[] {
   // A saved workload of task prompts holds text only; the sim needs their lengths, so it borrows
   // the built-in tokenizer they were written for (story prompts are saved with their tokens).
   const needsTokenizer = !setup.tokenizer && w.requests.some((r) => r.prompt !== undefined && !r.promptTokens);
-  return materialize(w, needsTokenizer ? loadModelFiles().tokenizer : setup.tokenizer);
+  return materialize(w, needsTokenizer ? loadModelFiles().tokenizer : setup.tokenizer, setup.backend.config.seqLen);
 }
 
 /** vLLM bench's `--goodput ttft:MS tpot:MS e2el:MS`, here repeatable or comma-separated. */
@@ -193,7 +194,11 @@ ${SERVING_OPTIONS_HELP}
   --csv FILE              write one CSV row per iteration
   --outputs FILE          write each request's completions, one JSON line per request:
                           {"id", "texts": [...], "tokens": [[...]]} (real models only)
-  --save-workload FILE    write the workload as JSON (replay it with --workload FILE)`;
+  --save-workload FILE    write the workload as JSON (replay it with --workload FILE)
+
+Output files are checked before the run starts; if one still cannot be written at the end, the
+summary is printed anyway and the exit code is 1. Throughput counts busy time: time spent waiting
+for the next arrival is reported apart (idleSeconds). Input limits: docs/architecture.md.`;
 
 export async function runCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseFlags(
@@ -227,37 +232,33 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     if (unused.length) io.err(`batchscope run: note: ${unused.map((f) => `--${f}`).join(', ')} are ignored with --chunked-prefill, as in TGI\n`);
   }
   const slo = parseGoodput(values.goodput);
-  if (values.trace !== undefined) checkOutputPath(values.trace, 'trace');
-  if (values.csv !== undefined) checkOutputPath(values.csv, 'CSV');
-  if (values.outputs !== undefined) {
-    checkOutputPath(values.outputs, 'outputs');
-    if (values.backend === 'sim') throw new BatchscopeError('bad-argument', '--outputs needs a real model: the sim backend computes no tokens (its outputs are placeholders)');
+  if (values.outputs !== undefined && values.backend === 'sim') {
+    throw new BatchscopeError('bad-argument', '--outputs needs a real model: the sim backend computes no tokens (its outputs are placeholders)');
   }
   if (values['prefix-caching'] && kvManager === 'contiguous') {
     io.err('batchscope run: note: --prefix-caching shares paged KV blocks; a contiguous reservation cannot share, so nothing is cached with --kv contiguous\n');
   }
-  if (values['save-workload'] !== undefined) checkOutputPath(values['save-workload'], 'workload');
+  const outputs = new Outputs().add('trace', values.trace).add('CSV', values.csv).add('workload', values['save-workload']).add('outputs', values.outputs);
   const setup = await prepareServing(values, io);
   try {
     const workload = resolveWorkload(values.workload, values, setup);
-    if (values['save-workload']) writeFileOrThrow(values['save-workload'], serializeWorkload(workload), 'workload');
+    outputs.writeNow('workload', () => serializeWorkload(workload));
     const requests = workloadRequests(workload, setup);
     const engine = new ServingEngine({ backend: setup.backend, requests, strategy, kvManager, knobs: setup.knobs, prefixCaching: setup.prefixCaching });
-    const keepEvents = values.trace !== undefined || values.csv !== undefined;
-    const result = await serveToEnd(engine, { keepEvents, slo });
+    const result = await serveToEnd(engine, { keepEvents: outputs.has('trace') || outputs.has('CSV'), slo });
     const label = `${strategy} · ${kvManager} · ${setup.backend.kind}`;
-    if (values.trace) {
+    outputs.write('trace', () => {
       const run: TraceRun = { label, strategy, backend: setup.backend.kind, kvManager, events: result.events, requests: result.records };
-      writeFileOrThrow(values.trace, exportChromeTrace([withText(run, requests, setup)]), 'trace');
-    }
-    if (values.csv) writeFileOrThrow(values.csv, iterationsCsv(result.events), 'CSV');
-    if (values.outputs) writeFileOrThrow(values.outputs, outputsJsonLines(result.records, setup.tokenizer), 'outputs');
+      return exportChromeTrace([withText(run, requests, setup)]);
+    });
+    outputs.write('CSV', () => iterationsCsv(result.events));
+    outputs.write('outputs', () => outputsJsonLines(result.records, setup.tokenizer));
     if (values.json) io.out(JSON.stringify(result.summary) + '\n');
     else io.out(formatSummary(result.summary, workload, setup.backend.description) + '\n');
   } finally {
     setup.backend.dispose();
   }
-  return 0;
+  return outputs.finish(io, 'run');
 }
 
 /**
@@ -298,13 +299,22 @@ export function outputsJsonLines(records: readonly RequestRecord[], tokenizer: T
 
 const fmt = (x: number | null, digits = 3) => (x === null ? '-' : x.toFixed(digits));
 
+/** Idle time is reported apart from the busy time the throughput divides by. */
+const idle = (s: RunSummary) => (s.idleSeconds > 0.0005 ? `; idle ${longDuration(s.idleSeconds)} waiting for arrivals (not counted)` : '');
+
+function longDuration(seconds: number): string {
+  const units: [number, string][] = [[365.25 * 86400, 'years'], [86400, 'days'], [3600, 'hours']];
+  const big = seconds >= 36_000 ? units.find(([n]) => seconds >= n) : undefined;
+  return big ? `${fmt(seconds, 0)} s (${(seconds / big[0]).toFixed(1)} ${big[1]})` : `${fmt(seconds)} s`;
+}
+
 export function formatSummary(s: RunSummary, w: Workload, backendDescription: string): string {
   const row = (name: string, l: LatencyStats) => `  ${name.padEnd(6)} ${[l.mean, l.p50, l.p90, l.p99].map((x) => fmt(x).padStart(9)).join('')}`;
   const simulated = s.timeSource === 'simulated' ? ' (SIMULATED times)' : '';
   return [
     `${s.strategy} batching, ${s.kvManager} KV, ${s.backend} backend: ${backendDescription}${simulated}`,
-    `workload ${w.name}: ${s.requests} requests, ${s.completed} completed, ${s.generatedTokens} tokens generated in ${fmt(s.wallSeconds)} s over ${s.iterations} iterations`,
-    `throughput  ${s.tokensPerSecond.toFixed(1)} tokens/s, ${s.requestsPerSecond.toFixed(2)} requests/s${s.goodput === undefined ? '' : `, goodput ${s.goodput.toFixed(2)} requests/s`}`,
+    `workload ${w.name}: ${s.requests} requests, ${s.completed} completed, ${s.generatedTokens} tokens generated in ${fmt(s.busySeconds)} s busy over ${s.iterations} iterations${idle(s)}`,
+    `throughput  ${s.tokensPerSecond.toFixed(1)} tokens/s, ${s.requestsPerSecond.toFixed(2)} requests/s${s.goodput === undefined ? '' : `, goodput ${s.goodput.toFixed(2)} requests/s`} (per second of busy time)`,
     `latency (s)     mean      p50      p90      p99`,
     row('TTFT', s.ttft),
     row('TPOT', s.tpot),

@@ -29,7 +29,8 @@ describe('batchscope run', () => {
     expect(j.kv.usedPct + j.kv.reservedPct + j.kv.internalPct + j.kv.externalPct + j.kv.freePct).toBeCloseTo(100, 6);
     expect(j.occupancy).toBeGreaterThan(0);
     expect(j.occupancy).toBeLessThanOrEqual(100);
-    expect(j.tokensPerSecond).toBeCloseTo(j.generatedTokens / j.wallSeconds, 6);
+    expect(j.tokensPerSecond).toBeCloseTo(j.generatedTokens / j.busySeconds, 6);
+    expect(j.busySeconds + j.idleSeconds).toBeCloseTo(j.wallSeconds, 6);
   });
 
   it('writes a trace it can replay, a CSV, and a workload file that reproduces the run', async () => {
@@ -116,7 +117,7 @@ describe('batchscope run with a workload file', () => {
     for (const [argv, message] of [
       [['--workload', saved, '--requests', '2'], /--requests apply only to presets; .*w\.json is a workload file/],
       [['--workload', saved, '--rate', '5', '--temperature', '1'], /--rate, --temperature apply only to presets/],
-      [['--workload', noArrival], /requests\[0\]\.arrivalMs must be a finite number >= 0/],
+      [['--workload', noArrival], /requests\[0\]\.arrivalMs must be a number in \[0, 1000000000000\], got Infinity/],
     ] as const) {
       const r = await cli('run', '--backend', 'sim', ...argv);
       expect(r.code, argv.join(' ')).toBe(1);

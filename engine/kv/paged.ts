@@ -30,6 +30,6 @@ export function growOnDemand(pool: KvPool, id: number, positions: number): boole
   if (need <= 0) return true;
   const got = pool.takeLowest(need);
   if (!got) return false;
-  h.blocks.push(...got);
+  for (const b of got) h.blocks.push(b);
   return true;
 }

@@ -5,19 +5,18 @@ import { freqTableFloats, weightShapes, type Model, type ModelWeights } from './
 const HEADER_INTS = 7;
 const HEADER_BYTES = HEADER_INTS * 4;
 
+/** Bytes of the header, which is all `readCheckpointHeader` needs. */
+export const CHECKPOINT_HEADER_BYTES = HEADER_BYTES;
+
 /**
- * Reads a llama2.c legacy (version 0) checkpoint: a header of 7 little-endian int32
- * (dim, hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size, seq_len) then float32 tensors.
- * A negative vocab_size means a separate classifier `wcls` follows the rotary tables.
+ * The model shape a header declares and the exact file size it implies, so a reader can refuse a
+ * file of the wrong size before reading the rest of it.
  */
-export function readCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Model {
-  const bad = (why: string): never => {
-    throw new BatchscopeError('bad-checkpoint', `${source}: ${why}`);
-  };
+export function readCheckpointHeader(bytes: Uint8Array, source = 'checkpoint'): { config: ModelConfig; expectedBytes: number } {
   if (bytes.byteLength < HEADER_BYTES) {
-    bad(`file is too short (${bytes.byteLength} bytes) to hold a llama2.c header of ${HEADER_BYTES} bytes`);
+    throw new BatchscopeError('bad-checkpoint', `${source}: file is too short (${bytes.byteLength} bytes) to hold a llama2.c header of ${HEADER_BYTES} bytes`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
   const h = Array.from({ length: HEADER_INTS }, (_, i) => view.getInt32(i * 4, true));
   const config: ModelConfig = {
     dim: h[0],
@@ -30,19 +29,32 @@ export function readCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Model 
     sharedClassifier: h[5] > 0,
   };
   validateConfig(config, source);
-
-  const shapes = weightShapes(config);
-  const weightFloats = shapes.reduce((s, [, n]) => s + n, 0);
+  const weightFloats = weightShapes(config).reduce((s, [, n]) => s + n, 0);
   const clsFloats = config.sharedClassifier ? 0 : config.vocabSize * config.dim;
-  const expected = HEADER_BYTES + 4 * (weightFloats + freqTableFloats(config) + clsFloats);
-  if (bytes.byteLength !== expected) {
-    bad(
-      `size ${bytes.byteLength} bytes does not match the header (dim=${config.dim}, hidden_dim=${config.hiddenDim}, ` +
-        `n_layers=${config.nLayers}, n_heads=${config.nHeads}, n_kv_heads=${config.nKvHeads}, ` +
-        `vocab_size=${h[5]}, seq_len=${config.seqLen}), which needs exactly ${expected} bytes`,
-    );
-  }
+  return { config, expectedBytes: HEADER_BYTES + 4 * (weightFloats + freqTableFloats(config) + clsFloats) };
+}
 
+/** Why a file of `size` bytes does not match its header. */
+export function sizeMismatch(size: number, c: ModelConfig, expected: number): string {
+  return (
+    `size ${size} bytes does not match the header (dim=${c.dim}, hidden_dim=${c.hiddenDim}, ` +
+    `n_layers=${c.nLayers}, n_heads=${c.nHeads}, n_kv_heads=${c.nKvHeads}, ` +
+    `vocab_size=${c.sharedClassifier ? c.vocabSize : -c.vocabSize}, seq_len=${c.seqLen}), which needs exactly ${expected} bytes`
+  );
+}
+
+/**
+ * Reads a llama2.c legacy (version 0) checkpoint: a header of 7 little-endian int32
+ * (dim, hidden_dim, n_layers, n_heads, n_kv_heads, vocab_size, seq_len) then float32 tensors.
+ * A negative vocab_size means a separate classifier `wcls` follows the rotary tables.
+ */
+export function readCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Model {
+  const bad = (why: string): never => {
+    throw new BatchscopeError('bad-checkpoint', `${source}: ${why}`);
+  };
+  const { config, expectedBytes } = readCheckpointHeader(bytes, source);
+  if (bytes.byteLength !== expectedBytes) bad(sizeMismatch(bytes.byteLength, config, expectedBytes));
+  const shapes = weightShapes(config);
   // Copy into one aligned buffer: the file's bytes may not be 4-byte aligned, and the copy
   // lets the caller drop the file.
   const floats = new Float32Array((bytes.byteLength - HEADER_BYTES) / 4);

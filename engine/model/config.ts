@@ -1,4 +1,5 @@
 import { BatchscopeError } from '../errors';
+import { CHECKPOINT_HEADER } from '../limits';
 
 /** Shape of a Llama-architecture model, as the llama2.c header stores it. */
 export interface ModelConfig {
@@ -18,8 +19,8 @@ export const kvDim = (c: ModelConfig): number => (c.dim * c.nKvHeads) / c.nHeads
 /** How many query heads share one kv head (grouped-query attention). */
 export const kvMul = (c: ModelConfig): number => c.nHeads / c.nKvHeads;
 
-/** Generous upper bounds: anything beyond them is a corrupt header, not a model we could run. */
-const LIMITS = { dim: 1 << 14, hiddenDim: 1 << 16, nLayers: 256, nHeads: 1024, vocabSize: 1 << 20, seqLen: 1 << 20 };
+/** Generous upper bounds (engine/limits.ts): anything beyond them is a corrupt header, not a model we could run. */
+const LIMITS = CHECKPOINT_HEADER;
 
 /** Throws a BatchscopeError naming `source` and the first problem found. */
 export function validateConfig(c: ModelConfig, source: string): void {

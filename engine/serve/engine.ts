@@ -176,7 +176,8 @@ export class ServingEngine {
       for (let c = 0; c < (r.n ?? 1); c++) group.push(new Sequence(this.nextId++, req, c, group));
       for (const s of group) this.seqs.set(s.id, s);
       this.byRequest.set(r.id, group);
-      this.future.push(...group);
+      // A loop, not push(...group) over all requests: spreading 100,000 arguments overflows the stack.
+      for (const s of group) this.future.push(s);
     }
     this.future.sort(fcfs);
   }

@@ -28,7 +28,9 @@ export interface RunSummary {
   requests: number;
   completed: number;
   generatedTokens: number;
+  /** From the run's start to the last request's end on the engine clock, idle gaps between arrivals included. */
   wallSeconds: number;
+  /** Tokens and requests per second of busy time (iterations only): idle gaps cannot dilute them. */
   tokensPerSecond: number;
   requestsPerSecond: number;
   ttft: LatencyStats;
@@ -54,7 +56,7 @@ export interface RunSummary {
   /** Scheduler CPU time per iteration (ms) and as a share of the iterations' time (percent). */
   schedulerMsPerIteration: number;
   schedulerPct: number;
-  /** Requests per second meeting every given SLO (only when one was given). */
+  /** Requests per second of busy time meeting every given SLO (only when one was given). */
   goodput?: number;
   /**
    * Automatic prefix caching, in prompt tokens: vLLM's gpu_prefix_cache_hit_rate (hits / queries,
@@ -62,6 +64,9 @@ export interface RunSummary {
    * tokens the backend computed (prompts, chunks and recomputes).
    */
   prefixCache: { hitRate: number; tokensFromCache: number; tokensComputed: number };
+  /** Time spent running iterations, and time with nothing to run (waiting for the next arrival): wallSeconds = busy + idle. */
+  busySeconds: number;
+  idleSeconds: number;
 }
 
 /** Linear-interpolated percentile (numpy's default) of sorted values. */
@@ -122,9 +127,10 @@ export class MetricsAccumulator {
     const tpot = streams.filter((c) => c.output.length > 1).map((c) => (c.finishMs! - c.tokenMs[0]) / (c.output.length - 1));
     const itl = streams.flatMap((c) => c.tokenMs.slice(1).map((t, i) => t - c.tokenMs[i]));
     const e2e = done.map((r) => r.finishMs! - r.arrivalMs);
-    const wallMs = Math.max(0, ...done.map((r) => r.finishMs!));
+    const wallMs = done.reduce((m, r) => Math.max(m, r.finishMs!), 0);
     const generated = records.reduce((n, r) => n + (r.completions ? r.completions.reduce((m, c) => m + c.output.length, 0) : r.output.length), 0);
-    const perSecond = (x: number) => (wallMs > 0 ? x / s(wallMs) : 0);
+    // Busy time, as nano-vllm reports: a request arriving a day late must not divide the throughput by a day.
+    const perSecond = (x: number) => (this.busyMs > 0 ? x / s(this.busyMs) : 0);
     const pct = (x: number) => (this.n ? (100 * x) / this.n : 0);
     const summary: RunSummary = {
       strategy: run.strategy,
@@ -159,6 +165,8 @@ export class MetricsAccumulator {
       schedulerMsPerIteration: this.n ? this.schedulerMs / this.n : 0,
       schedulerPct: this.busyMs ? (100 * this.schedulerMs) / this.busyMs : 0,
       prefixCache: { hitRate: this.cacheQueries ? this.cacheHits / this.cacheQueries : 0, tokensFromCache: this.cacheHits, tokensComputed: this.prefill },
+      busySeconds: s(this.busyMs),
+      idleSeconds: s(Math.max(0, wallMs - this.busyMs)),
     };
     if (slo) {
       const ok = done.filter((r, i) => {

@@ -1,4 +1,5 @@
 import { BatchscopeError } from '../errors';
+import { LIMITS } from '../limits';
 import type { ModelConfig } from '../model/config';
 import type { SamplingParams } from '../model/sampler';
 import type { FinishReason } from './events';
@@ -29,8 +30,8 @@ export interface Request {
   n?: number;
 }
 
-/** The most completions one request may ask for. */
-export const MAX_COMPLETIONS = 64;
+/** The most completions one request may ask for (engine/limits.ts). */
+export const MAX_COMPLETIONS = LIMITS.completions;
 
 /** One completion of a request with n > 1. */
 export interface CompletionRecord {

@@ -1,4 +1,6 @@
-import { BatchscopeError } from '../errors';
+import { arrayOf, complain, describe, intIn, intsOf, isObject, numberIn, stringOf, type Bad } from '../input';
+import { LIMITS } from '../limits';
+import { parseJsonText } from '../text';
 import type { IterationEvent } from './events';
 import type { RequestRecord } from './request';
 import { TRACE_FORMAT, type TraceRun } from './trace';
@@ -7,61 +9,111 @@ import { eventFromJson } from './kv-json';
 /**
  * Reads back a trace written by `exportChromeTrace` (the runs under its "batchscope" key), with
  * the KV snapshot arrays as Int32Arrays again, so a recorded run can be replayed without a backend.
+ * Everything a view reads without checking is checked here (types, ranges, array lengths), so a
+ * hand-edited or corrupt file is one 'bad-trace' error, never a TypeError in a view.
  */
 export function parseTrace(text: string, source = 'trace'): TraceRun[] {
-  const bad = (why: string): never => {
-    throw new BatchscopeError('bad-trace', `${source}: ${why}`);
-  };
-  let j: unknown;
-  try {
-    j = JSON.parse(text);
-  } catch (e) {
-    return bad(`not JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
-  const payload = (j as { batchscope?: { format?: unknown; version?: unknown; runs?: unknown } } | null)?.batchscope;
-  if (!payload) return bad('has no "batchscope" section: only traces exported by batchscope can be replayed');
-  if (payload.format !== TRACE_FORMAT || payload.version !== 1) bad(`unsupported trace format ${JSON.stringify(payload.format)} version ${JSON.stringify(payload.version)}`);
-  if (!Array.isArray(payload.runs) || payload.runs.length === 0) bad('holds no runs');
-  return (payload.runs as TraceRun[]).map((run, r) => {
-    if (!isObject(run) || !Array.isArray(run.events) || !Array.isArray(run.requests)) bad(`run ${r} lacks its events or requests`);
-    if (!run.requests.every((q) => isObject(q) && Number.isInteger(q.id) && Array.isArray(q.output))) bad(`run ${r} has a malformed request record`);
-    const events = run.events.map((e, i): IterationEvent => {
-      if (!wellFormed(e)) bad(`run ${r} event ${i} is malformed`);
-      if (e.index !== i) bad(`run ${r} event ${i} has index ${e.index}: events must be complete and in order`);
-      return eventFromJson(e);
-    });
-    checkReplayText(run, (why) => bad(`run ${r} ${why}`));
-    return { ...run, events };
-  });
+  const bad = complain('bad-trace', source);
+  const j = parseJsonText(text, source, 'bad-trace', 'a trace exported by batchscope (JSON)');
+  const payload = isObject(j) ? j.batchscope : undefined;
+  if (!isObject(payload)) return bad('is not a batchscope trace: it has no "batchscope" section (only traces exported by batchscope can be replayed)');
+  if (payload.format !== TRACE_FORMAT || payload.version !== 1) bad(`unsupported trace format ${describe(payload.format)} version ${describe(payload.version)}`);
+  const runs = arrayOf(payload.runs, 'its list of runs', 1, 16, bad);
+  return runs.map((raw, r) => readRun(raw, (why) => bad(`run ${r} ${why}`)));
 }
 
-const isTokenIds = (v: unknown): v is number[] => Array.isArray(v) && v.every((t) => Number.isInteger(t) && t >= 0);
+function readRun(raw: unknown, bad: Bad): TraceRun {
+  if (!isObject(raw) || !Array.isArray(raw.events) || !Array.isArray(raw.requests)) return bad('lacks its events or requests');
+  const run = raw as unknown as TraceRun;
+  for (const k of ['label', 'strategy', 'backend', 'kvManager'] as const) stringOf(raw[k], k, 200, bad);
+  arrayOf(run.requests, 'requests', 0, LIMITS.requestsPerWorkload, bad).forEach((q, i) => checkRecord(q, `request record ${i}`, bad));
+  const events = run.events.map((e, i): IterationEvent => {
+    checkEvent(e, i, bad);
+    // Every view iterates `preempted`; a trace may leave it out when nothing was preempted.
+    return eventFromJson({ ...e, preempted: e.preempted ?? [] });
+  });
+  checkReplayText(run, bad);
+  return { ...run, events };
+}
+
+const MAX_ID = Number.MAX_SAFE_INTEGER;
+const tokenIds = (v: unknown, at: string, bad: Bad) => intsOf(v, at, 0, LIMITS.tokensPerRequest, 0, MAX_ID, bad);
+
+function oneOf(v: unknown, at: string, allowed: readonly string[], bad: Bad): void {
+  if (!allowed.includes(v as string)) bad(`${at} must be one of ${allowed.join(', ')}, got ${describe(v)}`);
+}
+
+function checkRecord(q: unknown, at: string, bad: Bad): asserts q is RequestRecord {
+  if (!isObject(q)) bad(`has a malformed request record (${at} is ${describe(q)})`);
+  const r = q as Record<string, unknown>;
+  intIn(r.id, `${at}.id`, 0, MAX_ID, bad);
+  tokenIds(r.output, `${at}.output`, bad);
+  numberIn(r.arrivalMs, `${at}.arrivalMs`, 0, LIMITS.arrivalMs, bad);
+  if (r.promptTokens !== undefined) intIn(r.promptTokens, `${at}.promptTokens`, 0, LIMITS.tokensPerRequest, bad);
+  if (r.tokenMs !== undefined) arrayOf(r.tokenMs, `${at}.tokenMs`, 0, LIMITS.tokensPerRequest, bad).forEach((t, k) => numberIn(t, `${at}.tokenMs[${k}]`, 0, Infinity, bad));
+  for (const k of ['firstScheduledMs', 'finishMs'] as const) if (r[k] !== undefined) numberIn(r[k], `${at}.${k}`, 0, Infinity, bad);
+  if (r.preemptions !== undefined) intIn(r.preemptions, `${at}.preemptions`, 0, MAX_ID, bad);
+  if (r.state !== undefined) oneOf(r.state, `${at}.state`, ['pending', 'waiting', 'running', 'finished'], bad);
+  if (r.finishReason !== undefined) oneOf(r.finishReason, `${at}.finishReason`, ['eos', 'length'], bad);
+}
+
+const SLOT_KINDS = ['prefill', 'decode', 'idle'];
+
+/** What every view reads without checking: times, slots, and a KV snapshot whose arrays match the pool. */
+function checkEvent(raw: unknown, i: number, bad: Bad): asserts raw is IterationEvent {
+  const at = `event ${i}`;
+  if (!isObject(raw)) bad(`${at} is malformed (${describe(raw)})`);
+  const e = raw as Record<string, unknown>;
+  if (e.index !== i) bad(`${at} has index ${describe(e.index)}: events must be complete and in order`);
+  numberIn(e.startMs, `${at}.startMs`, 0, Infinity, bad);
+  numberIn(e.endMs, `${at}.endMs`, e.startMs as number, Infinity, bad);
+  for (const k of ['queueLength', 'prefillTokens', 'decodeTokens'] as const) if (e[k] !== undefined) intIn(e[k], `${at}.${k}`, 0, MAX_ID, bad);
+  for (const k of ['schedulerMs', 'backendMs'] as const) if (e[k] !== undefined) numberIn(e[k], `${at}.${k}`, 0, Infinity, bad);
+  if (e.strategy !== undefined) oneOf(e.strategy, `${at}.strategy`, ['static', 'continuous'], bad);
+  if (e.timeSource !== undefined) oneOf(e.timeSource, `${at}.timeSource`, ['measured', 'simulated'], bad);
+  if (e.preempted !== undefined) intsOf(e.preempted, `${at}.preempted`, 0, LIMITS.batchSlots, 0, MAX_ID, bad);
+  arrayOf(e.slots, `${at}.slots`, 0, LIMITS.batchSlots, bad).forEach((s, k) => {
+    const sat = `${at}.slots[${k}]`;
+    if (!isObject(s)) bad(`${sat} is malformed (${describe(s)})`);
+    intIn(s.slot, `${sat}.slot`, 0, LIMITS.batchSlots - 1, bad);
+    oneOf(s.kind, `${sat}.kind`, SLOT_KINDS, bad);
+    if (s.requestId !== null && s.requestId !== undefined) intIn(s.requestId, `${sat}.requestId`, 0, MAX_ID, bad);
+    if (s.tokenCount !== undefined) intIn(s.tokenCount, `${sat}.tokenCount`, 0, LIMITS.tokensPerRequest, bad);
+    if (s.outputToken !== undefined) intIn(s.outputToken, `${sat}.outputToken`, -1, MAX_ID, bad);
+    if (s.inputTokens !== undefined) tokenIds(s.inputTokens, `${sat}.inputTokens`, bad);
+    // Views do arithmetic with these: a nested array would turn into a string, recursively.
+    if (s.startPos !== undefined) intIn(s.startPos, `${sat}.startPos`, 0, LIMITS.tokensPerRequest, bad);
+    if (s.finished !== undefined && typeof s.finished !== 'boolean') bad(`${sat}.finished must be true or false, got ${describe(s.finished)}`);
+    if (s.finishReason !== undefined) oneOf(s.finishReason, `${sat}.finishReason`, ['eos', 'length'], bad);
+    if (s.idleReason !== undefined) oneOf(s.idleReason, `${sat}.idleReason`, ['empty', 'finished', 'stalled', 'preempted'], bad);
+  });
+  if (!isObject(e.kv)) bad(`${at}.kv must be an object, got ${describe(e.kv)}`);
+  const kv = e.kv as Record<string, unknown>;
+  if (kv.manager !== undefined) oneOf(kv.manager, `${at}.kv.manager`, ['paged', 'contiguous'], bad);
+  intIn(kv.blockSize, `${at}.kv.blockSize`, 1, LIMITS.tokensPerRequest, bad);
+  const n = intIn(kv.numBlocks, `${at}.kv.numBlocks`, 0, LIMITS.tokensPerRequest, bad);
+  for (const k of ['used', 'reserved', 'internal', 'external', 'free'] as const) intIn(kv[k], `${at}.kv.${k}`, 0, MAX_ID, bad);
+  for (const k of ['owner', 'filled', 'reservedSlots'] as const) {
+    if (k === 'reservedSlots' && kv[k] === undefined) continue;
+    const xs = intsOf(kv[k], `${at}.kv.${k}`, 0, LIMITS.tokensPerRequest, -1, 2 ** 31 - 1, bad);
+    if (xs.length !== n) bad(`${at}.kv.${k} holds ${xs.length} blocks but numBlocks is ${n}`);
+  }
+}
 
 /** The optional fields a replay shows as text: absent is fine (older traces), malformed is not. */
-function checkReplayText(run: TraceRun, bad: (why: string) => never): void {
+function checkReplayText(run: TraceRun, bad: Bad): void {
   if (run.modelName !== undefined && typeof run.modelName !== 'string') bad('has a modelName that is not a string');
   if (run.vocab !== undefined) {
     if (!isObject(run.vocab)) bad('has a vocab that is not an object of token id -> text');
-    for (const [id, text] of Object.entries(run.vocab)) if (!/^(0|[1-9]\d*)$/.test(id) || typeof text !== 'string') bad(`has a malformed vocab entry ${JSON.stringify(id)}`);
+    for (const [id, text] of Object.entries(run.vocab)) if (!/^(0|[1-9]\d{0,6})$/.test(id) || typeof text !== 'string') bad(`has a malformed vocab entry ${describe(id)}`);
   }
   if (run.prompts !== undefined) {
     if (!Array.isArray(run.prompts)) bad('has prompts that are not a list');
     for (const p of run.prompts as unknown[]) {
-      if (!isObject(p) || !Number.isInteger(p.id) || !isTokenIds(p.prompt) || (p.promptText !== undefined && typeof p.promptText !== 'string')) bad('has a malformed prompt');
+      if (!isObject(p) || !Number.isInteger(p.id) || (p.promptText !== undefined && typeof p.promptText !== 'string')) bad('has a malformed prompt');
+      tokenIds((p as Record<string, unknown>).prompt, 'a prompt', bad);
     }
   }
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-/** What every view reads without checking: times, slots, and a KV snapshot whose arrays match the pool. */
-function wellFormed(e: unknown): e is IterationEvent {
-  if (!isObject(e) || !isNumber(e.startMs) || !isNumber(e.endMs) || !Array.isArray(e.slots) || !isObject(e.kv)) return false;
-  if (!e.slots.every((s) => isObject(s) && Number.isInteger(s.slot) && typeof s.kind === 'string')) return false;
-  const kv = e.kv;
-  const counts = ['numBlocks', 'blockSize', 'used', 'reserved', 'internal', 'external', 'free'].every((k) => Number.isInteger(kv[k]));
-  return counts && Array.isArray(kv.owner) && Array.isArray(kv.filled) && kv.owner.length === kv.numBlocks && kv.filled.length === kv.numBlocks;
 }
 
 /**

@@ -106,7 +106,7 @@ describe('Chrome trace export', async () => {
     expect(replayed).toEqual(runs[1].events);
     expect(replay.records()).toEqual(runs[1].requests);
     expect(() => parseTrace('{"traceEvents":[]}')).toThrow(/only traces exported by batchscope can be replayed/);
-    expect(() => parseTrace('nope')).toThrow(/trace: not JSON/);
+    expect(() => parseTrace('nope')).toThrow(/trace: is not valid JSON/);
   });
 
   it('refuses malformed runs with a bad-trace error, never a TypeError', () => {

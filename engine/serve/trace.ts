@@ -82,7 +82,7 @@ export function exportChromeTrace(runs: readonly TraceRun[]): string {
     const simulated = run.events.some((e) => e.timeSource === 'simulated');
     traceEvents.push(meta('process_name', pid, undefined, { name: `${run.label}${simulated ? ' (simulated)' : ''}` }));
     traceEvents.push(meta('process_sort_index', pid, undefined, { sort_index: r }));
-    const slots = Math.max(0, ...run.events.map((e) => e.slots.length));
+    const slots = run.events.reduce((m, e) => Math.max(m, e.slots.length), 0);
     for (let s = 0; s < slots; s++) {
       traceEvents.push(meta('thread_name', pid, s + 1, { name: `slot ${s}` }));
       traceEvents.push(meta('thread_sort_index', pid, s + 1, { sort_index: s }));

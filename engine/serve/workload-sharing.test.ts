@@ -62,10 +62,10 @@ describe('workloads asking for several completions', () => {
 
   it('refuses a bad n or prefix length in a workload file', () => {
     const file = (r: object) => JSON.stringify({ format: 'batchscope-workload', version: 1, requests: [{ id: 0, arrivalMs: 0, promptLength: 8, maxNewTokens: 4, ...r }] });
-    expect(() => parseWorkload(file({ n: 0 }))).toThrow(/requests\[0\]\.n must be an integer in 1\.\.64/);
+    expect(() => parseWorkload(file({ n: 0 }))).toThrow(/requests\[0\]\.n must be an integer in \[1, 64\]/);
     expect(() => parseWorkload(file({ n: 65 }))).toThrow(/n must be an integer/);
     expect(() => parseWorkload(file({ n: 2.5 }))).toThrow(/n must be an integer/);
-    expect(() => parseWorkload(file({ prefixLength: 9 }))).toThrow(/prefixLength must be an integer in 1\.\.promptLength/);
+    expect(() => parseWorkload(file({ prefixLength: 9 }))).toThrow(/prefixLength must be an integer in \[1, 8\]/);
     expect(parseWorkload(file({ n: 3, prefixLength: 8 })).requests[0]).toMatchObject({ n: 3, prefixLength: 8 });
   });
 });

@@ -1,4 +1,5 @@
 import { BatchscopeError } from '../errors';
+import { LIMITS } from '../limits';
 import type { SamplingParams } from '../model/sampler';
 import type { Tokenizer } from '../model/tokenizer';
 import { arrivalTimes, maxLength, sampleLength, seededRandom, type ArrivalSpec, type LengthSpec } from './distributions';
@@ -107,12 +108,18 @@ export function fillerPrompt(id: number, length: number, prefixLength = 1): numb
  * Turns a workload into engine requests: text is encoded with the tokenizer (BOS included),
  * length-only prompts become filler ids (see fillerPrompt).
  */
-export function materialize(w: Workload, tokenizer: Tokenizer | null): Request[] {
+export function materialize(w: Workload, tokenizer: Tokenizer | null, seqLen?: number): Request[] {
   return w.requests.map((r) => {
+    // With the model known, a prompt it cannot hold is refused before its ids are built.
+    const length = r.promptTokens?.length ?? (r.prompt === undefined ? r.promptLength : undefined);
+    if (seqLen !== undefined && length !== undefined && length > seqLen) {
+      throw new BatchscopeError('prompt-too-long', `request ${r.id}: its prompt (${length} tokens) is longer than the model's seq_len ${seqLen}: shorten it`);
+    }
     let prompt: number[];
     if (r.promptTokens) prompt = r.promptTokens.slice();
     else if (r.prompt !== undefined) {
       if (!tokenizer) throw new BatchscopeError('bad-workload', `request ${r.id} has a text prompt but the backend has no tokenizer; use a workload with prompt lengths`);
+      checkPromptText(r.prompt, r.id, tokenizer, seqLen);
       prompt = tokenizer.encode(r.prompt);
     } else prompt = fillerPrompt(r.id, r.promptLength ?? 1, r.prefixLength);
     const req: Request = { id: r.id, prompt, maxNewTokens: r.maxNewTokens, expectedNewTokens: r.expectedNewTokens, sampling: r.sampling, arrivalMs: r.arrivalMs };
@@ -121,4 +128,18 @@ export function materialize(w: Workload, tokenizer: Tokenizer | null): Request[]
     if (r.stopAfter !== undefined) req.stopAfter = r.stopAfter;
     return req;
   });
+}
+
+/**
+ * Refuses a text prompt that cannot fit before encoding it: encoding is quadratic in its length
+ * (as in llama2.c), and every token holds at most maxTokenLength bytes, so more bytes than
+ * seq_len x maxTokenLength can only give more than seq_len tokens.
+ */
+function checkPromptText(text: string, id: number, tokenizer: Tokenizer, seqLen = Infinity): void {
+  const bytes = new TextEncoder().encode(text).length;
+  const max = Math.min(LIMITS.promptBytes, seqLen * tokenizer.maxTokenLength);
+  if (bytes > max) {
+    const why = max === LIMITS.promptBytes ? `at most ${LIMITS.promptBytes} bytes per prompt` : `more than the model's seq_len ${seqLen} tokens`;
+    throw new BatchscopeError('prompt-too-long', `request ${id}: its prompt is ${bytes} bytes of text, ${why}: shorten it`);
+  }
 }

@@ -7,6 +7,9 @@ import { GPU_PRESETS, SIM_MODEL_PRESETS, WORKLOAD_PRESETS, gpuPreset, kvBytesPer
 export const GPU_OPTIONS = GPU_PRESETS.map((g) => ({ value: g.id, label: g.id }));
 export const SIM_MODEL_OPTIONS = SIM_MODEL_PRESETS.map((m) => ({ value: m.id, label: m.name }));
 
+/** KV block sizes the memory controls offer (and the only ones a link may set). */
+export const BLOCK_SIZES: readonly number[] = [1, 2, 4, 8, 16, 32];
+
 /** Presets sized for production models (512-token prompts): only the simulated backend can serve them. */
 export const SIM_ONLY_WORKLOADS: readonly string[] = ['anyscale'];
 

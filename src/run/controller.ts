@@ -5,7 +5,7 @@ import type { FromWorker, LaneSpec, ModelSource, ToWorker } from '../worker/prot
 import type { Commands, ExportKind } from './commands';
 import { download, fileName } from './download';
 import { exportView } from './exports';
-import { importTrace } from './trace-io';
+import { exportProblem, importProblem, importTraceFile } from './trace-io';
 import { ReplaySource } from './replay-source';
 import type { RecordedRun, RequestMeta } from './types';
 
@@ -282,14 +282,13 @@ export class Controller implements Commands {
   exportFile = (kind: ExportKind): void => {
     const s = this.store.getState();
     if (kind === 'workload') return this.opts.engine.post({ type: 'export-workload' });
-    exportView(kind, s, this.lanesNow().map((l) => l.id)).catch((e: unknown) => s.setNotice(`Export failed: ${e instanceof Error ? e.message : String(e)}`));
+    exportView(kind, s, this.lanesNow().map((l) => l.id)).catch((e: unknown) => s.setNotice(exportProblem(e)));
   };
 
   importTrace = (file: File): void => {
     const s = this.store.getState();
-    void file.text().then((text) => {
-      try {
-        const runs = importTrace(text, file.name);
+    void importTraceFile(file)
+      .then((runs) => {
         this.pause();
         this.replay?.dispose();
         this.replay = null;
@@ -299,9 +298,7 @@ export class Controller implements Commands {
         this.replay = new ReplaySource(byLane, s.logs, { onPlaying: (p) => this.setLanes({ phase: p ? 'running' : 'paused' }), onDone: () => this.setLanes({ phase: 'done' }) }, s.config.speed);
         (Object.keys(byLane) as LaneId[]).forEach((id) => s.setLane(id, { source: 'replay', phase: 'paused', sourceNote: `${file.name} (${byLane[id]!.label})`, strategy: byLane[id]!.events[0]?.strategy ?? 'continuous' }));
         this.replay.showAll();
-      } catch (e) {
-        s.setNotice(`Could not replay ${file.name}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    });
+      })
+      .catch((e: unknown) => s.setNotice(importProblem(file.name, e)));
   };
 }

@@ -1,6 +1,9 @@
 import { iterationsCsv } from '../../engine/serve/csv';
 import { exportChromeTrace, sparseVocab, type TracePrompt, type TraceRun } from '../../engine/serve/trace';
 import { parseTrace } from '../../engine/serve/trace-import';
+import { BatchscopeError } from '../../engine/errors';
+import { FILE_BYTES, formatBytes } from '../../engine/limits';
+import { decodeText } from '../../engine/text';
 import type { RunLog } from './run-log';
 import type { RecordedRun, RequestMeta } from './types';
 
@@ -46,6 +49,15 @@ export function traceRun(name: string, log: RunLog, backend: string, modelName?:
 
 export const exportCsv = (log: RunLog): string => iterationsCsv(log.events);
 
+/**
+ * A trace file chosen by the visitor: refused by size before it is read, and as bytes that are
+ * not text before anything tries to parse them (so no message ever shows binary garbage).
+ */
+export async function importTraceFile(file: Blob & { name: string }): Promise<RecordedRun[]> {
+  if (file.size > FILE_BYTES.trace) throw new BatchscopeError('bad-file', `${file.name}: is ${formatBytes(file.size)}, over the limit of ${formatBytes(FILE_BYTES.trace)} for a trace`);
+  return importTrace(decodeText(new Uint8Array(await file.arrayBuffer()), file.name, 'bad-trace'), file.name);
+}
+
 /** A trace exported by batchscope (here or by the CLI), as runs the replay can show. */
 export function importTrace(text: string, source: string): RecordedRun[] {
   return parseTrace(text, source).map((run) => {
@@ -64,4 +76,19 @@ export function importTrace(text: string, source: string): RecordedRun[] {
       events: run.events,
     };
   });
+}
+
+/**
+ * The notice for a file that could not be replayed. A batchscope error already names the file and
+ * says what is wrong in plain words; anything else is a bug, reported without its internals.
+ */
+export function importProblem(name: string, e: unknown): string {
+  if (e instanceof BatchscopeError) return `Could not replay ${e.message.startsWith(`${name}: `) ? e.message : `${name}: ${e.message}`}`;
+  return `Could not replay ${name}: it could not be read as a batchscope trace.`;
+}
+
+/** The notice for an export that failed: a run too large for one string says so in plain words. */
+export function exportProblem(e: unknown): string {
+  if (e instanceof RangeError) return 'Export failed: the run is too large for one file; export a shorter run (or its CSV).';
+  return `Export failed: ${e instanceof Error ? e.message : String(e)}`;
 }

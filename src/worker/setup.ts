@@ -7,6 +7,9 @@ import {
   isBatchscopeError,
   materialize,
   readCheckpoint,
+  readCheckpointHeader,
+  CHECKPOINT_HEADER_BYTES,
+  FILE_BYTES,
   readTokenizer,
   tokenLabel,
   simKvLayout,
@@ -25,6 +28,7 @@ import { createWebGpuBackend } from '../../engine/backend/webgpu/backend';
 import { RecoveringBackend } from '../../engine/backend/webgpu/recovering';
 import type { RunConfig } from '../store/config';
 import type { BackendInfo, RequestMeta } from '../run/types';
+import { readLimited } from './fetch-limited';
 import type { ModelSource } from './protocol';
 
 export interface LoadedModel {
@@ -36,7 +40,7 @@ export interface LoadedModel {
 /** The built-in model answers its task prompts with exactly the length a workload asks for. */
 export const BUILT_IN_MODEL = 'batchscope-tiny';
 
-async function fetchBytes(url: string, what: string): Promise<Uint8Array> {
+async function fetchBytes(url: string, what: string, maxBytes: number, sizeFromHead?: Parameters<typeof readLimited>[4]): Promise<Uint8Array> {
   let res: Response;
   try {
     res = await fetch(url);
@@ -44,11 +48,12 @@ async function fetchBytes(url: string, what: string): Promise<Uint8Array> {
     throw new BatchscopeError('file-not-found', `could not download the ${what} from ${url} (${e instanceof Error ? e.message : String(e)})`);
   }
   if (!res.ok) throw new BatchscopeError('file-not-found', `the ${what} is missing: ${url} answered ${res.status} ${res.statusText}`.trim());
-  return new Uint8Array(await res.arrayBuffer());
+  return readLimited(res, what, url, maxBytes, sizeFromHead);
 }
 
 export async function loadModel(src: ModelSource): Promise<LoadedModel> {
-  const [ckpt, tok] = await Promise.all([fetchBytes(src.checkpoint, 'model checkpoint'), fetchBytes(src.tokenizer, 'tokenizer')]);
+  const header = { bytes: CHECKPOINT_HEADER_BYTES, size: (head: Uint8Array) => readCheckpointHeader(head, src.name).expectedBytes };
+  const [ckpt, tok] = await Promise.all([fetchBytes(src.checkpoint, 'model checkpoint', FILE_BYTES.checkpoint, header), fetchBytes(src.tokenizer, 'tokenizer', FILE_BYTES.tokenizer)]);
   const model = readCheckpoint(ckpt, src.name);
   return { name: src.name, model, tokenizer: readTokenizer(tok, model.config.vocabSize, src.tokenizer) };
 }

@@ -19,8 +19,8 @@
  *   npm run bench:cpu -- --rounds N    interleaved rounds (default 7)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CpuBackend, type CpuKernels } from '../../engine/backend/cpu';
@@ -32,6 +32,7 @@ import { serveToEnd } from '../../engine/serve/serve-run';
 import { generateWorkload, materialize } from '../../engine/serve/workload';
 import { workloadPreset } from '../../engine/serve/workload-presets';
 import { loadStories, repoRoot, storiesPath } from '../testing/stories260k';
+import { machineDescription, replaceMarked, updateBenchmarksDoc } from './doc';
 
 const { values: flags } = parseArgs({ options: { json: { type: 'boolean' }, write: { type: 'boolean' }, rounds: { type: 'string' } } });
 const ROUNDS = Math.max(1, Number(flags.rounds ?? 7));
@@ -169,7 +170,7 @@ for (let r = 0; r < ROUNDS; r++) {
 
 // The load average matters on a shared machine: a busy sibling hyperthread slows SIMD code (which
 // keeps the core's vector units full) more than scalar C (which mostly waits on its add chain).
-const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()[0].toFixed(1)} at the end`;
+const machine = `${machineDescription()}, load average ${loadavg()[0].toFixed(1)} at the end`;
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : 'n/a');
 const lines: string[] = [];
 lines.push(`Machine: ${machine}; ${ROUNDS} interleaved rounds; ${new Date().toISOString().slice(0, 10)}.`, '');
@@ -211,14 +212,5 @@ const table = lines.join('\n');
 
 console.log(flags.json ? JSON.stringify(json) : table);
 
-if (flags.write) {
-  // Only the measured block between the markers is regenerated; the prose around it is kept.
-  const path = join(repoRoot, 'docs/benchmarks.md');
-  const doc = readFileSync(path, 'utf8');
-  const [begin, end] = ['<!-- bench:cpu begin -->', '<!-- bench:cpu end -->'];
-  const a = doc.indexOf(begin);
-  const b = doc.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`docs/benchmarks.md has no ${begin} ... ${end} block to update`);
-  writeFileSync(path, `${doc.slice(0, a + begin.length)}\n${table}\n${doc.slice(b)}`);
-  console.error('updated the CPU engine tables in docs/benchmarks.md');
-}
+// Only the measured block between the markers is regenerated (with --write); the prose around it is kept.
+updateBenchmarksDoc((doc) => replaceMarked(doc, 'bench:cpu', table), 'CPU engine tables');

@@ -2,20 +2,19 @@
  * npm run bench:gpu — the WebGPU backend's step cost on stories260K: time per step against the
  * number of decode tokens (1 .. 64, every sequence at position 64) and against prefill length, with
  * dispatches per step, bytes of weights read per step, CPU time to encode a step and the buffers
- * allocated while measuring. Prints the section and writes it, with the adapter that produced it,
- * as the "WebGPU" section of docs/benchmarks.md (`-- --print` only prints).
+ * allocated while measuring. Prints the section; `-- --write` also puts it, with the adapter and
+ * machine that produced it, into docs/benchmarks.md as the "WebGPU" section.
  * Each time is the fastest of its steps, taken in interleaved rounds: the machine may be shared,
  * and other jobs only add time.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
 import type { SequenceStep, StepResult } from '../../engine/backend/types';
 import { createWebGpuBackend, type WebGpuBackend } from '../../engine/backend/webgpu/backend';
 import { nodeGpu } from '../../engine/backend/webgpu/node';
 import { weightBytesPerStep } from '../../engine/backend/webgpu/pack-weights';
 import { GREEDY } from '../../engine/model/sampler';
-import { loadStories, repoRoot } from '../testing/stories260k';
+import { cpus } from 'node:os';
+import { loadStories } from '../testing/stories260k';
+import { machineDescription, replaceSection, updateBenchmarksDoc } from './doc';
 
 const { model } = loadStories();
 const c = model.config;
@@ -136,7 +135,7 @@ const ratio16 = at(16).wallMs / 16 / at(1).wallMs;
 const section = `## WebGPU
 
 Command: \`npm run bench:gpu\` (tools/bench/gpu.ts). Adapter: **${adapter}**, through Dawn (the \`webgpu\` npm
-package) in Node ${process.version}, on ${cpus().length} x ${cpus()[0]?.model.trim() ?? 'unknown CPU'} shared with other jobs.
+package), on ${machineDescription()}.
 Model: stories260K (dim ${c.dim}, ${c.nLayers} layers, vocab ${c.vocabSize}); KV blocks of ${BLOCK}. Each time is the fastest
 of ${ROUNDS * STEPS_PER_ROUND.decode} (decode) or ${ROUNDS * STEPS_PER_ROUND.prefill} (prefill) steps, taken in ${ROUNDS} interleaved rounds after two warm-up steps (other
 jobs on the machine only add time); CPU costs are medians. "ms/step (wall)" runs from the call to the sampled token ids being
@@ -166,13 +165,5 @@ the same ${(decode[0].weightBytes / 1024).toFixed(0)} KiB of weights whatever it
 `;
 
 console.log(section);
-if (!process.argv.includes('--print')) {
-  const path = join(repoRoot, 'docs/benchmarks.md');
-  const doc = readFileSync(path, 'utf8');
-  const start = doc.indexOf('\n## WebGPU\n');
-  const end = start < 0 ? -1 : doc.indexOf('\n## ', start + 1);
-  const next = start < 0 ? `${doc.trimEnd()}\n\n${section}` : `${doc.slice(0, start + 1)}${section}${end < 0 ? '' : doc.slice(end)}`;
-  writeFileSync(path, next);
-  console.error(`wrote the WebGPU section of ${path}`);
-}
+updateBenchmarksDoc((doc) => replaceSection(doc, 'WebGPU', section), 'WebGPU section');
 process.exit(0);

@@ -1,17 +1,19 @@
 /**
  * The grid's frame rate with 64 batch slots x 2,000 iterations, in headless Debian Chromium:
  * builds the app, serves the production build, opens its benchmark page (?bench=grid, see
- * src/bench/grid-bench.tsx) and writes the figures into docs/benchmarks.md ("Visualizer").
+ * src/bench/grid-bench.tsx) and prints the "Visualizer" section of docs/benchmarks.md; with
+ * `-- --write` it also puts it there.
  *
- *   npm run bench:grid
+ *   npm run bench:grid [-- --write]
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import type { BenchResult } from '../../src/bench/grid-bench';
+import { machineDescription, replaceSection, updateBenchmarksDoc } from './doc';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = mkdtempSync(join(tmpdir(), 'batchscope-bench-'));
@@ -54,7 +56,7 @@ const section = `## Visualizer
 
 Command: \`npm run bench:grid\` (tools/bench/grid.ts): builds the app, serves the production build and opens its
 benchmark page (\`?bench=grid\`, src/bench/grid-bench.tsx) in headless Debian Chromium ${chrome} (software
-rendering, no GPU) at 1280 x 720 on the development machine (${cpus().length} shared vCPUs, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}).
+rendering, no GPU) at 1280 x 720 on ${machineDescription()}.
 The run is real: ${result.iterations} iterations of the serving engine with ${result.slots} batch slots (continuous
 batching, chunked prefill, Anyscale's workload on the simulated A100 + OPT-13B, so slots churn and preemptions
 happen). Frames per second are counted from requestAnimationFrame timestamps over 240 frames per phase
@@ -73,11 +75,5 @@ target; that configuration only exists on machines with no GPU at all, where Web
 `;
 
 console.log(section);
-const docPath = join(root, 'docs/benchmarks.md');
-const doc = readFileSync(docPath, 'utf8');
-const start = doc.indexOf('## Visualizer');
-const next = start < 0 ? -1 : doc.indexOf('\n## ', start + 1);
-const updated = start < 0 ? `${doc.trimEnd()}\n\n${section}` : `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(next)}`;
-writeFileSync(docPath, updated);
-console.log('docs/benchmarks.md updated');
+updateBenchmarksDoc((doc) => replaceSection(doc, 'Visualizer', section), 'Visualizer section');
 process.exit(0);

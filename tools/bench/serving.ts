@@ -7,8 +7,8 @@
  *  3. the scheduler's CPU time per iteration;
  *  4. Anyscale's benchmark at full size, simulated.
  * Measured runs are repeated and the fastest kept: the machine may be shared.
+ * Prints the tables; `-- --write` also puts each into its marked block of docs/benchmarks.md.
  */
-import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CpuBackend } from '../../engine/backend/cpu';
 import { SimBackend, gpuPreset, simKvLayout, simModelPreset } from '../../engine/backend/sim/backend';
@@ -24,8 +24,9 @@ import { serveToEnd } from '../../engine/serve/serve-run';
 import { generateWorkload, materialize } from '../../engine/serve/workload';
 import { workloadPreset } from '../../engine/serve/workload-presets';
 import { storiesPath } from '../testing/stories260k';
+import { machineDescription, replaceMarked, updateBenchmarksDoc } from './doc';
 
-const { values } = parseArgs({ options: { model: { type: 'string' }, tokenizer: { type: 'string' }, repeats: { type: 'string' } } });
+const { values } = parseArgs({ options: { model: { type: 'string' }, tokenizer: { type: 'string' }, repeats: { type: 'string' }, write: { type: 'boolean' } } });
 const modelPath = values.model ?? storiesPath('stories260K.bin');
 const tokPath = values.tokenizer ?? storiesPath('tok512.bin');
 const REPEATS = Number(values.repeats ?? 5);
@@ -51,10 +52,12 @@ async function measured(requests: Request[], strategy: Strategy, kvManager: KvMa
 }
 
 const f1 = (x: number) => x.toFixed(1);
-const out: string[] = [];
+/** The output in the parts docs/benchmarks.md keeps apart (each in its `bench:serving PART` block). */
+const parts: Record<string, string[]> = { main: [], 'kv-waste': [], scheduler: [], anyscale: [] };
+let out = parts.main;
 const row = (cells: (string | number)[]) => out.push(`| ${cells.join(' | ')} |`);
 
-out.push(`Model: \`${modelPath.split('/').pop()}\` (${model.config.dim} dim, ${model.config.nLayers} layers); CPU: ${cpus()[0]?.model ?? '?'} x${cpus().length}, Node ${process.version}.`);
+out.push(`Model: \`${modelPath.split('/').pop()}\` (${model.config.dim} dim, ${model.config.nLayers} layers); machine: ${machineDescription()}.`);
 out.push(`Knobs: max_num_seqs ${KNOBS.maxNumSeqs}, max_num_batched_tokens 2048, no chunked prefill; KV pool ${CAPACITY} token slots, block 16. Best of ${REPEATS} measured runs.`, '');
 
 out.push('| workload | KV | static tok/s (cpu) | continuous tok/s (cpu) | ratio (cpu, measured) | ratio (sim A100 + OPT-13B, same requests) | occupancy static / continuous | p50 e2e static / continuous (cpu) |');
@@ -69,12 +72,13 @@ for (const name of ['uniform', 'high-variance']) {
     const sc = await serve(sim(), requests, 'continuous', kv);
     row([name, kv, f1(s.tokensPerSecond), f1(c.tokensPerSecond), `${(c.tokensPerSecond / s.tokensPerSecond).toFixed(2)}x`, `${(sc.tokensPerSecond / ss.tokensPerSecond).toFixed(2)}x`, `${f1(s.occupancy)}% / ${f1(c.occupancy)}%`, `${s.e2e.p50!.toFixed(3)} / ${c.e2e.p50!.toFixed(3)} s`]);
     for (const [strategy, r] of [['static', s], ['continuous', c]] as const) {
-      schedulerRows.push(`| ${name} | ${kv} | ${strategy} | ${r.iterations} | ${r.schedulerMsPerIteration.toFixed(4)} | ${((1000 * r.wallSeconds) / r.iterations).toFixed(2)} | ${r.schedulerPct.toFixed(2)}% |`);
+      schedulerRows.push(`| ${name} | ${kv} | ${strategy} | ${r.iterations} | ${r.schedulerMsPerIteration.toFixed(4)} | ${((1000 * r.busySeconds) / r.iterations).toFixed(2)} | ${r.schedulerPct.toFixed(2)}% |`);
     }
   }
 }
 
-out.push('', 'KV waste (vLLM paper definition, averaged over iterations) on high-variance, continuous batching, same schedule on any backend:', '');
+out = parts['kv-waste'];
+out.push('KV waste (vLLM paper definition, averaged over iterations) on high-variance, continuous batching, same schedule on any backend:', '');
 out.push('| KV manager | block size | used | reserved | internal | external | waste |', '|---|---|---|---|---|---|---|');
 const hv = materialize(generateWorkload(workloadPreset('high-variance', 1), storyPrompts(tokenizer)), tokenizer);
 for (const [kv, bs] of [['contiguous', 16], ['paged', 16], ['paged', 8], ['paged', 4]] as const) {
@@ -82,14 +86,17 @@ for (const [kv, bs] of [['contiguous', 16], ['paged', 16], ['paged', 8], ['paged
   row([kv, bs, `${f1(r.kv.usedPct)}%`, `${f1(r.kv.reservedPct)}%`, `${f1(r.kv.internalPct)}%`, `${f1(r.kv.externalPct)}%`, `**${f1(r.kv.wastePct)}%**`]);
 }
 
-out.push('', 'Scheduler CPU time per iteration (measured runs above):', '');
+out = parts.scheduler;
+out.push('Scheduler CPU time per iteration (measured runs above):', '');
 out.push('| workload | KV | strategy | iterations | scheduler ms/iteration | iteration ms | scheduler share |', '|---|---|---|---|---|---|---|', ...schedulerRows);
 
-out.push('', "Anyscale's benchmark at full size (1,000 requests x 512 prompt tokens, answers exponential mean 128 under 1,536, max_tokens forced), simulated OPT-13B on one A100-40GB:", '');
+out = parts.anyscale;
+out.push("Anyscale's benchmark at full size (1,000 requests x 512 prompt tokens, answers exponential mean 128 under 1,536, max_tokens forced), simulated OPT-13B on one A100-40GB:", '');
 out.push('| strategy | KV | max_num_seqs | tok/s (simulated) | p50 e2e s | waste | preemptions | scheduler ms/iteration |', '|---|---|---|---|---|---|---|---|');
 const anyscale = materialize(generateWorkload(workloadPreset('anyscale', 1), lengthOnlyPrompts), null);
 for (const [strategy, kv, seqs] of [['static', 'contiguous', 8], ['static', 'contiguous', 32], ['continuous', 'contiguous', 256], ['continuous', 'paged', 256]] as const) {
   const r = await serve(sim(16, null), anyscale, strategy, kv, { maxNumSeqs: seqs });
   row([strategy, kv, seqs, f1(r.tokensPerSecond), r.e2e.p50!.toFixed(1), `${f1(r.kv.wastePct)}%`, r.preemptions, r.schedulerMsPerIteration.toFixed(4)]);
 }
-console.log(out.join('\n'));
+console.log(Object.values(parts).map((p) => p.join('\n')).join('\n\n'));
+updateBenchmarksDoc((doc) => Object.entries(parts).reduce((d, [id, lines]) => replaceMarked(d, `bench:serving ${id}`, lines.join('\n')), doc), 'serving tables');

@@ -68,9 +68,10 @@ class PackedSampler:
     the bucket. Attention costs O(row length) per token, so short examples in short rows make a step ~2x
     cheaper than one long row length for all, while every example is still computed exactly as if alone."""
 
-    def __init__(self, train, budget, buckets, seed, weights=TASK_WEIGHTS, starts=None, preamble_cut=0.0):
+    def __init__(self, train, budget, buckets, seed, weights=TASK_WEIGHTS, starts=None, preamble_cut=0.0, answer_cut=(0.0, 0)):
         self.train, self.budget, self.buckets, self.seed = train, budget, sorted(buckets), seed
         self.preamble_cut = preamble_cut
+        self.answer_cut = answer_cut
         self.tasks = [t for t in weights if train.get(t)]
         self.weights = [weights[t] for t in self.tasks]
         self.by_start = {}
@@ -101,6 +102,11 @@ class PackedSampler:
                 # Keep only the preamble's first words: a shorter distance from the question to what it asks.
                 cut, full = rng.choice(ex[2]), ex[2][-1]
                 ids, n_prompt = ids[:cut] + ids[full:], n_prompt - (full - cut)
+            share, keep = self.answer_cut
+            if len(ex) > 2 and share > 0 and len(ids) > n_prompt + keep and rng.random() < share:
+                # Only the answer's first tokens (no EOS): the copy of the number from the prompt is what a
+                # preamble makes hard, and a short example gives that first token more of the step's budget.
+                ids = ids[:n_prompt + keep]
             picked.append((task, ids, n_prompt))
             total += len(ids) - 1
         return picked

@@ -83,6 +83,7 @@ def main():
     ap.add_argument('--mix', choices=sorted(MIXES), default='base', help='task weights (data.py): base, or preambles for stage 2')
     ap.add_argument('--init', default=None, help='start from these weights (a ckpt.pt or a llama2.c .bin), with a fresh optimizer')
     ap.add_argument('--preamble-cut', type=float, default=0.0, help='share of preamble examples whose preamble is cut at a random word')
+    ap.add_argument('--answer-cut', default='0,0', help='SHARE,N: that share of preamble examples keeps only its first N answer tokens')
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -116,7 +117,8 @@ def main():
     starts = {'count_from': [p[0] for p, _, _ in splits['count_from']['train']],
               'preamble_count_from': [p[1] for p, _, _ in splits['preamble_count_from']['train']]}
     sampler = PackedSampler(train, args.budget, [int(b) for b in args.buckets.split(',')], args.seed,
-                            weights=MIXES[args.mix], starts=starts, preamble_cut=args.preamble_cut)
+                            weights=MIXES[args.mix], starts=starts, preamble_cut=args.preamble_cut,
+                            answer_cut=(float(args.answer_cut.split(',')[0]), int(args.answer_cut.split(',')[1])))
     tasks = sampler.tasks
     meta = {'config': cfg.to_dict(), 'args': vars(args), 'task_weights': MIXES[args.mix], 'params': model.n_params()}
     with open(os.path.join(args.out, 'run.json'), 'w') as f:
