@@ -61,7 +61,7 @@ describe('a link the controls cannot show as written', () => {
     const r = readQuery('?workload=nope&gpu=TPU&sim_model=GPT-5&backend=sim');
     expect(r.config).toMatchObject({ workload: DEFAULT_CONFIG.workload, gpu: DEFAULT_CONFIG.gpu, simModel: DEFAULT_CONFIG.simModel, backend: 'sim' });
     expect(r.problems).toHaveLength(3);
-    expect(r.problems[0]).toMatch(/^workload=nope is not offered \(uniform, high-variance, poisson, anyscale.*\), so high-variance is used$/);
+    expect(r.problems[0]).toMatch(/^workload=nope is not offered \(uniform, high-variance, poisson, system-prompt, parallel-sampling, anyscale.*\), so high-variance is used$/);
     expect(r.problems[1]).toMatch(/^gpu=TPU is not offered \(T4, A100-40GB, H100.*\), so A100-40GB is used$/);
   });
 

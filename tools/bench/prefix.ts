@@ -1,5 +1,5 @@
 /**
- * npm run bench:prefix [-- --only sim|cpu|webgpu|parallel] [--rounds N] [--print] — what shared KV blocks buy:
+ * npm run bench:prefix [-- --only sim|real|parallel] [--rounds N] [--write] — what shared KV blocks buy:
  *  1. the system-prompt scenario at scale on the cost model (OPT-13B on an A100-40GB, a 1,000-token
  *     system prompt before 100-token questions), prefix caching off vs on, next to the source's
  *     "up to 11x";
@@ -7,12 +7,10 @@
  *     engine and on WebGPU, off vs on in interleaved rounds (medians; the machine may be shared);
  *  3. parallel sampling: KV memory with the completions sharing their prompt vs the same completions
  *     as separate requests, on the real model (`parallel-sampling` preset) and on the cost model.
- * Prints markdown and writes it as the "Prefix caching and parallel sampling" section of
- * docs/benchmarks.md (`--print` only prints; `--only` runs one part and only prints).
+ * Prints markdown; with --write puts it in docs/benchmarks.md: the whole "Prefix caching and
+ * parallel sampling" section, or with --only the one part's marked block in it.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CpuBackend } from '../../engine/backend/cpu';
 import { SimBackend, gpuPreset, simKvLayout, simModelPreset } from '../../engine/backend/sim/backend';
@@ -30,16 +28,22 @@ import { serveToEnd } from '../../engine/serve/serve-run';
 import { generateWorkload, materialize, type WorkloadSpec } from '../../engine/serve/workload';
 import { workloadPreset } from '../../engine/serve/workload-presets';
 import { taskPromptSource } from '../../engine/model/tasks';
-import { repoRoot } from '../testing/stories260k';
+import { machineDescription, replaceMarked, replaceSection, updateBenchmarksDoc } from './doc';
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, rounds: { type: 'string' }, print: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { only: { type: 'string' }, rounds: { type: 'string' }, write: { type: 'boolean' } } });
 const ROUNDS = Number(values.rounds ?? 5);
 const run = (part: string) => values.only === undefined || values.only === part;
 const { model, tokenizer } = loadModelFiles();
 const a100 = gpuPreset('A100-40GB');
 const opt = simModelPreset('OPT-13B');
-const out: string[] = [];
+let out: string[] = [];
 const row = (cells: (string | number)[]) => out.push(`| ${cells.join(' | ')} |`);
+/** Each part's markdown, kept apart so `--only PART --write` replaces just its block. */
+const parts: [id: string, body: string][] = [];
+const endPart = (id: string) => {
+  parts.push([id, out.join('\n')]);
+  out = [];
+};
 const f1 = (x: number) => x.toFixed(1);
 const f3 = (x: number | null) => (x === null ? '-' : x.toFixed(3));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -75,6 +79,7 @@ if (run('sim')) {
     'The source quotes an engine\'s throughput "up to 11x" in the system-prompt scenario. Here the gain comes from two places: the shared 1,000 tokens are prefilled once instead of 1,000 times, and, stored once, they leave the KV pool room for many more requests at a time (without sharing about 11 requests of 1,100 tokens fill the ~13,000 token slots this GPU has left after the weights). Short answers make prefill most of the work, so the ratio is largest there.',
     '',
   );
+  endPart('prefix-sim');
 }
 
 /** Interleaved rounds of caching off and on on a real backend; medians, and the median of per-round ratios. */
@@ -103,7 +108,7 @@ async function measured(name: string, make: () => Promise<Backend>, requests: Re
   ]);
 }
 
-if (run('cpu') || run('webgpu')) {
+if (run('real')) {
   const spec = workloadPreset('system-prompt', 1);
   out.push(
     '### The system-prompt scenario on the real model (measured)',
@@ -113,11 +118,11 @@ if (run('cpu') || run('webgpu')) {
     '| backend | prefill tokens computed off / on | hit rate | TTFT p50 off / on (s) | tok/s off / on | generated tokens |',
     '|---|---|---|---|---|---|',
   );
-  if (run('cpu')) {
+  {
     const requests = materialize(generateWorkload({ ...spec, count: 32 }, taskPromptSource), tokenizer);
     await measured('CPU engine, 32 requests', async () => new CpuBackend(model, { numBlocks: 256, blockSize: 16 }), requests, ROUNDS);
   }
-  if (run('webgpu')) {
+  {
     const requests = materialize(generateWorkload({ ...spec, count: 16 }, taskPromptSource), tokenizer);
     const gpu = await nodeGpu();
     await measured('WebGPU (SwiftShader), 16 requests', () => createWebGpuBackend(model, { numBlocks: 256, blockSize: 16 }, { gpu }), requests, Math.max(1, Math.ceil(ROUNDS / 2)));
@@ -127,6 +132,7 @@ if (run('cpu') || run('webgpu')) {
     'Both devices here are CPUs (SwiftShader emulates a GPU on them), so a step costs about what its tokens cost: the preamble prefill that caching skips is most of the time to first token of every request admitted after the first batch, which is where TTFT falls; tokens/s rises by what the skipped prefill took of the whole run.',
     '',
   );
+  endPart('prefix-real');
 }
 
 if (run('parallel')) {
@@ -155,22 +161,20 @@ if (run('parallel')) {
     row([`200 requests x 512 prompt tokens, n = ${n}, answers exp. mean 128 under 512`, 'sim, OPT-13B on A100-40GB', `${f1(a.kv.usedPct)}% / ${f1(b.kv.usedPct)}%`, `${f1(savedPct(b))}%`, `${f1(a.tokensPerSecond)} / ${f1(b.tokensPerSecond)} (${(b.tokensPerSecond / a.tokensPerSecond).toFixed(2)}x)`]);
   }
   out.push('', 'The vLLM paper reports sharing cutting KV memory by up to 55% (beam search; 6-10% for parallel sampling on its traces) and raising throughput up to 2.2x. The share saved grows with n and with the prompt\'s share of each sequence.', '');
+  endPart('prefix-parallel');
 }
 
-const section = `## Prefix caching and parallel sampling
+const HEADING = 'Prefix caching and parallel sampling';
+const marked = (id: string, body: string) => `<!-- ${id} begin -->\n${body.trimEnd()}\n<!-- ${id} end -->`;
+const section = `## ${HEADING}
 
-Command: \`npm run bench:prefix\` (tools/bench/prefix.ts), Node ${process.version}.
+Command: \`npm run bench:prefix\` (tools/bench/prefix.ts; \`-- --only sim|real|parallel\` for one part), on ${machineDescription()}.
 
-${out.join('\n')}
+${parts.map(([id, body]) => marked(id, body)).join('\n\n')}
 `;
 console.log(section);
-if (!values.print && values.only === undefined) {
-  const path = join(repoRoot, 'docs/benchmarks.md');
-  const doc = readFileSync(path, 'utf8');
-  const title = '\n## Prefix caching and parallel sampling\n';
-  const start = doc.indexOf(title);
-  const end = start < 0 ? -1 : doc.indexOf('\n## ', start + 1);
-  writeFileSync(path, start < 0 ? `${doc.trimEnd()}\n\n${section}` : `${doc.slice(0, start + 1)}${section}${end < 0 ? '' : doc.slice(end)}`);
-  console.error(`wrote the prefix caching section of ${path}`);
-}
+updateBenchmarksDoc(
+  (doc) => (values.only === undefined ? replaceSection(doc, HEADING, section) : parts.reduce((d, [id, body]) => replaceMarked(d, id, body), doc)),
+  'prefix caching figures',
+);
 process.exit(0);
