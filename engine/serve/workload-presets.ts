@@ -37,13 +37,13 @@ export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
   },
   'system-prompt': {
     description:
-      'every request at once (32 unless set), each one shared system prompt (a preamble of ~186 tokens) then its own question; answers exponential (mean 32) under 192: turn prefix caching on to compute the preamble once',
+      'every request at once (32 unless set), each one shared system prompt (a preamble of ~186 tokens) then its own short question, answers of 2-9 tokens: turn prefix caching on to compute the preamble once',
     spec: {
       name: 'system-prompt',
       count: 32,
       arrival: { kind: 'burst' },
       promptTokens: { kind: 'fixed', n: 16 },
-      outputTokens: { kind: 'capped-exponential', mean: 32, cap: 192 },
+      outputTokens: { kind: 'uniform', min: 2, max: 9 },
       sharedPrefix: 186,
     },
   },
