@@ -39,3 +39,11 @@ export { MetricsAccumulator, latencyStats, percentile, type RunSummary, type Lat
 export { exportChromeTrace, type TraceRun } from './serve/trace';
 export { parseTrace, TraceReplay } from './serve/trace-import';
 export { iterationsCsv, ITERATION_CSV_COLUMNS } from './serve/csv';
+
+// The sources' experiments: the batch-size sweep and its knee, Anyscale's variance benchmark
+export { findKnee, describeKnee, sweepSizes, KNEE_RULE, type SweepPoint, type KneeResult, type KneeVerdict } from './experiments/knee';
+export { runSweep, devicePoolPositions, type SweepOptions, type SweepResult, type SweepStop } from './experiments/sweep';
+export { proposeTokenBudget } from './experiments/budget';
+export { simSweep } from './experiments/sim-knee';
+export { scheduleOnGpu } from './experiments/schedule-cost';
+export { ANYSCALE, ANYSCALE_ARMS, ANYSCALE_DIFFERENCES, anyscalePlan, anyscaleSpec, runAnyscale, type AnyscalePlan, type AnyscaleRow, type AnyscaleResult } from './experiments/anyscale';

@@ -4,6 +4,7 @@ import { TimeChart } from '../components/Charts/TimeChart';
 import { CompareView } from '../components/Compare/CompareView';
 import { ConfigPanel } from '../components/Controls/ConfigPanel';
 import { Explain } from '../components/Explain/Explain';
+import { ExperimentsView } from '../components/Experiments/ExperimentsView';
 import { KvMap } from '../components/KvMap/KvMap';
 import { LiveNumbers } from '../components/Metrics/LiveNumbers';
 import { RequestPanel } from '../components/RequestPanel/RequestPanel';
@@ -22,6 +23,7 @@ const topicProps = (suggest: (t: Topic) => void, topic: Topic) => ({ onPointerEn
 export function App() {
   const store = useAppStore();
   const compare = useApp((s) => s.compare);
+  const view = useApp((s) => s.view);
   const theme = useApp((s) => s.theme);
   // The lane's strategy: the setting's, or an imported trace's while it replays.
   const strategy = useApp((s) => s.lanes.a.strategy);
@@ -35,7 +37,7 @@ export function App() {
   }, [theme]);
   useShortcuts(cmd);
   return (
-    <div className={`app${compare ? ' compare' : ''}`} data-source={source}>
+    <div className={`app${compare ? ' compare' : ''}${view === 'experiments' ? ' experiments-open' : ''}`} data-source={source}>
       <TopBar />
       <nav className="controls" aria-label="Settings" {...topicProps(setTopic, 'knobs')}>
         <ConfigPanel />
@@ -74,6 +76,7 @@ export function App() {
         </div>
         <Explain />
       </section>
+      {view === 'experiments' && <ExperimentsView />}
       <Tour />
       <Notice />
     </div>

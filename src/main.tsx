@@ -7,6 +7,7 @@ import { loadRecordedRuns } from './run/recorded';
 import { StoreProvider } from './store/store';
 import { storeFromLink } from './store/link';
 import { configToQuery } from './store/url';
+import { COMPARE_AXES } from './run/compare';
 import type { ModelSource } from './worker/protocol';
 import './theme/app.css';
 
@@ -46,13 +47,18 @@ function startApp() {
   const theme = window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
   const store = storeFromLink(location.search, theme);
   if (query.get('compare') === '1') store.getState().setUi({ compare: true });
+  // What compare mode changes, as a link: ?compare=1&compare_by=kv (an unknown value is named, and the strategy compared).
+  const by = query.get('compare_by');
+  const axis = COMPARE_AXES.find((a) => a.axis === by);
+  if (axis) store.getState().setUi({ compareBy: axis.axis });
+  else if (by !== null) store.getState().setNotice(`This link's compare_by "${by}" is not one of ${COMPARE_AXES.map((a) => a.axis).join(', ')}: comparing strategies.`);
   if (query.get('theme') === 'dark' || query.get('theme') === 'light') store.getState().setUi({ theme: query.get('theme') as 'dark' | 'light' });
 
   // The configuration lives in the URL, so a lesson is a link; model and theme choices stay in it.
   store.subscribe((s, prev) => {
-    if (s.config === prev.config && s.compare === prev.compare) return;
+    if (s.config === prev.config && s.compare === prev.compare && s.compareBy === prev.compareBy) return;
     const keep = Object.fromEntries(['model', 'tokenizer', 'theme'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : [])));
-    history.replaceState(null, '', `${location.pathname}${configToQuery(s.config, { ...keep, ...(s.compare ? { compare: '1' } : {}) })}`);
+    history.replaceState(null, '', `${location.pathname}${configToQuery(s.config, { ...keep, ...(s.compare ? { compare: '1', ...(s.compareBy !== 'strategy' ? { compare_by: s.compareBy } : {}) } : {}) })}`);
   });
 
   const controller = new Controller({ store, engine: workerChannel(), model: modelSource(query), recorded: loadRecordedRuns, alternateDemo: !query.has('strategy') && query.get('compare') !== '1' });

@@ -6,6 +6,7 @@ import { LiveNumbers } from '../components/Metrics/LiveNumbers';
 import { SweepChart } from '../components/Sweep/SweepChart';
 import { useAppStore } from '../src/store/store';
 import { FIXTURES, SWEEP_CPU } from './fixtures';
+import { KNEE_RULE, gpuPreset, simModelPreset, simSweep } from '../engine';
 import { Harness } from './harness';
 
 const meta = {
@@ -55,7 +56,7 @@ export const Ratio: Story = {
 /** The sweep chart after a sweep measured on the CPU engine: step time grows from batch 1 (no free batching on a CPU). */
 function MeasuredSweep() {
   const store = useAppStore();
-  useEffect(() => store.getState().setSweep({ points: SWEEP_CPU.points, adapter: SWEEP_CPU.adapter }), [store]);
+  useEffect(() => store.getState().setSweep({ measured: SWEEP_CPU }), [store]);
   return <SweepChart />;
 }
 
@@ -63,6 +64,33 @@ export const Sweep: Story = {
   render: () => (
     <Harness runs={{ a: FIXTURES.continuousPaged }} size={{ width: 260, height: 220 }}>
       <MeasuredSweep />
+    </Harness>
+  ),
+};
+
+/** Compare by KV manager on the CPU engine: waste and busy slots named as run averages, and the GPU's ratio for the same schedule beside the measured one. */
+export const RatioByKvManager: Story = {
+  render: () => (
+    <Harness runs={{ a: FIXTURES.continuousContiguous, b: FIXTURES.continuousPaged }} ui={{ compare: true, compareBy: 'kv' }} labels={{ a: 'Contiguous KV', b: 'Paged KV' }} size={{ width: 760 }}>
+      <RatioBar />
+    </Harness>
+  ),
+};
+
+/** The sweep on the simulated A100 with OPT-13B: flat, then rising, the knee marked near FLOPs / bandwidth. */
+function SimulatedSweep() {
+  const store = useAppStore();
+  useEffect(() => {
+    const k = simSweep(gpuPreset('A100-40GB'), simModelPreset('OPT-13B'));
+    store.getState().setSweep({ measured: { adapter: 'OPT-13B on NVIDIA A100 40GB', backend: 'sim', result: { ...k, rule: KNEE_RULE, stoppedBy: 'max-tokens', timeSource: 'simulated' } } });
+  }, [store]);
+  return <SweepChart />;
+}
+
+export const SweepSimulatedKnee: Story = {
+  render: () => (
+    <Harness runs={{ a: FIXTURES.continuousPaged }} size={{ width: 300, height: 240 }}>
+      <SimulatedSweep />
     </Harness>
   ),
 };

@@ -31,14 +31,15 @@ function colors(kind: ChartKind, p: Palette, lanes: number): string[] {
 /** A small chart over iterations for one lane, or one line per lane in compare mode; redrawn by d3 a few times a second. */
 export function TimeChart({ lanes, kind }: { lanes: LaneId[]; kind: ChartKind }) {
   const logs = useApp((s) => s.logs);
-  const strategies = useApp((s) => lanes.map((l) => s.lanes[l].strategy).join(','));
+  // Compare mode's lanes go by what differs between them ("Paged KV"), else by strategy.
+  const strategies = useApp((s) => lanes.map((l) => (s.lanes[l].source === 'replay' ? null : s.lanes[l].label) ?? s.lanes[l].strategy).join('|'));
   const source = useApp((s) => s.lanes[lanes[0]].source);
   const badge = useRef<HTMLSpanElement>(null);
   const theme = useApp((s) => s.theme);
   const svg = useRef<SVGSVGElement>(null);
   const palette = palettes[theme];
   const data = (): ChartData =>
-    lanes.length > 1 ? compareChartData(kind, lanes.map((l, i) => ({ label: strategies.split(',')[i], events: logs[l].events }))) : chartData(kind, logs[lanes[0]].events);
+    lanes.length > 1 ? compareChartData(kind, lanes.map((l, i) => ({ label: strategies.split('|')[i], events: logs[l].events }))) : chartData(kind, logs[lanes[0]].events);
   const draw = () => {
     // Rates are timed: say by what clock (the lanes of one chart share it).
     if (badge.current) badge.current.textContent = kind === 'throughput' ? clockOf(logs[lanes[0]].lastEvent?.timeSource, source) : '';

@@ -4,22 +4,22 @@ import { LiveNumbers } from '../Metrics/LiveNumbers';
 import { useApp } from '../../src/store/store';
 import { RatioBar } from './RatioBar';
 
-const title = (strategy: string) => `${strategy === 'static' ? 'Static' : 'Continuous'} batching`;
+const title = (strategy: string, label: string | null) => label ?? `${strategy === 'static' ? 'Static' : 'Continuous'} batching`;
 
-/** Static (top) and continuous (bottom) on the identical workload, each with its own views. */
+/** Two runs of the identical workload, differing in one setting (top: the baseline), each with its own views. */
 export function CompareView() {
-  // Lanes a and b run static and continuous; an imported pair of runs says for itself.
-  const a = useApp((s) => s.lanes.a.strategy);
-  const b = useApp((s) => s.lanes.b.strategy);
+  // The lanes say what they run; an imported pair of runs says its strategies.
+  const a = useApp((s) => title(s.lanes.a.strategy, s.lanes.a.source === 'replay' ? null : s.lanes.a.label));
+  const b = useApp((s) => title(s.lanes.b.strategy, s.lanes.b.source === 'replay' ? null : s.lanes.b.label));
   return (
     <div className="compare-lanes" data-testid="compare-view">
       <div className="lane-row">
-        <BatchGrid lane="a" title={title(a)} compact />
+        <BatchGrid lane="a" title={a} compact />
         <KvMap lane="a" compact />
         <LiveNumbers lane="a" compact />
       </div>
       <div className="lane-row">
-        <BatchGrid lane="b" title={title(b)} compact />
+        <BatchGrid lane="b" title={b} compact />
         <KvMap lane="b" compact />
         <LiveNumbers lane="b" compact />
       </div>

@@ -1,5 +1,6 @@
 import { BLOCK_SIZES, GPU_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, presetDefaults, simPool, workloadDescription, workloadOptions } from '../../src/run/catalog';
-import { LIMITS, type BackendChoice, type KvManager, type RunConfig, type Strategy } from '../../src/store/config';
+import { DEFAULT_CONFIG, LIMITS, type BackendChoice, type KvManager, type RunConfig, type Strategy } from '../../src/store/config';
+import { proposedBudget } from '../../src/run/compare';
 import { useApp, useAppStore } from '../../src/store/store';
 import { BackendStatus } from './BackendStatus';
 import { CheckField, Group, NumberField, SelectField } from './fields';
@@ -11,16 +12,19 @@ export function ConfigPanel() {
   const store = useAppStore();
   const c = useApp((s) => s.config);
   const compare = useApp((s) => s.compare);
+  const compareBy = useApp((s) => s.compareBy);
   const set = (patch: Partial<RunConfig>) => store.getState().setConfig(patch);
-  const isStatic = c.strategy === 'static' && !compare;
+  // Compare by strategy pins the lanes to static and continuous; any other comparison keeps this strategy.
+  const strategyPinned = compare && compareBy === 'strategy';
+  const isStatic = c.strategy === 'static' && !strategyPinned;
   return (
     <div className="config" aria-label="Configuration">
-      <Group title="Strategy" tour="strategy" note={compare ? 'Compare mode runs static on top and continuous below, on the same workload.' : 'Changes apply at the next iteration; no request is lost.'}>
+      <Group title="Strategy" tour="strategy" note={strategyPinned ? 'Compare mode runs static on top and continuous below, on the same workload.' : compare ? 'Compare mode changes one setting between its two runs (chosen beside Compare); the rest applies to both.' : 'Changes apply at the next iteration; no request is lost.'}>
         <SelectField<Strategy>
           label="Batching"
           testid="strategy"
           value={c.strategy}
-          disabled={compare}
+          disabled={strategyPinned}
           options={[
             { value: 'static', label: 'static' },
             { value: 'continuous', label: 'continuous' },
@@ -35,7 +39,7 @@ export function ConfigPanel() {
         <NumberField label="waiting_served_ratio" testid="waiting-served-ratio" value={c.waitingServedRatio} step={0.1} {...range('waitingServedRatio')} disabled={isStatic || c.chunkedPrefill} onChange={(waitingServedRatio) => set({ waitingServedRatio })} hint="TGI: newcomers join a running batch only when at least ratio × running of them can join at once. 0 admits whenever a slot is free. TGI ignores it with chunked prefill, and so does batchscope." />
         <NumberField label="max_waiting_tokens" testid="max-waiting-tokens" value={c.maxWaitingTokens} {...range('maxWaitingTokens')} disabled={isStatic || c.chunkedPrefill} onChange={(maxWaitingTokens) => set({ maxWaitingTokens })} hint="TGI: its waiting_tokens counter is 1 after newcomers' prefill and grows by one per decode step; when it reaches this value, waiting requests are let in whatever the ratio. Ignored with chunked prefill, as in TGI." />
       </Group>
-      <Group title="Memory" note="Changes apply at the next iteration. A new block size or capacity moves the run to a new pool: running requests recompute their KV cache there.">
+      <Group title="Memory" tour="memory" note="Changes apply at the next iteration. A new block size or capacity moves the run to a new pool: running requests recompute their KV cache there.">
         <SelectField<KvManager>
           label="KV manager"
           testid="kv-manager"
@@ -47,6 +51,11 @@ export function ConfigPanel() {
           onChange={(kv) => set({ kv })}
           hint="paged: fixed-size blocks on demand (vLLM). contiguous: each request reserves its maximum length up front in one range (Orca, TGI)."
         />
+        <p className="fineprint">
+          <button className="link" data-testid="compare-kv" onClick={() => store.getState().setUi({ compare: true, compareBy: 'kv', suggestedTopic: 'paged' })}>
+            compare contiguous and paged
+          </button>
+        </p>
         <SelectField
           label="block size"
           testid="block-size"
@@ -55,6 +64,14 @@ export function ConfigPanel() {
           onChange={(b) => set({ blockSize: Number(b) })}
           hint="Token positions per KV block. Larger blocks waste more in each request's last block."
         />
+        <p className="fineprint" data-testid="block-size-note">
+          {c.blockSize === 16
+            ? "vLLM's default. These requests (~40 tokens) are about ten times shorter than the ones vLLM measured, so half-empty last blocks waste a fifth of the memory here. "
+            : `${c.blockSize}-token blocks here play the role of vLLM's 16: these requests (~40 tokens) are about ten times shorter than the ones vLLM measured. `}
+          <button className="link" data-testid="try-block-size" onClick={() => set({ blockSize: c.blockSize === 16 ? DEFAULT_CONFIG.blockSize : 16 })}>
+            {c.blockSize === 16 ? `back to ${DEFAULT_CONFIG.blockSize}` : 'try 16'}
+          </button>
+        </p>
         <div data-tour="prefix-caching" onPointerEnter={() => store.getState().setUi({ suggestedTopic: 'prefix-caching' })}>
           <CheckField
             label="prefix caching"
@@ -86,12 +103,13 @@ export function ConfigPanel() {
           />
         )}
       </Group>
-      <Group title="Workload" note="Workload changes restart the run.">
+      <Group title="Workload" tour="workload" note="Workload changes restart the run.">
         <SelectField label="preset" testid="workload" value={c.workload} options={workloadOptions(c.backend)} onChange={(workload) => set({ workload, ...presetDefaults(workload) })} hint="Seeded request generators: how many requests, when they arrive, and how long their prompts and answers are." />
         {/* The description on its own lines: inside the select a narrow sidebar cut it mid-word. */}
         <p className="fineprint" data-testid="workload-description">
           {workloadDescription(c.workload)}
         </p>
+        {c.workload === 'long-prompts' && <LongPromptsHint />}
         <NumberField label="requests" testid="requests" value={c.requests} {...range('requests')} onChange={(requests) => set({ requests })} />
         <NumberField label="arrival rate (req/s, 0 = all at once)" testid="rate" value={c.rate} step={0.5} {...range('rate')} onChange={(rate) => set({ rate })} hint="Poisson arrivals at this rate; 0 submits every request at the start, as Anyscale's throughput benchmark does." />
         <NumberField label="seed" testid="seed" value={c.seed} {...range('seed')} onChange={(seed) => set({ seed })} />
@@ -123,6 +141,27 @@ export function ConfigPanel() {
         <BackendStatus />
       </Group>
     </div>
+  );
+}
+
+/** Long prompts are chunked prefill's lesson: the page proposes a budget fitted to this engine. */
+function LongPromptsHint() {
+  const store = useAppStore();
+  const c = useApp((s) => s.config);
+  const measured = useApp((s) => (s.sweep.measured?.backend === c.backend ? s.sweep.measured.result : undefined));
+  const budget = proposedBudget(c, measured);
+  const on = c.chunkedPrefill && c.maxNumBatchedTokens === budget;
+  return (
+    <p className="fineprint" data-testid="long-prompts-hint">
+      {on ? `Chunked prefill is on at the proposed budget (${budget}): prompts spread over several iterations, decodes keep going. ` : 'Whole prompts stall the decodes beside them. '}
+      <button className="link" data-testid="propose-budget" onClick={() => store.getState().setConfig(on ? { chunkedPrefill: false, maxNumBatchedTokens: 2048 } : { chunkedPrefill: true, maxNumBatchedTokens: budget, strategy: 'continuous' })}>
+        {on ? 'turn it off' : `chunked prefill, budget ${budget}`}
+      </button>{' '}
+      ·{' '}
+      <button className="link" data-testid="compare-chunked" onClick={() => store.getState().setUi({ compare: true, compareBy: 'chunkedPrefill', suggestedTopic: 'chunked-prefill' })}>
+        compare with and without
+      </button>
+    </p>
   );
 }
 

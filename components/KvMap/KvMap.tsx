@@ -69,7 +69,7 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
       const n = (x: number) => x.toLocaleString('en-US');
       const squares = perCell > 1 ? ` · each square = ${perCell} blocks` : '';
       const saved = kv.shared ? ` · sharing saves ${n(kv.shared)} slots` : '';
-      caption.current.textContent = `${kv.manager === 'paged' ? 'Paged' : 'Contiguous'} · ${n(kv.numBlocks)} blocks × ${kv.blockSize} tokens = ${n(cap)} token slots${squares} · waste ${pct(100 * kvWaste(kv))} of allocated${saved}`;
+      caption.current.textContent = `${kv.manager === 'paged' ? 'Paged' : 'Contiguous'} · ${n(kv.numBlocks)} blocks × ${kv.blockSize} tokens = ${n(cap)} token slots${squares} · waste now ${pct(100 * kvWaste(kv))} of allocated${saved}`;
     }
     const segs = bar.current?.children;
     if (!segs) return;

@@ -50,8 +50,8 @@ const ROWS: Row[] = [
     testid: 'e2e',
     full: true,
   },
-  { key: 'occ', label: 'avg occupancy', hint: 'Share of batch slots doing work, averaged over iterations.', value: (s) => fmtPct(100 * s.occupancy) },
-  { key: 'waste', label: 'avg KV waste', hint: 'Reserved + internal + external fragmentation, as a share of allocated KV memory (mean over iterations).', value: (s) => fmtPct(s.wastePct) },
+  { key: 'occ', label: 'avg occupancy', hint: 'Run average: the share of batch slots doing work, averaged over the iterations so far (the grid shows it now).', value: (s) => fmtPct(100 * s.occupancy), testid: 'occupancy' },
+  { key: 'waste', label: 'avg KV waste', hint: 'Run average: reserved + internal + external fragmentation as a share of allocated KV memory, averaged over the iterations so far (the KV map says the waste now).', value: (s) => fmtPct(s.wastePct), testid: 'kv-waste' },
   { key: 'done', label: 'requests done', hint: 'Finished requests out of all requests in the workload.', value: (s, total) => `${s.completed} / ${total || '—'}`, testid: 'requests-done' },
   { key: 'iter', label: 'iterations', hint: 'Engine iterations run so far.', value: (s) => String(s.iterations), testid: 'iteration-count' },
   {

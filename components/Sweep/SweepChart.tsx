@@ -1,31 +1,42 @@
 import { axisBottom, axisLeft, line, max, scaleLinear, scaleLog, select } from 'd3';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+import { KNEE_RULE, gpuPreset, proposeTokenBudget, simModelPreset, simSweep, type SweepPoint } from '../../engine';
 import { useCommands } from '../../src/run/commands';
-import { useApp } from '../../src/store/store';
+import { useApp, useAppStore } from '../../src/store/store';
 import { palettes, type Palette } from '../../src/theme/palette';
+import type { MeasuredSweep } from '../../src/worker/sweep';
 import { throttled } from '../shared/throttle';
 import { useLatest } from '../shared/frames';
 import { svgSize, useRedrawOnResize } from '../Charts/svg-size';
 import { powerOfTwoTicks, valueTick } from '../Charts/ticks';
 import { Legend } from '../shared/Legend';
 import type { IterationEvent } from '../../engine/serve/events';
-import { findKnee, type SweepPoint } from './knee';
+import { computeBoundNote, largestMeasured, sweepResultText } from './describe';
 
 const M = { top: 6, right: 10, bottom: 20, left: 46 };
 
 /**
  * Step time against tokens per step: faint dots from the running workload, and, after a sweep,
- * the measured curve with its knee, where batching stops being nearly free on this device.
+ * the curve with its knee (where batching stops being nearly free) marked by the stated rule.
+ * On a device with no flat region it says why, in the sweep's own figures.
  */
 export function SweepChart() {
   const cmd = useCommands();
+  const store = useAppStore();
   const sweep = useApp((s) => s.sweep);
   const log = useApp((s) => s.logs.a);
   const theme = useApp((s) => s.theme);
+  const gpuId = useApp((s) => s.config.gpu);
+  const simModel = useApp((s) => s.config.simModel);
+  const maxNumSeqs = useApp((s) => s.config.maxNumSeqs);
   const svg = useRef<SVGSVGElement>(null);
   const p = palettes[theme];
-  const knee = findKnee(sweep.points);
-  const drawRef = useLatest(() => svg.current && renderSweep(svg.current, sweep.points, log.events, p));
+  const m = sweep.measured;
+  const gpu = useMemo(() => {
+    const g = gpuPreset(gpuId);
+    return { name: `${simModelPreset(simModel).name} on ${g.id}`, knee: simSweep(g, simModelPreset(simModel)) };
+  }, [gpuId, simModel]);
+  const drawRef = useLatest(() => svg.current && renderSweep(svg.current, m, log.events, p));
   useRedrawOnResize(svg, drawRef);
   useEffect(() => {
     const draw = () => drawRef.current();
@@ -36,49 +47,53 @@ export function SweepChart() {
       un();
       t.cancel();
     };
-  }, [sweep.points, log, p, drawRef]);
-  // The sweep says for itself whether it ran on the simulator; the run on screen may be another.
-  const simulated = sweep.simulated ?? false;
+  }, [m, log, p, drawRef]);
+  const note = m ? computeBoundNote(m, gpu) : null;
+  const proposal = m ? proposeTokenBudget(m.result, maxNumSeqs, largestMeasured(m.result.points)) : null;
   return (
     <figure className="chart sweep" data-testid="sweep" data-tour="sweep">
       <figcaption>
-        Step time vs batch{' '}
-        <button onClick={cmd.runSweep} disabled={sweep.running} data-testid="run-sweep" title="Time one decode step at batch sizes 1, 2, 4, ... on this device">
-          {sweep.running ? 'measuring…' : sweep.points.length ? 'again' : 'measure'}
+        Step time vs tokens per step{' '}
+        <button onClick={cmd.runSweep} disabled={sweep.running} data-testid="run-sweep" title="Time one decode step at 1, 2, 3, 4, 6, 8, ... tokens per step on this engine">
+          {sweep.running ? 'measuring…' : m ? 'again' : 'measure'}
         </button>
       </figcaption>
       <svg ref={svg} role="img" aria-label="Step time in milliseconds against tokens per step" />
-      <p className="fineprint" data-testid="sweep-result">
-        {sweep.error
-          ? sweep.error
-          : sweep.points.length
-            ? `${simulated ? 'Simulated (cost model) for' : 'Measured on'} ${sweep.adapter ?? 'this device'}: ${kneeText(knee, sweep.points)}.`
-            : 'Dots: this run’s steps (tokens, ms). Measure to find the knee.'}
+      <p className="fineprint" data-testid="sweep-result" data-verdict={m?.result.verdict} data-knee={m?.result.knee ?? undefined} title={`Knee rule: ${KNEE_RULE}.`}>
+        {sweep.error ?? (m ? sweepResultText(m) : 'Dots: this run’s steps (tokens, ms). Measure to find the knee.')}
       </p>
+      {note && (
+        <p className="fineprint bound-note" data-testid="sweep-bound-note">
+          {note}
+        </p>
+      )}
+      {proposal && (
+        <p className="fineprint">
+          <button className="link" data-testid="use-budget" title={proposal.why} onClick={() => store.getState().setConfig({ chunkedPrefill: true, maxNumBatchedTokens: proposal.budget })}>
+            chunked prefill, budget {proposal.budget}
+          </button>{' '}
+          fits this curve.
+        </p>
+      )}
       <Legend
         label="Sweep legend"
         items={[
           { label: 'run steps', style: { background: p.muted, borderRadius: '50%' } },
-          { label: 'sweep', style: { background: p.series[0] } },
-          { label: 'knee', style: { background: p.end } },
+          { label: m?.result.timeSource === 'simulated' ? 'sweep (simulated)' : 'sweep (measured)', style: { background: p.series[0] } },
+          { label: 'knee', style: { background: p.end }, hint: KNEE_RULE },
         ]}
       />
     </figure>
   );
 }
 
-function kneeText(knee: ReturnType<typeof findKnee>, points: readonly SweepPoint[]): string {
-  const sizes = points.map((q) => q.batch);
-  if (!knee) return `flat up to ${Math.max(...sizes)} tokens per step: batching stayed nearly free`;
-  if (knee.batch === Math.min(...sizes)) return 'step time grows from the first tokens, so batching is not free here';
-  return `flat up to ~${knee.batch} tokens per step, then rising`;
-}
-
-function renderSweep(el: SVGSVGElement, points: readonly SweepPoint[], events: readonly IterationEvent[], p: Palette): void {
+function renderSweep(el: SVGSVGElement, m: MeasuredSweep | null, events: readonly IterationEvent[], p: Palette): void {
   const { width: W, height: H } = svgSize(el);
-  const dots = events.slice(-400).map((e) => ({ batch: Math.max(1, e.prefillTokens + e.decodeTokens), ms: e.backendMs }));
-  const xMax = Math.max(2, max(points, (q) => q.batch) ?? 1, max(dots, (d) => d.batch) ?? 1);
-  const yMax = Math.max(max(points, (q) => q.stepMs) ?? 0, max(dots, (d) => d.ms) ?? 0, 0.1);
+  const points = m?.result.points ?? [];
+  const dots = events.slice(-400).map((e) => ({ tokens: Math.max(1, e.prefillTokens + e.decodeTokens), ms: e.backendMs }));
+  const xMax = Math.max(2, max(points, (q) => q.tokens) ?? 1, max(dots, (d) => d.tokens) ?? 1);
+  // After a sweep its curve sets the scale: one slow step of the run on screen must not flatten it.
+  const yMax = points.length ? 1.1 * (max(points, (q) => q.stepMs) ?? 0) : Math.max(max(dots, (d) => d.ms) ?? 0, 0.1);
   const x = scaleLog().base(2).domain([1, xMax]).range([M.left, W - M.right]);
   const y = scaleLinear().domain([0, yMax]).nice().range([H - M.bottom, M.top]);
   const root = select(el);
@@ -90,24 +105,35 @@ function renderSweep(el: SVGSVGElement, points: readonly SweepPoint[], events: r
   root
     .append('g')
     .selectAll('circle')
-    .data(dots)
+    .data(dots.filter((d) => d.ms <= yMax))
     .join('circle')
-    .attr('cx', (d) => x(d.batch))
+    .attr('cx', (d) => x(d.tokens))
     .attr('cy', (d) => y(d.ms))
     .attr('r', 1.6)
     .attr('fill', p.muted)
     .attr('opacity', 0.45);
-  if (points.length === 0) return;
-  const sorted = [...points].sort((a, b) => a.batch - b.batch);
+  if (!m || points.length === 0) return;
+  const sorted = [...points].sort((a, b) => a.tokens - b.tokens);
   root
     .append('path')
     .attr('class', 'sweep-line')
-    .attr('d', line<SweepPoint>().x((q) => x(q.batch)).y((q) => y(q.stepMs))(sorted))
+    .attr('d', line<SweepPoint>().x((q) => x(q.tokens)).y((q) => y(q.stepMs))(sorted))
     .attr('fill', 'none')
     .attr('stroke', p.series[0])
     .attr('stroke-width', 2);
-  const knee = findKnee(sorted);
-  if (knee) {
-    root.append('line').attr('x1', x(knee.batch)).attr('x2', x(knee.batch)).attr('y1', M.top).attr('y2', H - M.bottom).attr('stroke', p.end).attr('stroke-dasharray', '3 2');
+  const r = m.result;
+  // The flat level the rule measures against, as a faint guide.
+  root.append('line').attr('x1', M.left).attr('x2', W - M.right).attr('y1', y(r.flatMs)).attr('y2', y(r.flatMs)).attr('stroke', p.muted).attr('stroke-dasharray', '2 3').attr('opacity', 0.6);
+  if (r.verdict === 'knee' && r.knee !== null && r.knee <= xMax) {
+    const kx = x(Math.max(1, r.knee));
+    root.append('line').attr('class', 'knee').attr('x1', kx).attr('x2', kx).attr('y1', M.top).attr('y2', H - M.bottom).attr('stroke', p.end).attr('stroke-dasharray', '3 2');
+    root
+      .append('text')
+      .attr('x', kx + (kx > W / 2 ? -4 : 4))
+      .attr('y', M.top + 10)
+      .attr('text-anchor', kx > W / 2 ? 'end' : 'start')
+      .attr('fill', p.end)
+      .attr('font-size', 10)
+      .text(`knee ≈ ${r.knee}`);
   }
 }

@@ -24,8 +24,9 @@ export function SourceBanner() {
     return (
       <div className="banner info" data-testid="source-banner" data-source="recorded">
         <span>
-          <strong>Recorded run: {lane.strategy} batching</strong> (measured earlier on {lane.sourceNote}).{' '}
-          {lane.demoAlternates && `Next it shows ${lane.strategy === 'static' ? 'continuous' : 'static'} batching on the same requests. `}
+          <strong>Recorded run: {lane.demoScene?.title ?? `${lane.strategy} batching`}</strong> (measured earlier on {lane.sourceNote}).{' '}
+          {lane.demoScene && <span data-testid="demo-caption">{lane.demoScene.caption} </span>}
+          {lane.demoAlternates && `Next it shows ${lane.demoScene?.next ?? `${lane.strategy === 'static' ? 'continuous' : 'static'} batching`} on the same requests. `}
           {ready ? (
             <span data-testid="play-says">
               Play serves the workload live in this page with {compare ? 'static and continuous batching side by side' : <strong>{strategy} batching</strong>}, as set on the left.

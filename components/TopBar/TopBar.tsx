@@ -9,6 +9,7 @@ export function TopBar() {
   const store = useAppStore();
   const lane = useApp((s) => s.lanes.a);
   const compare = useApp((s) => s.compare);
+  const view = useApp((s) => s.view);
   const theme = useApp((s) => s.theme);
   const set = store.getState().setUi;
   return (
@@ -20,8 +21,11 @@ export function TopBar() {
       <div data-tour="transport">
         <Transport />
       </div>
-      <button data-testid="compare" data-tour="compare" aria-pressed={compare} onClick={() => set({ compare: !compare, ...(compare ? {} : { suggestedTopic: 'compare' }) })} title="Static and continuous side by side on the same workload (C)">
+      <button data-testid="compare" data-tour="compare" aria-pressed={compare} onClick={() => set({ compare: !compare, ...(compare ? {} : { suggestedTopic: 'compare' }) })} title="Two runs of the same workload side by side, differing in one setting you choose (C)">
         Compare
+      </button>
+      <button data-testid="experiments-open" data-tour="experiments-button" aria-pressed={view === 'experiments'} onClick={() => set({ view: view === 'experiments' ? 'run' : 'experiments', ...(view === 'experiments' ? {} : { suggestedTopic: 'anyscale' }) })} title="Anyscale's benchmark: throughput vs output-length variance, simulated at full size or measured here">
+        Experiments
       </button>
       <span className="spacer" />
       <ExportMenu />

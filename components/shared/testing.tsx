@@ -14,7 +14,7 @@ afterEach(cleanup);
 HTMLCanvasElement.prototype.getContext = (() => null) as unknown as HTMLCanvasElement['getContext'];
 
 export function fakeCommands(): Commands {
-  return { play: vi.fn(), pause: vi.fn(), step: vi.fn(), reset: vi.fn(), exportFile: vi.fn(), importTrace: vi.fn(), runSweep: vi.fn() };
+  return { play: vi.fn(), pause: vi.fn(), step: vi.fn(), reset: vi.fn(), exportFile: vi.fn(), importTrace: vi.fn(), runSweep: vi.fn(), runExperiment: vi.fn(), cancelExperiment: vi.fn() };
 }
 
 /** Puts recorded runs into lanes, as the app does when it replays them, all iterations shown. */

@@ -86,21 +86,28 @@ export class Tokenizer {
   private merge(tokens: number[]): void {
     // Pieces as latin1 strings so a concatenation is a plain string concatenation.
     const text = (id: number) => latin1(this.pieces[id]);
+    const pairOf = (a: number, b: number) => this.lookup.get(text(a) + text(b)) ?? -1;
+    // pair[i]: the piece tokens[i] + tokens[i + 1] make, or -1. Kept up to date across merges (only
+    // a merge's two neighbours change), so a long prompt costs a scan of numbers per merge instead
+    // of a string lookup per pair per merge: same result, ~100x faster on 300-token prompts.
+    const pair: number[] = [];
+    for (let i = 0; i < tokens.length - 1; i++) pair.push(pairOf(tokens[i], tokens[i + 1]));
     for (;;) {
       let bestScore = -Infinity;
-      let bestId = -1;
       let bestIdx = -1;
       // Strictly greater keeps the leftmost pair on ties, as the reference does.
-      for (let i = 0; i < tokens.length - 1; i++) {
-        const id = this.lookup.get(text(tokens[i]) + text(tokens[i + 1]));
-        if (id !== undefined && this.scores[id] > bestScore) {
+      for (let i = 0; i < pair.length; i++) {
+        const id = pair[i];
+        if (id >= 0 && this.scores[id] > bestScore) {
           bestScore = this.scores[id];
-          bestId = id;
           bestIdx = i;
         }
       }
       if (bestIdx === -1) return;
-      tokens.splice(bestIdx, 2, bestId);
+      tokens.splice(bestIdx, 2, pair[bestIdx]);
+      pair.splice(bestIdx, 1);
+      if (bestIdx > 0) pair[bestIdx - 1] = pairOf(tokens[bestIdx - 1], tokens[bestIdx]);
+      if (bestIdx < tokens.length - 1) pair[bestIdx] = pairOf(tokens[bestIdx], tokens[bestIdx + 1]);
     }
   }
 

@@ -4,6 +4,8 @@ import type { WorkloadSpec } from './workload';
 export interface WorkloadPreset {
   spec: Omit<WorkloadSpec, 'seed'>;
   description: string;
+  /** KV token slots the preset needs for memory not to limit its batch (the app sets it with the preset); unset: the default pool. */
+  kvCapacity?: number;
 }
 
 /**
@@ -35,6 +37,22 @@ export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
       outputTokens: { kind: 'capped-exponential', mean: 32, cap: 192 },
     },
   },
+  'long-prompts': {
+    description: 'prompts of 150-400 tokens (the model resumes its own long answers), short and long answers mixed (max_new_tokens 112 or the answer), every request at once (32 unless set): whole prompts stall the decodes beside them until chunked prefill splits them',
+    spec: {
+      name: 'long-prompts',
+      count: 32,
+      arrival: { kind: 'burst' },
+      // 153-397 estimated: resumed list prompts are within 3 tokens of their estimate.
+      promptTokens: { kind: 'uniform', min: 153, max: 397 },
+      outputTokens: { kind: 'capped-exponential', mean: 48, cap: 256 },
+      // 400 + 112 - 1 fits seq_len 512; a longer answer (after a shorter prompt) raises its own max.
+      maxNewTokens: 112,
+      taskPrompts: 'resumed',
+    },
+    // 8 slots of up to ~440 positions: the lesson is about steps, not memory.
+    kvCapacity: 4096,
+  },
   'system-prompt': {
     description:
       'every request at once (32 unless set), each one shared system prompt (a preamble of ~186 tokens) then its own short question, answers of 2-9 tokens: turn prefix caching on to compute the preamble once',
@@ -46,6 +64,8 @@ export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
       outputTokens: { kind: 'uniform', min: 2, max: 9 },
       sharedPrefix: 186,
     },
+    // 8 slots of ~200 positions with caching off; with it on, the preamble is stored once.
+    kvCapacity: 2048,
   },
   'parallel-sampling': {
     description: 'every request at once (12 unless set), each asking for 2-8 completions sampled at temperature 0.8; under paged KV the completions share their prompt',
@@ -58,6 +78,8 @@ export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
       completions: { kind: 'uniform', min: 2, max: 8 },
       temperature: 0.8,
     },
+    // Up to 8 completions of up to ~200 positions at once.
+    kvCapacity: 2048,
   },
   anyscale: {
     description: "Anyscale's throughput benchmark (simulated models): 1,000 requests of 512 prompt tokens at once, answers exponential (mean 128) under 1,536, max_tokens forced to each answer's length",

@@ -1,6 +1,8 @@
 import { BatchscopeError } from '../errors';
 import { LIMITS } from '../limits';
 import type { SamplingParams } from '../model/sampler';
+import { resumedTaskPromptSource } from '../model/resumed-tasks';
+import { taskPromptSource } from '../model/tasks';
 import type { Tokenizer } from '../model/tokenizer';
 import { arrivalTimes, maxLength, sampleLength, seededRandom, type ArrivalSpec, type LengthSpec } from './distributions';
 import type { PromptSource } from './prompts';
@@ -25,6 +27,11 @@ export interface WorkloadSpec {
   completions?: LengthSpec;
   /** Tokens (BOS included) of one system prompt every request starts with (see shared-prefix.ts). */
   sharedPrefix?: number;
+  /**
+   * 'resumed': the built-in model's task prompts reach `promptTokens` by carrying the start of
+   * their answer, which the model resumes (model/resumed-tasks.ts); other sources ignore it.
+   */
+  taskPrompts?: 'resumed';
 }
 
 /** One request of a saved workload: its prompt as text, token ids, or (for simulated models) a length. */
@@ -55,7 +62,9 @@ export interface Workload {
   requests: WorkloadRequest[];
 }
 
-export function generateWorkload(spec: WorkloadSpec, prompts: PromptSource): Workload {
+export function generateWorkload(spec: WorkloadSpec, given: PromptSource): Workload {
+  // Plain task prompts are a dozen tokens at most: a long-prompts workload gets resumed ones.
+  const prompts: PromptSource = spec.taskPrompts === 'resumed' && given === taskPromptSource ? resumedTaskPromptSource : given;
   const rng = seededRandom(spec.seed);
   // Prompts draw from their own stream, so arrivals and lengths are the same whatever the source;
   // completions from a third, so asking for several leaves everything else as it was.

@@ -50,7 +50,7 @@ function measure(frames: number, each: (i: number) => void): Promise<{ fps: numb
 }
 
 const nextFrame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
-const noCommands: Commands = { play() {}, pause() {}, step() {}, reset() {}, exportFile() {}, importTrace() {}, runSweep() {} };
+const noCommands: Commands = { play() {}, pause() {}, step() {}, reset() {}, exportFile() {}, importTrace() {}, runSweep() {}, runExperiment() {}, cancelExperiment() {} };
 
 function mount(el: HTMLElement, store: AppStore, page: 'grid' | 'app') {
   createRoot(el).render(

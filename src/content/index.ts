@@ -1,5 +1,9 @@
 import type { Topic } from '../store/slices';
+import { anyscale } from './anyscale';
+import { blockSize } from './block-size';
 import { bound } from './bound';
+import { chunkedPrefill } from './chunked-prefill';
+import { deviceRatio } from './device-ratio';
 import { compare } from './compare';
 import { grid } from './grid';
 import { knobs } from './knobs';
@@ -21,6 +25,10 @@ export const LESSONS: Record<Topic, Lesson> = {
   bound,
   knobs,
   compare,
+  'block-size': blockSize,
+  'chunked-prefill': chunkedPrefill,
+  'device-ratio': deviceRatio,
+  anyscale,
   'prefix-caching': prefixCaching,
 };
 

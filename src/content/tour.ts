@@ -26,6 +26,26 @@ export const TOUR: readonly TourStep[] = [
     topic: 'prefix-caching',
   },
   { target: 'numbers', title: 'Measured numbers', text: 'Tokens per second and latencies are measured on your machine as the run goes (or labelled simulated when the sim backend predicts them).', topic: 'overview' },
-  { target: 'compare', title: 'Side by side', text: 'Compare runs static and continuous on the identical workload and shows the ratio between them.', topic: 'compare' },
+  {
+    target: 'memory',
+    title: 'Memory that limits the batch',
+    text: 'The pool holds 768 token slots in 2-token blocks (vLLM’s 16, scaled to requests ten times shorter). Contiguous reservation sets aside each request’s maximum length, so only 3 of the 8 slots get a request and ~90% of the reserved memory is never written; paged blocks fill all 8 and waste ~2%. “Compare contiguous and paged” shows both at once.',
+    topic: 'block-size',
+  },
+  { target: 'compare', title: 'Compare any one thing', text: 'Compare runs the identical workload twice, differing in one setting you choose in the ratio row: strategy, KV manager, block size, chunked prefill, max_num_seqs or KV capacity. The row names what differs and divides the second run by the first.', topic: 'compare' },
+  {
+    target: 'compare',
+    title: 'Honest ratios',
+    text: 'On the CPU engine (or a GPU emulated in software) every token in a step costs arithmetic, so continuous batching measures near 1x here. Compare mode then shows, beside the measured ratio, what the cost model predicts for the same schedule on a GPU, and why they differ.',
+    topic: 'device-ratio',
+  },
+  {
+    target: 'workload',
+    title: 'Long prompts',
+    text: 'The long-prompts preset gives prompts of 150-400 tokens. Whole prompts stall the decodes beside them; chunked prefill at the budget the page proposes spreads each prompt over several iterations, lowering p99 time per output token and delaying first tokens.',
+    topic: 'chunked-prefill',
+  },
+  { target: 'sweep', title: 'Where batching stops being free', text: 'Measure times one decode step at growing tokens per step and marks the knee by a stated rule. On the simulated A100 with OPT-13B it lands near 200 tokens (FLOPs / bandwidth); on the CPU engine there is no flat region, and the chart says why.', topic: 'bound' },
+  { target: 'experiments-button', title: 'Anyscale’s experiment', text: 'Experiments runs Anyscale’s benchmark through this engine (simulated at full size, or measured here scaled down) and draws it like their chart, with what differs from their setup.', topic: 'anyscale' },
   { target: 'export', title: 'Take it with you', text: 'Export a Perfetto trace, a CSV per iteration, the workload, or a picture of the grid. Import a trace to replay a run without a GPU.' },
 ];

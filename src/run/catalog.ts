@@ -1,4 +1,5 @@
 import { GPU_PRESETS, SIM_MODEL_PRESETS, WORKLOAD_PRESETS, gpuPreset, kvBytesPerToken, simKvLayout, simModelPreset } from '../../engine';
+import { DEFAULT_CONFIG } from '../store/config';
 
 /**
  * Choices the controls offer, taken from the engine so the two never disagree. GPUs go by their
@@ -23,10 +24,12 @@ export function workloadOptions(backend: string): { value: string; label: string
 export const workloadDescription = (id: string): string => WORKLOAD_PRESETS[id]?.description ?? '';
 
 /** What choosing a preset sets in the other workload fields: its request count and arrival rate. */
-export function presetDefaults(id: string): { requests: number; rate: number } {
-  const spec = WORKLOAD_PRESETS[id]?.spec;
-  if (!spec) return { requests: 32, rate: 0 };
-  return { requests: spec.count, rate: spec.arrival.kind === 'poisson' ? spec.arrival.rate : 0 };
+export function presetDefaults(id: string): { requests: number; rate: number; kvCapacity: number } {
+  const preset = WORKLOAD_PRESETS[id];
+  if (!preset) return { requests: 32, rate: 0, kvCapacity: DEFAULT_CONFIG.kvCapacity };
+  const { spec } = preset;
+  // long-prompts needs a bigger pool than the default, which is sized to show contiguous reservation capping the batch.
+  return { requests: spec.count, rate: spec.arrival.kind === 'poisson' ? spec.arrival.rate : 0, kvCapacity: preset.kvCapacity ?? DEFAULT_CONFIG.kvCapacity };
 }
 
 /** The simulated KV pool of a sim configuration: what the GPU holds after the weights, in tokens and bytes. */

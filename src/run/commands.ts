@@ -15,6 +15,9 @@ export interface Commands {
   exportFile(kind: ExportKind): void;
   importTrace(file: File): void;
   runSweep(): void;
+  /** Anyscale's experiment on the sim (full size) or this device (scaled); cancel stops it between runs. */
+  runExperiment(on: 'sim' | 'device'): void;
+  cancelExperiment(): void;
 }
 
 export const CommandsContext = createContext<Commands | null>(null);

@@ -90,6 +90,37 @@ describe('Controller', () => {
     c.dispose();
   });
 
+  it('plays the demo story (static, then continuous with contiguous KV, then paged) with a caption for each scene', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = createAppStore();
+      const story = async () => ({ static: FIXTURES.staticPaged, continuous: FIXTURES.continuousPaged, contiguous: FIXTURES.continuousContiguous });
+      const c = new Controller({ store, engine: fakeEngine().channel, model, recorded: story, alternateDemo: true });
+      c.start();
+      await vi.advanceTimersByTimeAsync(1);
+      const seen: string[] = [];
+      for (let scene = 0; scene < 4; scene++) {
+        const lane = store.getState().lanes.a;
+        const kv = store.getState().logs.a.events[0]?.kv.manager;
+        seen.push(`${lane.strategy} ${kv}: ${lane.demoScene?.title} -> ${lane.demoScene?.next}`);
+        expect(lane.demoScene?.caption.length).toBeGreaterThan(40);
+        const run = store.getState().logs.a.runId;
+        for (let t = 0; t < 60_000 && (store.getState().logs.a.runId === run || store.getState().logs.a.events.length === 0); t += 100) await vi.advanceTimersByTimeAsync(100);
+      }
+      expect(seen).toEqual([
+        'static paged: static batching -> continuous batching, contiguous KV',
+        'continuous contiguous: continuous batching, contiguous KV -> continuous batching, paged KV',
+        'continuous paged: continuous batching, paged KV -> static batching',
+        'static paged: static batching -> continuous batching, contiguous KV',
+      ]);
+      // The settings never moved: Play serves what the left side says.
+      expect(store.getState().config).toMatchObject({ strategy: 'continuous', kv: 'paged' });
+      c.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('alternates the demo between the strategies without touching the settings, until the visitor touches anything; Play runs the settings', async () => {
     vi.useFakeTimers();
     try {
@@ -100,7 +131,6 @@ describe('Controller', () => {
       const lane = () => store.getState().lanes.a;
       const shown = () => store.getState().logs.a.events[0]?.strategy;
       await vi.advanceTimersByTimeAsync(1);
-      expect(lane()).toMatchObject({ source: 'recorded', strategy: 'continuous', demoAlternates: true });
       // Until the recording on screen has ended and the demo has started over (or a minute has passed).
       const loop = async () => {
         const run = store.getState().logs.a.runId;
@@ -109,6 +139,10 @@ describe('Controller', () => {
           if (store.getState().logs.a.runId !== run && store.getState().logs.a.events.length > 0) return;
         }
       };
+      // The story starts with static batching (a demo file without the contiguous scene skips it).
+      expect(lane()).toMatchObject({ source: 'recorded', strategy: 'static', demoAlternates: true });
+      await loop();
+      expect(lane()).toMatchObject({ source: 'recorded', strategy: 'continuous', demoAlternates: true });
       await loop();
       expect(lane()).toMatchObject({ strategy: 'static', demoAlternates: true });
       expect(shown()).toBe('static');

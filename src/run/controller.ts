@@ -1,13 +1,14 @@
-import { sweepSizes } from '../../components/Sweep/knee';
 import type { AppStore } from '../store/store';
 import type { AppState, LaneId } from '../store/slices';
 import type { FromWorker, LaneSpec, ModelSource, ToWorker } from '../worker/protocol';
 import type { Commands, ExportKind } from './commands';
+import { axisAvailable, compareSides, proposedBudget } from './compare';
+import { DEMO_STORY, nextScene, sceneFor } from './demo-story';
 import { download, fileName } from './download';
 import { exportView } from './exports';
 import { exportProblem, importProblem, importTraceFile } from './trace-io';
 import { ReplaySource } from './replay-source';
-import type { RecordedRun, RequestMeta } from './types';
+import type { RecordedRun, RecordedRuns, RequestMeta } from './types';
 
 export interface EngineChannel {
   post(m: ToWorker): void;
@@ -20,7 +21,7 @@ export interface ControllerOptions {
   engine: EngineChannel;
   model: ModelSource;
   /** Recorded runs of the default workload, by strategy, shown until the live engine runs. */
-  recorded?: () => Promise<Record<'static' | 'continuous', RecordedRun>>;
+  recorded?: () => Promise<RecordedRuns>;
   /**
    * The recorded demo switches strategy each time it starts over, so a first-time visitor sees
    * static batching idle and continuous batching refill without touching anything. Off when the
@@ -32,13 +33,17 @@ export interface ControllerOptions {
 
 const RECORDED_LOOP_PAUSE_MS = 3000;
 
-export const lanesFor = (s: Pick<AppState, 'compare' | 'config'>): LaneSpec[] =>
-  s.compare
-    ? [
-        { id: 'a', strategy: 'static' },
-        { id: 'b', strategy: 'continuous' },
-      ]
-    : [{ id: 'a', strategy: s.config.strategy }];
+/**
+ * The lanes the configuration asks for: one, or in compare mode two that differ only in the
+ * chosen setting (chunked prefill with the budget proposed for this device).
+ */
+export function lanesFor(s: Pick<AppState, 'compare' | 'config'> & Partial<Pick<AppState, 'compareBy' | 'sweep'>>): LaneSpec[] {
+  if (!s.compare) return [{ id: 'a', strategy: s.config.strategy }];
+  const axis = s.compareBy && axisAvailable(s.compareBy, s.config) ? s.compareBy : 'strategy';
+  const measured = s.sweep?.measured?.backend === s.config.backend ? s.sweep.measured.result : undefined;
+  const sides = compareSides(axis, s.config, proposedBudget(s.config, measured));
+  return sides.map((side, i) => ({ id: i === 0 ? 'a' : 'b', strategy: side.patch.strategy ?? s.config.strategy, patch: side.patch, label: side.label }));
+}
 
 /**
  * Drives the lanes: a replay of recorded runs until the model is ready and the visitor presses
@@ -49,11 +54,11 @@ export class Controller implements Commands {
   private readonly store: AppStore;
   private readonly opts: ControllerOptions;
   private replay: ReplaySource | null = null;
-  private recorded: Record<'static' | 'continuous', RecordedRun> | null = null;
+  private recorded: RecordedRuns | null = null;
   private live = false;
   private alternating: boolean;
-  /** The strategy the single-lane demo shows: the setting's, or the other one while it alternates. */
-  private demoStrategy: 'static' | 'continuous';
+  /** The scene of the story (demo-story.ts) the single-lane demo shows: the settings', or the story's while it alternates. */
+  private demoScene: number;
   private ready = false;
   private pendingPlay = false;
   /** The engine reported an error and has not been ready since: the recording must not hide it. */
@@ -66,7 +71,7 @@ export class Controller implements Commands {
     this.opts = opts;
     this.store = opts.store;
     this.alternating = opts.alternateDemo ?? false;
-    this.demoStrategy = opts.store.getState().config.strategy;
+    this.demoScene = this.alternating ? 0 : sceneFor(opts.store.getState().config);
   }
 
   /** The visitor clicked or typed somewhere: the demo stops alternating and keeps what it shows. */
@@ -81,7 +86,7 @@ export class Controller implements Commands {
     const s = this.store.getState();
     this.opts.engine.onMessage((m) => this.onMessage(m));
     this.opts.engine.post({ type: 'init', config: s.config, lanes: lanesFor(s), model: this.opts.model });
-    for (const l of lanesFor(s)) s.setLane(l.id, { strategy: l.strategy });
+    for (const l of lanesFor(s)) s.setLane(l.id, { strategy: l.strategy, label: l.label ?? null });
     this.setLanes({ phase: 'loading', message: `Loading ${this.opts.model.name}…` });
     void this.opts.recorded?.().then(
       (runs) => {
@@ -91,7 +96,9 @@ export class Controller implements Commands {
       () => undefined,
     );
     this.unsubscribe = this.store.subscribe((next, prev) => {
-      if (next.config !== prev.config || next.compare !== prev.compare) this.onConfig(next, prev);
+      // A new sweep changes the budget that compare-by-chunked-prefill proposes.
+      const budgetMoved = next.sweep.measured !== prev.sweep.measured && next.compare && next.compareBy === 'chunkedPrefill';
+      if (next.config !== prev.config || next.compare !== prev.compare || next.compareBy !== prev.compareBy || budgetMoved) this.onConfig(next, prev);
     });
   }
 
@@ -114,24 +121,44 @@ export class Controller implements Commands {
     if (!this.recorded) return;
     this.replay?.dispose();
     const s = this.store.getState();
-    const lanes = s.compare ? this.lanesNow() : [{ id: 'a' as const, strategy: this.demoStrategy }];
-    const runs = Object.fromEntries(lanes.map((l) => [l.id, this.recorded![l.strategy]]));
+    if (!this.recorded[DEMO_STORY[this.demoScene].recording]) this.demoScene = nextScene(this.demoScene, this.recorded);
+    const scene = DEMO_STORY[this.demoScene];
+    const lanes: LaneSpec[] = s.compare ? this.lanesNow() : [{ id: 'a', strategy: scene.strategy }];
+    const recorded = s.compare ? lanes.map((l) => this.recordingFor(l)) : [this.recorded[scene.recording] ?? null];
+    if (recorded.some((r) => r === null)) {
+      // Nothing was recorded for this comparison: the lanes wait for Play, and say so.
+      for (const l of lanes) {
+        s.logs[l.id].clear();
+        s.setLane(l.id, { source: 'recorded', strategy: l.strategy, label: l.label ?? null, demoAlternates: false, sourceNote: 'nothing (no recording of this comparison)' });
+      }
+      return;
+    }
+    const runs = Object.fromEntries(lanes.map((l, i) => [l.id, recorded[i]!]));
     const onPlaying = (p: boolean) => {
       if (!this.failed) this.setLanes({ phase: p ? 'running' : this.ready ? 'ready' : 'loading' });
     };
     const replay = new ReplaySource(runs, s.logs, { onPlaying, onDone: () => this.loopRecorded(replay) }, s.config.speed);
     this.replay = replay;
     const demoAlternates = this.alternating && !s.compare;
-    for (const l of lanes) s.setLane(l.id, { source: 'recorded', strategy: l.strategy, demoAlternates, sourceNote: `${this.recorded[l.strategy].backend.description}, model ${this.recorded[l.strategy].modelName}` });
+    const demoScene = s.compare ? null : { title: scene.title, caption: scene.caption, next: demoAlternates ? DEMO_STORY[nextScene(this.demoScene, this.recorded)].title : null };
+    lanes.forEach((l, i) => s.setLane(l.id, { source: 'recorded', strategy: l.strategy, label: l.label ?? null, demoAlternates, demoScene, sourceNote: `${recorded[i]!.backend.description}, model ${recorded[i]!.modelName}` }));
     if (autoplay) this.replay.play();
   }
 
-  /** The demo starts over a few seconds after it ends (with the other strategy while it alternates). */
+  /** The recording of a lane: by strategy, or (comparing KV managers) continuous batching under each. */
+  private recordingFor(l: LaneSpec): RecordedRun | null {
+    const keys = Object.keys(l.patch ?? {});
+    if (keys.every((k) => k === 'strategy')) return this.recorded![l.strategy];
+    if (keys.length === 1 && l.patch?.kv && l.strategy === 'continuous') return l.patch.kv === 'paged' ? this.recorded!.continuous : (this.recorded!.contiguous ?? null);
+    return null;
+  }
+
+  /** The demo starts over a few seconds after it ends, so the page stays alive until Play. */
   private loopRecorded(replay: ReplaySource): void {
     setTimeout(() => {
       if (this.replay !== replay || this.live) return;
       if (this.alternating && !this.store.getState().compare) {
-        this.demoStrategy = this.demoStrategy === 'static' ? 'continuous' : 'static';
+        this.demoScene = nextScene(this.demoScene, this.recorded ?? {});
         return this.showRecorded(true);
       }
       replay.reset();
@@ -145,10 +172,11 @@ export class Controller implements Commands {
     this.opts.engine.post({ type: 'configure', config: next.config, lanes });
     if (next.config.speed !== prev.config.speed) this.replay?.setSpeed(next.config.speed);
     const showsRecording = !this.live && this.replay && this.store.getState().lanes.a.source === 'recorded';
-    // The demo follows the strategy setting; until then it keeps showing its own.
-    if (!showsRecording) for (const l of lanes) next.setLane(l.id, { strategy: l.strategy });
-    if (showsRecording && (next.compare !== prev.compare || next.config.strategy !== prev.config.strategy)) {
-      this.demoStrategy = next.config.strategy;
+    // The demo follows the strategy and KV settings; until then it keeps showing its own scene.
+    if (!showsRecording) for (const l of lanes) next.setLane(l.id, { strategy: l.strategy, label: l.label ?? null });
+    const changed = next.compare !== prev.compare || next.compareBy !== prev.compareBy || next.config.strategy !== prev.config.strategy || next.config.kv !== prev.config.kv;
+    if (showsRecording && changed) {
+      this.demoScene = sceneFor(next.config);
       this.showRecorded(true);
     }
   }
@@ -199,7 +227,16 @@ export class Controller implements Commands {
         s.setNotice(m.message);
         break;
       case 'sweep':
-        s.setSweep({ running: false, points: m.points, adapter: m.adapter, error: null, simulated: m.simulated ?? false });
+        s.setSweep({ running: false, measured: m.sweep, error: null });
+        break;
+      case 'experiment-start':
+        s.setExperiment({ running: true, setup: m.setup, rows: [], error: null });
+        break;
+      case 'experiment-row':
+        s.setExperiment({ rows: [...s.experiment.rows, m.row] });
+        break;
+      case 'experiment-done':
+        s.setExperiment({ running: false, error: m.error ?? (m.cancelled ? 'Stopped before every cap was served.' : null) });
         break;
       case 'workload':
         download(fileName('workload', 'json'), m.json);
@@ -276,7 +313,18 @@ export class Controller implements Commands {
   runSweep = (): void => {
     const s = this.store.getState();
     s.setSweep({ running: true, error: null });
-    this.opts.engine.post({ type: 'sweep', batchSizes: sweepSizes(s.config.backend === 'cpu' ? 64 : 256) });
+    this.opts.engine.post({ type: 'sweep' });
+  };
+
+  runExperiment = (on: 'sim' | 'device'): void => {
+    const s = this.store.getState();
+    if (s.experiment.running) return;
+    s.setExperiment({ running: true, rows: [], error: null, setup: null });
+    this.opts.engine.post({ type: 'experiment', on });
+  };
+
+  cancelExperiment = (): void => {
+    this.opts.engine.post({ type: 'cancel-experiment' });
   };
 
   exportFile = (kind: ExportKind): void => {

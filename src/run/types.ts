@@ -31,6 +31,9 @@ export interface BackendInfo {
   cpuKernels?: 'wasm' | 'js';
 }
 
+/** The recorded demo: the default workload under each strategy, and continuous batching with contiguous KV. */
+export type RecordedRuns = Record<'static' | 'continuous', RecordedRun> & { contiguous?: RecordedRun };
+
 /** A whole run as stored in fixtures and the recorded demo: enough to replay it with no engine. */
 export interface RecordedRun {
   version: 1;

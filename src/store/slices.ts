@@ -1,6 +1,9 @@
 import type { StateCreator } from 'zustand';
 import type { GridMode } from '../../components/BatchGrid/layout';
-import type { SweepPoint } from '../../components/Sweep/knee';
+import type { MeasuredSweep } from '../worker/sweep';
+import type { CompareAxis } from '../run/compare';
+import type { ExperimentSetup } from '../worker/experiment';
+import type { AnyscaleRow } from '../../engine';
 import type { ThemeName } from '../theme/palette';
 import { RunLog } from '../run/run-log';
 import type { BackendInfo, RunSource } from '../run/types';
@@ -17,8 +20,12 @@ export interface LaneStatus {
   modelName: string | null;
   /** A sentence for the status line: progress while loading, the error when failed. */
   message: string | null;
-  /** The strategy this lane runs (compare mode pins a and b to static and continuous). */
+  /** The strategy this lane runs (compare mode may pin a and b to static and continuous). */
   strategy: RunConfig['strategy'];
+  /** In compare mode, what this lane is ("Paged KV"); null for the single lane. */
+  label: string | null;
+  /** The first-visit demo's scene on screen: what it is, what to look at, and what comes next. */
+  demoScene: { title: string; caption: string; next: string | null } | null;
   /** For recorded and replayed runs: where they were measured or which file they came from. */
   sourceNote: string | null;
   /** The recorded demo switches strategy each time it starts over (until the visitor changes a setting). */
@@ -35,15 +42,33 @@ export interface SessionSlice {
   logs: Record<LaneId, RunLog>;
   lanes: Record<LaneId, LaneStatus>;
   setLane: (id: LaneId, patch: Partial<LaneStatus>) => void;
-  sweep: { running: boolean; points: SweepPoint[]; adapter: string | null; error: string | null; simulated?: boolean };
+  /** The last step-time sweep (engine/experiments/sweep.ts) and where it ran. */
+  sweep: { running: boolean; measured: MeasuredSweep | null; error: string | null };
   setSweep: (patch: Partial<SessionSlice['sweep']>) => void;
+  /** Anyscale's experiment, row by row as the worker serves it. */
+  experiment: { running: boolean; setup: ExperimentSetup | null; rows: AnyscaleRow[]; error: string | null };
+  setExperiment: (patch: Partial<SessionSlice['experiment']>) => void;
   /** A passing message: a refused setting, a file that could not be read. */
   notice: string | null;
   setNotice: (notice: string | null) => void;
 }
 
 export type KvView = 'owner' | 'waste';
-export type Topic = 'overview' | 'grid' | 'prefill-decode' | 'static-idle' | 'kv-waste' | 'paged' | 'bound' | 'knobs' | 'compare' | 'prefix-caching';
+export type Topic =
+  | 'overview'
+  | 'grid'
+  | 'prefill-decode'
+  | 'static-idle'
+  | 'kv-waste'
+  | 'paged'
+  | 'bound'
+  | 'knobs'
+  | 'compare'
+  | 'block-size'
+  | 'chunked-prefill'
+  | 'device-ratio'
+  | 'anyscale'
+  | 'prefix-caching';
 
 export interface UiSlice {
   theme: ThemeName;
@@ -51,6 +76,10 @@ export interface UiSlice {
   kvView: KvView;
   selected: number | null;
   compare: boolean;
+  /** What compare mode changes between its two runs (everything else is identical). */
+  compareBy: CompareAxis;
+  /** The main area shows the run, or the experiments view. */
+  view: 'run' | 'experiments';
   tourStep: number | null;
   /** The topic the visitor picked: it stays until they pick another. */
   topic: Topic;
@@ -78,6 +107,8 @@ const initialLane = (strategy: RunConfig['strategy']): LaneStatus => ({
   modelName: null,
   message: null,
   strategy,
+  label: null,
+  demoScene: null,
   sourceNote: null,
   demoAlternates: false,
 });
@@ -86,8 +117,10 @@ export const sessionSlice: Slice<SessionSlice> = (set) => ({
   logs: { a: new RunLog(), b: new RunLog() },
   lanes: { a: initialLane('continuous'), b: initialLane('continuous') },
   setLane: (id, patch) => set((s) => ({ lanes: { ...s.lanes, [id]: { ...s.lanes[id], ...patch } } })),
-  sweep: { running: false, points: [], adapter: null, error: null },
+  sweep: { running: false, measured: null, error: null },
   setSweep: (patch) => set((s) => ({ sweep: { ...s.sweep, ...patch } })),
+  experiment: { running: false, setup: null, rows: [], error: null },
+  setExperiment: (patch) => set((s) => ({ experiment: { ...s.experiment, ...patch } })),
   notice: null,
   setNotice: (notice) => set({ notice }),
 });
@@ -100,6 +133,8 @@ export const uiSlice =
     kvView: 'waste',
     selected: null,
     compare: false,
+    compareBy: 'strategy',
+    view: 'run',
     tourStep: null,
     topic: 'overview',
     suggestedTopic: null,

@@ -52,8 +52,9 @@ describe('app store', () => {
   it('holds sweep results and passing notices', () => {
     const store = createAppStore();
     store.getState().setSweep({ running: true });
-    store.getState().setSweep({ running: false, points: [{ batch: 1, stepMs: 2 }], adapter: 'gpu' });
-    expect(store.getState().sweep).toEqual({ running: false, points: [{ batch: 1, stepMs: 2 }], adapter: 'gpu', error: null });
+    const measured = { adapter: 'gpu', backend: 'webgpu' as const, result: { points: [{ tokens: 1, stepMs: 2 }], verdict: 'flat-throughout' as const, knee: null, flatMs: 2, slopeMs: null, rule: 'r', stoppedBy: 'time' as const, timeSource: 'measured' as const } };
+    store.getState().setSweep({ running: false, measured });
+    expect(store.getState().sweep).toEqual({ running: false, measured, error: null });
     store.getState().setNotice('refused');
     expect(store.getState().notice).toBe('refused');
   });

@@ -5,9 +5,12 @@ import type { Workload } from '../../engine/serve/workload';
 import type { RunConfig } from '../store/config';
 import type { FromWorker, LaneSpec, ModelSource, ToWorker } from './protocol';
 import { buildWorkload, createBackend, loadModel, requestsFor, vocabulary, type CreatedBackend, type LoadedModel } from './setup';
-import { BACKEND_KEYS, WORKLOAD_KEYS, differs, idleMs, knobsOf, movesLive, servedAll, yieldToMessages, type Lane } from './lanes';
+import { BACKEND_KEYS, WORKLOAD_KEYS, differs, idleMs, knobsOf, laneConfig, movesLive, servedAll, yieldToMessages, type Lane } from './lanes';
 import { measureSweep } from './sweep';
+import { runExperiment, type ExperimentTarget } from './experiment';
 import { waitAfterStepMs } from '../run/pace';
+
+const CANCELLED = new Error('experiment cancelled');
 
 /** Longest real-time wait for the next arrival while idle: longer gaps would look like a hang. */
 const MAX_IDLE_WAIT_MS = 2000;
@@ -36,6 +39,8 @@ export class EngineHost {
   private outbox = new Map<LaneSpec['id'], IterationEvent[]>();
   private lastFlush = 0;
   private queue: Promise<void> = Promise.resolve();
+  private experimentRunning = false;
+  private experimentCancelled = false;
 
   constructor(
     private readonly post: (m: FromWorker) => void,
@@ -76,7 +81,14 @@ export class EngineHost {
       case 'reset':
         return this.rebuild(false);
       case 'sweep':
-        return this.sweep(msg.batchSizes);
+        return this.sweep();
+      case 'experiment':
+        // Not awaited: the experiment yields between its runs, so a cancel gets through.
+        void this.experiment(msg.on);
+        return;
+      case 'cancel-experiment':
+        this.experimentCancelled = true;
+        return;
       case 'export-workload':
         if (this.workload) this.post({ type: 'workload', json: serializeWorkload(this.workload) });
         return;
@@ -95,7 +107,8 @@ export class EngineHost {
     // "Step by step" means one iteration per Play: a run playing on stops where it is.
     if (config.speed === 'step') this.setPlaying(false);
     if (!prev || !this.loaded) return;
-    const lanesChanged = JSON.stringify(specs.map((s) => s.id)) !== JSON.stringify(this.specs.map((s) => s.id));
+    // A lane added, removed, or changed in what it compares: a new run on fresh backends.
+    const lanesChanged = JSON.stringify(specs.map((s) => [s.id, s.patch ?? {}])) !== JSON.stringify(this.specs.map((s) => [s.id, s.patch ?? {}]));
     const newBackend = differs(prev, config, BACKEND_KEYS);
     this.specs = specs;
     // No lanes: the last build failed (a pool too small for a request, say). Nothing runs to move
@@ -115,11 +128,12 @@ export class EngineHost {
     for (const lane of this.lanes) {
       const spec = specs.find((s) => s.id === lane.spec.id)!;
       lane.spec = spec;
-      lane.engine.setStrategy(spec.strategy);
-      lane.engine.setKvManager(config.kv);
-      lane.engine.setPrefixCaching(config.prefixCaching);
+      const own = laneConfig(config, spec);
+      lane.engine.setStrategy(own.strategy);
+      lane.engine.setKvManager(own.kv);
+      lane.engine.setPrefixCaching(own.prefixCaching);
       try {
-        lane.engine.setKnobs(knobsOf(config));
+        lane.engine.setKnobs(knobsOf(own));
       } catch (e) {
         this.post({ type: 'notice', message: `Setting kept as it was: ${e instanceof Error ? e.message : String(e)}` });
       }
@@ -153,7 +167,7 @@ export class EngineHost {
       for (const b of this.backends) b.backend.dispose();
       this.backends = [];
       this.post({ type: 'progress', message: c.backend === 'webgpu' ? 'Starting WebGPU…' : 'Starting the engine…' });
-      for (let i = 0; i < this.specs.length; i++) this.backends.push(await this.startBackend(c));
+      for (const spec of this.specs) this.backends.push(await this.startBackend(laneConfig(c, spec)));
     }
     // The backend is up: say so before building the run, so that a run the settings cannot
     // build shows its error next to the adapter it would have used, not under "loading".
@@ -163,12 +177,10 @@ export class EngineHost {
     this.lanes = [];
     this.workload = buildWorkload(c, loaded);
     const { requests, metas } = requestsFor(this.workload, loaded.tokenizer);
-    this.lanes = this.specs.map((spec, i) => ({
-      spec,
-      done: false,
-      last: null,
-      engine: new ServingEngine({ backend: this.backends[i].backend, requests, strategy: spec.strategy, knobs: knobsOf(c), kvManager: c.kv, prefixCaching: c.prefixCaching }),
-    }));
+    this.lanes = this.specs.map((spec, i) => {
+      const own = laneConfig(c, spec);
+      return { spec, done: false, last: null, engine: new ServingEngine({ backend: this.backends[i].backend, requests, strategy: own.strategy, knobs: knobsOf(own), kvManager: own.kv, prefixCaching: own.prefixCaching }) };
+    });
     for (const lane of this.lanes) {
       this.post({ type: 'reset', lane: lane.spec.id });
       this.post({ type: 'requests', lane: lane.spec.id, requests: metas });
@@ -183,7 +195,7 @@ export class EngineHost {
   private async moveBackends(): Promise<string | null> {
     const c = this.config!;
     const fresh: CreatedBackend[] = [];
-    for (let i = 0; i < this.lanes.length; i++) fresh.push(await this.startBackend(c));
+    for (const lane of this.lanes) fresh.push(await this.startBackend(laneConfig(c, lane.spec)));
     try {
       this.lanes.forEach((lane, i) => lane.engine.setBackend(fresh[i].backend));
     } catch (e) {
@@ -292,13 +304,46 @@ export class EngineHost {
     this.outbox.clear();
   }
 
-  private async sweep(sizes: number[]): Promise<void> {
+  private async sweep(): Promise<void> {
     const wasPlaying = this.playing;
     this.setPlaying(false);
     try {
-      const { points, adapter, simulated } = await this.exclusive(() => measureSweep(this.config!, this.loaded!, sizes));
-      this.post({ type: 'sweep', points, adapter, simulated });
+      const sweep = await this.exclusive(() => measureSweep(this.config!, this.loaded!));
+      this.post({ type: 'sweep', sweep });
     } finally {
+      if (wasPlaying) {
+        this.setPlaying(true);
+        void this.pump();
+      }
+    }
+  }
+
+  /** Anyscale's experiment (worker/experiment.ts); the live run pauses meanwhile and resumes after. */
+  private async experiment(on: ExperimentTarget): Promise<void> {
+    if (this.experimentRunning || !this.config || !this.loaded) return;
+    this.experimentRunning = true;
+    this.experimentCancelled = false;
+    const wasPlaying = this.playing;
+    this.setPlaying(false);
+    let cancelled = false;
+    let error: string | undefined;
+    try {
+      await this.exclusive(() =>
+        runExperiment(this.config!, this.loaded!, on, {
+          start: (setup) => this.post({ type: 'experiment-start', setup }),
+          row: (row) => this.post({ type: 'experiment-row', row }),
+          between: async () => {
+            await yieldToMessages();
+            if (this.experimentCancelled) throw CANCELLED;
+          },
+        }),
+      );
+    } catch (e) {
+      if (e === CANCELLED) cancelled = true;
+      else error = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.experimentRunning = false;
+      this.post({ type: 'experiment-done', cancelled, ...(error ? { error } : {}) });
       if (wasPlaying) {
         this.setPlaying(true);
         void this.pump();

@@ -12,6 +12,9 @@ export interface Lane {
   last: IterationEvent | null;
 }
 
+/** A lane's own configuration: the page's, with what compare mode changes for this lane. */
+export const laneConfig = (c: RunConfig, spec: LaneSpec): RunConfig => ({ ...c, strategy: spec.strategy, ...spec.patch });
+
 /** The scheduler knobs of a configuration (only those: the engine validates what it is given). */
 export const knobsOf = (c: RunConfig): SchedulerKnobs => ({
   maxNumSeqs: c.maxNumSeqs,

@@ -1,11 +1,18 @@
 import type { IterationEvent } from '../../engine/serve/events';
 import type { RunConfig, Strategy } from '../store/config';
 import type { BackendInfo, RequestMeta } from '../run/types';
+import type { MeasuredSweep } from './sweep';
+import type { ExperimentSetup, ExperimentTarget } from './experiment';
+import type { AnyscaleRow } from '../../engine';
 
-/** A lane is one engine run: the app has one, compare mode two (static and continuous). */
+/** A lane is one engine run: the app has one, compare mode two that differ in one setting. */
 export interface LaneSpec {
   id: 'a' | 'b';
   strategy: Strategy;
+  /** Settings this lane runs with instead of the configuration's (compare mode's one difference). */
+  patch?: Partial<RunConfig>;
+  /** What the page calls this lane ("Paged KV"). */
+  label?: string;
 }
 
 /** Where the worker finds the model files (URLs, resolved by the page). */
@@ -23,7 +30,9 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'step' }
   | { type: 'reset' }
-  | { type: 'sweep'; batchSizes: number[] }
+  | { type: 'sweep' }
+  | { type: 'experiment'; on: ExperimentTarget }
+  | { type: 'cancel-experiment' }
   | { type: 'export-workload' };
 
 export type FromWorker =
@@ -38,5 +47,9 @@ export type FromWorker =
   | { type: 'error'; message: string; code?: string }
   /** Not fatal: a setting was refused and the old one kept. */
   | { type: 'notice'; message: string }
-  | { type: 'sweep'; points: { batch: number; stepMs: number }[]; adapter: string; simulated?: boolean }
+  | { type: 'sweep'; sweep: MeasuredSweep }
+  | { type: 'experiment-start'; setup: ExperimentSetup }
+  | { type: 'experiment-row'; row: AnyscaleRow }
+  /** The experiment ended: finished, cancelled, or failed with `error`. */
+  | { type: 'experiment-done'; cancelled: boolean; error?: string }
   | { type: 'workload'; json: string };

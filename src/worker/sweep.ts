@@ -1,56 +1,41 @@
-import type { Backend, SequenceStep } from '../../engine';
+import { SimBackend, devicePoolPositions, gpuPreset, runSweep, simModelPreset, type Backend, type SweepResult } from '../../engine';
+import { kvDim } from '../../engine/model/config';
 import type { RunConfig } from '../store/config';
 import { createBackend, type LoadedModel } from './setup';
 
-/** Context each swept sequence holds before its timed decode: a short prompt. */
-const CONTEXT = 8;
-const REPEATS = 3;
-/** The sweep stops growing the batch once a step takes this long: an emulated GPU is slow. */
-const SLOW_STEP_MS = 1500;
-const BUDGET_MS = 20_000;
+/** A device sweep stops after this long: an emulated GPU is slow. */
+const DEVICE_BUDGET_MS = 20_000;
+const DEVICE_SLOWDOWN = 4;
 
-/**
- * Times one decode step at each batch size on a backend of its own (the running engines keep
- * their KV pools untouched): every sequence first prefills CONTEXT tokens, then decode steps of
- * one token per sequence are timed, and the median is kept. Sizes stop early when steps get
- * slow, so the sweep stays short on an emulated GPU.
- */
-export async function measureSweep(c: RunConfig, loaded: LoadedModel, sizes: number[]): Promise<{ points: { batch: number; stepMs: number }[]; adapter: string; simulated: boolean }> {
-  const blockSize = 16;
-  const perSeq = Math.ceil((CONTEXT + REPEATS + 2) / blockSize);
-  const maxBatch = Math.max(...sizes);
-  const numBlocks = maxBatch * perSeq;
-  const sweepConfig = { ...c, blockSize, kvCapacity: numBlocks * blockSize };
-  const { backend, info } = await createBackend(sweepConfig, loaded);
-  try {
-    const points: { batch: number; stepMs: number }[] = [];
-    // One untimed round first: a GPU (an emulated one especially) compiles pipelines on first use.
-    await timeBatch(backend, 1, perSeq);
-    const t0 = performance.now();
-    for (const batch of sizes) {
-      if (points.length > 0 && (points[points.length - 1].stepMs > SLOW_STEP_MS || performance.now() - t0 > BUDGET_MS)) break;
-      points.push({ batch, stepMs: await timeBatch(backend, batch, perSeq) });
-    }
-    // The simulator's times are predictions: the result says "Simulated for", never "Measured on".
-    const where = info.kind === 'sim' ? info.description : info.kind === 'webgpu' ? info.description : 'the CPU engine';
-    return { points, adapter: where, simulated: info.kind === 'sim' };
-  } finally {
-    backend.dispose();
-  }
+export interface MeasuredSweep {
+  result: SweepResult;
+  /** Where it ran, as the chart names it. */
+  adapter: string;
+  backend: RunConfig['backend'];
 }
 
-/** Prefills `batch` sequences, then returns the median time of REPEATS decode steps over all of them. */
-async function timeBatch(backend: Backend, batch: number, perSeq: number): Promise<number> {
-  const tables = Array.from({ length: batch }, (_, i) => Array.from({ length: perSeq }, (_, j) => i * perSeq + j));
-  const prompt = Array.from({ length: CONTEXT }, (_, i) => (i === 0 ? 1 : 3 + (i % 50)));
-  await backend.step(tables.map((blockTable) => ({ tokens: prompt, startPos: 0, blockTable, logits: 'none' })));
-  const times: number[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    const steps: SequenceStep[] = tables.map((blockTable, i) => ({ tokens: [3 + ((i + r) % 50)], startPos: CONTEXT + r, blockTable, logits: 'none', sample: { temperature: 0, topP: 1, seed: i } }));
-    const res = await backend.step(steps);
-    // Wall time, as the live run reports it: what a step costs, readback included.
-    times.push(res.timing.wallMs);
+/**
+ * The engine's sweep (engine/experiments/sweep.ts) on the configured backend, with a pool of its
+ * own (the running engines' KV caches are untouched): the sim to 2,048 tokens per step, a device
+ * until a step takes 4x the 1-token step, 20 s, or a 256 MiB pool. The same sweep as
+ * `npx batchscope sweep`.
+ */
+export async function measureSweep(c: RunConfig, loaded: LoadedModel): Promise<MeasuredSweep> {
+  if (c.backend === 'sim') {
+    const gpu = gpuPreset(c.gpu);
+    const m = simModelPreset(c.simModel);
+    const result = await runSweep((kv) => new SimBackend(gpu, m, kv), { maxTokens: 2048 });
+    return { result, adapter: `${m.name} on ${gpu.name}`, backend: 'sim' };
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  let adapter = 'the CPU engine';
+  let backend: RunConfig['backend'] = 'cpu';
+  const make = async (kv: { numBlocks: number; blockSize: number }): Promise<Backend> => {
+    const created = await createBackend({ ...c, blockSize: kv.blockSize, kvCapacity: kv.numBlocks * kv.blockSize }, loaded);
+    backend = created.info.kind;
+    if (created.info.kind === 'webgpu') adapter = created.info.description;
+    return created.backend;
+  };
+  const bytesPerPosition = 2 * loaded.model.config.nLayers * kvDim(loaded.model.config) * 4;
+  const result = await runSweep(make, { maxTokens: 2048, repeats: 5, rounds: 3, slowdown: DEVICE_SLOWDOWN, timeBudgetMs: DEVICE_BUDGET_MS, maxPoolPositions: devicePoolPositions(bytesPerPosition) });
+  return { result, adapter, backend };
 }
