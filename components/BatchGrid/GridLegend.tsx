@@ -3,6 +3,7 @@ import type { LaneId } from '../../src/store/slices';
 import { useApp } from '../../src/store/store';
 import { hatchCss, type HatchKind } from '../shared/hatch';
 import { Legend, type LegendItem } from '../shared/Legend';
+import { useSharingShown } from '../shared/sharing';
 import { cachedFill } from './draw';
 
 /** The grid's key, in Anyscale's colours, with every kind of idle slot told apart by its hatching. */
@@ -13,7 +14,7 @@ export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: 
   const staticOnly = useApp((s) => s.lanes[lane].strategy) !== 'static';
   const idle = (kind: HatchKind) => ({ background: `${hatchCss(p, kind)}, ${p.idle}` });
   // Shown where such cells can appear: prefix caching on, or several completions sharing a prompt.
-  const sharing = useApp((s) => s.config.prefixCaching || s.config.completions > 1 || s.config.workload === 'parallel-sampling');
+  const sharing = useSharingShown();
   const items: LegendItem[] = [
     { label: 'prompt (prefill)', style: { background: p.prefill } },
     ...(sharing

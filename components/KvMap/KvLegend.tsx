@@ -2,13 +2,14 @@ import { palettes, mix } from '../../src/theme/palette';
 import { useApp } from '../../src/store/store';
 import { hatchCss } from '../shared/hatch';
 import { Legend } from '../shared/Legend';
+import { useSharingShown } from '../shared/sharing';
 
 /** The vLLM paper's categories: token states, reservation, internal and external fragmentation. */
 export function KvLegend({ compact = false }: { compact?: boolean }) {
   const p = palettes[useApp((s) => s.theme)];
   const view = useApp((s) => s.kvView);
   // Sharing frames are explained where they can appear: prefix caching on, or several completions per request.
-  const sharing = useApp((s) => s.config.prefixCaching || s.config.completions > 1 || s.config.workload === 'parallel-sampling');
+  const sharing = useSharingShown();
   const shared = sharing
     ? [
         { label: 'shared', style: { background: p.kvUsed, boxShadow: `inset 0 0 0 2px ${p.kvShared}` }, hint: 'Framed: read by several requests or completions (the count inside), stored once: prefix-cache hits, and prompts shared by parallel samples.' },

@@ -52,3 +52,14 @@ describe('KvMap', () => {
     expect(describeBlock({ ...block, owner: -1, used: 0, reserved: 0, internal: 0, free: 16, refs: 0, cached: true, holders: [] }, 16)).toMatch(/^Block 3: free, still holding a cached prefix/);
   });
 });
+
+describe('KvMap legend', () => {
+  it('explains shared and cached blocks in a comparison of prefix caching, though the configuration says off', () => {
+    const { store } = renderWithStore(<KvMap lane="b" compact />);
+    expect(screen.queryByText('shared')).toBeNull();
+    act(() => store.getState().setUi({ compare: true, compareBy: 'prefixCaching' }));
+    expect(store.getState().config.prefixCaching).toBe(false);
+    expect(screen.getByText('shared')).toBeTruthy();
+    expect(screen.getByText('cached')).toBeTruthy();
+  });
+});
