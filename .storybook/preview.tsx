@@ -1,5 +1,7 @@
 import type { Preview } from '@storybook/react-vite';
+import '../src/theme/tokens.css';
 import '../src/theme/app.css';
+import '../src/theme/layout.css';
 
 const preview: Preview = {
   parameters: { layout: 'padded', controls: { expanded: true } },

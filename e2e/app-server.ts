@@ -12,7 +12,7 @@ import { launchChromium, pageErrors, repoRoot as root } from './browser';
 
 export interface AppServer {
   /** Opens the app with a query string, in a fresh Chromium, and waits until the engine is ready. */
-  open(query: string, opts?: { webgpu?: boolean; width?: number; height?: number }): Promise<Page>;
+  open(query: string, opts?: { webgpu?: boolean; width?: number; height?: number; scale?: number; init?: (page: Page) => Promise<void> }): Promise<Page>;
   /** Errors of every page opened since the last call (uncaught, or console errors). */
   takeErrors(): string[];
   close(): Promise<void>;
@@ -27,11 +27,12 @@ export async function serveApp(): Promise<AppServer> {
   const browsers: Browser[] = [];
   let errors: string[][] = [];
   return {
-    async open(query, { webgpu = true, width = 1280, height = 720 } = {}) {
+    async open(query, { webgpu = true, width = 1280, height = 720, scale = 1, init } = {}) {
       const browser = await launchChromium({ webgpu });
       browsers.push(browser);
-      const page = await browser.newPage({ viewport: { width, height }, acceptDownloads: true });
+      const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: scale, acceptDownloads: true });
       errors.push(pageErrors(page));
+      await init?.(page);
       await page.goto(`${base}?${query}`);
       // The page shows a recorded run while the model loads; the engine is ready when its status names a backend.
       await page.waitForFunction(() => /WebGPU on|CPU engine|Simulated/.test(document.querySelector('[data-testid=backend-status]')?.textContent ?? ''), null, { timeout: 120_000 });

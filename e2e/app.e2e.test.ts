@@ -109,11 +109,11 @@ describe('batchscope in the browser', () => {
   it('compares static and continuous side by side on the same workload', async () => {
     const page = await open('requests=6&max_num_seqs=3');
     await page.click('[data-testid=compare]');
-    // Both lanes and the ratio fit the stage at 1280x720, the recorded run's banner included:
-    // no lane spills over the next.
+    // Both lanes, their shared keys and the ratio fit the stage at 1280x720, the recorded run's
+    // banner included: no lane spills over the next.
     await waitIterations(page, 'grid-b', 5);
     const rows = await page.$$eval('.compare-lanes > *', (els) => els.map((e) => [e.getBoundingClientRect().top, Math.max(...[e, ...e.children].map((c) => c.getBoundingClientRect().bottom))]));
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     for (let i = 1; i < rows.length; i++) expect(rows[i][0]).toBeGreaterThanOrEqual(rows[i - 1][1]);
     await page.click('[data-testid=play]');
     await waitDone(page, 'requests-done', 6);

@@ -70,9 +70,11 @@ describe('a first visit', () => {
     const page = await app().open('requests=8&speed=max');
     await page.selectOption('[data-testid=topic]', 'kv-waste');
     for (const sel of ['[data-testid=grid] canvas', '[data-testid=kv-map] canvas', '.below .chart svg', '[data-testid=sweep] svg']) {
-      const box = (await page.locator(sel).first().boundingBox())!;
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
+      // hover() scrolls the view into the viewport first: a pointer moved to a box below the fold
+      // reaches nothing (this failed under load, when a late layout pushed the sweep down).
+      await page.locator(sel).first().hover();
     }
+    await page.waitForSelector('[data-testid=topic-suggestion] button');
     await page.click('[data-testid=play]');
     await page.waitForTimeout(1500);
     expect(await page.inputValue('[data-testid=topic]')).toBe('kv-waste');

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { BatchGrid } from '../components/BatchGrid/BatchGrid';
 import { TimeChart } from '../components/Charts/TimeChart';
 import { CompareView } from '../components/Compare/CompareView';
@@ -13,6 +13,8 @@ import { Notice } from '../components/TopBar/Notice';
 import { SourceBanner } from '../components/TopBar/SourceBanner';
 import { TopBar } from '../components/TopBar/TopBar';
 import { Tour } from '../components/Tour/Tour';
+import { DataTableDialog } from '../components/shared/DataTable';
+import { useDialogFocus } from '../components/shared/dialog-focus';
 import { useCommands } from './run/commands';
 import type { LaneId, Topic } from './store/slices';
 import { useApp, useAppStore } from './store/store';
@@ -25,6 +27,8 @@ export function App() {
   const compare = useApp((s) => s.compare);
   const view = useApp((s) => s.view);
   const theme = useApp((s) => s.theme);
+  const presenter = useApp((s) => s.presenter);
+  const settingsOpen = useApp((s) => s.settingsOpen) && !presenter;
   // The lane's strategy: the setting's, or an imported trace's while it replays.
   const strategy = useApp((s) => s.lanes.a.strategy);
   const kv = useApp((s) => s.config.kv);
@@ -35,11 +39,25 @@ export function App() {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+  useEffect(() => {
+    // On <html>, so the type scale of presenter mode reaches dialogs and the tour as well.
+    if (presenter) document.documentElement.dataset.presenter = '';
+    else delete document.documentElement.dataset.presenter;
+  }, [presenter]);
   useShortcuts(cmd);
+  const drawer = useDrawer(settingsOpen);
+  const classes = ['app', compare && 'compare', view === 'experiments' && 'experiments-open', presenter && 'presenter', settingsOpen && 'settings-open'].filter(Boolean).join(' ');
   return (
-    <div className={`app${compare ? ' compare' : ''}${view === 'experiments' ? ' experiments-open' : ''}`} data-source={source}>
+    <div className={classes} data-source={source}>
       <TopBar />
-      <nav className="controls" aria-label="Settings" {...topicProps(setTopic, 'knobs')}>
+      <div className="drawer-backdrop" onClick={drawer.close} />
+      <nav className="controls" id="settings" aria-label="Settings" ref={drawer.ref} role={settingsOpen ? 'dialog' : undefined} aria-modal={settingsOpen || undefined} {...topicProps(setTopic, 'knobs')}>
+        <div className="drawer-head">
+          <h2>Settings</h2>
+          <button onClick={drawer.close} aria-label="Close the settings" title="Close (Esc)">
+            ✕
+          </button>
+        </div>
         <ConfigPanel />
       </nav>
       <main className="stage" aria-label="The run">
@@ -71,20 +89,33 @@ export function App() {
         <div {...topicProps(setTopic, 'kv-waste')}>
           <TimeChart lanes={lanes} kind="kv" />
         </div>
-        <div {...topicProps(setTopic, 'bound')}>
+        <div className="presenter-hidden" {...topicProps(setTopic, 'bound')}>
           <SweepChart />
         </div>
         <Explain />
       </section>
       {view === 'experiments' && <ExperimentsView />}
       <Tour />
+      <DataTableDialog />
       <Notice />
     </div>
   );
 }
 
 /**
- * Space plays or pauses, S steps, R resets, C compares, ? starts the tour: not while typing, and
+ * The settings drawer of narrow screens: opening it moves focus into it, Escape or the backdrop
+ * closes it, and focus goes back to the button that opened it.
+ */
+function useDrawer(open: boolean) {
+  const store = useAppStore();
+  const ref = useRef<HTMLElement>(null);
+  const close = () => store.getState().setUi({ settingsOpen: false });
+  useDialogFocus(open, () => ref.current?.querySelector<HTMLElement>('.drawer-head button'), close);
+  return { ref, close };
+}
+
+/**
+ * Space plays or pauses, S steps, R resets, C compares, P presents, ? starts the tour: not while typing, and
  * Space not on a button (it presses the button), but letters still work after a click.
  */
 function useShortcuts(cmd: ReturnType<typeof useCommands>) {
@@ -99,6 +130,7 @@ function useShortcuts(cmd: ReturnType<typeof useCommands>) {
       else if (key === 's') cmd.step();
       else if (key === 'r') cmd.reset();
       else if (key === 'c') s.setUi({ compare: !s.compare });
+      else if (key === 'p') s.setUi({ presenter: !s.presenter, settingsOpen: false, ...(s.presenter ? {} : { view: 'run' as const }) });
       else if (key === '?') s.setUi({ tourStep: 0 });
       else return;
       e.preventDefault();

@@ -9,7 +9,9 @@ import { storeFromLink } from './store/link';
 import { configToQuery } from './store/url';
 import { COMPARE_AXES } from './run/compare';
 import type { ModelSource } from './worker/protocol';
+import './theme/tokens.css';
 import './theme/app.css';
+import './theme/layout.css';
 
 /**
  * The built-in model, or any llama2.c checkpoint and tokenizer given as URLs:
@@ -44,21 +46,29 @@ if (query.get('bench') === 'grid') {
 } else startApp();
 
 function startApp() {
-  const theme = window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
-  const store = storeFromLink(location.search, theme);
+  const dark = window.matchMedia?.('(prefers-color-scheme: dark)');
+  const store = storeFromLink(location.search, dark?.matches ? 'dark' : 'light');
   if (query.get('compare') === '1') store.getState().setUi({ compare: true });
   // What compare mode changes, as a link: ?compare=1&compare_by=kv (an unknown value is named, and the strategy compared).
   const by = query.get('compare_by');
   const axis = COMPARE_AXES.find((a) => a.axis === by);
   if (axis) store.getState().setUi({ compareBy: axis.axis });
   else if (by !== null) store.getState().setNotice(`This link's compare_by "${by}" is not one of ${COMPARE_AXES.map((a) => a.axis).join(', ')}: comparing strategies.`);
-  if (query.get('theme') === 'dark' || query.get('theme') === 'light') store.getState().setUi({ theme: query.get('theme') as 'dark' | 'light' });
+  if (query.get('present') === '1') store.getState().setUi({ presenter: true });
+  const themeInLink = query.get('theme') === 'dark' || query.get('theme') === 'light';
+  if (themeInLink) store.getState().setUi({ theme: query.get('theme') as 'dark' | 'light' });
+  // The system's light or dark preference is followed as it changes, until the visitor or the link picks one.
+  let themeChosen = themeInLink;
+  dark?.addEventListener?.('change', (e) => themeChosen || store.getState().setUi({ theme: e.matches ? 'dark' : 'light' }));
+  document.addEventListener('click', (e) => (e.target as Element | null)?.closest?.('[data-testid=theme]') && (themeChosen = true), { capture: true });
 
-  // The configuration lives in the URL, so a lesson is a link; model and theme choices stay in it.
+  // The configuration lives in the URL, so a lesson is a link; model and theme choices stay in it,
+  // and so do compare and presenter mode (a teacher opens the projector view from a link).
   store.subscribe((s, prev) => {
-    if (s.config === prev.config && s.compare === prev.compare && s.compareBy === prev.compareBy) return;
+    if (s.config === prev.config && s.compare === prev.compare && s.compareBy === prev.compareBy && s.presenter === prev.presenter) return;
     const keep = Object.fromEntries(['model', 'tokenizer', 'theme'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : [])));
-    history.replaceState(null, '', `${location.pathname}${configToQuery(s.config, { ...keep, ...(s.compare ? { compare: '1', ...(s.compareBy !== 'strategy' ? { compare_by: s.compareBy } : {}) } : {}) })}`);
+    const modes = { ...(s.compare ? { compare: '1', ...(s.compareBy !== 'strategy' ? { compare_by: s.compareBy } : {}) } : {}), ...(s.presenter ? { present: '1' } : {}) };
+    history.replaceState(null, '', `${location.pathname}${configToQuery(s.config, { ...keep, ...modes })}`);
   });
 
   const controller = new Controller({ store, engine: workerChannel(), model: modelSource(query), recorded: loadRecordedRuns, alternateDemo: !query.has('strategy') && query.get('compare') !== '1' });

@@ -6,33 +6,36 @@ import type { LaneId } from '../../src/store/slices';
 import { makeHatches } from '../shared/hatch';
 import { frameScheduler, useCanvasSize, useLatest } from '../shared/frames';
 import { describeCell } from './describe';
-import { drawGrid, gridStyle } from './draw';
+import { useSummary } from '../shared/DataTable';
+import { gridSummary } from '../shared/text-alternative';
+import { canvasType } from '../shared/type-scale';
+import { axisRoom, drawGrid, gridStyle } from './draw';
 import { GridLayout, type CellHit } from './layout';
 import { GridLegend } from './GridLegend';
 import { GridToolbar } from './GridToolbar';
 import { followStep, gridKey, syncLayout, type GridState } from './navigation';
 import { DEFAULT_CELL, MAX_CELL, MIN_CELL, clampOffset, clampRowOffset, fitCell, followOffset, maxRowOffset, pointToCell, rowHeight, rowY } from './viewport';
 
-const LEFT = 34;
-const TOP = 16;
 
 /**
  * The batching grid: rows are batch slots, columns iterations (or token positions). Drawn on a
  * canvas from a store subscription, one draw per animation frame at most; React renders it only
  * when the theme, mode or lane changes.
  */
-export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; title?: string; compact?: boolean }) {
+export function BatchGrid({ lane, title, compact = false, legend = true }: { lane: LaneId; title?: string; compact?: boolean; legend?: boolean }) {
   const store = useAppStore();
   const log = useApp((s) => s.logs[lane]);
   const mode = useApp((s) => s.gridMode);
   const theme = useApp((s) => s.theme);
+  const presenter = useApp((s) => s.presenter);
   const canvas = useRef<HTMLCanvasElement>(null);
   const tip = useRef<HTMLDivElement>(null);
   const figure = useRef<HTMLElement>(null);
   const zoomRef = useRef<ZoomBehavior<HTMLCanvasElement, unknown> | null>(null);
+  const summary = useSummary(log, () => gridSummary(log));
   const st = useRef<GridState>({
     layout: new GridLayout(mode),
-    vp: { width: 1, height: 1, left: LEFT, top: TOP, cellW: DEFAULT_CELL, offset: 0, rows: 1 },
+    vp: { width: 1, height: 1, ...axisRoom(12), cellW: DEFAULT_CELL, offset: 0, rows: 1 },
     follow: true,
     autoZoom: true,
     hover: null,
@@ -45,6 +48,12 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
     const s = st.current;
     const el = canvas.current;
     const ctx = el?.getContext('2d');
+    if (!s.style) {
+      // Labels and row thickness follow the type scale (screen size, presenter mode).
+      const type = canvasType(el);
+      Object.assign(s.vp, axisRoom(type.labelPx), { minRow: type.minRowPx });
+      if (ctx) s.style = gridStyle(palettes[theme], makeHatches(ctx, palettes[theme], s.dpr), type.labelPx);
+    }
     syncLayout(s, log.events, mode, log.runId);
     s.vp.rows = Math.max(1, s.layout.rows.length);
     if (s.autoZoom) s.vp.cellW = fitCell(s.vp, s.layout.columns);
@@ -58,8 +67,7 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
     figure.current?.setAttribute('data-following', String(s.follow));
     // The run clock (busy time) of the newest iteration drawn, for end-to-end checks of the display pace.
     figure.current?.setAttribute('data-clock-ms', (log.lastEvent?.endMs ?? 0).toFixed(1));
-    if (!el || !ctx) return;
-    if (!s.style) s.style = gridStyle(palettes[theme], makeHatches(ctx, palettes[theme], s.dpr));
+    if (!el || !ctx || !s.style) return;
     ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
     const t0 = performance.now();
     drawGrid(ctx, s.layout, s.vp, s.style, { selected: store.getState().selected, hover: s.hover });
@@ -67,7 +75,7 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
     // Read by the frame-rate benchmark (tools/bench/grid.ts).
     figure.current?.setAttribute('data-draw-ms', (performance.now() - t0).toFixed(2));
     // Keep d3-zoom's idea of the transform in step with following and clamping.
-    if (zoomRef.current) (el as unknown as { __zoom: unknown }).__zoom = zoomIdentity.translate(s.vp.offset + LEFT, 0).scale(s.vp.cellW / DEFAULT_CELL);
+    if (zoomRef.current) (el as unknown as { __zoom: unknown }).__zoom = zoomIdentity.translate(s.vp.offset + s.vp.left, 0).scale(s.vp.cellW / DEFAULT_CELL);
   };
   const drawRef = useLatest(draw);
   const sched = useRef(frameScheduler(() => drawRef.current())).current;
@@ -76,7 +84,7 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
     st.current.style = null;
     st.current.layout = new GridLayout(mode);
     sched.request();
-  }, [theme, mode, log, sched]);
+  }, [theme, mode, log, presenter, sched]);
 
   useEffect(() => {
     const unLog = log.subscribe(sched.request);
@@ -90,7 +98,8 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
 
   useCanvasSize(canvas, (w, h, dpr) => {
     Object.assign(st.current.vp, { width: w, height: h });
-    if (st.current.dpr !== dpr) st.current.style = null;
+    // A new size may be a new layout with another type scale (and dpr another hatch tile).
+    st.current.style = null;
     st.current.dpr = dpr;
     drawRef.current();
   });
@@ -116,7 +125,7 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
         const s = st.current;
         if (e.sourceEvent) s.autoZoom = false;
         s.vp.cellW = DEFAULT_CELL * e.transform.k;
-        s.vp.offset = e.transform.x - LEFT;
+        s.vp.offset = e.transform.x - s.vp.left;
         if (e.sourceEvent) s.follow = s.vp.offset <= followOffset(s.vp, s.layout.columns) + 1;
         sched.request();
       });
@@ -145,8 +154,9 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
     el.replaceChildren(Object.assign(document.createElement('strong'), { textContent: d.title }), ...d.lines.map((l) => Object.assign(document.createElement('div'), { textContent: l })));
     const x = at?.x ?? s.vp.left + s.vp.offset + (hit!.col + 1) * s.vp.cellW;
     const y = at?.y ?? rowY(s.vp, hit!.row + 1);
-    el.style.left = `${Math.min(x + 12, s.vp.width - 260)}px`;
-    el.style.top = `${Math.min(y + 12, s.vp.height - 90)}px`;
+    // Inside the canvas's box, whatever its width: a tooltip must not widen a phone's page.
+    el.style.left = `${Math.max(0, Math.min(x + 12, s.vp.width - el.offsetWidth - 2))}px`;
+    el.style.top = `${Math.max(0, Math.min(y + 12, s.vp.height - el.offsetHeight - 2))}px`;
   };
 
   const hitAt = (e: ReactMouseEvent) => {
@@ -188,13 +198,26 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
 
   return (
     <figure className="view grid-view" data-testid={lane === 'a' ? 'grid' : `grid-${lane}`} data-tour={lane === 'a' ? 'grid' : undefined} ref={figure} aria-label={title ?? 'Batching grid'}>
-      <GridToolbar title={compact || !title ? title : `${title}: slots × ${mode === 'tokens' ? 'token positions' : 'iterations'}`} onFollow={setFollow} onZoom={zoomBy} />
+      <GridToolbar
+        title={
+          compact || !title ? (
+            title
+          ) : (
+            <>
+              {title}
+              <span className="title-extra">: slots × {mode === 'tokens' ? 'token positions' : 'iterations'}</span>
+            </>
+          )
+        }
+        onFollow={setFollow}
+        onZoom={zoomBy} onTable={() => store.getState().setUi({ dataTable: lane })} tour={lane === 'a'} compact={compact} />
       <div className="canvas-wrap">
         <canvas
           ref={canvas}
           tabIndex={0}
           role="img"
           aria-label={`Batching grid: rows are batch slots, columns are ${mode === 'tokens' ? 'token positions' : 'iterations'}. Arrow keys inspect cells, Enter selects a request, plus and minus zoom, End follows the newest iteration.`}
+          aria-describedby={`grid-summary-${lane}`}
           onMouseMove={onMove}
           onMouseLeave={() => showTip(null)}
           onClick={onClick}
@@ -202,7 +225,8 @@ export function BatchGrid({ lane, title, compact = false }: { lane: LaneId; titl
         />
         <div className="tooltip" ref={tip} hidden role="status" aria-live="polite" />
       </div>
-      <GridLegend lane={lane} compact={compact} />
+      <p className="sr-only" id={`grid-summary-${lane}`} ref={summary} />
+      {legend && <GridLegend lane={lane} compact={compact} />}
     </figure>
   );
 }

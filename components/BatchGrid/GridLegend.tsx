@@ -4,7 +4,7 @@ import { useApp } from '../../src/store/store';
 import { hatchCss, type HatchKind } from '../shared/hatch';
 import { Legend, type LegendItem } from '../shared/Legend';
 import { useSharingShown } from '../shared/sharing';
-import { cachedFill } from './draw';
+import { cachedFill, endSwatch, prefillSwatch } from './draw';
 
 /** The grid's key, in Anyscale's colours, with every kind of idle slot told apart by its hatching. */
 export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: boolean }) {
@@ -16,12 +16,12 @@ export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: 
   // Shown where such cells can appear: prefix caching on, or several completions sharing a prompt.
   const sharing = useSharingShown();
   const items: LegendItem[] = [
-    { label: 'prompt (prefill)', style: { background: p.prefill } },
+    { label: 'prompt (prefill)', style: { background: prefillSwatch(p) } },
     ...(sharing
       ? [{ label: compact ? 'prompt from cache' : 'prompt from the cache (no compute)', style: { background: cachedFill(p), boxShadow: `inset 0 0 0 1px ${p.prefill}` }, hint: 'Prompt positions a request got without computing them: from the prefix cache, or shared with its first completion. Drawn in token columns; in iteration columns they take no cell, since no step computed them.' }]
       : []),
     { label: 'generated (decode)', style: { background: p.decode } },
-    { label: 'end of sequence', style: { background: p.end } },
+    { label: 'end of sequence', style: { background: endSwatch(p) } },
     // One colour per kind for every request: where a new request takes the slot, a gap says so.
     { label: compact ? 'next request' : 'gap: next request in the slot', style: { background: `linear-gradient(90deg, ${p.end} 0 42%, ${p.background} 42% 58%, ${p.prefill} 58%)` } },
     { label: compact ? 'idle: finished' : staticOnly ? 'idle: finished (static batching only)' : 'idle: finished, held by static batch', style: idle('finished') },
@@ -32,7 +32,7 @@ export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: 
   return (
     <>
       <Legend items={items} label="Grid legend" />
-      {!compact && <p className="fineprint">Hover a cell for its token and step time · click to follow a request · with focus: arrows inspect, +/− zoom, End follows.</p>}
+      {!compact && <p className="fineprint presenter-hidden">Hover a cell for its token and step time · click to follow a request · with focus: arrows inspect, +/− zoom, End follows.</p>}
     </>
   );
 }

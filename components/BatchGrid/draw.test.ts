@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../stories/fixtures';
 import { palettes } from '../../src/theme/palette';
-import { drawGrid, gridStyle, startsNewRequest } from './draw';
+import { axisRoom, drawGrid, gridStyle, startsNewRequest } from './draw';
 import { GridLayout } from './layout';
 import type { GridViewport } from './viewport';
 
 /** A canvas context that records the colour of every filled rectangle. */
 function recordingContext() {
   const fills: { style: string; x: number; y: number; w: number; h: number }[] = [];
+  const texts: { text: string; font: string }[] = [];
+  const arcs: { x: number; y: number; style: string }[] = [];
   const ctx = {
     fillStyle: '' as unknown,
     strokeStyle: '',
@@ -28,10 +30,16 @@ function recordingContext() {
     lineTo() {},
     stroke() {},
     strokeRect() {},
-    fillText() {},
+    fillText(text: string) {
+      texts.push({ text, font: this.font });
+    },
+    arc(x: number, y: number) {
+      arcs.push({ x, y, style: String(this.fillStyle) });
+    },
+    fill() {},
     measureText: (t: string) => ({ width: t.length * 6 }),
   };
-  return { ctx: ctx as unknown as CanvasRenderingContext2D, fills };
+  return { ctx: ctx as unknown as CanvasRenderingContext2D, fills, texts, arcs };
 }
 
 describe('drawGrid colours', () => {
@@ -57,5 +65,25 @@ describe('drawGrid colours', () => {
     expect(handovers.length).toBeGreaterThan(0);
     const gaps = fills.filter((f) => f.style === p.background && f.w === 2);
     expect(gaps).toHaveLength(handovers.length);
+  });
+
+  it('marks prompt cells with lines and each end of sequence with a dot: colour is not the only cue', () => {
+    const { ctx, fills, arcs } = recordingContext();
+    drawGrid(ctx, layout, vp, gridStyle(p, new Map()), { selected: null, hover: null });
+    const ends = layout.rows.flat().filter((r) => r.kind === 'end').length;
+    expect(ends).toBeGreaterThan(0);
+    expect(arcs).toHaveLength(ends);
+    expect(arcs.every((a) => a.style === p.background)).toBe(true);
+    expect(fills.filter((f) => f.h === 1 && f.style !== p.background).length).toBeGreaterThanOrEqual(layout.rows.flat().filter((r) => r.kind === 'prefill').length);
+  });
+
+  it('draws its labels at the type scale size it is given, with room for them', () => {
+    for (const px of [12, 14, 17]) {
+      const { ctx, texts } = recordingContext();
+      drawGrid(ctx, layout, { ...vp, ...axisRoom(px) }, gridStyle(p, new Map(), px), { selected: null, hover: null });
+      expect(texts.length).toBeGreaterThan(0);
+      for (const t of texts) expect(t.font).toMatch(new RegExp(`\\b${px}px\\b`));
+      expect(axisRoom(px).top).toBeGreaterThanOrEqual(px + 4);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { HatchKind } from '../shared/hatch';
+import { canvasFont } from '../shared/type-scale';
 import { mix, type Palette } from '../../src/theme/palette';
 import type { CellHit, CellKind, GridLayout, GridRun } from './layout';
 import { maxRowOffset, rowHeight, rowY, visibleColumns, xScale, type GridViewport } from './viewport';
@@ -8,14 +9,19 @@ export interface GridStyle {
   hatches: Map<HatchKind, CanvasPattern | string>;
   /** One colour per kind, whatever the request: requests are told apart by the gap between them. */
   fills: Record<Exclude<CellKind, 'idle'>, string>;
+  /** Axis and row labels, CSS px (the type scale's canvas size). */
+  labelPx: number;
 }
 
-export function gridStyle(palette: Palette, hatches: Map<HatchKind, CanvasPattern | string>): GridStyle {
-  return { palette, hatches, fills: { prefill: palette.prefill, decode: palette.decode, end: palette.end, cached: cachedFill(palette) } };
+export function gridStyle(palette: Palette, hatches: Map<HatchKind, CanvasPattern | string>, labelPx = 12): GridStyle {
+  return { palette, hatches, fills: { prefill: palette.prefill, decode: palette.decode, end: palette.end, cached: cachedFill(palette) }, labelPx };
 }
 
 /** Prompt cells no step computed: a pale prompt colour, outlined in the prompt colour (so it reads without colour too). */
 export const cachedFill = (p: Palette): string => mix(p.prefill, p.background, 0.78);
+
+/** Room for the row labels (S1..S64) and the column axis at a label size. */
+export const axisRoom = (labelPx: number): { left: number; top: number } => ({ left: Math.ceil(labelPx * 2.4 + 8), top: Math.ceil(labelPx + 6) });
 
 /** Width of the gap drawn where a new request takes over a slot, once cells are wide enough to show it. */
 export const boundaryWidth = (cellW: number): number => (cellW >= 4 ? 2 : cellW >= 2 ? 1 : 0);
@@ -47,6 +53,8 @@ export function drawGrid(ctx: Ctx, layout: GridLayout, v: GridViewport, style: G
   ctx.clip();
   const gap = boundaryWidth(v.cellW);
   const boundaries: number[] = [];
+  const marks: GridRun[] = [];
+  const markAt: number[] = [];
   for (let row = 0; row < layout.rows.length; row++) {
     const runs = layout.rows[row];
     const y = rowY(v, row);
@@ -55,10 +63,12 @@ export function drawGrid(ctx: Ctx, layout: GridLayout, v: GridViewport, style: G
       const r = runs[i];
       ctx.globalAlpha = overlay.selected !== null && r.requestId !== overlay.selected ? 0.3 : 1;
       fillRun(ctx, style, r, originX + r.col * v.cellW, y, r.len * v.cellW, rh);
+      if (r.kind === 'prefill' || r.kind === 'end') marks.push(r), markAt.push(originX + r.col * v.cellW, y);
       if (gap && startsNewRequest(runs[i - 1], r)) boundaries.push(originX + r.col * v.cellW, y);
     }
   }
   ctx.globalAlpha = 1;
+  drawMarks(ctx, marks, markAt, v.cellW, rh, style.palette);
   // Where one request hands its slot to the next: a gap in the background colour, so two requests
   // in a row read as two even where their cells share a colour.
   ctx.fillStyle = palette.background;
@@ -71,9 +81,38 @@ export function drawGrid(ctx: Ctx, layout: GridLayout, v: GridViewport, style: G
     ctx.strokeRect(originX + overlay.hover.col * v.cellW, rowY(v, overlay.hover.row), Math.max(2, v.cellW), rh);
   }
   ctx.restore();
-  drawAxes(ctx, layout, v, rh, palette);
+  drawAxes(ctx, layout, v, rh, palette, style.labelPx);
   drawRowScrollbar(ctx, v, rh, palette);
 }
+
+/**
+ * Colour is never the only cue: prompt cells carry lines like lines of text, an end of sequence a
+ * full stop, once cells are big enough to show them (the legend's swatches draw the same).
+ */
+function drawMarks(ctx: Ctx, runs: GridRun[], at: number[], cellW: number, rh: number, p: Palette): void {
+  if (rh < 8 || cellW < 4) return;
+  ctx.fillStyle = mix(p.prefill, '#000000', 0.3);
+  const lineGap = Math.max(3, Math.round(rh / 3));
+  for (let i = 0; i < runs.length; i++) {
+    if (runs[i].kind !== 'prefill') continue;
+    for (let ly = lineGap; ly < rh - 1; ly += lineGap) ctx.fillRect(at[2 * i], at[2 * i + 1] + ly, runs[i].len * cellW, 1);
+  }
+  ctx.fillStyle = p.background;
+  const r = Math.max(1, Math.min(cellW, rh) / 6);
+  ctx.beginPath();
+  for (let i = 0; i < runs.length; i++) {
+    if (runs[i].kind !== 'end') continue;
+    const cx = at[2 * i] + (runs[i].len * cellW) / 2;
+    const cy = at[2 * i + 1] + rh / 2;
+    ctx.moveTo(cx + r, cy);
+    ctx.arc(cx, cy, r, 0, 2 * Math.PI);
+  }
+  ctx.fill();
+}
+
+/** Legend swatches with the same marks as the cells. */
+export const prefillSwatch = (p: Palette): string => `repeating-linear-gradient(180deg, ${p.prefill} 0 3px, ${mix(p.prefill, '#000000', 0.3)} 3px 4px)`;
+export const endSwatch = (p: Palette): string => `radial-gradient(circle, ${p.background} 0 1.5px, ${p.end} 2px)`;
 
 /** When the rows scroll, a thin bar on the right edge says which part of them is on screen. */
 function drawRowScrollbar(ctx: Ctx, v: GridViewport, rh: number, p: Palette): void {
@@ -132,16 +171,16 @@ function outlineRequest(ctx: Ctx, layout: GridLayout, v: GridViewport, rh: numbe
   }
 }
 
-function drawAxes(ctx: Ctx, layout: GridLayout, v: GridViewport, rh: number, pal: Palette): void {
+function drawAxes(ctx: Ctx, layout: GridLayout, v: GridViewport, rh: number, pal: Palette, px: number): void {
   ctx.fillStyle = pal.background;
   ctx.fillRect(0, 0, v.left, v.height);
   ctx.fillRect(0, 0, v.width, v.top);
   ctx.fillStyle = pal.muted;
-  ctx.font = '11px system-ui, sans-serif';
+  ctx.font = canvasFont(px);
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'right';
   // Label every row when there is room, else every k-th, always in Anyscale's S1.. naming.
-  const every = Math.max(1, Math.ceil(12 / rh));
+  const every = Math.max(1, Math.ceil((px + 1) / rh));
   for (let row = 0; row < layout.rows.length; row += every) {
     // Only rows wholly on screen get a label: a half-scrolled one would sit over the column axis.
     const y = rowY(v, row);
@@ -150,7 +189,7 @@ function drawAxes(ctx: Ctx, layout: GridLayout, v: GridViewport, rh: number, pal
   const x = xScale(v);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'alphabetic';
-  const ticks = x.ticks(Math.max(2, Math.floor((v.width - v.left) / 70))).filter((t) => Number.isInteger(t) && t >= 0);
+  const ticks = x.ticks(Math.max(2, Math.floor((v.width - v.left) / (px * 6)))).filter((t) => Number.isInteger(t) && t >= 0);
   // Token columns read T1..Tn as in Anyscale's figure; iteration columns count from 1 as well.
   const prefix = layout.mode === 'tokens' ? 'T' : '';
   for (const t of ticks) {

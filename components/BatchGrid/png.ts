@@ -1,6 +1,7 @@
 import { palettes, type ThemeName } from '../../src/theme/palette';
 import { makeHatches } from '../shared/hatch';
-import { drawGrid, gridStyle } from './draw';
+import { canvasFont } from '../shared/type-scale';
+import { axisRoom, drawGrid, gridStyle } from './draw';
 import type { GridLayout } from './layout';
 import { EXPORT_LEGEND } from './svg';
 import { MIN_ROW_HEIGHT } from './viewport';
@@ -15,8 +16,7 @@ const LEGEND_H = 24;
 export function gridToPng(layout: GridLayout, theme: ThemeName, title: string): Promise<Blob> {
   const p = palettes[theme];
   const cell = Math.max(1, Math.min(14, 4000 / Math.max(1, layout.columns)));
-  const left = 34;
-  const top = 16;
+  const { left, top } = axisRoom(12);
   const rows = Math.max(1, layout.rows.length);
   const rowH = Math.max(MIN_ROW_HEIGHT, Math.min(18, 1200 / rows));
   const width = Math.max(560, Math.ceil(left + layout.columns * cell + 4));
@@ -30,7 +30,7 @@ export function gridToPng(layout: GridLayout, theme: ThemeName, title: string): 
   ctx.setTransform(2, 0, 0, 2, 0, 0);
   ctx.fillStyle = p.background;
   ctx.fillRect(0, 0, width, TITLE_H + gridH + LEGEND_H);
-  ctx.font = '600 13px system-ui, sans-serif';
+  ctx.font = canvasFont(14, 600);
   ctx.fillStyle = p.text;
   ctx.fillText(title, left, 17);
   ctx.translate(0, TITLE_H);
@@ -39,7 +39,7 @@ export function gridToPng(layout: GridLayout, theme: ThemeName, title: string): 
   // drawGrid leaves its axis labels' alignment behind.
   ctx.textAlign = 'left';
   ctx.textBaseline = 'alphabetic';
-  ctx.font = '11px system-ui, sans-serif';
+  ctx.font = canvasFont(12);
   let x = left;
   for (const [label, kind] of EXPORT_LEGEND) {
     const swatch = kind === 'prefill' || kind === 'decode' || kind === 'end' ? p[kind] : style.hatches.get(kind) ?? p.hatch;

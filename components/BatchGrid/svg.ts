@@ -31,7 +31,7 @@ export function gridToSvg(layout: GridLayout, p: Palette, opts: { cell?: number;
   const hatch = (id: string, color: string, angle: number) =>
     `<pattern id="${id}" patternUnits="userSpaceOnUse" width="5" height="5" patternTransform="rotate(${angle})"><rect width="5" height="5" fill="${p.idle}"/><line x1="0" y1="0" x2="0" y2="5" stroke="${color}" stroke-width="1.2"/></pattern>`;
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
     `<defs>${hatch('idle-finished', p.hatch, 45)}${hatch('idle-empty', p.hatch, 90)}${hatch('idle-stalled', p.stalled, -45)}${hatch('idle-preempted', p.preempted, 0)}</defs>`,
     `<rect width="${width}" height="${height}" fill="${p.background}"/>`,
   ];

@@ -15,8 +15,10 @@ export interface GridViewport {
   /** Screen x of column 0, relative to `left` (pan). */
   offset: number;
   rows: number;
-  /** Rows scrolled off the top, in CSS px, when they do not all fit at MIN_ROW_HEIGHT. */
+  /** Rows scrolled off the top, in CSS px, when they do not all fit at the minimum row height. */
   rowOffset?: number;
+  /** Thinnest row before the rows scroll (MIN_ROW_HEIGHT, more in presenter mode). */
+  minRow?: number;
 }
 
 export const MIN_CELL = 0.05;
@@ -25,12 +27,12 @@ export const DEFAULT_CELL = 14;
 
 export const plotWidth = (v: GridViewport): number => Math.max(1, v.width - v.left);
 
-/** Tall enough that 8 slots fill the grid panel on a 1080p projector; more would turn rows into slabs. */
-export const MAX_ROW_HEIGHT = 64;
+/** Tall enough that 8 slots fill the grid panel on a 1080p screen; more would turn rows into slabs. */
+export const MAX_ROW_HEIGHT = 80;
 /** Thinner rows stop reading as rows (64 slots in a compare lane): the grid scrolls vertically instead. */
 export const MIN_ROW_HEIGHT = 6;
-/** Row height: every slot fits the height while rows stay at least MIN_ROW_HEIGHT, up to MAX_ROW_HEIGHT. */
-export const rowHeight = (v: GridViewport): number => Math.max(MIN_ROW_HEIGHT, Math.min(MAX_ROW_HEIGHT, (v.height - v.top) / Math.max(1, v.rows)));
+/** Row height: every slot fits the height while rows stay at least the minimum, up to MAX_ROW_HEIGHT. */
+export const rowHeight = (v: GridViewport): number => Math.max(v.minRow ?? MIN_ROW_HEIGHT, Math.min(MAX_ROW_HEIGHT, (v.height - v.top) / Math.max(1, v.rows)));
 
 /** How far the rows can scroll: 0 when they all fit. */
 export const maxRowOffset = (v: GridViewport): number => Math.max(0, v.rows * rowHeight(v) - (v.height - v.top));

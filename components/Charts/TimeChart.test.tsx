@@ -28,9 +28,34 @@ describe('TimeChart', () => {
   it('names its x axis, and draws no made-up axes before the first iteration', async () => {
     const { store, container } = renderWithStore(<TimeChart lanes={['a']} kind="batch" />);
     await frame();
-    expect(container.querySelector('svg')!.textContent).toBe('No iterations yet: press Play or Step');
+    // The empty state is HTML that wraps (SVG text was cut at the chart's edges).
+    expect(container.querySelector('svg')!.textContent).toBe('');
+    expect(screen.getByTestId('chart-batch-empty').hidden).toBe(false);
+    expect(screen.getByTestId('chart-batch-empty').textContent).toBe('No iterations yet: press Play or Step');
     act(() => loadRuns(store, { a: FIXTURES.continuousPaged }));
     await frame();
-    expect(container.querySelector('svg .axis-unit')!.textContent).toBe('iteration →');
+    expect(screen.getByTestId('chart-batch-empty').hidden).toBe(true);
+    const unit = container.querySelector('svg .axis-unit')!;
+    expect(unit.textContent).toBe('iteration →');
+    // On the tick labels' line under the plot, not over the data.
+    const axisY = Number(/translate\(0,([\d.]+)\)/.exec(container.querySelector('svg g')!.getAttribute('transform')!)![1]);
+    expect(Number(unit.getAttribute('y'))).toBeGreaterThan(axisY);
+  });
+
+  it('tells its lines apart by dashes and its KV waste by hatching, not by colour alone', async () => {
+    const { store, container } = renderWithStore(
+      <>
+        <TimeChart lanes={['a']} kind="batch" />
+        <TimeChart lanes={['a']} kind="kv" />
+      </>,
+    );
+    act(() => loadRuns(store, { a: FIXTURES.continuousContiguous }));
+    await frame();
+    const [batch, kv] = Array.from(container.querySelectorAll('svg'));
+    const dashes = Array.from(batch.querySelectorAll('path[stroke]:not(.domain)')).map((l) => l.getAttribute('stroke-dasharray'));
+    expect(dashes).toEqual([null, '6 3']);
+    const fills = Array.from(kv.querySelectorAll(':scope > path')).map((a) => a.getAttribute('fill'));
+    expect(fills.slice(1)).toEqual(['url(#chart-hatch-reserved)', 'url(#chart-hatch-internal)', 'url(#chart-hatch-external)']);
+    expect(kv.querySelectorAll('pattern').length).toBe(3);
   });
 });

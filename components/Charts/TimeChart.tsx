@@ -1,13 +1,14 @@
 import { area, axisBottom, axisLeft, line, max, scaleLinear, select, stack } from 'd3';
 import { useEffect, useRef } from 'react';
-import { palettes, type Palette } from '../../src/theme/palette';
+import { mix, palettes, type Palette } from '../../src/theme/palette';
 import { useApp } from '../../src/store/store';
 import type { LaneId } from '../../src/store/slices';
 import { throttled } from '../shared/throttle';
 import { useLatest } from '../shared/frames';
-import { Legend } from '../shared/Legend';
+import { hatchCss, hatchSvgPattern } from '../shared/hatch';
+import { Legend, type LegendItem } from '../shared/Legend';
 import { chartData, compareChartData, type ChartData, type ChartKind } from './series';
-import { svgSize, useRedrawOnResize } from './svg-size';
+import { axisUnit, chartMargins, svgSize, useRedrawOnResize, yTickCount } from './svg-size';
 import { integerTicks, valueTick } from './ticks';
 
 const TITLES: Record<ChartKind, string> = {
@@ -21,11 +22,24 @@ const COMPARE_TITLES: Record<ChartKind, string> = {
   kv: 'KV waste',
 };
 
-const M = { top: 6, right: 8, bottom: 18, left: 36 };
-
 function colors(kind: ChartKind, p: Palette, lanes: number): string[] {
   if (lanes > 1) return [p.series[1], p.series[0]];
   return kind === 'kv' ? [p.kvUsed, p.kvReserved, p.kvInternal, p.kvExternal] : [...p.series];
+}
+
+/** Colour is never the only cue: lines after the first are dashed, KV waste is hatched as on the map. */
+const DASHES = ['', '6 3', '2 3', '8 3 2 3'];
+const HATCHED = ['reserved', 'internal', 'external'] as const;
+const isHatched = (key: string): key is (typeof HATCHED)[number] => (HATCHED as readonly string[]).includes(key);
+
+function legendItems(d: ChartData, cs: string[], p: Palette): LegendItem[] {
+  return d.series.map((s, i) => {
+    const c = cs[i % cs.length];
+    if (d.stacked && isHatched(s.key)) return { label: s.label, style: { background: `${hatchCss(p, s.key)}, ${mix(c, p.background, 0.7)}` } };
+    if (d.stacked || !DASHES[i % DASHES.length]) return { label: s.label, style: { background: c } };
+    const [on, off] = DASHES[i % DASHES.length].split(' ');
+    return { label: s.label, style: { background: `repeating-linear-gradient(90deg, ${c} 0 ${on}px, transparent ${on}px ${Number(on) + Number(off)}px)`, height: 3, outline: 'none' } };
+  });
 }
 
 /** A small chart over iterations for one lane, or one line per lane in compare mode; redrawn by d3 a few times a second. */
@@ -37,13 +51,17 @@ export function TimeChart({ lanes, kind }: { lanes: LaneId[]; kind: ChartKind })
   const badge = useRef<HTMLSpanElement>(null);
   const theme = useApp((s) => s.theme);
   const svg = useRef<SVGSVGElement>(null);
+  const empty = useRef<HTMLParagraphElement>(null);
   const palette = palettes[theme];
   const data = (): ChartData =>
     lanes.length > 1 ? compareChartData(kind, lanes.map((l, i) => ({ label: strategies.split('|')[i], events: logs[l].events }))) : chartData(kind, logs[lanes[0]].events);
   const draw = () => {
     // Rates are timed: say by what clock (the lanes of one chart share it).
     if (badge.current) badge.current.textContent = kind === 'throughput' ? clockOf(logs[lanes[0]].lastEvent?.timeSource, source) : '';
-    if (svg.current) renderChart(svg.current, data(), colors(kind, palette, lanes.length), palette);
+    if (!svg.current) return;
+    const drawn = renderChart(svg.current, data(), colors(kind, palette, lanes.length), palette);
+    // The empty state is HTML over the plot, so it wraps instead of being cut at the edges.
+    if (empty.current) empty.current.hidden = drawn;
   };
   const drawRef = useLatest(draw);
   useRedrawOnResize(svg, drawRef);
@@ -65,8 +83,13 @@ export function TimeChart({ lanes, kind }: { lanes: LaneId[]; kind: ChartKind })
       <figcaption>
         {title} <span className="badge" ref={badge} data-testid={`chart-${kind}-clock`} />
       </figcaption>
-      <svg ref={svg} role="img" aria-label={`${title}: ${d.yLabel} per ${d.xLabel}`} />
-      <Legend label={`${title} legend`} items={d.series.map((s, i) => ({ label: s.label, style: { background: cs[i % cs.length] } }))} />
+      <div className="chart-plot">
+        <svg ref={svg} role="img" aria-label={`${title}: ${d.yLabel} per ${d.xLabel}`} />
+        <p className="chart-empty" ref={empty} data-testid={`chart-${kind}-empty`}>
+          No iterations yet: press Play or Step
+        </p>
+      </div>
+      <Legend label={`${title} legend`} items={legendItems(d, cs, palette)} />
     </figure>
   );
 }
@@ -78,16 +101,14 @@ export function clockOf(time: 'measured' | 'simulated' | undefined, source: stri
   return source === 'recorded' ? 'recorded' : source === 'replay' ? 'imported' : 'measured';
 }
 
-export function renderChart(el: SVGSVGElement, d: ChartData, cs: string[], p: Palette): void {
+/** Draws the chart; false (and nothing drawn: no axes made up) when there are no iterations yet. */
+export function renderChart(el: SVGSVGElement, d: ChartData, cs: string[], p: Palette): boolean {
   const { width: W, height: H } = svgSize(el);
   const root = select(el);
   const xs = d.series.flatMap((s) => s.x);
   root.selectAll('*').remove();
-  if (xs.length === 0) {
-    // No axes made up for an empty run: say what fills the chart instead.
-    root.append('text').attr('x', W / 2).attr('y', H / 2).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', p.muted).text('No iterations yet: press Play or Step');
-    return;
-  }
+  if (xs.length === 0) return false;
+  const M = chartMargins(el, 5);
   const x = scaleLinear()
     .domain([1, Math.max(2, max(xs) ?? 2)])
     .range([M.left, W - M.right]);
@@ -98,24 +119,29 @@ export function renderChart(el: SVGSVGElement, d: ChartData, cs: string[], p: Pa
     .domain([0, top || 1])
     .nice()
     .range([H - M.bottom, M.top]);
-  root.append('g').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).tickValues(integerTicks(x.ticks(4))).tickFormat(valueTick()).tickSizeOuter(0));
-  root.append('g').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(4).tickFormat(valueTick(d.unit)).tickSizeOuter(0));
+  const xAxis = root.append('g').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).tickValues(integerTicks(x.ticks(4))).tickFormat(valueTick()).tickSizeOuter(0));
+  root.append('g').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(yTickCount(H - M.top - M.bottom, M.fontPx)).tickFormat(valueTick(d.unit)).tickSizeOuter(0));
   root.selectAll('.domain, .tick line').attr('stroke', p.gridLine);
   root.selectAll('.tick text').attr('fill', p.muted);
-  // The x axis's unit, in the plot's corner: iterations, not seconds (two lanes differ in length).
-  root.append('text').attr('class', 'axis-unit').attr('x', W - M.right - 2).attr('y', H - M.bottom - 4).attr('text-anchor', 'end').attr('font-size', 10).attr('fill', p.muted).text(`${d.xLabel} →`);
+  // The x axis's unit: iterations, not seconds (two lanes differ in length).
+  axisUnit(el, xAxis.node()!, `${d.xLabel} →`, W - M.right, H - M.bottom + 9, M.fontPx, p.muted);
   if (stacked && first) {
+    root.append('defs').html(d.series.map((s, k) => (isHatched(s.key) ? hatchSvgPattern(p, s.key, `chart-hatch-${s.key}`, mix(cs[k % cs.length], p.background, 0.7)) : '')).join(''));
     const a = area<[number, number]>()
       .x((_, i) => x(first.x[i]))
       .y0((s) => y(s[0]))
       .y1((s) => y(s[1]));
-    stacked.forEach((layer, k) => root.append('path').attr('d', a(layer as unknown as [number, number][])).attr('fill', cs[k % cs.length]).attr('opacity', 0.85));
-    return;
+    stacked.forEach((layer, k) => {
+      const key = d.series[k].key;
+      root.append('path').attr('d', a(layer as unknown as [number, number][])).attr('fill', isHatched(key) ? `url(#chart-hatch-${key})` : cs[k % cs.length]).attr('opacity', isHatched(key) ? 1 : 0.85);
+    });
+    return true;
   }
   d.series.forEach((s, k) => {
     const l = line<number>()
       .x((_, i) => x(s.x[i]))
       .y((v) => y(v));
-    root.append('path').attr('d', l(s.values)).attr('fill', 'none').attr('stroke', cs[k % cs.length]).attr('stroke-width', 1.5);
+    root.append('path').attr('d', l(s.values)).attr('fill', 'none').attr('stroke', cs[k % cs.length]).attr('stroke-width', 1.5).attr('stroke-dasharray', DASHES[k % DASHES.length] || null);
   });
+  return true;
 }

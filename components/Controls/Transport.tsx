@@ -18,16 +18,16 @@ export function Transport() {
   return (
     <div className="transport" role="group" aria-label="Run controls">
       <button data-testid="play" className="primary" onClick={cmd.play} disabled={playDisabled} title="Play (Space)">
-        ▶ Play
+        <span aria-hidden="true">▶</span> <span className="btn-label">Play</span>
       </button>
       <button data-testid="pause" onClick={cmd.pause} disabled={!running} title="Pause (Space)">
-        ❚❚ Pause
+        <span aria-hidden="true">❚❚</span> <span className="btn-label">Pause</span>
       </button>
       <button data-testid="step" onClick={cmd.step} title="Run one iteration (S)">
-        ⇥ Step
+        <span aria-hidden="true">⇥</span> <span className="btn-label">Step</span>
       </button>
       <button data-testid="reset" onClick={cmd.reset} title="Start the workload over (R)">
-        ↺ Reset
+        <span aria-hidden="true">↺</span> <span className="btn-label">Reset</span>
       </button>
       <select
         data-testid="speed"

@@ -110,10 +110,10 @@ export function SelectField<T extends string>({ label, hint, disabled, testid, v
   );
 }
 
-export function CheckField({ label, hint, disabled, testid, value, onChange }: Common & { value: boolean; onChange: (v: boolean) => void }) {
+export function CheckField({ label, hint, disabled, testid, tour, value, onChange }: Common & { value: boolean; onChange: (v: boolean) => void; tour?: string }) {
   const h = useHint(hint);
   return (
-    <div className="field check" title={hint}>
+    <div className="field check" title={hint} data-tour={tour}>
       <label>
         <input type="checkbox" data-testid={testid} checked={value} disabled={disabled} aria-describedby={h.describedBy} onChange={(e) => onChange(e.target.checked)} />
         {label}

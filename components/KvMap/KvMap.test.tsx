@@ -44,6 +44,34 @@ describe('KvMap', () => {
     expect(screen.getByText('written by a request (one hue each)')).toBeTruthy();
   });
 
+  it('is inspected by keyboard: arrows name a block, Enter selects its request, Escape clears', async () => {
+    const { store } = renderWithStore(<KvMap lane="a" />);
+    act(() => loadRuns(store, { a: FIXTURES.continuousPaged }));
+    const log = store.getState().logs.a;
+    act(() => {
+      log.clear();
+      log.append(FIXTURES.continuousPaged.events.slice(0, 20));
+    });
+    await frame();
+    const canvas = screen.getByRole('img', { name: /Physical KV blocks/ });
+    expect(canvas.tabIndex).toBe(0);
+    const tip = screen.getByTestId('kv-map').querySelector('.tooltip') as HTMLElement;
+    fireEvent.keyDown(canvas, { key: 'ArrowRight' });
+    expect(tip.hidden).toBe(false);
+    expect(tip.textContent).toMatch(/^Blocks? 0/);
+    fireEvent.keyDown(canvas, { key: 'End' });
+    // jsdom gives the canvas no size, so the pool may be one square: End stays within it.
+    expect(tip.hidden).toBe(false);
+    expect(tip.textContent).toMatch(/^Blocks? \d/);
+    fireEvent.keyDown(canvas, { key: 'Home' });
+    fireEvent.keyDown(canvas, { key: 'Enter' });
+    const owner = /request R(\d+)/.exec(tip.textContent ?? '')?.[1];
+    expect(store.getState().selected).toBe(owner === undefined ? null : Number(owner));
+    fireEvent.keyDown(canvas, { key: 'Escape' });
+    expect(tip.hidden).toBe(true);
+    expect(store.getState().selected).toBeNull();
+  });
+
   it('describes blocks in the paper’s words', () => {
     const block = { index: 3, owner: 7, used: 5, reserved: 2, internal: 9, external: 0, free: 0, refs: 1, cached: false, holders: [7] };
     expect(describeBlock(block, 16)).toBe('Block 3 · request R7 · 5/16 written · 2 reserved · 9 never used (internal)');

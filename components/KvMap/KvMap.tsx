@@ -1,4 +1,4 @@
-import { useEffect, useRef, type MouseEvent as ReactMouseEvent } from 'react';
+import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import type { KvSnapshot } from '../../engine/serve/events';
 import { kvWaste } from '../../src/run/metrics';
 import { useApp, useAppStore } from '../../src/store/store';
@@ -6,8 +6,11 @@ import type { LaneId } from '../../src/store/slices';
 import { palettes } from '../../src/theme/palette';
 import { frameScheduler, useCanvasSize, useLatest } from '../shared/frames';
 import { makeHatches } from '../shared/hatch';
+import { useSummary } from '../shared/DataTable';
+import { kvSummary } from '../shared/text-alternative';
 import { drawKv, type KvDrawStyle } from './draw';
 import { KvLegend } from './KvLegend';
+import { kvKey, squareOrigin } from './navigation';
 import { kvBlocks, kvCells, kvShares, KV_CATEGORIES, type KvBlock } from './layout';
 
 const pct = (x: number) => `${x < 10 && x > 0 ? x.toFixed(1) : x.toFixed(0)}%`;
@@ -16,7 +19,7 @@ const pct = (x: number) => `${x < 10 && x > 0 ? x.toFixed(1) : x.toFixed(0)}%`;
  * The physical KV pool after the newest iteration: every block, by waste category or by owner,
  * with the exact pool totals above it. Redrawn from a log subscription, not by React.
  */
-export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boolean }) {
+export function KvMap({ lane, compact = false, legend = true }: { lane: LaneId; compact?: boolean; legend?: boolean }) {
   const store = useAppStore();
   const log = useApp((s) => s.logs[lane]);
   const theme = useApp((s) => s.theme);
@@ -25,6 +28,7 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
   const bar = useRef<HTMLDivElement>(null);
   const caption = useRef<HTMLParagraphElement>(null);
   const tip = useRef<HTMLDivElement>(null);
+  const summary = useSummary(log, () => kvSummary(log.lastEvent));
   const st = useRef({ w: 1, h: 1, dpr: 1, style: null as KvDrawStyle | null, blocks: [] as KvBlock[], perCell: 1, grid: { cols: 1, rows: 1, size: 0 }, hover: null as number | null, kv: null as KvSnapshot | null });
 
   const draw = () => {
@@ -101,13 +105,10 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
     drawRef.current();
   });
 
-  const onMove = (e: ReactMouseEvent) => {
+  /** Inspects square `i` (null hides the tooltip); x, y: where to put the tooltip, in canvas px. */
+  const inspect = (i: number | null, x = 0, y = 0) => {
     const s = st.current;
-    const r = canvas.current!.getBoundingClientRect();
-    const col = Math.floor((e.clientX - r.left) / (s.grid.size + 1));
-    const row = Math.floor((e.clientY - r.top) / (s.grid.size + 1));
-    const i = col < s.grid.cols ? row * s.grid.cols + col : -1;
-    const b = s.blocks[i];
+    const b = i === null ? undefined : s.blocks[i];
     s.hover = b ? i : null;
     sched.request();
     const t = tip.current;
@@ -115,15 +116,41 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
     t.hidden = !b;
     if (!b) return;
     t.textContent = s.perCell > 1 ? describeGroup(b, s.perCell, s.kv!.blockSize) : describeBlock(b, s.kv!.blockSize);
-    t.style.left = `${Math.min(e.clientX - r.left + 12, s.w - 220)}px`;
-    t.style.top = `${Math.min(e.clientY - r.top + 12, s.h - 40)}px`;
+    t.style.left = `${Math.max(0, Math.min(x + 12, s.w - t.offsetWidth - 2))}px`;
+    t.style.top = `${Math.max(0, Math.min(y + 12, s.h - t.offsetHeight - 2))}px`;
+  };
+
+  const onMove = (e: ReactMouseEvent) => {
+    const s = st.current;
+    const r = canvas.current!.getBoundingClientRect();
+    const col = Math.floor((e.clientX - r.left) / (s.grid.size + 1));
+    const row = Math.floor((e.clientY - r.top) / (s.grid.size + 1));
+    const i = col < s.grid.cols ? row * s.grid.cols + col : -1;
+    inspect(s.blocks[i] ? i : null, e.clientX - r.left, e.clientY - r.top);
+  };
+
+  const select = () => store.getState().setUi({ selected: st.current.blocks[st.current.hover ?? -1]?.owner ?? null });
+
+  const onKey = (e: ReactKeyboardEvent) => {
+    const s = st.current;
+    const r = kvKey(e.key, s.hover, s.blocks.length, s.grid.cols);
+    if (!r) return;
+    e.preventDefault();
+    if (r.kind === 'select') select();
+    else if (r.kind === 'clear') {
+      inspect(null);
+      store.getState().setUi({ selected: null });
+    } else {
+      const o = squareOrigin(r.index, s.grid);
+      inspect(r.index, o.x + s.grid.size, o.y + s.grid.size);
+    }
   };
 
   return (
     <figure className="view kv-view" data-testid={lane === 'a' ? 'kv-map' : `kv-map-${lane}`} data-tour={lane === 'a' ? 'kv-map' : undefined} aria-label="KV cache memory map">
       <div className="view-toolbar">
         <h2 className="view-title">KV cache memory</h2>
-        <div className="segmented" role="radiogroup" aria-label="Colour blocks by">
+        <div className="segmented presenter-hidden" role="radiogroup" aria-label="Colour blocks by">
           <button role="radio" aria-checked={view === 'waste'} onClick={() => store.getState().setUi({ kvView: 'waste' })}>
             Waste
           </button>
@@ -139,10 +166,22 @@ export function KvMap({ lane, compact = false }: { lane: LaneId; compact?: boole
         ))}
       </div>
       <div className="canvas-wrap">
-        <canvas ref={canvas} role="img" aria-label="Physical KV blocks" onMouseMove={onMove} onMouseLeave={() => { st.current.hover = null; if (tip.current) tip.current.hidden = true; sched.request(); }} onClick={() => store.getState().setUi({ selected: st.current.blocks[st.current.hover ?? -1]?.owner ?? null })} />
-        <div className="tooltip" ref={tip} hidden />
+        <canvas
+          ref={canvas}
+          tabIndex={0}
+          role="img"
+          aria-label="Physical KV blocks. Arrow keys inspect blocks, Enter selects the request that holds one, Escape clears."
+          aria-describedby={`kv-summary-${lane}`}
+          onMouseMove={onMove}
+          onMouseLeave={() => inspect(null)}
+          onBlur={() => inspect(null)}
+          onClick={select}
+          onKeyDown={onKey}
+        />
+        <div className="tooltip" ref={tip} hidden role="status" aria-live="polite" />
       </div>
-      <KvLegend compact={compact} />
+      <p className="sr-only" id={`kv-summary-${lane}`} ref={summary} />
+      {legend && <KvLegend compact={compact} />}
     </figure>
   );
 }

@@ -96,6 +96,10 @@ const ROWS: Row[] = [
 
 /** Compare mode's column: what the lanes are compared on (the ratio bar divides overall tokens/s). */
 const COMPACT = ['tpsAll', 'ttft', 'occ', 'preempt', 'done', 'iter', 'hit', 'shared'];
+/** Presenter mode: the figures a room can read at a glance, in large type. */
+const PRESENTER = ['tps', 'ttft', 'occ', 'waste', 'done', 'iter', 'preempt'];
+/** Presenter mode's compare column: room for four figures in large type. */
+const PRESENTER_COMPACT = ['tpsAll', 'ttft', 'occ', 'done'];
 
 /**
  * The live numbers. Text is written straight into the DOM a few times a second from a log
@@ -106,11 +110,13 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
   const log = useApp((s) => s.logs[lane]);
   const source = useApp((s) => s.lanes[lane].source);
   const failed = useApp((s) => s.lanes[lane].phase === 'error');
+  const presenter = useApp((s) => s.presenter);
   const cells = useRef(new Map<string, HTMLElement>());
   const notes = useRef(new Map<string, HTMLElement>());
   const badge = useRef<HTMLSpanElement>(null);
   const config = useApp((s) => s.config);
-  const rows = (compact ? ROWS.filter((r) => COMPACT.includes(r.key)) : ROWS).filter((r) => !r.when || r.when(config));
+  const keys = compact ? (presenter ? PRESENTER_COMPACT : COMPACT) : presenter ? PRESENTER : null;
+  const rows = (keys ? ROWS.filter((r) => keys.includes(r.key)) : ROWS).filter((r) => !r.when || r.when(config));
   // Rows that appear with a setting (prefix caching) get their figures at once, not at the next iteration.
   const shown = rows.map((r) => r.key).join();
   useEffect(() => {
@@ -141,12 +147,12 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
       </h2>
       <dl>
         {rows.map((r) => (
-          <div key={r.key} className={`number${r.full ? ' full' : r.wide ? ' wide' : ''}`} title={r.hint}>
+          <div key={r.key} className={`number${r.full ? ' full' : r.wide ? ' wide' : ''}`} title={r.hint} data-tour={lane === 'a' && r.key === 'preempt' ? 'preemptions' : undefined}>
             <dt>{compact && r.short ? r.short : r.label}</dt>
             <dd data-testid={testid(r.testid)} ref={(el) => void (el ? cells.current.set(r.key, el) : cells.current.delete(r.key))}>
               —
             </dd>
-            {r.note && <span className="number-note" data-testid={testid(r.testid && `${r.testid}-note`)} ref={(el) => void (el ? notes.current.set(r.key, el) : notes.current.delete(r.key))} />}
+            {r.note && <dd className="number-note" data-testid={testid(r.testid && `${r.testid}-note`)} ref={(el) => void (el ? notes.current.set(r.key, el) : notes.current.delete(r.key))} />}
           </div>
         ))}
       </dl>

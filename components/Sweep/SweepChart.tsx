@@ -7,13 +7,11 @@ import { palettes, type Palette } from '../../src/theme/palette';
 import type { MeasuredSweep } from '../../src/worker/sweep';
 import { throttled } from '../shared/throttle';
 import { useLatest } from '../shared/frames';
-import { svgSize, useRedrawOnResize } from '../Charts/svg-size';
+import { chartMargins, svgSize, useRedrawOnResize, yTickCount } from '../Charts/svg-size';
 import { powerOfTwoTicks, valueTick } from '../Charts/ticks';
 import { Legend } from '../shared/Legend';
 import type { IterationEvent } from '../../engine/serve/events';
 import { computeBoundNote, largestMeasured, sweepResultText } from './describe';
-
-const M = { top: 6, right: 10, bottom: 20, left: 46 };
 
 /**
  * Step time against tokens per step: faint dots from the running workload, and, after a sweep,
@@ -89,6 +87,7 @@ export function SweepChart() {
 
 function renderSweep(el: SVGSVGElement, m: MeasuredSweep | null, events: readonly IterationEvent[], p: Palette): void {
   const { width: W, height: H } = svgSize(el);
+  const M = chartMargins(el, 6);
   const points = m?.result.points ?? [];
   const dots = events.slice(-400).map((e) => ({ tokens: Math.max(1, e.prefillTokens + e.decodeTokens), ms: e.backendMs }));
   const xMax = Math.max(2, max(points, (q) => q.tokens) ?? 1, max(dots, (d) => d.tokens) ?? 1);
@@ -99,7 +98,7 @@ function renderSweep(el: SVGSVGElement, m: MeasuredSweep | null, events: readonl
   const root = select(el);
   root.selectAll('*').remove();
   root.append('g').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).tickValues(powerOfTwoTicks(xMax, W - M.left - M.right)).tickFormat(valueTick()).tickSizeOuter(0));
-  root.append('g').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(4).tickFormat(valueTick(' ms')).tickSizeOuter(0));
+  root.append('g').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(yTickCount(H - M.top - M.bottom, M.fontPx)).tickFormat(valueTick(' ms')).tickSizeOuter(0));
   root.selectAll('.domain, .tick line').attr('stroke', p.gridLine);
   root.selectAll('.tick text').attr('fill', p.muted);
   root
@@ -130,10 +129,9 @@ function renderSweep(el: SVGSVGElement, m: MeasuredSweep | null, events: readonl
     root
       .append('text')
       .attr('x', kx + (kx > W / 2 ? -4 : 4))
-      .attr('y', M.top + 10)
+      .attr('y', M.top + M.fontPx)
       .attr('text-anchor', kx > W / 2 ? 'end' : 'start')
       .attr('fill', p.end)
-      .attr('font-size', 10)
       .text(`knee ≈ ${r.knee}`);
   }
 }

@@ -36,7 +36,7 @@ export function ExportMenu() {
   return (
     <div className="button-row" data-tour="export">
       <button data-testid="export-trace" onClick={() => cmd.exportFile('trace')} title="Chrome trace JSON: open it in ui.perfetto.dev">
-        ⇩ Trace
+        <span aria-hidden="true">⇩</span> <span className="btn-label">Trace</span>
       </button>
       <div className="menu" ref={root}>
         <button aria-haspopup="true" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="export-more">

@@ -24,12 +24,13 @@ export function SourceBanner() {
     return (
       <div className="banner info" data-testid="source-banner" data-source="recorded">
         <span>
-          <strong>Recorded run: {lane.demoScene?.title ?? `${lane.strategy} batching`}</strong> (measured earlier on {lane.sourceNote}).{' '}
+          <strong>Recorded run: {lane.demoScene?.title ?? `${lane.strategy} batching`}</strong>
+          <span className="banner-extra"> (measured earlier on {lane.sourceNote})</span>.{' '}
           {lane.demoScene && <span data-testid="demo-caption">{lane.demoScene.caption} </span>}
-          {lane.demoAlternates && `Next it shows ${lane.demoScene?.next ?? `${lane.strategy === 'static' ? 'continuous' : 'static'} batching`} on the same requests. `}
+          {lane.demoAlternates && <span className="banner-extra">Next it shows {lane.demoScene?.next ?? `${lane.strategy === 'static' ? 'continuous' : 'static'} batching`} on the same requests. </span>}
           {ready ? (
             <span data-testid="play-says">
-              Play serves the workload live in this page with {compare ? 'static and continuous batching side by side' : <strong>{strategy} batching</strong>}, as set on the left.
+              Play serves the workload live in this page with {compare ? 'static and continuous batching side by side' : <strong>{strategy} batching</strong>}, as the settings say.
             </span>
           ) : (
             lane.message ?? 'Loading the model…'

@@ -27,4 +27,19 @@ describe('Tour', () => {
     act(() => store.getState().setUi({ tourStep: i }));
     expect(store.getState().topic).toBe('kv-waste');
   });
+
+  it('pauses whatever is playing when it starts', () => {
+    const { store, commands } = renderWithStore(<Tour />);
+    expect(commands.pause).not.toHaveBeenCalled();
+    act(() => store.getState().setUi({ tourStep: 0 }));
+    expect(commands.pause).toHaveBeenCalledTimes(1);
+    // Moving through the steps does not pause again (the visitor may have pressed Play on purpose).
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect(commands.pause).toHaveBeenCalledTimes(1);
+  });
+
+  it('covers the token view, chunked prefill and preemption', () => {
+    const targets = TOUR.map((s) => s.target);
+    for (const t of ['grid-mode', 'chunked-prefill', 'preemptions']) expect(targets).toContain(t);
+  });
 });

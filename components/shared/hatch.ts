@@ -62,6 +62,17 @@ function hatchPattern(ctx: Ctx, color: string, dir: 1 | -1 | 0, spacing: number,
   return pattern;
 }
 
+/** The same hatching as an SVG pattern over a background colour, for charts drawn in SVG. */
+export function hatchSvgPattern(palette: Palette, kind: HatchKind, id: string, background: string): string {
+  const spec = SPECS[kind];
+  const s = spec.spacing;
+  const c = spec.color(palette);
+  const up = `M${-s},${s} L${s},${-s} M0,${s} L${s},0 M0,${2 * s} L${2 * s},0`;
+  const down = `M${-s},0 L${s},${2 * s} M0,0 L${s},${s} M0,${-s} L${2 * s},${s}`;
+  const d = spec.dir === 0 ? `${up} ${down}` : spec.dir > 0 ? up : down;
+  return `<pattern id="${id}" patternUnits="userSpaceOnUse" width="${s}" height="${s}"><rect width="${s}" height="${s}" fill="${background}"/><path d="${d}" stroke="${c}" stroke-width="1"/></pattern>`;
+}
+
 /** A small swatch for legends: the same pattern as on the canvas, as a CSS background. */
 export function hatchCss(palette: Palette, kind: HatchKind): string {
   const spec = SPECS[kind];

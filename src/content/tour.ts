@@ -16,9 +16,27 @@ export const TOUR: readonly TourStep[] = [
     topic: 'overview',
   },
   { target: 'transport', title: 'Run it', text: 'Play runs iterations continuously, Step runs one, Reset starts the same workload over. The pace menu sets how fast iterations are shown: a teaching pace by default, full speed to see how fast your device really is. Measured figures are the same at any pace.' },
-  { target: 'grid', title: 'The grid', text: 'Each row is a batch slot, each column an iteration. Yellow is prompt work, blue a generated token, red the end of a request. Hatched cells are slots that did nothing.', topic: 'grid' },
+  { target: 'grid', title: 'The grid', text: 'Each row is a batch slot, each column an iteration. Yellow (lined like text) is prompt work, blue a generated token, red with a dot the end of a request. Hatched cells are slots that did nothing.', topic: 'grid' },
+  {
+    target: 'grid-mode',
+    title: 'Token positions, as in Anyscale’s figure',
+    text: 'Switch the columns to Tokens T1..Tn: each column is then a token position instead of an iteration, so a request reads as one line of prompt and generated tokens, and the request that takes over a slot continues its row. This is the picture from Anyscale’s post on continuous batching.',
+    topic: 'grid',
+  },
   { target: 'strategy', title: 'Switch strategy live', text: 'Choose static and watch hatched cells pile up after each red END: the slot waits for the longest request of its batch. Switch back to continuous and new requests fill them at once.', topic: 'static-idle' },
+  {
+    target: 'chunked-prefill',
+    title: 'Chunked prefill',
+    text: 'A long prompt prefilled in one step makes every running request wait for that step. With chunked prefill (Sarathi-Serve, vLLM) the scheduler runs the decodes first and feeds prompts in chunks into what is left of the token budget, so generation never stalls. Tick it, set max_num_batched_tokens to 64, and watch the yellow prompt cells spread over several iterations.',
+    topic: 'prefill-decode',
+  },
   { target: 'kv-map', title: 'KV cache memory', text: 'Every block of the KV cache, coloured by what it holds. Switch the KV manager to contiguous to see reservations and fragmentation eat memory.', topic: 'kv-waste' },
+  {
+    target: 'preemptions',
+    title: 'Preemption',
+    text: 'When the KV cache has no free block for a running request, vLLM preempts the newest one: its blocks are freed and it goes back to the queue, to be recomputed when memory frees up (purple hatched cells in the grid). This count says how often, and how many token positions were computed again. Lower the KV capacity to 256 tokens to watch it happen.',
+    topic: 'knobs',
+  },
   {
     target: 'prefix-caching',
     title: 'Share what requests have in common',
@@ -32,7 +50,7 @@ export const TOUR: readonly TourStep[] = [
     text: 'The pool holds 768 token slots in 2-token blocks (vLLM’s 16, scaled to requests ten times shorter). Contiguous reservation sets aside each request’s maximum length, so only 3 of the 8 slots get a request and ~90% of the reserved memory is never written; paged blocks fill all 8 and waste ~2%. “Compare contiguous and paged” shows both at once.',
     topic: 'block-size',
   },
-  { target: 'compare', title: 'Compare any one thing', text: 'Compare runs the identical workload twice, differing in one setting you choose in the ratio row: strategy, KV manager, block size, chunked prefill, max_num_seqs or KV capacity. The row names what differs and divides the second run by the first.', topic: 'compare' },
+  { target: 'compare', title: 'Compare any one thing', text: 'Compare runs the identical workload twice, differing in one setting you choose in the ratio row: strategy, KV manager, block size, chunked prefill, max_num_seqs, KV capacity or prefix caching. The row names what differs and divides the second run by the first.', topic: 'compare' },
   {
     target: 'compare',
     title: 'Honest ratios',

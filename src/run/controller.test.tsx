@@ -40,6 +40,20 @@ describe('Controller', () => {
     c.dispose();
   });
 
+  it('says the second lane is live when compare is switched on during a live run', async () => {
+    const store = createAppStore();
+    const engine = fakeEngine();
+    const c = new Controller({ store, engine: engine.channel, model, recorded });
+    c.start();
+    await tick();
+    engine.emit({ type: 'ready', backend: { kind: 'cpu', description: 'js' }, modelName: 'tiny', vocab: [] });
+    c.play();
+    expect(store.getState().lanes.b.source).toBe('recorded');
+    store.getState().setUi({ compare: true });
+    expect(store.getState().lanes.b).toMatchObject({ source: 'live', sourceNote: null, backend: { kind: 'cpu' }, strategy: 'continuous' });
+    c.dispose();
+  });
+
   it('keeps an engine error on screen while the recording plays on, until the engine is ready again', async () => {
     const store = createAppStore();
     const engine = fakeEngine();

@@ -173,7 +173,8 @@ export class Controller implements Commands {
     if (next.config.speed !== prev.config.speed) this.replay?.setSpeed(next.config.speed);
     const showsRecording = !this.live && this.replay && this.store.getState().lanes.a.source === 'recorded';
     // The demo follows the strategy and KV settings; until then it keeps showing its own scene.
-    if (!showsRecording) for (const l of lanes) next.setLane(l.id, { strategy: l.strategy, label: l.label ?? null });
+    // A lane added live (compare switched on mid-run) is live too: it no longer shows the recording.
+    if (!showsRecording) for (const l of lanes) next.setLane(l.id, { strategy: l.strategy, label: l.label ?? null, ...(this.live ? { source: 'live' as const, sourceNote: null, backend: next.lanes.a.backend } : {}) });
     const changed = next.compare !== prev.compare || next.compareBy !== prev.compareBy || next.config.strategy !== prev.config.strategy || next.config.kv !== prev.config.kv;
     if (showsRecording && changed) {
       this.demoScene = sceneFor(next.config);

@@ -87,6 +87,12 @@ export interface UiSlice {
   suggestedTopic: Topic | null;
   /** The lesson is open in the reading view (full size, no scrolling). */
   reading: boolean;
+  /** Presenter mode (kept in the URL): larger type, thicker cells, only the presenter's controls. */
+  presenter: boolean;
+  /** The settings drawer is open (screens too narrow for the settings column). */
+  settingsOpen: boolean;
+  /** The lane whose grid and KV map are open as data tables (their text alternative). */
+  dataTable: LaneId | null;
   setUi: (patch: Partial<Omit<UiSlice, 'setUi'>>) => void;
 }
 
@@ -139,5 +145,8 @@ export const uiSlice =
     topic: 'overview',
     suggestedTopic: null,
     reading: false,
+    presenter: false,
+    settingsOpen: false,
+    dataTable: null,
     setUi: (patch) => set(patch),
   });
