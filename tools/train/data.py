@@ -32,8 +32,13 @@ PREAMBLE_TASK_WEIGHTS_B = {'capital': 0.08, 'count_down': 0.12, 'count_from': 0.
 # preambles only and lr 1e-3 the copy of the start number was still not learned after 35 steps and the loss swung.
 PREAMBLE_TASK_WEIGHTS_C = {'capital': 0.1, 'count_down': 0.12, 'count_from': 0.1, 'repeat': 0.05, 'list_capitals': 0.03,
                            'preamble_capital': 0.1, 'preamble_count_down': 0.3, 'preamble_count_from': 0.2}
+# Stage 2 as shipped (from the base weights): count-down after a preamble was not learned in ~220 steps of the
+# mixes above and one more weighted further towards it (the model counted down from a number of its own, and the
+# base tasks began to regress), so this stage teaches capitals after a preamble only and keeps the base tasks at
+# their stage-1 proportions (3/4 of the draws).
+PREAMBLE_CAPITAL_WEIGHTS = {**{t: 0.75 * w for t, w in TASK_WEIGHTS.items()}, 'preamble_capital': 0.25}
 MIXES = {'base': TASK_WEIGHTS, 'preambles': PREAMBLE_TASK_WEIGHTS, 'preambles-b': PREAMBLE_TASK_WEIGHTS_B,
-         'preambles-c': PREAMBLE_TASK_WEIGHTS_C}
+         'preambles-c': PREAMBLE_TASK_WEIGHTS_C, 'preamble-capital': PREAMBLE_CAPITAL_WEIGHTS}
 
 
 def tokenized_splits(tok: Tokenizer):
