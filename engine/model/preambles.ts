@@ -1,8 +1,8 @@
 /**
  * The built-in model's preambles: fixed "system prompts" (tools/data/preambles.txt) that a capital
- * or count-down question may follow after a space. The model was trained on every preamble with
- * those two tasks (public/models/README.md), so a workload whose requests all start with one
- * preamble gets real answers of controlled length: the system-prompt scenario of prefix caching.
+ * question may follow after a space. The model was trained on capital questions after every
+ * preamble (public/models/README.md), so a workload whose requests all start with one preamble
+ * gets real answers of known length: the system-prompt scenario of prefix caching.
  *
  * No merge of the tokenizer crosses a space, so `preamble + ' ' + question` encodes as the
  * preamble's tokens (BOS included) followed by the question's own: every request with one
@@ -19,25 +19,22 @@ export const PREAMBLES: readonly string[] = [
 /** Tokens of each preamble with the built-in tokenizer, BOS included: the prefix its requests share. */
 export const PREAMBLE_TOKENS: readonly number[] = [101, 186, 283];
 
-/** The tasks trained with preambles (the eval asks them all after every preamble). */
+/** The tasks the eval asks after every preamble: the issue's targets name both. */
 export const PREAMBLE_TASKS: readonly ModelTaskId[] = ['capital', 'count_down'];
 
 /**
  * The tasks the workload helper asks after a preamble: those the committed weights answer there.
- * After a preamble the model names capitals but counts down from a number of its own rather than
- * the one asked for (public/models/README.md), so only capitals are asked.
+ * They were trained on capitals after the preambles only: attempts to teach count-down there too
+ * never got the model to copy the start number from behind a preamble (public/models/README.md),
+ * and after a preamble it now names a capital whatever the question.
  */
 export const PREAMBLE_WORKLOAD_TASKS: readonly ModelTaskId[] = ['capital'];
 
 /**
- * Preamble prompts the committed weights answer wrongly (found by `npm run eval:model -- --all`,
- * which fails on any miss not listed): preamble index and question.
+ * Preamble prompts of the workload tasks that the committed weights answer wrongly (found by
+ * `npm run eval:model`, which fails on any miss not listed): preamble index and question. None.
  */
-export const KNOWN_PREAMBLE_MISSES: readonly (readonly [preamble: number, question: string])[] = [
-  [0, 'Count down from 199:'],
-  [1, 'Count down from 199:'],
-  [2, 'Count down from 199:'],
-];
+export const KNOWN_PREAMBLE_MISSES: readonly (readonly [preamble: number, question: string])[] = [];
 
 export const withPreamble = (k: number, p: TaskPrompt): TaskPrompt => ({ ...p, prompt: `${PREAMBLES[k]} ${p.prompt}` });
 
