@@ -7,6 +7,8 @@
 export type { ModelConfig } from './model/config';
 export type { Model } from './model/weights';
 export { CHECKPOINT_HEADER_BYTES, readCheckpoint, readCheckpointHeader } from './model/checkpoint';
+export { BUILT_IN_MODELS, DEFAULT_MODEL, builtInModel, type BuiltInModel } from './model/builtin';
+export { expectedTouched, expertStep, type ExpertStep } from './serve/experts';
 export { readTokenizer, tokenLabel, Tokenizer, StreamDecoder, BOS, EOS } from './model/tokenizer';
 export type { SamplingParams } from './model/sampler';
 export type { Backend, BackendKind, KvLayout, SequenceStep, StepResult, StepTiming } from './backend/types';

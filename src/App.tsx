@@ -6,6 +6,7 @@ import { ConfigPanel } from '../components/Controls/ConfigPanel';
 import { Explain } from '../components/Explain/Explain';
 import { ExperimentsView } from '../components/Experiments/ExperimentsView';
 import { KvMap } from '../components/KvMap/KvMap';
+import { ExpertStrip } from '../components/ExpertStrip/ExpertStrip';
 import { LiveNumbers } from '../components/Metrics/LiveNumbers';
 import { RequestPanel } from '../components/RequestPanel/RequestPanel';
 import { SweepChart } from '../components/Sweep/SweepChart';
@@ -67,6 +68,11 @@ export function App() {
         ) : (
           <div className="grid-area" style={{ display: 'flex', flex: 1, minHeight: 0 }} {...topicProps(setTopic, strategy === 'static' ? 'static-idle' : 'grid')}>
             <BatchGrid lane="a" title={`${strategy === 'static' ? 'Static' : 'Continuous'} batching`} />
+          </div>
+        )}
+        {!compare && (
+          <div {...topicProps(setTopic, 'experts')}>
+            <ExpertStrip lane="a" />
           </div>
         )}
         <RequestPanel lane="a" />

@@ -9,6 +9,7 @@ import { storeFromLink } from './store/link';
 import { configToQuery } from './store/url';
 import { COMPARE_AXES } from './run/compare';
 import type { ModelSource } from './worker/protocol';
+import { BUILT_IN_MODELS } from '../engine/model/builtin';
 import './theme/tokens.css';
 import './theme/app.css';
 import './theme/layout.css';
@@ -17,13 +18,15 @@ import './theme/layout.css';
  * The built-in model, or any llama2.c checkpoint and tokenizer given as URLs:
  * ?model=/path/model.bin&tokenizer=/path/tok.bin
  */
-function modelSource(q: URLSearchParams): ModelSource {
+function modelSource(q: URLSearchParams, builtIn: string): ModelSource {
   const checkpoint = q.get('model');
   const tokenizer = q.get('tokenizer');
   if (checkpoint && tokenizer) return { name: checkpoint.split('/').pop()!.replace(/\.bin$/, ''), checkpoint, tokenizer };
-  const base = import.meta.env.BASE_URL;
-  return { name: 'batchscope-tiny', checkpoint: `${base}models/batchscope-tiny.bin`, tokenizer: `${base}models/batchscope-tiny.tok.bin` };
+  return MODEL_CATALOG.find((m) => m.name === builtIn) ?? MODEL_CATALOG[0];
 }
+
+/** The built-in models (engine/model/builtin.ts) as URLs under public/models/: the model picker's choices. */
+const MODEL_CATALOG: ModelSource[] = BUILT_IN_MODELS.map((m) => ({ name: m.name, checkpoint: `${import.meta.env.BASE_URL}models/${m.checkpoint}`, tokenizer: `${import.meta.env.BASE_URL}models/${m.tokenizer}` }));
 
 function workerChannel(): EngineChannel {
   const worker = new Worker(new URL('./worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'batchscope engine' });
@@ -66,12 +69,13 @@ function startApp() {
   // and so do compare and presenter mode (a teacher opens the projector view from a link).
   store.subscribe((s, prev) => {
     if (s.config === prev.config && s.compare === prev.compare && s.compareBy === prev.compareBy && s.presenter === prev.presenter) return;
-    const keep = Object.fromEntries(['model', 'tokenizer', 'theme'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : [])));
+    // A checkpoint named by URL (model= with tokenizer=) stays in the link; a built-in model is a setting.
+    const keep = Object.fromEntries([...(query.get('tokenizer') ? ['model', 'tokenizer'] : []), 'theme'].flatMap((k) => (query.get(k) ? [[k, query.get(k)!]] : [])));
     const modes = { ...(s.compare ? { compare: '1', ...(s.compareBy !== 'strategy' ? { compare_by: s.compareBy } : {}) } : {}), ...(s.presenter ? { present: '1' } : {}) };
     history.replaceState(null, '', `${location.pathname}${configToQuery(s.config, { ...keep, ...modes })}`);
   });
 
-  const controller = new Controller({ store, engine: workerChannel(), model: modelSource(query), recorded: loadRecordedRuns, alternateDemo: !query.has('strategy') && query.get('compare') !== '1' });
+  const controller = new Controller({ store, engine: workerChannel(), model: modelSource(query, store.getState().config.model), catalog: MODEL_CATALOG, recorded: loadRecordedRuns, alternateDemo: !query.has('strategy') && query.get('compare') !== '1' });
   controller.start();
   // Any click or key press on the page stops the demo's alternation: the visitor is looking at something.
   for (const type of ['pointerdown', 'keydown'] as const) document.addEventListener(type, controller.visitorActed, { capture: true });

@@ -47,4 +47,11 @@ describe('RatioBar', () => {
     renderWithStore(<RatioBar />, store);
     expect(screen.queryByTestId('device-ratio-note')).toBeNull();
   });
+
+  it('keeps the busy-slots note out of a comparison of two models, which the cost model (one model) cannot tell apart', () => {
+    const store = kvCompare('cpu');
+    store.getState().setUi({ compareBy: 'model' });
+    renderWithStore(<RatioBar />, store);
+    expect(screen.queryByTestId('device-ratio-note')).toBeNull();
+  });
 });

@@ -49,7 +49,8 @@ export function RatioBar() {
   // An imported pair of runs is static against continuous, whatever the page compares.
   const shownAxis = replayed ? 'strategy' : axis;
   // The note is about batching's busy slots; chunked prefill changes step sizes instead (its budget is fitted to this device).
-  const computeBound = !replayed && isComputeBound(backend) && shownAxis !== 'chunkedPrefill';
+  // Nor does it fit a comparison of two models: the cost model's one model would give the two lanes the same time (1.00x).
+  const computeBound = !replayed && isComputeBound(backend) && shownAxis !== 'chunkedPrefill' && shownAxis !== 'model';
   useEffect(() => {
     const gpu = gpuPreset(gpuId);
     const model = simModelPreset(simModel);

@@ -70,5 +70,15 @@ export function ratioCells(axis: CompareAxis, a: LaneFigures, b: LaneFigures): R
         whole('tpot', 'TPOT p99', 'Time per output token, 99th percentile over requests: first run → second, once both finish.', sa.tpot?.p99, sb.tpot?.p99, arrow(fmtMs)),
         whole('ttft', 'TTFT p50', 'Time to first token, median: first run → second, once both finish.', sa.ttft?.p50.ms, sb.ttft?.p50.ms, arrow(fmtMs)),
       ];
+    case 'model': {
+      const ea = sa.experts;
+      const eb = sb.experts;
+      const fmt = (v: number | null | undefined, f: (v: number) => string) => (v == null ? 'dense' : f(v));
+      return [
+        ...cells,
+        { key: 'imbalance', label: 'expert max/mean (run average)', hint: 'Tokens on the busiest expert over the mean per expert, per layer and iteration, averaged so far (1 = even; a dense model has no experts): first run → second.', text: `${fmt(ea?.imbalance, (v) => v.toFixed(2))} → ${fmt(eb?.imbalance, (v) => v.toFixed(2))}`, pending: false, a: ea?.imbalance ?? undefined, b: eb?.imbalance ?? undefined },
+        { key: 'touched', label: 'experts touched (run average)', hint: 'Distinct experts run per layer per iteration, averaged so far: first run → second.', text: `${fmt(ea?.touched, (v) => v.toFixed(1))} → ${fmt(eb?.touched, (v) => v.toFixed(1))}`, pending: false, a: ea?.touched, b: eb?.touched },
+      ];
+    }
   }
 }

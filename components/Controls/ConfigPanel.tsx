@@ -1,4 +1,4 @@
-import { BLOCK_SIZES, GPU_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, presetDefaults, simPool, workloadDescription, workloadOptions } from '../../src/run/catalog';
+import { BLOCK_SIZES, GPU_OPTIONS, MODEL_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, modelSummary, presetDefaults, simPool, workloadDescription, workloadOptions } from '../../src/run/catalog';
 import { DEFAULT_CONFIG, LIMITS, type BackendChoice, type KvManager, type RunConfig, type Strategy } from '../../src/store/config';
 import { proposedBudget } from '../../src/run/compare';
 import { useApp, useAppStore } from '../../src/store/store';
@@ -122,6 +122,20 @@ export function ConfigPanel() {
           hint="Parallel sampling (vLLM's n): each request asks for this many answers, each with its own random stream and its own batch slot. Under paged KV they share their prompt's blocks. 0 keeps the preset's own (2-8 for parallel-sampling, else 1)."
         />
         <PromptsField />
+      </Group>
+      <Group title="Model" tour="model" note="Another model restarts the run on the same workload.">
+        <SelectField
+          label="model"
+          testid="model"
+          value={c.model}
+          disabled={c.backend === 'sim'}
+          options={MODEL_OPTIONS}
+          onChange={(model) => set({ model })}
+          hint="The real model the engine runs: batchscope-tiny (dense), or a mixture of experts whose FFN is 8 experts of which each token uses 2: tiny-moe was trained to spread tokens evenly over them, tiny-moe-unbalanced was not. Same tasks, same tokenizer, same workload."
+        />
+        <p className="fineprint" data-testid="model-description">
+          {c.backend === 'sim' ? 'The simulator uses only its tokenizer.' : modelSummary(c.model)}
+        </p>
       </Group>
       <Group title="Backend" note="WebGPU ↔ CPU, or another simulated GPU, takes over at the next iteration (running requests recompute their KV cache). Switching to or from the simulator restarts the run.">
         <SelectField<BackendChoice>

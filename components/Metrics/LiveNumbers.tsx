@@ -21,10 +21,13 @@ interface Row {
   short?: string;
   /** Shown only for configurations where it can say something. */
   when?: (c: RunConfig) => boolean;
+  /** Shown only for a mixture-of-experts model's run. */
+  moe?: boolean;
 }
 
 const sharingOn = (c: RunConfig) => c.prefixCaching || c.completions > 1 || c.workload === 'parallel-sampling';
 
+const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(0)} KiB`);
 const waiting = (n: number, what: string) => (n > 0 ? `≥: ${n} ${what}` : '');
 
 const ROWS: Row[] = [
@@ -93,11 +96,31 @@ const ROWS: Row[] = [
     wide: true,
     when: sharingOn,
   },
+  {
+    key: 'touched',
+    label: 'experts touched',
+    hint: 'Mixture of experts: distinct experts that ran per layer per iteration, mean over the run, out of all of them. Each token wakes its top-k; each expert woken is read from memory once per step, so more of them means more bytes per step.',
+    value: (s) => (s.experts ? `${s.experts.touched.toFixed(1)} of ${s.experts.nExperts}` : '—'),
+    // The cost model routes nothing: its figure is the expectation under even routing.
+    note: (s) => (s.experts ? `${s.experts.imbalance === null ? 'expected (even routing): ' : ''}${fmtBytes(s.experts.bytes)} of expert weights per iteration` : ''),
+    testid: 'experts-touched',
+    moe: true,
+    wide: true,
+  },
+  {
+    key: 'imbalance',
+    label: 'imbalance',
+    hint: 'Mixture of experts: tokens on the busiest expert over the mean per expert, per layer and iteration, averaged (1.0 = perfectly even). An uneven router makes the step wait for its busiest expert and wastes the others.',
+    value: (s) => (s.experts?.imbalance != null ? s.experts.imbalance.toFixed(2) : '—'),
+    note: (s) => (!s.experts ? '' : s.experts.imbalance === null ? 'not simulated: the cost model routes no tokens' : 'max/mean load (1 = even)'),
+    testid: 'expert-imbalance',
+    moe: true,
+  },
 ];
 
 /** Compare mode's column: what the lanes are compared on (the ratio bar divides overall tokens/s). */
-const COMPACT = ['tpsAll', 'ttft', 'occ', 'preempt', 'done', 'iter', 'hit', 'shared'];
-/** Presenter mode: the figures a room can read at a glance, in large type. */
+const COMPACT = ['tpsAll', 'ttft', 'occ', 'preempt', 'done', 'iter', 'hit', 'shared', 'touched', 'imbalance'];
+/** Presenter mode: the figures a room can read at a glance, in large type (an MoE run's expert figures head the strip under the grid). */
 const PRESENTER = ['tps', 'ttft', 'occ', 'waste', 'done', 'iter', 'preempt'];
 /** Presenter mode's compare column: room for four figures in large type. */
 const PRESENTER_COMPACT = ['tpsAll', 'ttft', 'occ', 'done'];
@@ -126,6 +149,8 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
       const total = log.requests.size;
       for (const row of ROWS) {
         const el = cells.current.get(row.key);
+        // Expert rows exist only for a mixture-of-experts run.
+        if (row.moe && el?.parentElement) el.parentElement.hidden = !s.experts;
         if (el) el.textContent = failed ? '—' : row.value(s, total);
         const note = notes.current.get(row.key);
         if (note) note.textContent = failed ? '' : row.note?.(s, total) ?? '';
@@ -148,7 +173,7 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
       </h2>
       <dl>
         {rows.map((r) => (
-          <div key={r.key} className={`number${r.full ? ' full' : r.wide ? ' wide' : ''}`} title={r.hint} data-tour={lane === 'a' && r.key === 'preempt' ? 'preemptions' : undefined}>
+          <div key={r.key} className={`number${r.full ? ' full' : r.wide ? ' wide' : ''}`} title={r.hint} hidden={r.moe} data-tour={lane === 'a' && r.key === 'preempt' ? 'preemptions' : undefined}>
             <dt>{compact && r.short ? r.short : r.label}</dt>
             <dd data-testid={testid(r.testid)} ref={(el) => void (el ? cells.current.set(r.key, el) : cells.current.delete(r.key))}>
               —

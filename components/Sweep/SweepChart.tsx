@@ -1,4 +1,4 @@
-import { axisBottom, axisLeft, line, max, scaleLinear, scaleLog, select } from 'd3';
+import { axisBottom, axisLeft, axisRight, line, max, scaleLinear, scaleLog, select } from 'd3';
 import { useEffect, useMemo, useRef } from 'react';
 import { KNEE_RULE, gpuPreset, proposeTokenBudget, simModelPreset, simSweep, type SweepPoint } from '../../engine';
 import { useCommands } from '../../src/run/commands';
@@ -58,7 +58,7 @@ export function SweepChart() {
       </figcaption>
       <svg ref={svg} role="img" aria-label="Step time in milliseconds against tokens per step" />
       <p className="fineprint" data-testid="sweep-result" data-verdict={m?.result.verdict} data-knee={m?.result.knee ?? undefined} title={`Knee rule: ${KNEE_RULE}.`}>
-        {sweep.error ?? (m ? sweepResultText(m) : 'Dots: this run’s steps (tokens, ms). Measure to find the knee.')}
+        {sweep.error ?? (m ? sweepResultText(m) + bytesText(m.result.points, m.result.timeSource) : 'Dots: this run’s steps (tokens, ms). Measure to find the knee.')}
       </p>
       {note && (
         <p className="fineprint bound-note" data-testid="sweep-bound-note">
@@ -79,10 +79,23 @@ export function SweepChart() {
           { label: 'run steps', style: { background: p.muted, borderRadius: '50%' } },
           { label: m?.result.timeSource === 'simulated' ? 'sweep (simulated)' : 'sweep (measured)', style: { background: p.series[0] } },
           { label: 'knee', style: { background: p.end }, hint: KNEE_RULE },
+          ...(m?.result.points.some((q) => q.weightBytes !== undefined) ? [{ label: 'weights read per step (right axis)', style: { background: p.series[2] } }] : []),
         ]}
       />
     </figure>
   );
+}
+
+const MiB = 2 ** 20;
+const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : `${(b / MiB).toFixed(2)} MiB`);
+
+/** Weights read per step at the smallest and largest size: growing for a mixture of experts (more experts woken), flat for a dense model. */
+function bytesText(points: readonly SweepPoint[], source: 'measured' | 'simulated'): string {
+  const b = points.filter((q) => q.weightBytes !== undefined).sort((x, y) => x.tokens - y.tokens);
+  if (b.length < 2) return '';
+  const [lo, hi] = [b[0], b[b.length - 1]];
+  const grew = hi.weightBytes! > lo.weightBytes! * 1.05;
+  return ` Weights read per step${source === 'simulated' ? ' (cost model)' : ''}: ${fmtBytes(lo.weightBytes!)} at ${lo.tokens} token${lo.tokens > 1 ? 's' : ''}, ${fmtBytes(hi.weightBytes!)} at ${hi.tokens}${grew ? ': each extra token may wake another expert.' : ', the same at every size.'}`;
 }
 
 function renderSweep(el: SVGSVGElement, m: MeasuredSweep | null, events: readonly IterationEvent[], p: Palette): void {
@@ -93,7 +106,9 @@ function renderSweep(el: SVGSVGElement, m: MeasuredSweep | null, events: readonl
   const xMax = Math.max(2, max(points, (q) => q.tokens) ?? 1, max(dots, (d) => d.tokens) ?? 1);
   // After a sweep its curve sets the scale: one slow step of the run on screen must not flatten it.
   const yMax = points.length ? 1.1 * (max(points, (q) => q.stepMs) ?? 0) : Math.max(max(dots, (d) => d.ms) ?? 0, 0.1);
-  const x = scaleLog().base(2).domain([1, xMax]).range([M.left, W - M.right]);
+  const bytes = points.filter((q) => q.weightBytes !== undefined).sort((a, b) => a.tokens - b.tokens);
+  const right = bytes.length ? 44 : M.right;
+  const x = scaleLog().base(2).domain([1, xMax]).range([M.left, W - right]);
   const y = scaleLinear().domain([0, yMax]).nice().range([H - M.bottom, M.top]);
   const root = select(el);
   root.selectAll('*').remove();
@@ -120,9 +135,28 @@ function renderSweep(el: SVGSVGElement, m: MeasuredSweep | null, events: readonl
     .attr('fill', 'none')
     .attr('stroke', p.series[0])
     .attr('stroke-width', 2);
+  if (bytes.length) {
+    const top = max(bytes, (q) => q.weightBytes!) ?? 1;
+    const unit = top >= 2 ** 30 ? 2 ** 30 : MiB;
+    const yb = scaleLinear().domain([0, top / unit]).nice().range([H - M.bottom, M.top]);
+    root
+      .append('g')
+      .attr('transform', `translate(${W - right},0)`)
+      .call(axisRight(yb).ticks(3).tickFormat(valueTick(unit === MiB ? ' MiB' : ' GiB')).tickSizeOuter(0))
+      .selectAll('text')
+      .attr('fill', p.series[2]);
+    root
+      .append('path')
+      .attr('class', 'sweep-bytes')
+      .attr('d', line<SweepPoint>().x((q) => x(q.tokens)).y((q) => yb(q.weightBytes! / unit))(bytes))
+      .attr('fill', 'none')
+      .attr('stroke', p.series[2])
+      .attr('stroke-dasharray', '4 2')
+      .attr('stroke-width', 1.5);
+  }
   const r = m.result;
   // The flat level the rule measures against, as a faint guide.
-  root.append('line').attr('x1', M.left).attr('x2', W - M.right).attr('y1', y(r.flatMs)).attr('y2', y(r.flatMs)).attr('stroke', p.muted).attr('stroke-dasharray', '2 3').attr('opacity', 0.6);
+  root.append('line').attr('x1', M.left).attr('x2', W - right).attr('y1', y(r.flatMs)).attr('y2', y(r.flatMs)).attr('stroke', p.muted).attr('stroke-dasharray', '2 3').attr('opacity', 0.6);
   if (r.verdict === 'knee' && r.knee !== null && r.knee <= xMax) {
     const kx = x(Math.max(1, r.knee));
     root.append('line').attr('class', 'knee').attr('x1', kx).attr('x2', kx).attr('y1', M.top).attr('y2', H - M.bottom).attr('stroke', p.end).attr('stroke-dasharray', '3 2');

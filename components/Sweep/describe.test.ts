@@ -25,4 +25,20 @@ describe('sweep text', () => {
     expect(sweepResultText(sim)).toMatch(/^Simulated \(cost model\) for OPT-13B on NVIDIA T4 16GB: flat up to ~20\d tokens per step/);
     expect(computeBoundNote(sim, gpu)).toBeNull();
   });
+
+  it('explains a simulated mixture of experts rising from the first token by experts woken, not by arithmetic', () => {
+    const k = simSweep(gpuPreset('2xH100'), simModelPreset('Mixtral-8x7B'));
+    expect(k.verdict).toBe('no-flat-region');
+    const sim = { ...measured(k.points, true), adapter: 'Mixtral 8x7B on 2xH100' };
+    expect(sweepResultText(sim)).toMatch(/^Simulated \(cost model\) for Mixtral 8x7B on 2xH100: no flat region: each extra token may wake another expert/);
+    expect(sweepResultText(sim)).not.toMatch(/compute-bound/);
+    expect(computeBoundNote(sim, gpu)).toBeNull();
+  });
+
+  it('never divides by a 1-token step too short for the clock to see', () => {
+    const cpu = measured([{ tokens: 1, stepMs: 0 }, { tokens: 2, stepMs: 0.1 }, { tokens: 3, stepMs: 0.2 }, { tokens: 4, stepMs: 0.3 }]);
+    const note = computeBoundNote(cpu, gpu)!;
+    expect(note).not.toMatch(/Infinity|NaN/);
+    expect(note).toContain('a step of 4 tokens took longer than a 1-token step (too short for this clock)');
+  });
 });

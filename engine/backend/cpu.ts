@@ -8,6 +8,7 @@ import { WasmForward } from '../model/wasm/forward-wasm';
 import type { Model } from '../model/weights';
 import { stepTokens, validateCopies, type Backend, type BlockCopy, type KvLayout, type SequenceStep, type StepResult } from './types';
 import { validateStep } from './validate-step';
+import { expertStep } from '../serve/experts';
 
 /** Which forward pass runs: WebAssembly SIMD, the TypeScript reference, or wasm where it can. */
 export type CpuKernels = 'wasm' | 'js';
@@ -93,7 +94,8 @@ export class CpuBackend implements Backend {
       if ((s.logits ?? 'last') === 'none') logits[i] = null;
     });
     const wallMs = performance.now() - t0;
-    return { logits, sampled, timing: { wallMs, source: 'measured', tokens: stepTokens(seqs), sequences: seqs.length } };
+    const experts = f.expertLoad ? expertStep(this.config, f.expertLoad) : undefined;
+    return { logits, sampled, timing: { wallMs, source: 'measured', tokens: stepTokens(seqs), sequences: seqs.length }, ...(experts ? { experts } : {}) };
   }
 
   /** Copy-on-write: each block's rows, every layer of K and V, through the pass's views of the pool, in order. */

@@ -1,5 +1,6 @@
 import type { ModelConfig } from '../model/config';
 import type { SamplingParams } from '../model/sampler';
+import type { ExpertStep } from '../serve/experts';
 
 /**
  * The ragged batch step: the one unit of work every backend (cpu, webgpu, sim) implements and
@@ -56,6 +57,8 @@ export interface StepResult {
   /** Per sequence: the sampled next token, or -1 where no sampling was asked for. */
   sampled: Int32Array;
   timing: StepTiming;
+  /** Mixture-of-experts models: what the step did with the experts (routing counts, or the cost model's expectation). */
+  experts?: ExpertStep;
 }
 
 /** Copy-on-write: block `src`'s K/V (every layer, every position) into block `dst` of the same pool. */

@@ -7,7 +7,7 @@ import { lengthOnlyPrompts, storyPrompts } from '../serve/prompts';
 import { generateWorkload, materialize } from '../serve/workload';
 import { MAX_SEED, intFlag, oneOf, parseFlags } from './args';
 import { BACKEND_CHOICES, createBackend, type CliBackend } from './backends';
-import { loadModelFiles } from './files';
+import { BUILT_IN_NAMES, GPU_NAMES, SIM_MODEL_NAMES, loadModelFiles } from './files';
 import type { Io } from './io';
 
 export const EXPERIMENT_HELP = `Usage: batchscope experiment anyscale [--backend sim|cpu|webgpu] [options]
@@ -21,9 +21,9 @@ real backend runs it scaled to the model's seq_len (prompts, caps and KV pool x 
 
 Options:
   --backend B         sim, cpu or webgpu (default sim); sim times are simulated
-  --gpu PRESET        sim: T4, A100-40GB, H100 (default A100-40GB)
-  --sim-model PRESET  sim: OPT-13B, Llama-2-7B, Llama-2-13B (default OPT-13B)
-  --model FILE        cpu/webgpu: llama2.c checkpoint (default: the built-in model)
+  --gpu PRESET        sim: ${GPU_NAMES} (default A100-40GB)
+  --sim-model PRESET  sim: ${SIM_MODEL_NAMES} (default OPT-13B)
+  --model NAME|FILE   cpu/webgpu: a built-in model (${BUILT_IN_NAMES}; default batchscope-tiny) or a checkpoint file
   --tokenizer FILE    cpu/webgpu: its tokenizer (default: the built-in model's)
   --requests N        requests per run (default 1000 on the sim, 32 on a real backend)
   --seed S            workload seed (default 1)

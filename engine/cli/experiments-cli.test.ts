@@ -20,7 +20,10 @@ describe('batchscope sweep', () => {
       expect(Object.keys(j)).toEqual(expect.arrayContaining(['backend', 'points', 'knee', 'rule']));
       expect(j).toMatchObject({ backend: 'sim', verdict: 'knee', timeSource: 'simulated' });
       expect(j.points.at(-1)).toMatchObject({ tokens: 2048 });
-      for (const p of j.points) expect(Object.keys(p)).toEqual(['tokens', 'stepMs']);
+      for (const p of j.points) expect(Object.keys(p)).toEqual(['tokens', 'stepMs', 'weightBytes']);
+      // A dense model reads all its weights at every batch size.
+      expect(new Set(j.points.map((p: { weightBytes: number }) => p.weightBytes)).size).toBe(1);
+      expect(j.points[0].weightBytes).toBeGreaterThan(1e10);
       expect(Math.abs(j.knee - ratio) / ratio).toBeLessThan(0.25);
       expect(j.rule).toMatch(/knee = where the least-squares line/);
     }

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatchscopeError } from '../errors';
@@ -7,10 +7,24 @@ import { CHECKPOINT_HEADER_BYTES, readCheckpoint, readCheckpointHeader, sizeMism
 import { readTokenizer, type Tokenizer } from '../model/tokenizer';
 import type { Model } from '../model/weights';
 import { decodeText } from '../text';
+import { BUILT_IN_MODELS, builtInModel, DEFAULT_MODEL } from '../model/builtin';
+import { GPU_PRESETS, SIM_MODEL_PRESETS } from '../backend/sim/presets';
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const defaultModelPath = resolve(packageRoot, 'public/models/batchscope-tiny.bin');
-export const defaultTokenizerPath = resolve(packageRoot, 'public/models/batchscope-tiny.tok.bin');
+const modelsDir = resolve(packageRoot, 'public/models');
+export const defaultModelPath = resolve(modelsDir, DEFAULT_MODEL.checkpoint);
+export const defaultTokenizerPath = resolve(modelsDir, DEFAULT_MODEL.tokenizer);
+/** For --help: the built-in names --model accepts. */
+export const BUILT_IN_NAMES = BUILT_IN_MODELS.map((m) => m.name).join(', ');
+/** For --help: the cost model's GPU and model presets (--gpu, --sim-model). */
+export const GPU_NAMES = GPU_PRESETS.map((g) => g.id).join(', ');
+export const SIM_MODEL_NAMES = SIM_MODEL_PRESETS.map((m) => m.id).join(', ');
+
+/** --model as given: a file of that name, else a built-in model's checkpoint (tiny-moe, ...), else the path as given. */
+export function checkpointPathFor(modelFlag: string): string {
+  const named = existsSync(modelFlag) ? undefined : builtInModel(modelFlag);
+  return named ? resolve(modelsDir, named.checkpoint) : modelFlag;
+}
 
 const reason = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
 
@@ -67,8 +81,17 @@ export function readCheckpointFile(path: string): Model {
   return readCheckpoint(readFileOrThrow(path, 'checkpoint', 'model'), path);
 }
 
-export function loadModelFiles(modelPath = defaultModelPath, tokenizerPath = defaultTokenizerPath): { model: Model; tokenizer: Tokenizer } {
-  const model = readCheckpointFile(modelPath);
+/**
+ * --model as given: a built-in name (tiny-moe, ...) unless a file of that name exists, else a path
+ * (the default: batchscope-tiny). A built-in model brings its tokenizer unless --tokenizer names
+ * another; `builtIn` is its name, and the model is named by it.
+ */
+export function loadModelFiles(modelFlag?: string, tokenizerFlag?: string): { model: Model; tokenizer: Tokenizer; builtIn: string | null } {
+  const named = modelFlag === undefined ? DEFAULT_MODEL : existsSync(modelFlag) ? undefined : builtInModel(modelFlag);
+  const modelPath = named ? resolve(modelsDir, named.checkpoint) : modelFlag!;
+  const tokenizerPath = tokenizerFlag ?? (named ? resolve(modelsDir, named.tokenizer) : defaultTokenizerPath);
+  const read = readCheckpointFile(modelPath);
+  const model = named ? { ...read, name: named.name } : read;
   const tokenizer = readTokenizer(readFileOrThrow(tokenizerPath, 'tokenizer'), model.config.vocabSize, tokenizerPath);
-  return { model, tokenizer };
+  return { model, tokenizer, builtIn: named?.name ?? null };
 }

@@ -5,7 +5,7 @@ import { blocksFor, generateAll, type GenerateRequest, type GenerateTiming } fro
 import { MAX_SEED, intFlag, numberFlag, oneOf, parseFlags } from './args';
 import { BACKEND_CHOICES, CPU_KERNELS_HELP, CPU_KERNEL_CHOICES, createBackend } from './backends';
 import { LIMITS } from '../limits';
-import { defaultModelPath, defaultTokenizerPath, loadModelFiles, readTextFile } from './files';
+import { BUILT_IN_NAMES, loadModelFiles, readTextFile } from './files';
 import type { Io } from './io';
 
 export const GENERATE_HELP = `Usage: batchscope generate --prompt TEXT [options]
@@ -16,7 +16,7 @@ skipped), are served together, one ragged forward pass per iteration, and print 
 prompt in input order (--prompts always prints JSON lines, even for a file of one prompt).
 
 Options:
-  --model FILE         llama2.c checkpoint (default: the built-in public/models/batchscope-tiny.bin)
+  --model NAME|FILE    a built-in model (${BUILT_IN_NAMES}; default batchscope-tiny) or a llama2.c checkpoint
   --tokenizer FILE     llama2.c tokenizer (default: the built-in model's)
   --prompt TEXT        a prompt (repeatable)
   --prompts FILE       prompts, one per line
@@ -67,7 +67,7 @@ export async function generateCommand(argv: string[], io: Io): Promise<number> {
   const backendKind = oneOf(values.backend, 'backend', BACKEND_CHOICES, 'cpu');
   const cpuKernels = values['cpu-kernels'] === undefined ? undefined : oneOf(values['cpu-kernels'], 'cpu-kernels', CPU_KERNEL_CHOICES, 'wasm');
 
-  const { model, tokenizer } = loadModelFiles(values.model ?? defaultModelPath, values.tokenizer ?? defaultTokenizerPath);
+  const { model, tokenizer } = loadModelFiles(values.model, values.tokenizer);
   const seqLen = model.config.seqLen;
   const blockSize = intFlag(values['block-size'], 'block-size', 16, 1, seqLen);
   const steps = Math.min(intFlag(values.steps, 'steps', 256, 1), seqLen);

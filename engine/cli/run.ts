@@ -21,7 +21,7 @@ import { KV_MANAGERS } from '../kv/policy';
 import { LIMITS } from '../limits';
 import { MAX_SEED, intFlag, numberFlag, oneOf, parseFlags } from './args';
 import { BACKEND_CHOICES, CPU_KERNELS_HELP, CPU_KERNEL_CHOICES, createBackend, type CliBackend } from './backends';
-import { defaultModelPath, defaultTokenizerPath, loadModelFiles, readTextFile } from './files';
+import { BUILT_IN_NAMES, GPU_NAMES, SIM_MODEL_NAMES, loadModelFiles, readTextFile } from './files';
 import { Outputs } from './outputs';
 import type { Io } from './io';
 
@@ -60,13 +60,14 @@ export const SERVING_FLAGS = {
 
 export const SERVING_OPTIONS_HELP = `  --workload PRESET|FILE  ${Object.keys(WORKLOAD_PRESETS).join(', ')}, or a workload JSON file
   --backend B             ${BACKENDS.join(', ')} (default cpu); sim is a cost model, its times are simulated
-  --gpu PRESET            sim: T4, A100-40GB, H100 (default A100-40GB)
-  --sim-model PRESET      sim: OPT-13B, Llama-2-7B, Llama-2-13B (default OPT-13B)
-  --model FILE            llama2.c checkpoint (default: the built-in model; with sim, only its tokenizer is used)
+  --gpu PRESET            sim: ${GPU_NAMES} (default A100-40GB)
+  --sim-model PRESET      sim: ${SIM_MODEL_NAMES} (default OPT-13B)
+  --model NAME|FILE       a built-in model (${BUILT_IN_NAMES}; default batchscope-tiny) or a llama2.c
+                          checkpoint file; with sim, only its tokenizer is used
   --tokenizer FILE        llama2.c tokenizer (default: the built-in model's)
   --prompts SOURCE        tasks (the built-in model's prompts, whose answers end where the workload
                           wants), stories (openings, length forced), lengths (sim only); default:
-                          tasks with the built-in model, stories with --model, lengths with sim alone
+                          tasks with a built-in model, stories with a checkpoint file, lengths with sim alone
   --requests N            number of requests, at most ${LIMITS.requestsPerWorkload} (default: the preset's; presets only)
   --rate R                Poisson arrivals at R requests/s instead of the preset's (presets only)
   --max-batch N           max_num_seqs: batch slots, at most ${LIMITS.batchSlots} (default 8)
@@ -111,10 +112,11 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
   }
   let model: Model | null = null;
   let tokenizer: Tokenizer | null = null;
+  let builtIn: string | null = null;
   // The sim needs a tokenizer only for text prompts (task or story prompts, or a model named).
   const textPrompts = values.prompts !== undefined && values.prompts !== 'lengths';
   if (kind !== 'sim' || values.model !== undefined || values.tokenizer !== undefined || textPrompts) {
-    ({ model, tokenizer } = loadModelFiles(values.model ?? defaultModelPath, values.tokenizer ?? defaultTokenizerPath));
+    ({ model, tokenizer, builtIn } = loadModelFiles(values.model, values.tokenizer));
   }
   let backend: Backend;
   if (kind === 'sim') {
@@ -128,7 +130,7 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
     const cpuKernels = values['cpu-kernels'] === undefined ? undefined : oneOf(values['cpu-kernels'], 'cpu-kernels', CPU_KERNEL_CHOICES, 'wasm');
     backend = await createBackend(kind as CliBackend, model!, { numBlocks: Math.max(1, Math.floor(cap / blockSize)), blockSize }, (l) => io.err(l + '\n'), cpuKernels);
   }
-  const promptKind = oneOf(values.prompts, 'prompts', PROMPT_SOURCES, !tokenizer ? 'lengths' : values.model === undefined ? 'tasks' : 'stories');
+  const promptKind = oneOf(values.prompts, 'prompts', PROMPT_SOURCES, !tokenizer ? 'lengths' : builtIn ? 'tasks' : 'stories');
   // A real model reads the prompt's ids: filler ids would be served as if they were a prompt.
   if (promptKind === 'lengths' && kind !== 'sim') throw new BatchscopeError('bad-argument', `--prompts lengths applies only to --backend sim (a real model needs text prompts: tasks or stories)`);
   const prompts = promptKind === 'lengths' ? lengthOnlyPrompts : promptKind === 'tasks' ? taskPromptSource : storyPrompts(tokenizer);
@@ -324,6 +326,12 @@ export function formatSummary(s: RunSummary, w: Workload, backendDescription: st
     `prefill     ${s.prefixCache.tokensComputed} prompt tokens computed, ${s.prefixCache.tokensFromCache} served from the prefix cache (hit rate ${(100 * s.prefixCache.hitRate).toFixed(1)}%)`,
     `KV pool     used ${s.kv.usedPct.toFixed(1)}%, reserved ${s.kv.reservedPct.toFixed(1)}%, internal ${s.kv.internalPct.toFixed(1)}%, external ${s.kv.externalPct.toFixed(1)}%, free ${s.kv.freePct.toFixed(1)}%; waste ${s.kv.wastePct.toFixed(1)}% of allocated memory; sharing saved ${s.kv.sharedPct.toFixed(1)}% of the pool`,
     `scheduler   ${s.schedulerMsPerIteration.toFixed(4)} ms per iteration (${s.schedulerPct.toFixed(2)}% of iteration time)`,
+    ...(s.experts ? [formatExperts(s.experts)] : []),
   ].join('\n');
+}
+
+function formatExperts(x: NonNullable<RunSummary['experts']>): string {
+  const imbalance = x.imbalance === null ? '' : `, load max/mean ${x.imbalance.toFixed(2)}`;
+  return `experts     top ${x.topK} of ${x.count}: ${x.touchedPerStep.toFixed(2)} touched per layer per iteration${imbalance}, ${(x.expertBytesPerStep / 1024).toFixed(0)} KiB of expert weights read per iteration`;
 }
 

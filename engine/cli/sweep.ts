@@ -8,7 +8,7 @@ import { devicePoolPositions, runSweep, type SweepResult } from '../experiments/
 import { kvDim } from '../model/config';
 import { intFlag, oneOf, parseFlags } from './args';
 import { BACKEND_CHOICES, CPU_KERNEL_CHOICES, CPU_KERNELS_HELP, createBackend, type CliBackend } from './backends';
-import { defaultModelPath, readCheckpointFile } from './files';
+import { BUILT_IN_NAMES, GPU_NAMES, SIM_MODEL_NAMES, checkpointPathFor, defaultModelPath, readCheckpointFile } from './files';
 import type { Io } from './io';
 
 export const SWEEP_HELP = `Usage: batchscope sweep [--backend cpu|webgpu|sim] [options]
@@ -20,13 +20,13 @@ at a 256 MiB KV pool.
 
 Options:
   --backend B         cpu, webgpu or sim (default cpu); sim times are simulated
-  --gpu PRESET        sim: T4, A100-40GB, H100 (default A100-40GB)
-  --sim-model PRESET  sim: OPT-13B, Llama-2-7B, Llama-2-13B (default OPT-13B)
-  --model FILE        llama2.c checkpoint for cpu/webgpu (default: the built-in model)
+  --gpu PRESET        sim: ${GPU_NAMES} (default A100-40GB)
+  --sim-model PRESET  sim: ${SIM_MODEL_NAMES} (default OPT-13B)
+  --model NAME|FILE   cpu/webgpu: a built-in model (${BUILT_IN_NAMES}; default batchscope-tiny) or a checkpoint file
   --cpu-kernels K     ${CPU_KERNELS_HELP}
   --max-tokens N      largest tokens per step (default 2048)
   --repeats N         decode steps timed per size, the fastest kept (default 5; the sim needs 1)
-  --json              print one JSON object: {backend, points: [{tokens, stepMs}], knee, rule, ...}
+  --json              print one JSON object: {backend, points: [{tokens, stepMs, weightBytes}], knee, rule, ...}
   --debug             print stack traces on errors`;
 
 const DEVICE_TIME_BUDGET_MS = 60_000;
@@ -73,7 +73,7 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
   } else {
     if (values.gpu !== undefined || values['sim-model'] !== undefined) throw new BatchscopeError('bad-argument', '--gpu and --sim-model apply only to --backend sim');
     // The sweep feeds token ids of its own: it needs no tokenizer.
-    const path = values.model ?? defaultModelPath;
+    const path = values.model === undefined ? defaultModelPath : checkpointPathFor(values.model);
     const model = readCheckpointFile(path);
     const cpuKernels = values['cpu-kernels'] === undefined ? undefined : oneOf(values['cpu-kernels'], 'cpu-kernels', CPU_KERNEL_CHOICES, 'wasm');
     const bytesPerPosition = 2 * model.config.nLayers * kvDim(model.config) * 4;
@@ -97,14 +97,16 @@ export async function sweepCommand(argv: string[], io: Io): Promise<number> {
 }
 
 export function formatSweep(r: SweepResult, description: string): string {
-  const rows = r.points.map((p) => `${String(p.tokens).padStart(7)}  ${p.stepMs.toFixed(3).padStart(10)}  ${(p.stepMs / r.points[0].stepMs).toFixed(2).padStart(6)}x`);
+  // Weights read per step: flat for a dense model, growing with the batch for a mixture of experts.
+  const mib = (p: SweepResult['points'][number]) => (p.weightBytes === undefined ? '' : `  ${(p.weightBytes / 2 ** 20).toFixed(2).padStart(12)}`);
+  const rows = r.points.map((p) => `${String(p.tokens).padStart(7)}  ${p.stepMs.toFixed(3).padStart(10)}  ${(p.stepMs / r.points[0].stepMs).toFixed(2).padStart(6)}x${mib(p)}`);
   const why = { 'max-tokens': 'reached --max-tokens', slowdown: `a step took ${DEVICE_SLOWDOWN}x the 1-token step`, time: 'the time budget ran out', memory: 'the memory limit' }[r.stoppedBy];
   return [
     `${description}${r.timeSource === 'simulated' ? ' (SIMULATED times)' : ''}`,
-    ` tokens     step ms   vs 1`,
+    ` tokens     step ms   vs 1${r.points.some((p) => p.weightBytes !== undefined) ? '  weights MiB' : ''}`,
     ...rows,
     `stopped: ${why}`,
-    `result: ${describeKnee(r, r.points)}`,
+    `result: ${describeKnee(r, r.points, r.timeSource === 'simulated')}`,
     `rule: ${r.rule}`,
   ].join('\n');
 }

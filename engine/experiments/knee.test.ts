@@ -14,6 +14,11 @@ describe('findKnee', () => {
     const cpu = sweepSizes(24).map((t) => ({ tokens: t, stepMs: 0.2 + 0.8 * t }));
     expect(findKnee(cpu)).toMatchObject({ verdict: 'no-flat-region', knee: null });
     expect(describeKnee(findKnee(cpu), cpu)).toMatch(/no flat region.*compute-bound/);
+    // Simulated, a curve rising from the start is an MoE reading more experts, never a compute-bound device.
+    const moe = cpu.map((q) => ({ ...q, weightBytes: 1e9 * Math.min(8, 2 + q.tokens) }));
+    expect(describeKnee(findKnee(moe), moe, true)).toMatch(/no flat region: each extra token may wake another expert.*memory traffic, not arithmetic/);
+    expect(describeKnee(findKnee(moe), moe, false)).toMatch(/compute-bound/);
+    expect(describeKnee(findKnee(cpu), cpu, true)).toMatch(/compute-bound/);
     // A noisy larger step may put the fitted line's crossing past 2 tokens; doubling the tokens already cost 1.5x.
     const noisy = [{ tokens: 1, stepMs: 0.589 }, { tokens: 2, stepMs: 0.914 }, { tokens: 3, stepMs: 1.558 }, { tokens: 4, stepMs: 3.415 }];
     expect(findKnee(noisy).verdict).toBe('no-flat-region');

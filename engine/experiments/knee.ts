@@ -11,6 +11,8 @@ export interface SweepPoint {
   /** Tokens in the step (one per sequence: a decode batch). */
   tokens: number;
   stepMs: number;
+  /** Weight bytes one decode step read: flat for a dense model, growing with the batch for a mixture of experts (more experts woken). */
+  weightBytes?: number;
 }
 
 /**
@@ -78,14 +80,26 @@ function leastSquares(pts: readonly SweepPoint[]): { slope: number; intercept: n
   return { slope, intercept: my - slope * mx };
 }
 
-/** One sentence for a result, as the CLI and the app say it. */
-export function describeKnee(k: KneeResult, points: readonly SweepPoint[]): string {
+/** True when the weights a step reads grow with its tokens (a mixture of experts waking more of them). */
+export function weightsGrow(points: readonly SweepPoint[]): boolean {
+  const b = points.filter((q) => q.weightBytes !== undefined).sort((x, y) => x.tokens - y.tokens);
+  return b.length >= 2 && b[b.length - 1].weightBytes! > 1.05 * b[0].weightBytes!;
+}
+
+/**
+ * One sentence for a result, as the CLI and the app say it. `simulated`: the cost model's device is
+ * never compute-bound at a few tokens, so a simulated curve rising from the start is a mixture of
+ * experts reading more weights, not arithmetic.
+ */
+export function describeKnee(k: KneeResult, points: readonly SweepPoint[], simulated = false): string {
   const largest = Math.max(0, ...points.map((q) => q.tokens));
   switch (k.verdict) {
     case 'knee':
       return `flat up to ~${k.knee} tokens per step, then rising ${k.slopeMs!.toFixed(3)} ms per token: batching is nearly free below the knee`;
     case 'no-flat-region':
-      return 'no flat region: the step time grows with the tokens from the start (compute-bound), so batching buys little here';
+      return simulated && weightsGrow(points)
+        ? 'no flat region: each extra token may wake another expert, so the weights read per step grow from the first tokens and the step time with them (memory traffic, not arithmetic)'
+        : 'no flat region: the step time grows with the tokens from the start (compute-bound), so batching buys little here';
     case 'flat-throughout':
       return `flat up to ${largest} tokens per step (the largest size swept): batching stayed nearly free`;
   }

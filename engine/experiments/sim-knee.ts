@@ -1,4 +1,4 @@
-import { stepCost } from '../backend/sim/cost-model';
+import { stepCost, weightBytesRead } from '../backend/sim/cost-model';
 import type { GpuPreset, SimModelPreset } from '../backend/sim/presets';
 import { findKnee, sweepSizes, type KneeResult, type SweepPoint } from './knee';
 import { SWEEP_CONTEXT } from './sweep';
@@ -11,7 +11,7 @@ import { SWEEP_CONTEXT } from './sweep';
 export function simSweep(gpu: GpuPreset, model: SimModelPreset, maxTokens = 2048): KneeResult & { points: SweepPoint[] } {
   const points = sweepSizes(maxTokens).map((tokens) => {
     const seqs = Array.from({ length: tokens }, () => ({ tokens: [0], startPos: SWEEP_CONTEXT, blockTable: [], sample: { temperature: 0, topP: 1, seed: 0 } }));
-    return { tokens, stepMs: stepCost(gpu, model, seqs).ms };
+    return { tokens, stepMs: stepCost(gpu, model, seqs).ms, weightBytes: weightBytesRead(model, tokens) };
   });
   return { points, ...findKnee(points) };
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SimBackend, gpuPreset, simModelPreset } from '../backend/sim/backend';
 import type { Backend, KvLayout, SequenceStep, StepResult } from '../backend/types';
 import { runSweep } from './sweep';
+import { CpuBackend } from '../backend/cpu';
+import { loadModelFiles } from '../cli/files';
 
 /** A backend whose step time is `ms(tokens)`, measured: a stand-in for a device. */
 function fakeDevice(ms: (tokens: number) => number, seen: KvLayout[] = []) {
@@ -69,5 +71,25 @@ describe('simSweep', () => {
     const quick = simSweep(gpu, m, 512);
     expect(quick.points.map((p) => p.tokens)).toEqual(run.points.map((p) => p.tokens));
     quick.points.forEach((p, i) => expect(p.stepMs).toBeCloseTo(run.points[i].stepMs, 6));
+  });
+
+  it('reads more weights per step as the batch grows on the MoE model, the same at every size on the dense one', async () => {
+    const sweep = async (name: string) => {
+      const { model } = loadModelFiles(name);
+      return (await runSweep((kv) => new CpuBackend(model, kv), { maxTokens: 8, repeats: 1 })).points;
+    };
+    const moe = await sweep('tiny-moe');
+    // One token wakes 2 of 8 experts per layer; 8 different sequences wake most of them.
+    expect(moe.at(-1)!.tokens).toBe(8);
+    expect(moe.at(-1)!.weightBytes!).toBeGreaterThan(1.3 * moe[0].weightBytes!);
+    const dense = await sweep('batchscope-tiny');
+    expect(new Set(dense.map((p) => p.weightBytes)).size).toBe(1);
+  });
+
+  it('never reports a 0 ms step when a coarse clock read some repeats as 0 and some not', async () => {
+    let n = 0;
+    // A 0.04 ms step on a 0.1 ms clock: most readings 0, some 0.1.
+    const r = await runSweep(fakeDevice(() => (n++ % 3 === 0 ? 0.1 : 0)), { maxTokens: 4, repeats: 3, rounds: 2 });
+    for (const p of r.points) expect(p.stepMs).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,8 @@
 import type { Backend, KvLayout, SequenceStep } from '../backend/types';
 import { KNEE_RULE, findKnee, sweepSizes, type KneeResult, type SweepPoint } from './knee';
+import { SimBackend } from '../backend/sim/backend';
+import { weightBytesRead } from '../backend/sim/cost-model';
+import { stepWeightBytes } from '../serve/experts';
 
 /** How far a sweep goes and when it stops. */
 export interface SweepOptions {
@@ -65,7 +68,7 @@ export async function runSweep(makeBackend: (kv: KvLayout) => Backend | Promise<
     for (const tokens of sizes) {
       const measured = await timeDecode(backend, tokens, perSeq, repeats);
       timeSource = measured.source;
-      points.push({ tokens, stepMs: measured.ms });
+      points.push({ tokens, stepMs: measured.ms, weightBytes: measured.weightBytes });
       if (tokens === sizes[sizes.length - 1]) break;
       if (opts.slowdown !== undefined && measured.ms >= opts.slowdown * points[0].stepMs) {
         stoppedBy = 'slowdown';
@@ -80,13 +83,16 @@ export async function runSweep(makeBackend: (kv: KvLayout) => Backend | Promise<
     // work on a shared machine then spoils one round of a size, not its figure.
     for (let round = 1; timeSource === 'measured' && round < (opts.rounds ?? 1); round++) {
       if (opts.timeBudgetMs !== undefined && now() - t0 > opts.timeBudgetMs) break;
-      for (const p of points) p.stepMs = Math.min(p.stepMs, (await timeDecode(backend, p.tokens, perSeq, repeats)).ms);
+      for (const p of points) p.stepMs = minAboveZero(p.stepMs, (await timeDecode(backend, p.tokens, perSeq, repeats)).ms);
     }
     return { points, ...findKnee(points), rule: KNEE_RULE, stoppedBy, timeSource };
   } finally {
     backend.dispose();
   }
 }
+
+/** The smaller of two step times, unless it is a 0 (a step under the clock's resolution) and the other is not. */
+const minAboveZero = (a: number, b: number): number => (a > 0 && b > 0 ? Math.min(a, b) : Math.max(a, b));
 
 /**
  * Untimed rounds first: a GPU compiles its pipelines and a JIT its loops on first use, and a cold
@@ -105,22 +111,33 @@ async function warmUp(backend: Backend, perSeq: number, batch: number, now: () =
   }
 }
 
-/** Prefills `batch` sequences, then returns the fastest wall time of `repeats` decode steps over all of them. */
-async function timeDecode(backend: Backend, batch: number, perSeq: number, repeats: number): Promise<{ ms: number; source: 'measured' | 'simulated' }> {
+/**
+ * Prefills `batch` sequences, then returns the fastest wall time of `repeats` decode steps over all
+ * of them, and the weight bytes a step read: a real model's from its routing record (mean over the
+ * steps), the cost model's own count on the sim.
+ */
+async function timeDecode(backend: Backend, batch: number, perSeq: number, repeats: number): Promise<{ ms: number; source: 'measured' | 'simulated'; weightBytes: number }> {
   const tables = Array.from({ length: batch }, (_, i) => Array.from({ length: perSeq }, (_, j) => i * perSeq + j));
   const vocab = backend.config.vocabSize;
-  const token = (i: number) => 3 + (i % Math.max(1, vocab - 3));
-  const prompt = Array.from({ length: SWEEP_CONTEXT }, (_, i) => (i === 0 ? 1 : token(i)));
-  await backend.step(tables.map((blockTable) => ({ tokens: prompt, startPos: 0, blockTable, logits: 'none' })));
+  // Every sequence its own tokens, strided over the vocabulary: an MoE routes by content, and
+  // identical sequences would wake the same experts and hide what a real batch reads.
+  const token = (i: number) => 3 + ((i * 7919) % Math.max(1, vocab - 3));
+  const prompt = (s: number) => Array.from({ length: SWEEP_CONTEXT }, (_, i) => (i === 0 ? 1 : token(s * SWEEP_CONTEXT + i)));
+  await backend.step(tables.map((blockTable, s) => ({ tokens: prompt(s), startPos: 0, blockTable, logits: 'none' })));
   const times: number[] = [];
   let source: 'measured' | 'simulated' = 'measured';
+  let bytes = 0;
   for (let r = 0; r < repeats; r++) {
-    const steps: SequenceStep[] = tables.map((blockTable, i) => ({ tokens: [token(i + r)], startPos: SWEEP_CONTEXT + r, blockTable, logits: 'none', sample: { temperature: 0, topP: 1, seed: i } }));
+    const steps: SequenceStep[] = tables.map((blockTable, i) => ({ tokens: [token((batch + i) * SWEEP_CONTEXT + r)], startPos: SWEEP_CONTEXT + r, blockTable, logits: 'none', sample: { temperature: 0, topP: 1, seed: i } }));
     const res = await backend.step(steps);
     // Wall time, as a live run reports it: what a step costs, readback included.
     times.push(res.timing.wallMs);
     source = res.timing.source;
+    bytes += backend instanceof SimBackend ? weightBytesRead(backend.model, batch) : stepWeightBytes(backend.config, res.experts);
   }
-  // The fastest: other work on a shared machine only ever adds time.
-  return { ms: Math.min(...times), source };
+  // The fastest: other work on a shared machine only ever adds time. A browser's clock is coarse
+  // (0.1 ms in a page that is not cross-origin isolated): a step shorter than that can read 0, so
+  // then the mean of the readings (jittered clocks average out) is the estimate, never 0 when any was not.
+  const fastest = Math.min(...times);
+  return { ms: fastest > 0 ? fastest : times.reduce((a, b) => a + b, 0) / times.length, source, weightBytes: bytes / repeats };
 }

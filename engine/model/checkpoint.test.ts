@@ -103,3 +103,54 @@ describe('llama2.c checkpoints', () => {
     expect(readCheckpoint(padded.subarray(3), 'view').weights.rmsFinal).toEqual(randomModel(tiny).weights.rmsFinal);
   });
 });
+
+describe('batchscope MoE checkpoints (magic + version, llama2.c fields, expert fields)', () => {
+  const moe: ModelConfig = { ...tiny, moe: { nExperts: 4, topK: 2 } };
+  const bytesOf = (c: ModelConfig) => writeCheckpoint(randomModel(c, 3));
+  const withInt = (bytes: Uint8Array, at: number, v: number) => {
+    const copy = bytes.slice();
+    new DataView(copy.buffer).setInt32(at, v, true);
+    return copy;
+  };
+
+  it.each([true, false])('round-trips every tensor, router and experts included (shared classifier: %s)', (shared) => {
+    const model = randomModel({ ...moe, sharedClassifier: shared }, 3);
+    const bytes = writeCheckpoint(model);
+    expect(new TextDecoder().decode(bytes.subarray(0, 4))).toBe('bsmo');
+    expect(new DataView(bytes.buffer).getInt32(4, true)).toBe(1);
+    // 64-byte header, no rotary tables; experts' matrices are E times a dense layer's
+    expect(bytes.length).toBe(64 + 4 * parameterCount(model.config));
+    const back = readCheckpoint(bytes, 'moe.bin');
+    expect(back.config).toEqual(model.config);
+    for (const [name] of weightShapes(moe)) expect(back.weights[name]).toEqual(model.weights[name]);
+    expect(back.weights.router!.length).toBe(2 * 4 * 8);
+    expect(back.weights.wcls).toEqual(model.weights.wcls);
+  });
+
+  it('leaves dense llama2.c files as they were (no magic, rotary tables kept)', () => {
+    const bytes = bytesOf(tiny);
+    expect(new DataView(bytes.buffer).getInt32(0, true)).toBe(8);
+    expect(readCheckpoint(bytes, 'dense.bin').config.moe).toBeUndefined();
+  });
+
+  it.each([
+    [4, 2, /version 2 is not supported \(this build reads version 1\)/],
+    [36, 0, /n_experts = 0 must be an integer in 1\.\.256/],
+    [36, 999, /n_experts = 999/],
+    [40, 5, /top_k = 5 must be an integer in 1\.\.n_experts \(4\)/],
+    [40, 0, /top_k = 0/],
+    [48, 7, /reserved header bytes 48-51 are not zero/],
+    [12, 13, /size \d+ bytes does not match the header \(.*hidden_dim=13.*n_experts=4, top_k=2\)/],
+  ])('refuses a header with int32 %i set to %i', (at, value, message) => {
+    const e = errorOf(() => readCheckpoint(withInt(bytesOf(moe), at, value), 'bad-moe.bin'));
+    expect(e.code).toBe('bad-checkpoint');
+    expect(e.message).toMatch(/^bad-moe\.bin: /);
+    expect(e.message).toMatch(message);
+  });
+
+  it('refuses a file too short for its header, and a cut one', () => {
+    const good = bytesOf(moe);
+    expect(errorOf(() => readCheckpoint(good.subarray(0, 20), 'x.bin')).message).toMatch(/too short \(20 bytes\) to hold a batchscope MoE header of 64 bytes/);
+    expect(errorOf(() => readCheckpoint(good.subarray(0, good.length - 4), 'x.bin')).message).toMatch(/does not match the header/);
+  });
+});

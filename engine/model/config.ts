@@ -12,7 +12,21 @@ export interface ModelConfig {
   seqLen: number;
   /** True when the classifier reuses the token embedding (llama2.c: vocab_size > 0 in the header). */
   sharedClassifier: boolean;
+  /**
+   * Present for a mixture-of-experts model (the batchscope MoE checkpoint, checkpoint-moe.ts): every
+   * layer's FFN is `nExperts` SwiGLU experts of `hiddenDim` each, and each token runs its `topK`.
+   */
+  moe?: MoeConfig;
 }
+
+export interface MoeConfig {
+  nExperts: number;
+  /** Experts per token (token-choice routing). */
+  topK: number;
+}
+
+/** Experts per layer: 1 for a dense model (its FFN is one always-used expert). */
+export const expertCount = (c: ModelConfig): number => c.moe?.nExperts ?? 1;
 
 export const headSize = (c: ModelConfig): number => c.dim / c.nHeads;
 export const kvDim = (c: ModelConfig): number => (c.dim * c.nKvHeads) / c.nHeads;
@@ -46,4 +60,12 @@ export function validateConfig(c: ModelConfig, source: string): void {
     bad(`n_kv_heads = ${c.nKvHeads} must divide n_heads = ${c.nHeads}`);
   }
   if (headSize(c) % 2 !== 0) bad(`head size ${headSize(c)} must be even for rotary embeddings`);
+  if (c.moe) {
+    const { nExperts: E, topK: k } = c.moe;
+    if (!Number.isInteger(E) || E < 1 || E > MAX_EXPERTS) bad(`header field n_experts = ${E} must be an integer in 1..${MAX_EXPERTS}`);
+    if (!Number.isInteger(k) || k < 1 || k > E) bad(`header field top_k = ${k} must be an integer in 1..n_experts (${E})`);
+  }
 }
+
+/** Experts per layer a checkpoint may declare (Mixtral has 8, DeepSeek-V3 256). */
+export const MAX_EXPERTS = 256;

@@ -1,6 +1,7 @@
 import { headSize as headSizeOf, kvDim as kvDimOf, kvMul as kvMulOf, type ModelConfig } from './config';
 import type { Model, ModelWeights } from './weights';
 import type { KvLayout, SequenceStep } from '../backend/types';
+import { addLoad, groupByExpert, routeTokens } from './moe';
 
 /**
  * The reference forward pass over a ragged batch, in plain Float32Arrays. It reads like llama2.c's
@@ -19,6 +20,9 @@ export class CpuForward {
   private readonly ropeCos: Float32Array; // (seq_len, head_size / 2)
   private readonly ropeSin: Float32Array; // (seq_len, head_size / 2)
   private s = scratch(0, 1, 1, 1, 1, 1);
+  private m = moeScratch(0, 1, 1, 1, 1);
+  /** MoE models: tokens routed to each expert in the last step, (layer, expert); null for a dense model. */
+  readonly expertLoad: Int32Array | null;
 
   constructor(model: Model, kv: KvLayout) {
     this.config = model.config;
@@ -28,6 +32,7 @@ export class CpuForward {
     this.keyCache = new Float32Array(cacheFloats);
     this.valueCache = new Float32Array(cacheFloats);
     [this.ropeCos, this.ropeSin] = ropeTables(model.config);
+    this.expertLoad = model.config.moe ? new Int32Array(model.config.nLayers * model.config.moe.nExperts) : null;
   }
 
   /**
@@ -40,7 +45,8 @@ export class CpuForward {
     const kvDim = kvDimOf(c);
     const T = seqs.reduce((n, q) => n + q.tokens.length, 0);
     this.ensureScratch(T);
-    const { x, xb, q, k, v, hb, hb2, pos, seqOf, slot } = this.s;
+    const { x, xb, q, k, v, hb, pos, seqOf, slot } = this.s;
+    this.expertLoad?.fill(0);
 
     // Per token: its sequence, position, and K/V row offset (within one layer) in the pool.
     let t = 0;
@@ -75,14 +81,12 @@ export class CpuForward {
       for (let i = 0; i < T * dim; i++) x[i] += hb[i];
 
       rmsnorm(xb, x, this.w.rmsFfn, l * dim, T, dim);
-      matmul(hb, xb, this.w.w1, l * hidden * dim, T, dim, hidden);
-      matmul(hb2, xb, this.w.w3, l * hidden * dim, T, dim, hidden);
-      for (let i = 0; i < T * hidden; i++) {
-        const a = hb[i];
-        hb[i] = (a / (1 + Math.exp(-a))) * hb2[i];
+      if (c.moe) this.moeFfn(l, T);
+      else {
+        swiglu(this.s.hb, this.s.hb2, xb, this.w, l, T, dim, hidden);
+        matmul(xb, hb, this.w.w2, l * dim * hidden, T, hidden, dim);
+        for (let i = 0; i < T * dim; i++) x[i] += xb[i];
       }
-      matmul(xb, hb, this.w.w2, l * dim * hidden, T, hidden, dim);
-      for (let i = 0; i < T * dim; i++) x[i] += xb[i];
     }
 
     // Classifier only on the tokens whose logits were asked for.
@@ -190,12 +194,78 @@ export class CpuForward {
     }
   }
 
+  /**
+   * The mixture-of-experts FFN on the normed input xb: route every token, group the step's routing
+   * slots by expert, run each expert once over just its tokens (gathered into one block, so its
+   * weights are read once per step however many tokens it serves), then add each token's k outputs,
+   * weighted, to the residual stream in rank order.
+   */
+  private moeFfn(l: number, T: number): void {
+    const c = this.config;
+    const { dim, hiddenDim: hidden } = c;
+    const { nExperts: E, topK: k } = c.moe!;
+    const { x, xb } = this.s;
+    const m = this.m;
+    matmul(m.logits, xb, this.w.router!, l * E * dim, T, dim, E);
+    routeTokens(m.logits, T, E, k, m.experts, m.weights);
+    groupByExpert(m.experts, T, k, E, m.offsets, m.order, m.rowOf);
+    addLoad(this.expertLoad!, l * E, m.offsets, E);
+    for (let e = 0; e < E; e++) {
+      const from = m.offsets[e];
+      const n = m.offsets[e + 1] - from;
+      if (n === 0) continue;
+      for (let r = 0; r < n; r++) {
+        const t = (m.order[from + r] / k) | 0;
+        m.xe.set(xb.subarray(t * dim, (t + 1) * dim), r * dim);
+      }
+      swiglu(m.h, m.h2, m.xe, this.w, l * E + e, n, dim, hidden);
+      matmul(m.ye.subarray(from * dim), m.h, this.w.w2, (l * E + e) * dim * hidden, n, hidden, dim);
+    }
+    for (let t = 0; t < T; t++) {
+      for (let d = 0; d < dim; d++) {
+        let acc = 0;
+        for (let j = 0; j < k; j++) acc += m.weights[t * k + j] * m.ye[m.rowOf[t * k + j] * dim + d];
+        x[t * dim + d] += acc;
+      }
+    }
+  }
+
   private ensureScratch(T: number): void {
     if (this.s.capacity >= T) return;
     const c = this.config;
     const cap = Math.max(T, 2 * this.s.capacity);
     this.s = scratch(cap, c.dim, kvDimOf(c), c.hiddenDim, c.seqLen, c.nHeads);
+    if (c.moe) this.m = moeScratch(cap, c.dim, c.hiddenDim, c.moe.nExperts, c.moe.topK);
   }
+}
+
+/**
+ * h (T, hidden) = silu(x @ w1[m]^T) * (x @ w3[m]^T) for FFN matrix m (a layer, or an expert of
+ * one); h2 is scratch of the same size.
+ */
+function swiglu(h: Float32Array, h2: Float32Array, x: Float32Array, w: Model['weights'], m: number, T: number, dim: number, hidden: number): void {
+  matmul(h, x, w.w1, m * hidden * dim, T, dim, hidden);
+  matmul(h2, x, w.w3, m * hidden * dim, T, dim, hidden);
+  for (let i = 0; i < T * hidden; i++) {
+    const a = h[i];
+    h[i] = (a / (1 + Math.exp(-a))) * h2[i];
+  }
+}
+
+/** Routing and expert buffers for T tokens (each routed to k of E experts). */
+function moeScratch(T: number, dim: number, hidden: number, E: number, k: number) {
+  return {
+    logits: new Float32Array(T * E), // (T, E) router logits
+    experts: new Int32Array(T * k), // (T, k) chosen experts, best first
+    weights: new Float32Array(T * k), // (T, k) their renormalised weights
+    offsets: new Int32Array(E + 1), // expert e's slots are order[offsets[e] .. offsets[e + 1])
+    order: new Int32Array(T * k), // slots (t * k + j) grouped by expert
+    rowOf: new Int32Array(T * k), // (T, k) row of slot (t, j) in the grouped order
+    xe: new Float32Array(T * dim), // (tokens of one expert, dim) gathered inputs
+    h: new Float32Array(T * hidden), // (tokens of one expert, hidden)
+    h2: new Float32Array(T * hidden),
+    ye: new Float32Array(T * k * dim), // (T * k, dim) expert outputs in grouped order
+  };
 }
 
 function scratch(T: number, dim: number, kvDim: number, hidden: number, seqLen: number, nHeads: number) {

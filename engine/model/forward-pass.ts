@@ -16,6 +16,8 @@ export interface ForwardPass {
   readonly keyCache: Float32Array;
   /** (layer, block, blockSize, kv_dim) */
   readonly valueCache: Float32Array;
+  /** MoE models: tokens routed to each expert in the last step, (layer, expert); null for a dense model. */
+  readonly expertLoad: Int32Array | null;
   /** Per sequence, the requested logits rows (null for 'none'). Callers validate the step first. */
   forward(seqs: readonly SequenceStep[]): (Float32Array | null)[];
 }

@@ -312,6 +312,7 @@ export class ServingEngine {
       knobs: { ...this.knobsNow },
       schedulerMs,
       backendMs: result.timing.wallMs,
+      ...(result.experts ? { experts: result.experts } : {}),
     };
     if (this.kv.caching) event.prefixCache = prefixCacheStats(plan, this.seqs);
     if (copies.length > 0) event.blockCopies = copies.length;

@@ -5,6 +5,7 @@
  * they cross postMessage and JSON unchanged (typed arrays become number[] in JSON).
  */
 import type { SchedulerKnobs } from './sched/knobs';
+import type { ExpertStep } from './experts';
 
 export type SlotKind = 'prefill' | 'decode' | 'idle';
 
@@ -129,4 +130,6 @@ export interface IterationEvent {
   prefixCache?: { queries: number; hits: number };
   /** Copy-on-write block copies the backend made before this step. */
   blockCopies?: number;
+  /** Mixture-of-experts models only: tokens per expert per layer, experts touched, expert bytes read, imbalance. */
+  experts?: ExpertStep;
 }

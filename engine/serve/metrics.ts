@@ -67,6 +67,12 @@ export interface RunSummary {
   /** Time spent running iterations, and time with nothing to run (waiting for the next arrival): wallSeconds = busy + idle. */
   busySeconds: number;
   idleSeconds: number;
+  /**
+   * Mixture-of-experts models: experts per layer, experts per token, and run means per iteration of
+   * distinct experts touched (per layer), max/mean load (null when simulated: the cost model routes
+   * nothing) and expert weight bytes read.
+   */
+  experts?: { count: number; topK: number; touchedPerStep: number; imbalance: number | null; expertBytesPerStep: number };
 }
 
 /** Linear-interpolated percentile (numpy's default) of sorted values. */
@@ -97,9 +103,20 @@ export class MetricsAccumulator {
   private prefill = 0;
   private decode = 0;
   private simulated = false;
+  private experts: { count: number; topK: number; n: number; touched: number; imbalance: number; imbalanceN: number; bytes: number } | null = null;
 
   add(e: IterationEvent): void {
     this.n++;
+    if (e.experts) {
+      const x = (this.experts ??= { count: e.experts.nExperts, topK: e.experts.topK, n: 0, touched: 0, imbalance: 0, imbalanceN: 0, bytes: 0 });
+      x.n++;
+      x.touched += e.experts.touched;
+      x.bytes += e.experts.bytes;
+      if (e.experts.imbalance !== undefined) {
+        x.imbalance += e.experts.imbalance;
+        x.imbalanceN++;
+      }
+    }
     this.occupancy += e.slots.filter((s) => s.kind !== 'idle').length / e.slots.length;
     const cap = e.kv.numBlocks * e.kv.blockSize;
     for (const k of ['used', 'reserved', 'internal', 'external', 'free'] as const) this.kv[k] += e.kv[k] / cap;
@@ -168,6 +185,10 @@ export class MetricsAccumulator {
       busySeconds: s(this.busyMs),
       idleSeconds: s(Math.max(0, wallMs - this.busyMs)),
     };
+    if (this.experts) {
+      const x = this.experts;
+      summary.experts = { count: x.count, topK: x.topK, touchedPerStep: x.touched / x.n, imbalance: x.imbalanceN ? x.imbalance / x.imbalanceN : null, expertBytesPerStep: x.bytes / x.n };
+    }
     if (slo) {
       const ok = done.filter((r, i) => {
         const rTpot = r.output.length > 1 ? (r.finishMs! - r.tokenMs[0]) / (r.output.length - 1) : 0;

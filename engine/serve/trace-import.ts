@@ -126,6 +126,20 @@ function checkEvent(raw: unknown, i: number, bad: Bad): asserts raw is Iteration
       intsOf(pair[1], `${pat}[1]`, 1, LIMITS.batchSlots, 0, MAX_ID, bad);
     });
   }
+  if (e.experts !== undefined) checkExperts(e.experts, `${at}.experts`, bad);
+}
+
+/** A mixture-of-experts record (events.ts ExpertStep): its counts and means, and a load of layers x experts when measured. */
+function checkExperts(raw: unknown, at: string, bad: Bad): void {
+  if (!isObject(raw)) bad(`${at} must be an object, got ${describe(raw)}`);
+  const x = raw as Record<string, unknown>;
+  const E = intIn(x.nExperts, `${at}.nExperts`, 1, 256, bad);
+  intIn(x.topK, `${at}.topK`, 1, E, bad);
+  const L = intIn(x.nLayers, `${at}.nLayers`, 1, 256, bad);
+  numberIn(x.touched, `${at}.touched`, 0, E, bad);
+  numberIn(x.bytes, `${at}.bytes`, 0, Infinity, bad);
+  if (x.imbalance !== undefined) numberIn(x.imbalance, `${at}.imbalance`, 0, E, bad);
+  if (x.load !== undefined) intsOf(x.load, `${at}.load`, E * L, E * L, 0, MAX_ID, bad);
 }
 
 /** The optional fields a replay shows as text: absent is fine (older traces), malformed is not. */

@@ -1,3 +1,4 @@
+import type { ExpertStep } from './experts';
 import type { IterationEvent, SlotRecord } from './events';
 import type { RequestRecord } from './request';
 import { kvToJson } from './kv-json';
@@ -126,6 +127,7 @@ function counters(e: IterationEvent, pid: number): TraceEvent[] {
     { name: 'KV cache (token slots)', ph: 'C', ts, pid, args: { used, reserved, internal, external, free } },
     { name: 'KV cache (blocks)', ph: 'C', ts, pid, args: kvBlockCounts(e) },
     { name: 'tokens/s', ph: 'C', ts, pid, args: { prefill: seconds > 0 ? e.prefillTokens / seconds : 0, decode: seconds > 0 ? e.decodeTokens / seconds : 0 } },
+    ...(e.experts ? expertCounters(e.experts, ts, pid) : []),
   ];
 }
 
@@ -147,6 +149,16 @@ function sharingCounters(e: IterationEvent, pid: number, cache: { queries: numbe
     for (const r of e.kv.refs) if (r > 1) blocks++;
     out.push({ name: 'shared KV blocks', ph: 'C', ts, pid, args: { blocks, savedSlots: e.kv.shared ?? 0, cachedFreeSlots: e.kv.cached ?? 0 } });
   }
+  return out;
+}
+
+/** MoE: experts touched (mean per layer), expert weights read, and max/mean load when measured. */
+function expertCounters(x: ExpertStep, ts: number, pid: number): TraceEvent[] {
+  const out: TraceEvent[] = [
+    { name: 'experts touched (per layer)', ph: 'C', ts, pid, args: { touched: x.touched, of: x.nExperts } },
+    { name: 'expert weights read (KiB)', ph: 'C', ts, pid, args: { read: x.bytes / 1024 } },
+  ];
+  if (x.imbalance !== undefined) out.push({ name: 'expert imbalance (max/mean)', ph: 'C', ts, pid, args: { imbalance: x.imbalance } });
   return out;
 }
 
@@ -189,5 +201,5 @@ function requestSpans(req: RequestRecord, events: readonly IterationEvent[], pid
 
 /** Typed arrays become plain arrays so the run survives JSON. */
 function plainRun(run: TraceRun): TraceRun {
-  return { ...run, events: run.events.map((e) => ({ ...e, kv: kvToJson(e.kv) })) as unknown as IterationEvent[] };
+  return { ...run, events: run.events.map((e) => ({ ...e, kv: kvToJson(e.kv), ...(e.experts?.load ? { experts: { ...e.experts, load: Array.from(e.experts.load) } } : {}) })) as unknown as IterationEvent[] };
 }

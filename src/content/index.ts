@@ -5,6 +5,7 @@ import { bound } from './bound';
 import { chunkedPrefill } from './chunked-prefill';
 import { deviceRatio } from './device-ratio';
 import { compare } from './compare';
+import { experts } from './experts';
 import { grid } from './grid';
 import { knobs } from './knobs';
 import { kvWaste } from './kv-waste';
@@ -30,6 +31,7 @@ export const LESSONS: Record<Topic, Lesson> = {
   'device-ratio': deviceRatio,
   anyscale,
   'prefix-caching': prefixCaching,
+  experts,
 };
 
 export type { Lesson } from './types';

@@ -50,6 +50,7 @@ export const TOUR: readonly TourStep[] = [
     text: 'The pool holds 768 token slots in 2-token blocks (vLLM’s 16, scaled to requests ten times shorter). Contiguous reservation sets aside each request’s maximum length, so only 3 of the 8 slots get a request and ~90% of the reserved memory is never written; paged blocks fill all 8 and waste ~2%. “Compare contiguous and paged” shows both at once.',
     topic: 'block-size',
   },
+  { target: 'model', title: 'Mixture of experts', text: 'Choose tiny-moe and play: its feed-forward layers are 8 experts, of which each token uses 2. The strip under the grid shows which experts each iteration woke (each one woken is read from memory), and Numbers adds experts touched and how uneven the load is. tiny-moe-unbalanced was trained without the balancing loss: compare the two.', topic: 'experts' },
   { target: 'compare', title: 'Compare any one thing', text: 'Compare runs the identical workload twice, differing in one setting you choose in the ratio row: strategy, KV manager, block size, chunked prefill, max_num_seqs, KV capacity or prefix caching. The row names what differs and divides the second run by the first.', topic: 'compare' },
   {
     target: 'compare',

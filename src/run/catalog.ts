@@ -1,4 +1,4 @@
-import { GPU_PRESETS, SIM_MODEL_PRESETS, WORKLOAD_PRESETS, gpuPreset, kvBytesPerToken, simKvLayout, simModelPreset } from '../../engine';
+import { BUILT_IN_MODELS, GPU_PRESETS, SIM_MODEL_PRESETS, WORKLOAD_PRESETS, gpuPreset, kvBytesPerToken, simKvLayout, simModelPreset } from '../../engine';
 import { DEFAULT_CONFIG } from '../store/config';
 
 /**
@@ -7,6 +7,9 @@ import { DEFAULT_CONFIG } from '../store/config';
  */
 export const GPU_OPTIONS = GPU_PRESETS.map((g) => ({ value: g.id, label: g.id }));
 export const SIM_MODEL_OPTIONS = SIM_MODEL_PRESETS.map((m) => ({ value: m.id, label: m.name }));
+/** The real models shipped with the app (public/models/): the dense one and two mixtures of experts. */
+export const MODEL_OPTIONS = BUILT_IN_MODELS.map((m) => ({ value: m.name, label: m.name }));
+export const modelSummary = (name: string): string => BUILT_IN_MODELS.find((m) => m.name === name)?.summary ?? '';
 
 /** KV block sizes the memory controls offer (and the only ones a link may set). */
 export const BLOCK_SIZES: readonly number[] = [1, 2, 4, 8, 16, 32];

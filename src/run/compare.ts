@@ -3,7 +3,7 @@ import type { RunConfig } from '../store/config';
 import type { BackendInfo } from './types';
 
 /** The one thing compare mode changes between its two runs. */
-export type CompareAxis = 'strategy' | 'kv' | 'blockSize' | 'chunkedPrefill' | 'maxNumSeqs' | 'kvCapacity' | 'prefixCaching';
+export type CompareAxis = 'strategy' | 'kv' | 'blockSize' | 'chunkedPrefill' | 'maxNumSeqs' | 'kvCapacity' | 'prefixCaching' | 'model';
 
 export const COMPARE_AXES: readonly { axis: CompareAxis; label: string }[] = [
   { axis: 'strategy', label: 'batching strategy' },
@@ -13,6 +13,7 @@ export const COMPARE_AXES: readonly { axis: CompareAxis; label: string }[] = [
   { axis: 'maxNumSeqs', label: 'max_num_seqs' },
   { axis: 'kvCapacity', label: 'KV capacity' },
   { axis: 'prefixCaching', label: 'prefix caching' },
+  { axis: 'model', label: 'model (experts)' },
 ];
 
 /** One side of a comparison: the settings it overrides and what the page calls it. */
@@ -83,11 +84,22 @@ export function compareSides(axis: CompareAxis, c: RunConfig, budget = proposedB
         { patch: { prefixCaching: false, kv: 'paged' }, label: 'Prefix caching off' },
         { patch: { prefixCaching: true, kv: 'paged' }, label: 'Prefix caching on' },
       ];
+    case 'model':
+      // A mixture of experts chosen: balanced against unbalanced routing; the dense model chosen: dense against MoE.
+      return c.model.startsWith('tiny-moe')
+        ? [
+            { patch: { model: 'tiny-moe-unbalanced' }, label: 'tiny-moe-unbalanced (no balancing loss)' },
+            { patch: { model: 'tiny-moe' }, label: 'tiny-moe (balanced experts)' },
+          ]
+        : [
+            { patch: { model: c.model }, label: `${c.model} (dense)` },
+            { patch: { model: 'tiny-moe' }, label: 'tiny-moe (8 experts, top 2)' },
+          ];
   }
 }
 
-/** Axes the configuration can compare: the sim's pool is what its GPU holds, so its capacity is fixed. */
-export const axisAvailable = (axis: CompareAxis, c: RunConfig): boolean => !(axis === 'kvCapacity' && c.backend === 'sim');
+/** Axes the configuration can compare: the sim's pool is what its GPU holds, so its capacity is fixed; the sim runs no real model. */
+export const axisAvailable = (axis: CompareAxis, c: RunConfig): boolean => !(axis === 'kvCapacity' && c.backend === 'sim') && !(axis === 'model' && c.backend === 'sim');
 
 /**
  * A device where a step's time grows with its tokens from the first one: the CPU engine, or a GPU

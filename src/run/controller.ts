@@ -20,6 +20,8 @@ export interface ControllerOptions {
   store: AppStore;
   engine: EngineChannel;
   model: ModelSource;
+  /** The built-in models the configuration's `model` picks from. */
+  catalog?: ModelSource[];
   /** Recorded runs of the default workload, by strategy, shown until the live engine runs. */
   recorded?: () => Promise<RecordedRuns>;
   /**
@@ -85,7 +87,7 @@ export class Controller implements Commands {
   start(): void {
     const s = this.store.getState();
     this.opts.engine.onMessage((m) => this.onMessage(m));
-    this.opts.engine.post({ type: 'init', config: s.config, lanes: lanesFor(s), model: this.opts.model });
+    this.opts.engine.post({ type: 'init', config: s.config, lanes: lanesFor(s), model: this.opts.model, ...(this.opts.catalog ? { catalog: this.opts.catalog } : {}) });
     for (const l of lanesFor(s)) s.setLane(l.id, { strategy: l.strategy, label: l.label ?? null });
     this.setLanes({ phase: 'loading', message: `Loading ${this.opts.model.name}…` });
     void this.opts.recorded?.().then(

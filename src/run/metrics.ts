@@ -1,5 +1,6 @@
 import type { IterationEvent, KvSnapshot } from '../../engine/serve/events';
 import { percentile } from '../../engine/serve/metrics';
+import { summarizeExperts, type ExpertSummary } from '../../engine/serve/experts';
 import { latencySamples, latencySoFar, type LatencySoFar } from './latency';
 import type { RunLog } from './run-log';
 
@@ -46,6 +47,8 @@ export interface RunSummary {
   /** KV token slots sharing saves now (the newest snapshot), and that as a share of what the sequences hold. */
   sharedSlots: number;
   sharedPct: number;
+  /** Mixture-of-experts runs: experts touched, max/mean load and expert bytes per iteration (run means); null otherwise. */
+  experts?: ExpertSummary | null;
 }
 
 /** Interpolated percentiles, exactly as the engine's metrics (and the CLI) compute them. */
@@ -126,6 +129,7 @@ export function summarize(log: RunLog, windowMs = 1000): RunSummary {
     prefixCache: cache && { ...cache, computed: prompt, hitRate: cache.queries ? cache.hits / cache.queries : 0 },
     sharedSlots: last?.kv.shared ?? 0,
     sharedPct: last && last.kv.shared ? (100 * last.kv.shared) / (last.kv.used + last.kv.shared) : 0,
+    experts: summarizeExperts(evs),
   };
 }
 

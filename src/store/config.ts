@@ -32,6 +32,8 @@ export interface RunConfig extends SchedulerKnobs {
   /** Completions per request (parallel sampling); 0 keeps the preset's own (1, or 2-8 for parallel-sampling). */
   completions: number;
   backend: BackendChoice;
+  /** The real model (a built-in name, engine/model/builtin.ts): the dense one or a mixture of experts. */
+  model: string;
   /** Simulated GPU and model, used only by the sim backend. */
   gpu: string;
   simModel: string;
@@ -60,6 +62,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   prompts: [],
   completions: 0,
   backend: 'webgpu',
+  model: 'batchscope-tiny',
   gpu: 'A100-40GB',
   simModel: 'OPT-13B',
   speed: 'teach',

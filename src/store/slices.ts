@@ -68,7 +68,8 @@ export type Topic =
   | 'chunked-prefill'
   | 'device-ratio'
   | 'anyscale'
-  | 'prefix-caching';
+  | 'prefix-caching'
+  | 'experts';
 
 export interface UiSlice {
   theme: ThemeName;

@@ -1,6 +1,7 @@
 import { WORKLOAD_PRESETS } from '../../engine';
 import { BLOCK_SIZES, GPU_OPTIONS, SIM_MODEL_OPTIONS, SIM_ONLY_WORKLOADS, presetDefaults } from '../run/catalog';
 import { DEFAULT_CONFIG, LIMITS, type RunConfig } from './config';
+import { BUILT_IN_MODELS } from '../../engine/model/builtin';
 
 /**
  * A link's defaults: the app's, with the request count and arrival rate of the link's workload
@@ -35,6 +36,7 @@ const KEYS: Record<keyof RunConfig, string> = {
   prompts: 'prompt',
   completions: 'n',
   backend: 'backend',
+  model: 'model',
   gpu: 'gpu',
   simModel: 'sim_model',
   speed: 'speed',
@@ -57,6 +59,8 @@ function choices(key: keyof RunConfig): readonly string[] | undefined {
       return GPU_OPTIONS.map((o) => o.value);
     case 'simModel':
       return SIM_MODEL_OPTIONS.map((o) => o.value);
+    case 'model':
+      return BUILT_IN_MODELS.map((m) => m.name);
     default:
       return undefined;
   }
@@ -101,6 +105,8 @@ export function readQuery(search: string): QueryRead {
   for (const key of Object.keys(KEYS) as (keyof RunConfig)[]) {
     const raw = q.get(KEYS[key]);
     if (raw === null || raw === '' || key === 'prompts' || key === 'workload' || key === 'backend') continue;
+    // model=/path.bin with tokenizer= names a checkpoint by URL (main.tsx), not a built-in model.
+    if (key === 'model' && q.has('tokenizer')) continue;
     const name = `${KEYS[key]}=${shorten(raw)}`;
     const def = base[key];
     const fallback = `so ${String(def)} is used`;

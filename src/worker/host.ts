@@ -26,6 +26,12 @@ const realSleep: Sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  */
 export class EngineHost {
   private loaded: LoadedModel | null = null;
+  /** The built-in models config.model picks from, and those loaded so far (a model is fetched once). */
+  private catalog: ModelSource[] = [];
+  private models = new Map<string, Promise<LoadedModel>>();
+  private loadedByName = new Map<string, LoadedModel>();
+  /** The model each backend was built for, by lane: a lane comparing another model needs its own. */
+  private backendModels: string[] = [];
   private config: RunConfig | null = null;
   private specs: LaneSpec[] = [];
   private backends: CreatedBackend[] = [];
@@ -59,8 +65,8 @@ export class EngineHost {
   private async dispatch(msg: ToWorker): Promise<void> {
     switch (msg.type) {
       case 'init':
-        this.post({ type: 'progress', message: `Downloading ${msg.model.name}…` });
-        this.loaded = await this.load(msg.model);
+        this.catalog = msg.catalog ?? [];
+        this.loaded = await this.model(msg.model);
         this.config = msg.config;
         this.specs = msg.lanes;
         await this.rebuild(true);
@@ -101,12 +107,47 @@ export class EngineHost {
     this.post({ type: 'playing', playing });
   }
 
+  /** A model by its source, fetched the first time only. */
+  private model(src: ModelSource): Promise<LoadedModel> {
+    let m = this.models.get(src.name);
+    if (!m) {
+      this.post({ type: 'progress', message: `Downloading ${src.name}…` });
+      m = this.load(src);
+      m.then(
+        (l) => this.loadedByName.set(src.name, l),
+        () => this.models.delete(src.name),
+      );
+      this.models.set(src.name, m);
+    }
+    return m;
+  }
+
+  /** The model a lane's configuration names (compare mode may give each lane its own), else the one loaded. */
+  private modelFor(c: RunConfig): LoadedModel {
+    return (this.catalog.some((m) => m.name === c.model) && this.loadedByName.get(c.model)) || this.loaded!;
+  }
+
+  /** Loads every lane's model before a build (each once: the cache keeps them). */
+  private async loadLaneModels(c: RunConfig): Promise<void> {
+    for (const spec of this.specs) {
+      const src = this.catalog.find((m) => m.name === laneConfig(c, spec).model);
+      if (src) await this.model(src);
+    }
+  }
+
   private async reconfigure(config: RunConfig, specs: LaneSpec[]): Promise<void> {
     const prev = this.config;
     this.config = config;
     // "Step by step" means one iteration per Play: a run playing on stops where it is.
     if (config.speed === 'step') this.setPlaying(false);
     if (!prev || !this.loaded) return;
+    // Another model: its weights, its backends, and the same workload run afresh on it.
+    const next = prev.model !== config.model ? this.catalog.find((m) => m.name === config.model) : undefined;
+    if (next) {
+      this.specs = specs;
+      this.loaded = await this.model(next);
+      return this.rebuild(true);
+    }
     // A lane added, removed, or changed in what it compares: a new run on fresh backends.
     const lanesChanged = JSON.stringify(specs.map((s) => [s.id, s.patch ?? {}])) !== JSON.stringify(this.specs.map((s) => [s.id, s.patch ?? {}]));
     const newBackend = differs(prev, config, BACKEND_KEYS);
@@ -163,11 +204,14 @@ export class EngineHost {
     this.outbox.clear();
     const c = this.config!;
     const loaded = this.loaded!;
-    if (newBackends || this.backends.length < this.specs.length) {
+    await this.loadLaneModels(c);
+    const models = this.specs.map((spec) => this.modelFor(laneConfig(c, spec)).name);
+    if (newBackends || this.backends.length < this.specs.length || models.some((m, i) => this.backendModels[i] !== m)) {
       for (const b of this.backends) b.backend.dispose();
       this.backends = [];
       this.post({ type: 'progress', message: c.backend === 'webgpu' ? 'Starting WebGPU…' : 'Starting the engine…' });
       for (const spec of this.specs) this.backends.push(await this.startBackend(laneConfig(c, spec)));
+      this.backendModels = models;
     }
     // The backend is up: say so before building the run, so that a run the settings cannot
     // build shows its error next to the adapter it would have used, not under "loading".
@@ -210,7 +254,7 @@ export class EngineHost {
   }
 
   private startBackend(c: RunConfig): Promise<CreatedBackend> {
-    return createBackend(c, this.loaded!, (info) => {
+    return createBackend(c, this.modelFor(c), (info) => {
       this.post({ type: 'notice', message: info.fallbackReason ?? 'The GPU was lost; the run goes on on the CPU.' });
       this.post({ type: 'ready', backend: info, modelName: this.loaded!.name, vocab: vocabulary(this.loaded!.tokenizer) });
     });

@@ -23,7 +23,8 @@ export interface ModelSource {
 }
 
 export type ToWorker =
-  | { type: 'init'; config: RunConfig; lanes: LaneSpec[]; model: ModelSource }
+  /** model: what to load first (a built-in, or a checkpoint the link named); catalog: the built-in models, for config.model. */
+  | { type: 'init'; config: RunConfig; lanes: LaneSpec[]; model: ModelSource; catalog?: ModelSource[] }
   /** New settings: strategy, knobs, KV manager and (between real backends) the backend and pool apply at the next iteration; workload changes restart. */
   | { type: 'configure'; config: RunConfig; lanes: LaneSpec[] }
   | { type: 'play' }

@@ -1,5 +1,6 @@
 import {
   BatchscopeError,
+  builtInModel,
   CpuBackend,
   SimBackend,
   generateWorkload,
@@ -37,8 +38,8 @@ export interface LoadedModel {
   tokenizer: Tokenizer;
 }
 
-/** The built-in model answers its task prompts with exactly the length a workload asks for. */
-export const BUILT_IN_MODEL = 'batchscope-tiny';
+/** The built-in models (dense and MoE) answer their task prompts with exactly the length a workload asks for. */
+export const isBuiltInModel = (name: string): boolean => builtInModel(name)?.name === name;
 
 async function fetchBytes(url: string, what: string, maxBytes: number, sizeFromHead?: Parameters<typeof readLimited>[4]): Promise<Uint8Array> {
   let res: Response;
@@ -119,7 +120,7 @@ export function buildWorkload(c: RunConfig, loaded: LoadedModel): Workload {
   const preset = workloadPreset(c.workload, c.seed);
   const spec = { ...preset, count: c.requests, arrival: c.rate > 0 ? { kind: 'poisson' as const, rate: c.rate } : { kind: 'burst' as const } };
   if (c.completions > 0) spec.completions = { kind: 'fixed', n: c.completions };
-  const w = generateWorkload(spec, loaded.name === BUILT_IN_MODEL ? taskPromptSource : storyPrompts(loaded.tokenizer));
+  const w = generateWorkload(spec, isBuiltInModel(loaded.name) ? taskPromptSource : storyPrompts(loaded.tokenizer));
   const extra = c.prompts.map((text, i) => ({
     id: w.requests.length + i,
     arrivalMs: 0,

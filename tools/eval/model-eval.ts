@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CpuBackend } from '../../engine/backend/cpu';
 import { readCheckpoint } from '../../engine/model/checkpoint';
+import { BUILT_IN_MODELS, builtInModel } from '../../engine/model/builtin';
 import { GREEDY } from '../../engine/model/sampler';
 import {
   capitalPrompt,
@@ -34,10 +35,13 @@ export interface LoadedModel {
   meta: { eval_prompts: Record<ModelTaskId, (string | number)[][]>; heldout: { count_down: number[] } };
 }
 
-export function loadBuiltinModel(dir = MODELS_DIR): LoadedModel {
-  const model = readCheckpoint(new Uint8Array(readFileSync(resolve(dir, 'batchscope-tiny.bin'))), 'batchscope-tiny.bin');
-  const tokenizer = readTokenizer(new Uint8Array(readFileSync(resolve(dir, 'batchscope-tiny.tok.bin'))), model.config.vocabSize);
-  const meta = JSON.parse(readFileSync(resolve(dir, 'batchscope-tiny.json'), 'utf8'));
+/** A built-in model (engine/model/builtin.ts) with its metadata, NAME.json beside its checkpoint. */
+export function loadBuiltinModel(dir = MODELS_DIR, name = 'batchscope-tiny'): LoadedModel {
+  const m = builtInModel(name);
+  if (!m) throw new Error(`no built-in model ${name} (one of ${BUILT_IN_MODELS.map((b) => b.name).join(', ')})`);
+  const model = readCheckpoint(new Uint8Array(readFileSync(resolve(dir, m.checkpoint))), m.checkpoint);
+  const tokenizer = readTokenizer(new Uint8Array(readFileSync(resolve(dir, m.tokenizer))), model.config.vocabSize);
+  const meta = JSON.parse(readFileSync(resolve(dir, m.checkpoint.replace(/\.bin$/, '.json')), 'utf8'));
   return { model, tokenizer, meta };
 }
 

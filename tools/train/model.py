@@ -5,6 +5,10 @@ Computes exactly what llama2.c's run.c computes: pre-norm RMSNorm (eps 1e-5), Ro
 1/sqrt(head_size), grouped-query attention (query head h reads kv head h // (n_heads / n_kv_heads)), SwiGLU FFN
 w2(silu(w1 x) * (w3 x)), final RMSNorm, classifier tied to the token embedding.
 
+With n_experts > 0 every layer's FFN is a mixture of experts (MoEFeedForward): a router (E logits per token),
+token-choice top-k, the k weights renormalised to sum to 1, each expert a SwiGLU FFN of hidden_dim, the outputs
+combined with those weights. The router's statistics of the last forward are kept for the load-balancing loss.
+
 Training packs several examples into one row: `seg` gives each token its example id (-1 = padding) and `pos`
 its position inside its example, so an example attends only to itself and is computed exactly as if alone.
 """
@@ -25,6 +29,8 @@ class Config:
     n_kv_heads: int = 4
     vocab_size: int = 1024
     seq_len: int = 512
+    n_experts: int = 0  # 0: dense FFN (llama2.c); > 0: a mixture of n_experts SwiGLU experts per layer
+    top_k: int = 0      # experts per token (token-choice routing) when n_experts > 0
 
     @property
     def head_size(self):
@@ -101,13 +107,59 @@ class FeedForward(nn.Module):
         return self.w2(F.silu(self.w1(x)) * self.w3(x))
 
 
+def route(logits, k):
+    """Token-choice routing: (N, E) router logits -> softmax probabilities (N, E), the top-k experts (N, k)
+    in descending order and their weights (N, k) renormalised to sum to 1 (= a softmax over the k chosen logits,
+    as Mixtral computes it)."""
+    probs = F.softmax(logits, dim=-1)
+    top_p, top_i = probs.topk(k, dim=-1)
+    return probs, top_i, top_p / top_p.sum(-1, keepdim=True)
+
+
+class MoEFeedForward(nn.Module):
+    """E SwiGLU experts w2[e](silu(w1[e] x) * (w3[e] x)); each token runs only its top-k experts."""
+
+    def __init__(self, c: Config):
+        super().__init__()
+        self.k = c.top_k
+        self.router = nn.Linear(c.dim, c.n_experts, bias=False)
+        self.w1 = nn.Parameter(torch.empty(c.n_experts, c.hidden_dim, c.dim))
+        self.w2 = nn.Parameter(torch.empty(c.n_experts, c.dim, c.hidden_dim))
+        self.w3 = nn.Parameter(torch.empty(c.n_experts, c.hidden_dim, c.dim))
+        self.last = None  # (probs (N, E), top_i (N, k)) of the last forward, for the balancing loss
+
+    def forward(self, x):
+        shape = x.shape
+        x = x.reshape(-1, shape[-1])                                    # (N, dim)
+        probs, top_i, top_w = route(self.router(x), self.k)
+        self.last = (probs, top_i)
+        out = torch.zeros_like(x)
+        for e in range(self.w1.shape[0]):  # gather the tokens routed to e, run e on them, scatter-add back
+            tok, slot = (top_i == e).nonzero(as_tuple=True)
+            if tok.numel() == 0:
+                continue
+            xe = x[tok]                                                 # (n_e, dim)
+            h = F.silu(xe @ self.w1[e].t()) * (xe @ self.w3[e].t())     # (n_e, hidden)
+            out.index_add_(0, tok, (h @ self.w2[e].t()) * top_w[tok, slot].unsqueeze(-1))
+        return out.view(shape)
+
+
+def balance_loss(probs, top_i, keep):
+    """Switch Transformer's load-balancing loss over the tokens in `keep` (N,) bool: E * sum_e f_e * P_e, with
+    f_e the fraction of routing slots given to expert e and P_e its mean router probability (1.0 when even)."""
+    probs, top_i = probs[keep], top_i[keep]
+    E = probs.shape[-1]
+    f = F.one_hot(top_i, E).float().sum((0, 1)) / top_i.numel()
+    return E * (f * probs.mean(0)).sum()
+
+
 class Block(nn.Module):
     def __init__(self, c: Config):
         super().__init__()
         self.attention_norm = RMSNorm(c.dim)
         self.attention = Attention(c)
         self.ffn_norm = RMSNorm(c.dim)
-        self.feed_forward = FeedForward(c)
+        self.feed_forward = MoEFeedForward(c) if c.n_experts else FeedForward(c)
 
     def forward(self, x, cos, sin, mask, cache=None):
         x = x + self.attention(self.attention_norm(x), cos, sin, mask, cache)
@@ -124,6 +176,10 @@ class Llama(nn.Module):
         self.apply(self._init)
         for name, p in self.named_parameters():  # scaled init of the residual projections (GPT-2 style)
             if name.endswith('wo.weight') or name.endswith('w2.weight'):
+                nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * c.n_layers))
+            elif c.n_experts and (name.endswith('feed_forward.w1') or name.endswith('feed_forward.w3')):
+                nn.init.normal_(p, mean=0.0, std=0.02)
+            elif c.n_experts and name.endswith('feed_forward.w2'):
                 nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * c.n_layers))
 
     @staticmethod

@@ -28,6 +28,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--log', default=os.path.join(HERE, 'out', 'train_log.jsonl'))
     ap.add_argument('--out', default=os.path.join(HERE, '..', '..', 'public', 'models', 'loss.png'))
+    ap.add_argument('--title', default='batchscope-tiny training loss')
     args = ap.parse_args()
     rows, offset = [], 0
     for path in args.log.split(','):
@@ -47,7 +48,7 @@ def main():
     ax.set_ylim(bottom=1e-5)  # the log keeps 5 decimals
     ax.set_xlabel('step')
     ax.set_ylabel('cross-entropy (nats, log scale)')
-    ax.set_title('batchscope-tiny training loss (answer tokens + EOS, moving average of 25 steps)', fontsize=9)
+    ax.set_title('%s (answer tokens + EOS, moving average of 25 steps)' % args.title, fontsize=9)
     ax.grid(True, which='both', alpha=0.3)
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()

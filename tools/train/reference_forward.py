@@ -33,6 +33,7 @@ class RunC:
         kv_dim = c.n_kv_heads * c.head_size
         self.key_cache = np.zeros((c.n_layers, c.seq_len, kv_dim))
         self.value_cache = np.zeros((c.n_layers, c.seq_len, kv_dim))
+        self.routed = [[] for _ in range(c.n_layers)]  # MoE: each forward's top-k experts, per layer
 
     @staticmethod
     def rmsnorm(x, weight):
@@ -69,11 +70,30 @@ class RunC:
                 out[h * hs:(h + 1) * hs] = att @ self.value_cache[l, :pos + 1, kh:kh + hs]
             x = x + w['wo'][l] @ out
             xb = self.rmsnorm(x, w['rms_ffn'][l])
-            h1 = w['w1'][l] @ xb
-            h3 = w['w3'][l] @ xb
-            x = x + w['w2'][l] @ ((h1 / (1 + np.exp(-h1))) * h3)
+            x = x + (self.moe_ffn(l, xb) if c.n_experts else self.ffn(w['w1'][l], w['w2'][l], w['w3'][l], xb))
         x = self.rmsnorm(x, w['rms_final'])
         return w['wcls'] @ x                                            # (vocab,)
+
+
+def _ffn(w1, w2, w3, xb):
+    h1 = w1 @ xb
+    h3 = w3 @ xb
+    return w2 @ ((h1 / (1 + np.exp(-h1))) * h3)
+
+
+def _moe_ffn(self, l, xb):
+    """Token-choice routing: the top_k router logits (ties to the lower expert), their softmax as weights."""
+    w = self.w
+    logits = w['router'][l] @ xb                                        # (n_experts,)
+    top = np.argsort(-logits, kind='stable')[:self.c.top_k]
+    p = np.exp(logits[top] - logits[top[0]])
+    p /= p.sum()
+    self.routed[l].append(top.tolist())
+    return sum(pj * _ffn(w['w1'][l, e], w['w2'][l, e], w['w3'][l, e], xb) for pj, e in zip(p, top))
+
+
+RunC.ffn = staticmethod(_ffn)
+RunC.moe_ffn = _moe_ffn
 
 
 def generate_greedy(model, tokens, steps, stop=None):
@@ -110,12 +130,12 @@ def check_stories260k():
     return ok
 
 
-def check_model(path, prompts):
+def check_model(path, prompts, tok_path=None):
     import torch
     from export import load_checkpoint_bin
     torch.set_num_threads(2)
     ref = RunC(path)
-    tok = Tokenizer.load(path.replace('.bin', '.tok.bin'), ref.c.vocab_size)
+    tok = Tokenizer.load(tok_path or path.replace('.bin', '.tok.bin'), ref.c.vocab_size)
     pt = load_checkpoint_bin(path)
     worst = 0.0
     for prompt in prompts:
@@ -133,7 +153,7 @@ def check_model(path, prompts):
         print('  %-40r max |logit diff| %.2e  argmax %s' % (prompt, err,
               tok.pieces[int(np.argmax(ref_logits[-1]))]))
     ok = worst < 1e-4
-    print('batchscope-tiny NumPy vs PyTorch: max diff %.2e -> %s' % (worst, 'OK' if ok else 'FAIL'))
+    print('%s NumPy vs PyTorch: max diff %.2e -> %s' % (os.path.basename(path), worst, 'OK' if ok else 'FAIL'))
     return ok
 
 
@@ -141,13 +161,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--model', default=os.path.join(ROOT, 'public', 'models', 'batchscope-tiny.bin'))
     ap.add_argument('--skip-stories', action='store_true')
+    ap.add_argument('--tokenizer', default=None, help='default: MODEL with .tok.bin (the MoE models share batchscope-tiny.tok.bin)')
     args = ap.parse_args()
     ok = True
     if not args.skip_stories:
         ok &= check_stories260k()
     ok &= check_model(args.model, ['What is the capital of California:', 'Count down from 12:',
                                    'Count from 3 to 9:', 'Repeat cat 4 times:', 'List the capitals from Utah:',
-                                   'Count down from 7: 7 6 5'])
+                                   'Count down from 7: 7 6 5'], args.tokenizer)
     sys.exit(0 if ok else 1)
 
 

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from data import MIXES, PackedSampler, tokenized_splits  # noqa: E402
-from model import Config, Llama  # noqa: E402
+from model import Config, Llama, balance_loss  # noqa: E402
 from evaluate import evaluate  # noqa: E402
 from tokenizer import Tokenizer  # noqa: E402  (path set up by data)
 
@@ -77,13 +77,17 @@ def main():
     ap.add_argument('--layers', type=int, default=4)
     ap.add_argument('--heads', type=int, default=8)
     ap.add_argument('--kv-heads', type=int, default=4)
+    ap.add_argument('--experts', type=int, default=0, help='experts per layer (0: the dense model)')
+    ap.add_argument('--top-k', type=int, default=2, help='experts per token when --experts > 0')
+    ap.add_argument('--balance', type=float, default=0.01, help='weight of the load-balancing loss (MoE only)')
     ap.add_argument('--ckpt-every', type=int, default=100)
     ap.add_argument('--eval-every', type=int, default=500)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--mix', choices=sorted(MIXES), default='base', help='task weights (data.py): base, or preambles for stage 2')
-    ap.add_argument('--init', default=None, help='start from these weights (a ckpt.pt or a llama2.c .bin), with a fresh optimizer')
+    ap.add_argument('--init', default=None, help='start from these weights (a ckpt.pt, e.g. upcycle.py\'s, or a llama2.c .bin), with a fresh optimizer')
     ap.add_argument('--preamble-cut', type=float, default=0.0, help='share of preamble examples whose preamble is cut at a random word')
     ap.add_argument('--answer-cut', default='0,0', help='SHARE,N: that share of preamble examples keeps only its first N answer tokens')
+    ap.add_argument('--stop-after', type=int, default=0, help='stop after this step (0: --steps); the schedule still follows --steps, so a run stopped early can be reproduced exactly')
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -92,9 +96,10 @@ def main():
     tok_cfg_vocab = 1024
     tok = Tokenizer.load(args.tokenizer, tok_cfg_vocab)
     cfg = Config(dim=args.dim, hidden_dim=args.hidden_dim, n_layers=args.layers, n_heads=args.heads,
-                 n_kv_heads=args.kv_heads, vocab_size=tok.vocab_size, seq_len=512)
+                 n_kv_heads=args.kv_heads, vocab_size=tok.vocab_size, seq_len=512,
+                 n_experts=args.experts, top_k=args.top_k if args.experts else 0)
     model = Llama(cfg)
-    decay = [p for p in model.parameters() if p.dim() == 2]
+    decay = [p for p in model.parameters() if p.dim() >= 2]  # matrices, and the experts' stacked matrices
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': args.weight_decay},
                              {'params': no_decay, 'weight_decay': 0.0}], lr=args.lr, betas=(0.9, 0.95))
@@ -138,7 +143,8 @@ def main():
         os.replace(ckpt_path + '.tmp', ckpt_path)
 
     t_last, elapsed0 = time.time(), elapsed
-    for step in range(start, args.steps):
+    last = min(args.steps, args.stop_after or args.steps)
+    for step in range(start, last):
         lr = lr_at(step, args.steps, args.lr, args.warmup, args.cosine_horizon, args.cooldown)
         for g in opt.param_groups:
             g['lr'] = lr
@@ -146,11 +152,21 @@ def main():
         opt.zero_grad(set_to_none=True)
         parts = sampler.batch(step)
         n_answer = sum(int(p[4].sum()) for p in parts)
-        all_losses, all_tasks = [], []
+        n_real = sum(int((p[3] >= 0).sum()) for p in parts)
+        all_losses, all_tasks, loads, bal = [], [], 0, 0.0
         for tokens, targets, pos, seg, lmask, task_of in parts:  # one forward per row length, grads accumulate
             h = model.forward_packed(tokens, pos, seg)
             losses = F.cross_entropy(model.logits(h[lmask]), targets[lmask], reduction='none')
-            (losses.sum() / n_answer).backward()
+            objective = losses.sum() / n_answer
+            if cfg.n_experts:  # routed tokens: every real token (prompts too, as at inference), never padding
+                keep = (seg >= 0).view(-1)
+                stats = [layer.feed_forward.last for layer in model.layers]
+                b = sum(balance_loss(p, i, keep) for p, i in stats) / cfg.n_layers
+                bal += float(b) * int(keep.sum()) / n_real
+                if args.balance:
+                    objective = objective + args.balance * b * int(keep.sum()) / n_real
+                loads = loads + torch.stack([F.one_hot(i[keep], cfg.n_experts).sum((0, 1)) for _, i in stats])
+            objective.backward()
             all_losses.append(losses.detach())
             all_tasks.append(task_of[lmask])
         losses, tl = torch.cat(all_losses), torch.cat(all_tasks)
@@ -161,13 +177,18 @@ def main():
         elapsed += now - t_last
         t_last = now
         per_task = {tasks[i]: round(float(losses[tl == i].mean()), 5) for i in range(len(tasks)) if (tl == i).any()}
-        log.write(json.dumps({'step': step + 1, 'loss': round(float(loss), 5), 'lr': lr, 'gnorm': round(float(gnorm), 4),
+        moe = {}
+        if cfg.n_experts:  # per layer: routing slots per expert, and max/mean of them (1.0 = perfectly even)
+            moe = {'balance_loss': round(bal, 5), 'load': loads.tolist(),
+                   'imbalance': [round(float(l.max() / l.float().mean()), 3) for l in loads]}
+        log.write(json.dumps({**moe, 'step': step + 1, 'loss': round(float(loss), 5), 'lr': lr, 'gnorm': round(float(gnorm), 4),
                               'elapsed': round(elapsed, 2), 'answer_tokens': n_answer, 'rows': [tuple(p[0].shape) for p in parts], 'tasks': per_task}) + '\n')
         log.flush()
         if (step + 1) % 10 == 0 or step == start:
-            print('step %d loss %.4f lr %.2e %.2fs/step elapsed %.0fs %s' % (
-                step + 1, float(loss), lr, (elapsed - elapsed0) / (step + 1 - start), elapsed, per_task), flush=True)
-        if (step + 1) % args.ckpt_every == 0 or step + 1 == args.steps:
+            print('step %d loss %.4f lr %.2e %.2fs/step elapsed %.0fs %s%s' % (
+                step + 1, float(loss), lr, (elapsed - elapsed0) / (step + 1 - start), elapsed, per_task,
+                ' imbalance %s' % moe['imbalance'] if moe else ''), flush=True)
+        if (step + 1) % args.ckpt_every == 0 or step + 1 == last:
             save(step + 1)
         if args.eval_every and ((step + 1) % args.eval_every == 0 or step + 1 == args.steps):
             t0 = time.time()
@@ -177,7 +198,7 @@ def main():
             evlog.flush()
             print('eval', json.dumps(res), '(%.0fs)' % (time.time() - t0), flush=True)
             t_last = time.time()  # eval time is not training time
-    print('done', args.steps, 'steps, %.0f s' % elapsed, flush=True)
+    print('done', last, 'steps, %.0f s' % elapsed, flush=True)
 
 
 if __name__ == '__main__':

@@ -3,6 +3,7 @@ import type { ModelConfig } from '../../model/config';
 import { stepTokens, validateCopies, type Backend, type BlockCopy, type KvLayout, type SequenceStep, type StepResult } from '../types';
 import { validateStep } from '../validate-step';
 import { stepCost } from './cost-model';
+import { expectedExpertStep } from '../../serve/experts';
 import { GPU_MEMORY_UTILIZATION, GPU_PRESETS, SIM_MODEL_PRESETS, kvBytesPerToken, weightBytes, type GpuPreset, type SimModelPreset } from './presets';
 
 /** The token a simulated model "samples": it computes nothing, so it has no text to give. */
@@ -39,7 +40,9 @@ export class SimBackend implements Backend {
       if (s.sample) sampled[i] = SIM_TOKEN;
     });
     const cost = stepCost(this.gpu, this.model, seqs);
-    return { logits: seqs.map(() => null), sampled, timing: { wallMs: cost.ms, source: 'simulated', tokens: stepTokens(seqs), sequences: seqs.length } };
+    const tokens = stepTokens(seqs);
+    const experts = this.config.moe ? expectedExpertStep(this.config, tokens, this.model.bytesPerValue) : undefined;
+    return { logits: seqs.map(() => null), sampled, timing: { wallMs: cost.ms, source: 'simulated', tokens, sequences: seqs.length }, ...(experts ? { experts } : {}) };
   }
 
   /**

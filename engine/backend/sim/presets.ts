@@ -28,6 +28,10 @@ export const GPU_PRESETS: readonly GpuPreset[] = [
   { id: 'A100-40GB', name: 'NVIDIA A100 40GB', peakFlops: 312e12, bandwidth: 1555e9, memoryBytes: 40 * GiB, overheadMs: 2 },
   // NVIDIA H100 SXM data sheet: 989 TFLOPS bf16 tensor (dense), 3.35 TB/s HBM3, 80 GB.
   { id: 'H100', name: 'NVIDIA H100 SXM 80GB', peakFlops: 989e12, bandwidth: 3350e9, memoryBytes: 80 * GiB, overheadMs: 2 },
+  // Two H100 SXM with tensor parallelism: every layer's weights split over both cards, so FLOP/s,
+  // bandwidth and memory add up. The all-reduces between them (NVLink) are left out: an optimistic
+  // bound. Mixtral-8x7B's 93 GB of fp16 weights need two cards.
+  { id: '2xH100', name: '2 x NVIDIA H100 SXM 80GB (tensor parallel)', peakFlops: 2 * 989e12, bandwidth: 2 * 3350e9, memoryBytes: 160 * GiB, overheadMs: 2 },
 ];
 
 export interface SimModelPreset {
@@ -65,7 +69,33 @@ export const SIM_MODEL_PRESETS: readonly SimModelPreset[] = [
     bytesPerValue: 2,
     config: { dim: 5120, hiddenDim: 13824, nLayers: 40, nHeads: 40, nKvHeads: 40, vocabSize: 32000, seqLen: 4096, sharedClassifier: false },
   },
+  // mistralai/Mixtral-8x7B-v0.1 config.json: 32 layers, hidden 4096, 32 heads, 8 kv heads, 8 experts of
+  // intermediate 14336, 2 per token, vocab 32000, untied; 46.7 B parameters, 12.9 B of them used per token.
+  {
+    id: 'Mixtral-8x7B',
+    name: 'Mixtral 8x7B',
+    params: 46.7e9,
+    bytesPerValue: 2,
+    config: { dim: 4096, hiddenDim: 14336, nLayers: 32, nHeads: 32, nKvHeads: 8, vocabSize: 32000, seqLen: 32768, sharedClassifier: false, moe: { nExperts: 8, topK: 2 } },
+  },
+  // allenai/OLMoE-1B-7B-0924 config.json: 16 layers, hidden 2048, 16 heads, 64 experts of intermediate 1024,
+  // 8 per token, vocab 50304, untied; 6.9 B parameters, 1.3 B used per token. Many small experts: a
+  // batch wakes most of them only at a larger size than Mixtral's 8.
+  {
+    id: 'OLMoE-1B-7B',
+    name: 'OLMoE 1B-7B',
+    params: 6.92e9,
+    bytesPerValue: 2,
+    config: { dim: 2048, hiddenDim: 1024, nLayers: 16, nHeads: 16, nKvHeads: 16, vocabSize: 50304, seqLen: 4096, sharedClassifier: false, moe: { nExperts: 64, topK: 8 } },
+  },
 ];
+
+/** Parameters of every expert of every layer (0 for a dense model): w1, w2, w3 of dim x hidden each. */
+export const expertParams = (m: SimModelPreset): number => (m.config.moe ? m.config.nLayers * m.config.moe.nExperts * 3 * m.config.dim * m.config.hiddenDim : 0);
+
+/** Parameters one token uses: everything but the experts it was not routed to. */
+export const activeParams = (m: SimModelPreset): number =>
+  m.config.moe ? m.params - expertParams(m) * (1 - m.config.moe.topK / m.config.moe.nExperts) : m.params;
 
 /** K and V for every layer: 2 x layers x kv_dim x bytes (OPT-13B: 800 KiB, the vLLM paper's figure). */
 export const kvBytesPerToken = (m: SimModelPreset): number =>

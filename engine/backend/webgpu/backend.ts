@@ -10,7 +10,8 @@ import { packModel } from './pack-weights';
 import { shaderBindings, structLayout, type StructLayout } from './reflect';
 import { loadShaders, SHADER_NAMES, type ShaderSources } from './shaders';
 import { packStep } from './step-data';
-import { STAGING_SAMPLED, stagingLogits, StepBuffers } from './step-buffers';
+import { LOAD_STRIDE, STAGING_SAMPLED, stagingLogits, StepBuffers } from './step-buffers';
+import { expertStep } from '../../serve/experts';
 
 export interface WebGpuOptions {
   /** navigator.gpu by default; Node passes Dawn's (see node.ts). */
@@ -80,6 +81,9 @@ export class WebGpuBackend implements Backend {
     const hs = c.dim / c.nHeads;
     if (hs % 4 !== 0 || hs > 128) {
       throw new BatchscopeError('model-unsupported', `the WebGPU engine handles attention heads as vec4s of up to 128 values; ${model.name} has head size ${hs}`);
+    }
+    if (c.moe && (c.moe.nExperts > 64 || c.moe.topK > 8)) {
+      throw new BatchscopeError('model-unsupported', `the WebGPU engine routes among at most 64 experts, at most 8 per token; ${model.name} has ${c.moe.nExperts} experts, ${c.moe.topK} per token`);
     }
     const shaders = options.shaders ?? (await loadShaders());
     const packed = packModel(model);
@@ -173,7 +177,9 @@ export class WebGpuBackend implements Backend {
     if (S > 0) q.writeBuffer(s.jobs, 0, data.jobs);
 
     const wantLogits = data.logitRows.some((r) => r.count > 0);
-    const readBytes = wantLogits ? stagingLogits(S) + 4 * R * this.config.vocabSize : stagingLogits(S);
+    // The MoE load sits after the logits region, read whether or not logits are.
+    const loadAt = stagingLogits(S) + 4 * R * this.config.vocabSize;
+    const readBytes = s.loadBytes > 0 ? loadAt + s.loadBytes : wantLogits ? loadAt : stagingLogits(S);
     this.device.pushErrorScope('validation');
     const enc = this.device.createCommandEncoder({ label: 'step' });
     const pass = enc.beginComputePass({
@@ -188,6 +194,7 @@ export class WebGpuBackend implements Backend {
     }
     if (S > 0) enc.copyBufferToBuffer(s.sampled, 0, s.staging, STAGING_SAMPLED, 4 * S);
     if (wantLogits) enc.copyBufferToBuffer(s.logits, 0, s.staging, stagingLogits(S), 4 * R * this.config.vocabSize);
+    if (s.loadBytes > 0) enc.copyBufferToBuffer(s.load, 0, s.staging, loadAt, s.loadBytes);
     const commands = enc.finish();
     const encodeMs = performance.now() - t0;
     q.submit([commands]);
@@ -207,10 +214,19 @@ export class WebGpuBackend implements Backend {
     }
     const error = await invalid;
     if (error) throw new Error(`WebGPU rejected the step: ${error.message}`);
-    return this.result(seqs, data, bytes, t0, encodeMs);
+    return this.result(seqs, data, bytes, t0, encodeMs, loadAt);
   }
 
-  private result(seqs: readonly SequenceStep[], data: ReturnType<typeof packStep>, bytes: ArrayBuffer, t0: number, encodeMs: number): StepResult {
+  /** MoE: tokens per expert per layer, (layer, expert), from the load rows of the staging copy. */
+  private expertLoad(bytes: ArrayBuffer, at: number): Int32Array {
+    const { nLayers, moe } = this.config;
+    const E = moe!.nExperts;
+    const load = new Int32Array(nLayers * E);
+    for (let l = 0; l < nLayers; l++) load.set(new Int32Array(bytes, at + l * LOAD_STRIDE, E), l * E);
+    return load;
+  }
+
+  private result(seqs: readonly SequenceStep[], data: ReturnType<typeof packStep>, bytes: ArrayBuffer, t0: number, encodeMs: number, loadAt: number): StepResult {
     const vocab = this.config.vocabSize;
     const ids = new Uint32Array(bytes, STAGING_SAMPLED, data.samples);
     const sampled = new Int32Array(seqs.length).fill(-1);
@@ -220,7 +236,9 @@ export class WebGpuBackend implements Backend {
       return count === 0 ? null : new Float32Array(bytes, stagingLogits(data.samples) + 4 * first * vocab, count * vocab).slice();
     });
     const [begin, end] = this.querySet ? new BigUint64Array(bytes, 0, 2) : [0n, 0n];
+    const experts = this.config.moe ? expertStep(this.config, this.expertLoad(bytes, loadAt)) : undefined;
     return {
+      ...(experts ? { experts } : {}),
       logits,
       sampled,
       timing: {

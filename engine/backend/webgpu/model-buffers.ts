@@ -18,6 +18,8 @@ export interface ModelBuffers {
   wo: LayeredBuffer;
   ffnUp: LayeredBuffer;
   w2: LayeredBuffer;
+  /** MoE only. */
+  router?: LayeredBuffer;
   classifier: GPUBuffer;
   rope: GPUBuffer;
   /** (layer, block, blockSize, kv_dim), layers 256-byte aligned. */
@@ -52,6 +54,7 @@ export function uploadModel(device: GPUDevice, c: ModelConfig, kv: KvLayout, pac
     wo: layered('wo', packed.wo),
     ffnUp: layered('w13', packed.ffnUp),
     w2: layered('w2', packed.w2),
+    ...(packed.router ? { router: layered('router', packed.router) } : {}),
     classifier: upload('classifier', packed.classifier),
     rope: upload('rope', packed.rope),
     keyCache: pool('key cache'),
@@ -60,5 +63,5 @@ export function uploadModel(device: GPUDevice, c: ModelConfig, kv: KvLayout, pac
 }
 
 export function destroyModel(m: ModelBuffers): void {
-  for (const b of [m.embedding, m.qkv.buffer, m.wo.buffer, m.ffnUp.buffer, m.w2.buffer, m.classifier, m.rope, m.keyCache.buffer, m.valueCache.buffer]) b.destroy();
+  for (const b of [m.embedding, m.qkv.buffer, m.wo.buffer, m.ffnUp.buffer, m.w2.buffer, m.classifier, m.rope, m.keyCache.buffer, m.valueCache.buffer, m.router?.buffer]) b?.destroy();
 }

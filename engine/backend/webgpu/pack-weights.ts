@@ -62,8 +62,10 @@ export interface PackedModel {
   embedding: Float32Array; // (vocab, dim)
   qkv: Layered; // per layer (dim, out4 * 4), out = dim + 2 kv_dim, rms_att folded
   wo: Layered; // per layer (dim, dim4 * 4)
-  ffnUp: Layered; // per layer (dim, hidden4, 2, 4), rms_ffn folded
-  w2: Layered; // per layer (hidden, dim4 * 4)
+  ffnUp: Layered; // per layer ([expert,] dim, hidden4, 2, 4), rms_ffn folded
+  w2: Layered; // per layer ([expert,] hidden, dim4 * 4)
+  /** MoE only: per layer (dim, E4 * 4) router^T, rms_ffn folded. */
+  router?: Layered;
   classifier: Float32Array; // (dim, vocab4 * 4), rms_final folded
   rope: Float32Array; // (seq_len, head_size / 2, 2) cos, sin
 }
@@ -86,20 +88,34 @@ export function packModel(model: Model): PackedModel {
     rope[2 * i] = v;
     rope[2 * i + 1] = sin[i];
   });
+  // FFN matrices of a layer: one for a dense model, every expert's in turn for an MoE.
+  const E = c.moe?.nExperts ?? 1;
+  const experts = (l: number, pack: (m: number) => Float32Array): Float32Array => {
+    const parts = Array.from({ length: E }, (_, e) => pack(l * E + e));
+    const out = new Float32Array(parts[0].length * E);
+    parts.forEach((p, e) => out.set(p, e * p.length));
+    return out;
+  };
   return {
     embedding: w.tokenEmbedding,
     qkv,
     wo: layered(nLayers, (l) => transposeFold(w.wo, l * dim * dim, dim, dim)),
-    ffnUp: layered(nLayers, (l) => interleaveGated(w.w1, w.w3, l * hidden * dim, hidden, dim, w.rmsFfn, l * dim)),
-    w2: layered(nLayers, (l) => transposeFold(w.w2, l * dim * hidden, dim, hidden)),
+    ffnUp: layered(nLayers, (l) => experts(l, (m) => interleaveGated(w.w1, w.w3, m * hidden * dim, hidden, dim, w.rmsFfn, l * dim))),
+    w2: layered(nLayers, (l) => experts(l, (m) => transposeFold(w.w2, m * dim * hidden, dim, hidden))),
+    ...(c.moe ? { router: layered(nLayers, (l) => transposeFold(w.router!, l * E * dim, E, dim, w.rmsFfn, l * dim)) } : {}),
     classifier: transposeFold(w.wcls, 0, c.vocabSize, dim, w.rmsFinal, 0),
     rope,
   };
 }
 
-/** Bytes of weights one step reads: every layer's matrices and the classifier, plus the embedding rows it gathers. */
+/**
+ * Bytes of weights one step reads: every layer's matrices and the classifier, plus the embedding
+ * rows it gathers. For an MoE this counts every expert (an upper bound: a step reads only the
+ * experts its tokens woke, IterationEvent.experts.bytes).
+ */
 export function weightBytesPerStep(c: ModelConfig, tokens: number, logitRows: number): number {
   const kv = kvDimOf(c);
-  const perLayer = c.dim * (c.dim + 2 * kv) + c.dim * c.dim + 3 * c.dim * c.hiddenDim;
+  const E = c.moe?.nExperts ?? 1;
+  const perLayer = c.dim * (c.dim + 2 * kv) + c.dim * c.dim + 3 * c.dim * c.hiddenDim * E + (c.moe ? E * c.dim : 0);
   return 4 * (c.nLayers * perLayer + (logitRows > 0 ? c.vocabSize * c.dim : 0) + tokens * c.dim);
 }

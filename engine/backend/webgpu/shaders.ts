@@ -3,8 +3,12 @@
  * strings; plain Node under tsx (the CLI, benchmarks) has no import.meta.glob, so there they are
  * read from disk next to this repository's sources.
  */
-export const SHADER_NAMES = ['embed', 'qkv_rope', 'attention_out', 'ffn_up', 'matmul_residual', 'logits', 'sample'] as const;
+export const DENSE_SHADERS = ['embed', 'qkv_rope', 'attention_out', 'ffn_up', 'matmul_residual', 'logits', 'sample'] as const;
+/** A mixture-of-experts FFN replaces ffn_up and matmul_residual with these five. */
+export const MOE_SHADERS = ['moe_route', 'moe_group', 'moe_up', 'moe_down', 'moe_combine'] as const;
+export const SHADER_NAMES = [...DENSE_SHADERS, ...MOE_SHADERS] as const;
 export type ShaderName = (typeof SHADER_NAMES)[number];
+export type MoeShaderName = (typeof MOE_SHADERS)[number];
 export type ShaderSources = Record<ShaderName, string>;
 
 function bundled(): Record<string, string> | null {

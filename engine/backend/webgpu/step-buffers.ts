@@ -14,9 +14,21 @@ const FIELDS = ['tokens', 'tables', 'rows', 'samples'] as const;
 /** Room for a typical decode batch from the start. */
 const INITIAL: StepSize = { tokens: 64, tables: 256, rows: 16, samples: 16 };
 
-/** Staging layout: [timestamps (2 x u64) | sampled ids (S x u32) | logits (R x vocab x f32)]. */
+/** Staging layout: [timestamps (2 x u64) | sampled ids (S x u32) | logits (R x vocab x f32) | MoE load (L x 256 bytes)]. */
 export const STAGING_SAMPLED = 16;
 export const stagingLogits = (samples: number): number => STAGING_SAMPLED + 4 * samples;
+
+/** Bytes between layers in the MoE load buffer (a storage binding offset must be a multiple of 256). */
+export const LOAD_STRIDE = 256;
+
+/**
+ * MoE: grouped rows a step of T tokens may need. Each expert's rows start at a multiple of 4 (the
+ * expert kernels' tile), so T * K slots take at most T * K + 3 E rows; moe_group.wgsl uses the same bound.
+ */
+export function moeTiles(c: ModelConfig, T: number): number {
+  const { nExperts: E, topK: K } = c.moe!;
+  return Math.floor((T * K + 3 * E + 3) / 4);
+}
 
 /**
  * The buffers whose size depends on the step: activations, the step's metadata, and the staging
@@ -37,7 +49,15 @@ export class StepBuffers {
   jobs!: GPUBuffer; // (S) sampler jobs
   scratch!: GPUBuffer; // (S, vocab) vec4 sampler scratch
   sampled!: GPUBuffer; // (S) token ids
-  staging!: GPUBuffer; // MAP_READ copy of timestamps, ids and requested logits
+  staging!: GPUBuffer; // MAP_READ copy of timestamps, ids, requested logits and MoE load
+  // MoE only (16-byte placeholders for a dense model):
+  experts!: GPUBuffer; // (T, K) chosen experts
+  weights!: GPUBuffer; // (T, K) their weights
+  rowOf!: GPUBuffer; // (T, K) grouped row of each slot
+  slots!: GPUBuffer; // (tiles * 4) slot of each grouped row
+  tileExpert!: GPUBuffer; // (tiles) expert of each tile of 4 rows
+  ye!: GPUBuffer; // (tiles * 4, dim) expert outputs
+  load!: GPUBuffer; // (layer, 256 bytes): slots per expert, this step
   private owned: GPUBuffer[] = [];
 
   constructor(
@@ -46,6 +66,7 @@ export class StepBuffers {
     private readonly jobBytes: number,
   ) {
     this.step = this.create('step', 16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.load = this.create('expert load', config.moe ? LOAD_STRIDE * config.nLayers : 16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     this.fit(INITIAL);
   }
 
@@ -59,10 +80,19 @@ export class StepBuffers {
     const { STORAGE, COPY_DST, COPY_SRC, MAP_READ } = GPUBufferUsage;
     const has = (f: (typeof FIELDS)[number]) => grow.includes(f);
     if (has('tokens')) {
+      const moe = this.config.moe;
+      const rows = moe ? 4 * moeTiles(this.config, T) : T;
+      const slots = moe ? T * moe.topK : 0;
       this.replace('tokens', 16 * T, STORAGE | COPY_DST);
       this.replace('x', 4 * T * dim, STORAGE);
       this.replace('q', 4 * T * dim, STORAGE);
-      this.replace('h', 4 * T * hiddenDim, STORAGE);
+      this.replace('h', 4 * rows * hiddenDim, STORAGE);
+      this.replace('experts', 4 * slots, STORAGE);
+      this.replace('weights', 4 * slots, STORAGE);
+      this.replace('rowOf', 4 * slots, STORAGE);
+      this.replace('slots', moe ? 4 * rows : 0, STORAGE);
+      this.replace('tileExpert', moe ? rows : 0, STORAGE);
+      this.replace('ye', moe ? 4 * rows * dim : 0, STORAGE);
     }
     if (has('tables')) this.replace('tables', 4 * tables, STORAGE | COPY_DST);
     if (has('rows')) {
@@ -74,8 +104,13 @@ export class StepBuffers {
       this.replace('scratch', 16 * S * vocabSize, STORAGE);
       this.replace('sampled', 4 * S, STORAGE | COPY_SRC);
     }
-    this.replace('staging', stagingLogits(S) + 4 * R * vocabSize, MAP_READ | COPY_DST);
+    this.replace('staging', stagingLogits(S) + 4 * R * vocabSize + this.loadBytes, MAP_READ | COPY_DST);
     return true;
+  }
+
+  /** Bytes of the MoE load readback (0 for a dense model). */
+  get loadBytes(): number {
+    return this.config.moe ? LOAD_STRIDE * this.config.nLayers : 0;
   }
 
   destroy(): void {
@@ -90,7 +125,7 @@ export class StepBuffers {
     return b;
   }
 
-  private replace(name: 'tokens' | 'tables' | 'x' | 'q' | 'h' | 'rows' | 'logits' | 'jobs' | 'scratch' | 'sampled' | 'staging', size: number, usage: GPUBufferUsageFlags): void {
+  private replace(name: 'tokens' | 'tables' | 'x' | 'q' | 'h' | 'rows' | 'logits' | 'jobs' | 'scratch' | 'sampled' | 'staging' | 'experts' | 'weights' | 'rowOf' | 'slots' | 'tileExpert' | 'ye', size: number, usage: GPUBufferUsageFlags): void {
     const old = this[name] as GPUBuffer | undefined;
     if (old) {
       old.destroy();

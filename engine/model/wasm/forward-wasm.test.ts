@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../backend/cpu';
-import { maxAbsDiff, randomArray, seeded } from '../../backend/webgpu/testing/random';
+import { maxAbsDiff, randomModel, seeded } from '../../backend/webgpu/testing/random';
 import { randomSequences, randomStep } from '../../backend/webgpu/testing/random-steps';
-import { weightShapes, type Model } from '../weights';
 import type { ModelConfig } from '../config';
 import { GREEDY } from '../sampler';
 
@@ -14,17 +13,13 @@ import { GREEDY } from '../sampler';
  * the engine first laid out, so its memory grows mid-run too.
  */
 
-function randomModel(c: ModelConfig, seed: number): Model {
-  const rand = seeded(seed);
-  const w = Object.fromEntries(weightShapes(c).map(([name, n]) => [name, randomArray(n, rand, name.startsWith('rms') ? 1 : 0.3)]));
-  return { name: `random-${seed}`, config: c, weights: { ...w, wcls: w.tokenEmbedding } as Model['weights'] };
-}
-
 const shapes: [string, ModelConfig][] = [
   ['head size 8, GQA 2 (stories260K-like)', { dim: 64, hiddenDim: 172, nLayers: 2, nHeads: 8, nKvHeads: 4, vocabSize: 97, seqLen: 64, sharedClassifier: true }],
   ['head size 4, 6 heads, no GQA, odd hidden', { dim: 24, hiddenDim: 37, nLayers: 3, nHeads: 6, nKvHeads: 6, vocabSize: 41, seqLen: 48, sharedClassifier: true }],
   ['head size 12, 3 heads sharing one kv head', { dim: 36, hiddenDim: 50, nLayers: 1, nHeads: 3, nKvHeads: 1, vocabSize: 23, seqLen: 40, sharedClassifier: true }],
   ['head size 16, batchscope-tiny-like', { dim: 128, hiddenDim: 320, nLayers: 1, nHeads: 8, nKvHeads: 4, vocabSize: 130, seqLen: 64, sharedClassifier: true }],
+  ['MoE, 8 experts, top 2, tiny-moe-like', { dim: 64, hiddenDim: 32, nLayers: 2, nHeads: 4, nKvHeads: 2, vocabSize: 61, seqLen: 64, sharedClassifier: true, moe: { nExperts: 8, topK: 2 } }],
+  ['MoE, 5 experts, top 3, head size 4, odd hidden', { dim: 24, hiddenDim: 13, nLayers: 2, nHeads: 6, nKvHeads: 3, vocabSize: 29, seqLen: 48, sharedClassifier: true, moe: { nExperts: 5, topK: 3 } }],
 ];
 
 describe.each(shapes)('WebAssembly vs TypeScript forward pass: %s', (_, c) => {
@@ -41,6 +36,7 @@ describe.each(shapes)('WebAssembly vs TypeScript forward pass: %s', (_, c) => {
       const step = randomStep(rand, seqs, 24).map((s) => ({ ...s, sample: rand() < 0.5 ? GREEDY : undefined }));
       const [a, b] = [js.stepSync(step), wasm.stepSync(step)];
       expect(b.sampled).toEqual(a.sampled);
+      expect(wasm.forward.expertLoad).toEqual(js.forward.expertLoad); // the same routing, for MoE
       step.forEach((_, j) => {
         expect(b.logits[j]?.length).toBe(a.logits[j]?.length);
         if (a.logits[j]) {

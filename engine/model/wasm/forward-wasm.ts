@@ -3,6 +3,7 @@ import type { Model } from '../weights';
 import type { KvLayout, SequenceStep } from '../../backend/types';
 import type { ForwardPass } from '../forward-pass';
 import { instantiateKernels, type WasmKernels } from './kernels';
+import { addLoad, groupByExpert, routeTokens } from '../moe';
 import { packWeights, type PackedLayer, type PackedMatrix, type PackedWeights } from './pack';
 
 const PAGE = 65536;
@@ -25,6 +26,12 @@ interface Scratch {
   tables: number; // i32 block tables of the step's sequences
   att: number; // (seq_len + 2, heads rounded up to 4) scores of one token, then their max and sum
   rows: number; // (seq_len) i32 K/V row offsets of one token's positions
+  // MoE models only (0-sized otherwise):
+  router: number; // (T, E) router logits
+  order: number; // (T * k) i32 routing slots grouped by expert
+  rowOf: number; // (T, k) i32 row of each slot in the grouped order
+  weights: number; // (T, k) routing weights
+  ye: number; // (T * k, dim) expert outputs in grouped order
   end: number;
 }
 
@@ -50,6 +57,9 @@ export class WasmForward implements ForwardPass {
   private s: Scratch;
   private f32: Float32Array;
   private i32: Int32Array;
+  /** MoE models: tokens routed to each expert in the last step, (layer, expert); null for a dense model. */
+  readonly expertLoad: Int32Array | null;
+  private route: ReturnType<typeof routeBuffers>;
 
   constructor(model: Model, kv: KvLayout, module: WebAssembly.Module) {
     const c = (this.config = model.config);
@@ -72,6 +82,8 @@ export class WasmForward implements ForwardPass {
     this.f32 = new Float32Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
     this.f32.set(this.w.image, this.base / 4);
+    this.expertLoad = c.moe ? new Int32Array(c.nLayers * c.moe.nExperts) : null;
+    this.route = routeBuffers(c, this.s.tokens);
   }
 
   /** (layer, block, blockSize, kv_dim): a fresh view into the kernels' memory, which may grow (and move) during a step. */
@@ -99,6 +111,7 @@ export class WasmForward implements ForwardPass {
     }
     const s = this.ensure(T, tableInts);
     const { f32, i32, k } = this;
+    this.expertLoad?.fill(0);
 
     // Per token: position, block table, K/V slot, embedding row.
     let t = 0;
@@ -132,7 +145,8 @@ export class WasmForward implements ForwardPass {
       k.attention(s.xb, s.q, kLayer, vLayer, s.meta, T, s.att, s.rows);
       this.matmul(s.hb, s.xb, L.wo, T);
       k.addInPlace(s.x, s.hb, T * dim);
-      this.ffn(L, s, T);
+      if (L.experts) this.moeFfn(l, L, s, T);
+      else this.ffn(L, s, T);
     }
 
     // Classifier on the rows asked for, gathered into one batch: (rows, dim) -> (rows, vocab).
@@ -170,6 +184,37 @@ export class WasmForward implements ForwardPass {
     this.k.addInPlace(s.x, s.xb, T * dim);
   }
 
+  /**
+   * The mixture-of-experts FFN, as the reference computes it (forward-cpu.ts moeFfn): router
+   * logits by the matmul kernel, top-k and the grouping by expert in TypeScript (a few comparisons
+   * per token, on T x E numbers), then per expert a gather of its tokens and its three matmuls over
+   * just them, and one combine kernel that adds each token's weighted outputs to the residual.
+   */
+  private moeFfn(l: number, L: PackedLayer, s: Scratch, T: number): void {
+    const { dim, hiddenDim: hidden } = this.config;
+    const { nExperts: E, topK: k } = this.config.moe!;
+    const r = this.route;
+    this.k.rmsnorm(s.xb, s.x, this.base + L.rmsFfn, T, dim);
+    this.matmul(s.router, s.xb, L.router!, T);
+    routeTokens(this.f32.subarray(s.router / 4, s.router / 4 + T * E), T, E, k, r.experts, r.weights);
+    groupByExpert(r.experts, T, k, E, r.offsets, r.order, r.rowOf);
+    addLoad(this.expertLoad!, l * E, r.offsets, E);
+    this.i32.set(r.order.subarray(0, T * k), s.order / 4);
+    this.i32.set(r.rowOf.subarray(0, T * k), s.rowOf / 4);
+    this.f32.set(r.weights.subarray(0, T * k), s.weights / 4);
+    L.experts!.forEach((ex, e) => {
+      const from = r.offsets[e];
+      const n = r.offsets[e + 1] - from;
+      if (n === 0) return;
+      this.k.gatherRows(s.q, s.xb, s.order + from * 4, n, k, dim); // q is free scratch here
+      this.matmul(s.hb, s.q, ex.w1, n);
+      this.matmul(s.hb2, s.q, ex.w3, n);
+      this.k.siluMul(s.hb, s.hb2, n * hidden);
+      this.matmul(s.ye + from * dim * 4, s.hb, ex.w2, n);
+    });
+    this.k.combineExperts(s.x, s.ye, s.rowOf, s.weights, T, k, dim);
+  }
+
   /** out (T, d) = x (T, n) @ W^T with the kernel for W's format. */
   private matmul(out: number, x: number, m: PackedMatrix, T: number): void {
     switch (m.format) {
@@ -186,6 +231,7 @@ export class WasmForward implements ForwardPass {
   private ensure(tokens: number, tableInts: number): Scratch {
     if (this.s.tokens >= tokens && this.s.tableInts >= tableInts) return this.s;
     const s = this.layout(Math.max(tokens, 2 * this.s.tokens), Math.max(tableInts, 2 * this.s.tableInts));
+    this.route = routeBuffers(this.config, s.tokens);
     const have = this.memory.buffer.byteLength;
     if (s.end > have) {
       this.memory.grow(Math.ceil((s.end - have) / PAGE));
@@ -221,7 +267,24 @@ export class WasmForward implements ForwardPass {
       tables: take(tableInts),
       att: take((c.seqLen + 2) * heads),
       rows: take(c.seqLen),
+      router: take(tokens * (c.moe?.nExperts ?? 0)),
+      order: take(tokens * (c.moe?.topK ?? 0)),
+      rowOf: take(tokens * (c.moe?.topK ?? 0)),
+      weights: take(tokens * (c.moe?.topK ?? 0)),
+      ye: take(tokens * (c.moe?.topK ?? 0) * c.dim),
       end: at,
     };
   }
+}
+
+/** Routing results of a step of up to `tokens` tokens, on the JavaScript side (moe.ts fills them). */
+function routeBuffers(c: ModelConfig, tokens: number) {
+  const slots = tokens * (c.moe?.topK ?? 0);
+  return {
+    experts: new Int32Array(slots),
+    weights: new Float32Array(slots),
+    offsets: new Int32Array((c.moe?.nExperts ?? 0) + 1),
+    order: new Int32Array(slots),
+    rowOf: new Int32Array(slots),
+  };
 }

@@ -11,6 +11,8 @@ export interface WasmKernels {
   configureAttention(dim: number, nHeads: number, nKvHeads: number, blockSize: number): void;
   storeKv(kLayer: number, vLayer: number, k: number, v: number, slots: number, T: number): void;
   expInPlace(p: number, n: number): void;
+  gatherRows(out: number, x: number, order: number, n: number, k: number, dim: number): void;
+  combineExperts(x: number, ye: number, rowOf: number, weights: number, T: number, k: number, dim: number): void;
   /** End of the module's static data (its constants). */
   heapBase(): number;
 }

@@ -30,6 +30,9 @@ export interface PackedLayer {
   w1: PackedMatrix;
   w2: PackedMatrix;
   w3: PackedMatrix;
+  /** MoE layers: the router (E, dim) and every expert's FFN; w1/w2/w3 above are then experts[0]'s. */
+  router?: PackedMatrix;
+  experts?: { w1: PackedMatrix; w2: PackedMatrix; w3: PackedMatrix }[];
 }
 
 export interface PackedWeights {
@@ -68,17 +71,26 @@ function pack(model: Model): PackedWeights {
     return at * 4;
   };
   const matrix = (src: Float32Array, from: number, d: number, n: number): PackedMatrix => ({ format: 'f32', offset: put(packF32(src, from, d, n)), d, n });
-  const layers = Array.from({ length: c.nLayers }, (_, l): PackedLayer => ({
-    rmsAtt: put(w.rmsAtt.subarray(l * dim, (l + 1) * dim)),
-    rmsFfn: put(w.rmsFfn.subarray(l * dim, (l + 1) * dim)),
-    wq: matrix(w.wq, l * dim * dim, dim, dim),
-    wk: matrix(w.wk, l * kvDim * dim, kvDim, dim),
-    wv: matrix(w.wv, l * kvDim * dim, kvDim, dim),
-    wo: matrix(w.wo, l * dim * dim, dim, dim),
-    w1: matrix(w.w1, l * hidden * dim, hidden, dim),
-    w2: matrix(w.w2, l * dim * hidden, dim, hidden),
-    w3: matrix(w.w3, l * hidden * dim, hidden, dim),
-  }));
+  /** FFN matrix m: layer m of a dense model, or expert m % E of layer m / E. */
+  const ffn = (m: number) => ({
+    w1: matrix(w.w1, m * hidden * dim, hidden, dim),
+    w2: matrix(w.w2, m * dim * hidden, dim, hidden),
+    w3: matrix(w.w3, m * hidden * dim, hidden, dim),
+  });
+  const E = c.moe?.nExperts ?? 0;
+  const layers = Array.from({ length: c.nLayers }, (_, l): PackedLayer => {
+    const attention = {
+      rmsAtt: put(w.rmsAtt.subarray(l * dim, (l + 1) * dim)),
+      rmsFfn: put(w.rmsFfn.subarray(l * dim, (l + 1) * dim)),
+      wq: matrix(w.wq, l * dim * dim, dim, dim),
+      wk: matrix(w.wk, l * kvDim * dim, kvDim, dim),
+      wv: matrix(w.wv, l * kvDim * dim, kvDim, dim),
+      wo: matrix(w.wo, l * dim * dim, dim, dim),
+    };
+    if (!E) return { ...attention, ...ffn(l) };
+    const experts = Array.from({ length: E }, (_, e) => ffn(l * E + e));
+    return { ...attention, ...experts[0], router: matrix(w.router!, l * E * dim, E, dim), experts };
+  });
   const rmsFinal = put(w.rmsFinal);
   const wcls = matrix(w.wcls, 0, c.vocabSize, dim);
   const rope = put(ropeImage(c));

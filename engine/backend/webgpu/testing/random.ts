@@ -1,4 +1,6 @@
 /** Seeded random data and comparisons for tests; no Node or GPU imports, so browser pages use it too. */
+import type { ModelConfig } from '../../../model/config';
+import { weightShapes, type Model } from '../../../model/weights';
 
 /** Values in ±[0.05, 1): random, and never zero, so a missing term always shows. */
 export function randomArray(n: number, rand: () => number, scale = 1): Float32Array {
@@ -30,4 +32,11 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
     } else m = Math.max(m, Math.abs(a[i] - b[i]));
   }
   return m;
+}
+
+/** A random model of shape `c` (dense or MoE): weights in ±[0.015, 0.3), norm gains in ±[0.05, 1), shared classifier. */
+export function randomModel(c: ModelConfig, seed: number): Model {
+  const rand = seeded(seed);
+  const w = Object.fromEntries(weightShapes(c).map(([name, n]) => [name, randomArray(n, rand, name.startsWith('rms') ? 1 : 0.3)]));
+  return { name: `random-${seed}`, config: c, weights: { ...w, wcls: w.tokenEmbedding } as Model['weights'] };
 }

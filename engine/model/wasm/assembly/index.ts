@@ -4,3 +4,4 @@ export { matmul } from './matmul';
 export { rmsnorm, rope, siluMul, addInPlace } from './elementwise';
 export { attention, configureAttention, storeKv } from './attention';
 export { expInPlace, heapBase } from './vexp';
+export { gatherRows, combineExperts } from './moe';
