@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { appForSpec } from './app-server';
 
 const app = appForSpec();
-const open = (query: string): Promise<Page> => app().open(`${query}&speed=max`, { webgpu: false });
+// At the teaching pace, not full speed: with the retrained model's short answers the requests that share the
+// cached preamble overlap for a few iterations only, which full speed can run between two frames of the KV map.
+const open = (query: string): Promise<Page> => app().open(query, { webgpu: false });
 const text = (page: Page, id: string) => page.textContent(`[data-testid=${id}]`).then((t) => t ?? '');
 
 describe('prefix caching in the app (system-prompt preset)', () => {
@@ -27,7 +29,9 @@ describe('prefix caching in the app (system-prompt preset)', () => {
     expect(hit).toMatch(/^\d+(\.\d+)?%$/);
     expect(parseFloat(hit)).toBeGreaterThan(20);
     const [computed, cached] = (await text(page, 'prefill-from-cache')).match(/\d+/g)!.map(Number);
-    expect(cached).toBe(3 * 176); // three requests found the preamble's 11 full blocks of 16
+    // Three requests found the preamble's full blocks cached (with 2-token blocks also the question's common opening).
+    expect(cached % 3).toBe(0);
+    expect(cached / 3).toBeGreaterThanOrEqual(184);
     expect(computed).toBeGreaterThan(0);
     // Every request has finished: their blocks are free again, the preamble's still cached for the next.
     expect(Number(await page.getAttribute('[data-testid=kv-map]', 'data-cached-blocks'))).toBeGreaterThanOrEqual(11);
