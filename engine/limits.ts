@@ -30,6 +30,8 @@ export const LIMITS = {
   temperature: 100,
   /** A KV pool given as a budget in MiB (--kv-memory-mib): beyond any one machine's memory. */
   kvMemoryMib: 1 << 20,
+  /** Completions one request may ask for (parallel sampling's n); each also takes a batch slot. */
+  completions: 64,
 } as const;
 
 /** Largest file read, per kind, in bytes: checked before a byte is read. */

@@ -3,7 +3,8 @@ import type { LaneId } from '../../src/store/slices';
 import { useApp } from '../../src/store/store';
 import { hatchCss, type HatchKind } from '../shared/hatch';
 import { Legend, type LegendItem } from '../shared/Legend';
-import { endSwatch, prefillSwatch } from './draw';
+import { useSharingShown } from '../shared/sharing';
+import { cachedFill, endSwatch, prefillSwatch } from './draw';
 
 /** The grid's key, in Anyscale's colours, with every kind of idle slot told apart by its hatching. */
 export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: boolean }) {
@@ -12,8 +13,13 @@ export function GridLegend({ lane, compact = false }: { lane: LaneId; compact?: 
   // that a continuous run never shows (a live switch from static can still leave some behind).
   const staticOnly = useApp((s) => s.lanes[lane].strategy) !== 'static';
   const idle = (kind: HatchKind) => ({ background: `${hatchCss(p, kind)}, ${p.idle}` });
+  // Shown where such cells can appear: prefix caching on, or several completions sharing a prompt.
+  const sharing = useSharingShown();
   const items: LegendItem[] = [
     { label: 'prompt (prefill)', style: { background: prefillSwatch(p) } },
+    ...(sharing
+      ? [{ label: compact ? 'prompt from cache' : 'prompt from the cache (no compute)', style: { background: cachedFill(p), boxShadow: `inset 0 0 0 1px ${p.prefill}` }, hint: 'Prompt positions a request got without computing them: from the prefix cache, or shared with its first completion. Drawn in token columns; in iteration columns they take no cell, since no step computed them.' }]
+      : []),
     { label: 'generated (decode)', style: { background: p.decode } },
     { label: 'end of sequence', style: { background: endSwatch(p) } },
     // One colour per kind for every request: where a new request takes the slot, a gap says so.

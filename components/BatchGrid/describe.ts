@@ -25,6 +25,15 @@ export function describeCell(log: RunLog, hit: CellHit): CellDescription | null 
   const lines: string[] = [];
   const kind = hit.run.kind;
   if (kind === 'idle') lines.push(IDLE_TEXT[s.idleReason ?? 'empty']);
+  else if (kind === 'cached') {
+    const n = s.startPos ?? 0;
+    lines.push(
+      hit.run.served === 'fork'
+        ? `prompt positions 0–${n - 1}: shared with the completion that prefilled them (parallel sampling), not computed again`
+        : `prompt positions 0–${n - 1}: served from the prefix cache, computed by an earlier request; no compute this time`,
+    );
+    lines.push(`prompt token ${quote(log.tokenText(log.requests.get(s.requestId!)?.meta?.prompt[hit.chunkOffset] ?? -1))} at position ${hit.chunkOffset}`);
+  }
   else if (kind === 'prefill') {
     const tokens = s.inputTokens ?? [];
     const start = s.startPos ?? 0;
@@ -38,7 +47,7 @@ export function describeCell(log: RunLog, hit: CellHit): CellDescription | null 
     }
   }
   const simulated = ev.timeSource === 'simulated';
-  if (kind !== 'idle' && kind !== 'prefill') lines.push(generatedLine(log, s.outputToken, (s.startPos ?? 0) + s.tokenCount, simulated));
+  if (kind !== 'idle' && kind !== 'prefill' && kind !== 'cached') lines.push(generatedLine(log, s.outputToken, (s.startPos ?? 0) + s.tokenCount, simulated));
   else if (kind === 'prefill' && hit.run.perIteration && s.outputToken >= 0) {
     lines.push(`and its first ${generatedLine(log, s.outputToken, (s.startPos ?? 0) + s.tokenCount, simulated)}`);
   }

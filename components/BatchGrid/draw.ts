@@ -14,8 +14,11 @@ export interface GridStyle {
 }
 
 export function gridStyle(palette: Palette, hatches: Map<HatchKind, CanvasPattern | string>, labelPx = 12): GridStyle {
-  return { palette, hatches, fills: { prefill: palette.prefill, decode: palette.decode, end: palette.end }, labelPx };
+  return { palette, hatches, fills: { prefill: palette.prefill, decode: palette.decode, end: palette.end, cached: cachedFill(palette) }, labelPx };
 }
+
+/** Prompt cells no step computed: a pale prompt colour, outlined in the prompt colour (so it reads without colour too). */
+export const cachedFill = (p: Palette): string => mix(p.prefill, p.background, 0.78);
 
 /** Room for the row labels (S1..S64) and the column axis at a label size. */
 export const axisRoom = (labelPx: number): { left: number; top: number } => ({ left: Math.ceil(labelPx * 2.4 + 8), top: Math.ceil(labelPx + 6) });
@@ -130,6 +133,11 @@ function fillRun(ctx: Ctx, style: GridStyle, r: GridRun, x: number, y: number, w
     ctx.fillStyle = style.hatches.get(r.idleReason ?? 'empty') ?? style.palette.hatch;
   } else ctx.fillStyle = style.fills[r.kind];
   ctx.fillRect(x, y, w, h);
+  if (r.kind === 'cached' && w >= 3 && h >= 3) {
+    ctx.strokeStyle = style.palette.prefill;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x + 0.5, y + 0.5, w - 1, h - 1);
+  }
 }
 
 /** Gaps between cells, in the background colour, once cells are big enough to read one by one. */

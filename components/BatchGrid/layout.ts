@@ -9,9 +9,13 @@ import type { IdleReason, IterationEvent, SlotRecord } from '../../engine/serve/
  * - 'tokens': Anyscale's figure. Columns are token positions T1..Tn along each row: a prefill
  *   lays its prompt cells down, each sampled token adds one cell, an idle iteration adds one
  *   wasted cell; a request that takes over the slot continues on the same row after the END.
+ *   Prompt positions served without compute (a prefix-cache hit, or a completion's share of the
+ *   prompt its first completion prefilled) come first, as 'cached' cells; in iteration columns
+ *   they take nothing, since no step computed them.
  */
 export type GridMode = 'iterations' | 'tokens';
-export type CellKind = 'prefill' | 'decode' | 'end' | 'idle';
+/** 'cached': prompt positions a request got without computing them (prefix cache, or its completions' shared prefill). */
+export type CellKind = 'prefill' | 'decode' | 'end' | 'idle' | 'cached';
 
 export interface GridRun {
   col: number;
@@ -23,6 +27,8 @@ export interface GridRun {
   iteration: number;
   /** True when each cell is one more iteration; false when all cells come from one prefill chunk. */
   perIteration: boolean;
+  /** For 'cached' cells: served by the prefix cache, or shared at a fork of parallel samples. */
+  served?: 'cache' | 'fork';
 }
 
 export interface CellHit {
@@ -74,6 +80,11 @@ export class GridLayout {
     if (s.kind === 'idle') {
       this.push(s.slot, { ...base, col, len: 1, kind: 'idle', idleReason: s.idleReason, perIteration: true });
       return;
+    }
+    const served = s.kind === 'prefill' && (s.cachedTokens || s.forkedTokens) ? (s.startPos ?? 0) : 0;
+    if (served > 0) {
+      this.push(s.slot, { ...base, col, len: served, kind: 'cached', perIteration: false, served: s.cachedTokens ? 'cache' : 'fork' });
+      col += served;
     }
     if (s.kind === 'prefill') {
       this.push(s.slot, { ...base, col, len: s.tokenCount, kind: 'prefill', perIteration: false });

@@ -1,6 +1,6 @@
 import type { IdleReason } from '../../engine/serve/events';
 import type { Palette } from '../../src/theme/palette';
-import { startsNewRequest } from './draw';
+import { cachedFill, startsNewRequest } from './draw';
 import type { GridLayout } from './layout';
 
 const esc = (s: string) => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
@@ -41,7 +41,7 @@ export function gridToSvg(layout: GridLayout, p: Palette, opts: { cell?: number;
     const y = top + row * rowH;
     out.push(`<text x="${left - 4}" y="${y + rowH / 2 + 4}" text-anchor="end" fill="${p.muted}">S${row + 1}</text>`);
     runs.forEach((r, i) => {
-      const fill = r.kind === 'idle' ? `url(#idle-${r.idleReason ?? 'empty'})` : p[r.kind];
+      const fill = r.kind === 'idle' ? `url(#idle-${r.idleReason ?? 'empty'})` : r.kind === 'cached' ? cachedFill(p) : p[r.kind];
       const title = r.requestId === null ? 'empty slot' : `R${r.requestId} ${r.kind}`;
       // A new request in the slot starts after a visible gap, as on the canvas.
       const inset = cell >= 4 && startsNewRequest(runs[i - 1], r) ? 1.5 : 0;

@@ -8,7 +8,7 @@ const bounded = (v: number) => ({ mean: b(v), p50: b(v), p90: b(v), p99: b(v), c
 function lane(patch: Partial<RunSummary>, completed = 4): LaneFigures {
   const summary: RunSummary = {
     iterations: 10, generatedTokens: 100, promptTokens: 10, completed, seconds: 1, tokensPerSecond: 100, liveTokensPerSecond: 100, requestsPerSecond: 1,
-    ttft: bounded(100), tpot: p(10), e2e: bounded(500), queue: bounded(1), preemptions: 0, recomputedTokens: 0, occupancy: 0.5, wastePct: 10, timeSource: 'measured', ...patch,
+    ttft: bounded(100), tpot: p(10), e2e: bounded(500), queue: bounded(1), preemptions: 0, recomputedTokens: 0, occupancy: 0.5, wastePct: 10, timeSource: 'measured', prefixCache: null, sharedSlots: 0, sharedPct: 0, ...patch,
   };
   return { summary, total: 4, slots: 8 };
 }

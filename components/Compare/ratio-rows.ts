@@ -65,6 +65,12 @@ export function ratioCells(axis: CompareAxis, a: LaneFigures, b: LaneFigures): R
     case 'attention':
       // Fewer bytes per step: the step time (and so latency) is what moves, on a memory-bound device.
       return [...cells, whole('latency', 'p50 latency', "Median end-to-end request latency, the first run's against the second's, once both have served every request.", sa.e2e?.p50.ms, sb.e2e?.p50.ms, lower)];
+    case 'prefixCaching':
+      return [
+        ...cells,
+        { key: 'prefill', label: 'prompt tokens computed', hint: 'Prefill tokens the model computed so far: first run → second. The cache serves the rest.', text: `${sa.promptTokens} → ${sb.promptTokens}`, pending: false, a: sa.promptTokens, b: sb.promptTokens },
+        whole('ttft', 'TTFT p50', 'Time to first token, median: first run → second, once both finish.', sa.ttft?.p50.ms, sb.ttft?.p50.ms, arrow(fmtMs)),
+      ];
     case 'chunkedPrefill':
       return [
         ...cells,

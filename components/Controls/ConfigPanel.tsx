@@ -73,6 +73,23 @@ export function ConfigPanel() {
             {c.blockSize === 16 ? `back to ${DEFAULT_CONFIG.blockSize}` : 'try 16'}
           </button>
         </p>
+        <div data-tour="prefix-caching" onPointerEnter={() => store.getState().setUi({ suggestedTopic: 'prefix-caching' })}>
+          <CheckField
+            label="prefix caching"
+            testid="prefix-caching"
+            value={c.prefixCaching}
+            onChange={(prefixCaching) => {
+              set({ prefixCaching });
+              store.getState().setUi({ suggestedTopic: 'prefix-caching' });
+            }}
+            hint={
+              c.kv === 'contiguous'
+                ? 'Reuse the KV blocks of a prompt prefix computed before (vLLM automatic prefix caching). A contiguous reservation cannot share blocks: switch to paged for it to take effect.'
+                : 'Reuse the KV blocks of a prompt prefix computed before (vLLM automatic prefix caching): requests that start the same way prefill only the rest. Try the system-prompt preset.'
+            }
+          />
+          {c.prefixCaching && c.kv === 'contiguous' && <p className="fineprint">Contiguous reservations cannot share: nothing is cached until the KV manager is paged.</p>}
+        </div>
         {c.backend === 'sim' ? (
           <SimPoolField />
         ) : (
@@ -99,6 +116,14 @@ export function ConfigPanel() {
         <NumberField label="requests" testid="requests" value={c.requests} {...range('requests')} onChange={(requests) => set({ requests })} />
         <NumberField label="arrival rate (req/s, 0 = all at once)" testid="rate" value={c.rate} step={0.5} {...range('rate')} onChange={(rate) => set({ rate })} hint="Poisson arrivals at this rate; 0 submits every request at the start, as Anyscale's throughput benchmark does." />
         <NumberField label="seed" testid="seed" value={c.seed} {...range('seed')} onChange={(seed) => set({ seed })} />
+        <NumberField
+          label="completions per request (n, 0 = preset's)"
+          testid="completions"
+          value={c.completions}
+          {...range('completions')}
+          onChange={(completions) => set({ completions })}
+          hint="Parallel sampling (vLLM's n): each request asks for this many answers, each with its own random stream and its own batch slot. Under paged KV they share their prompt's blocks. 0 keeps the preset's own (2-8 for parallel-sampling, else 1)."
+        />
         <PromptsField />
       </Group>
       <Group title="Model" tour="model" note="Another model restarts the run on the same workload.">

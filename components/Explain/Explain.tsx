@@ -3,7 +3,7 @@ import { LESSONS } from '../../src/content';
 import type { Topic } from '../../src/store/slices';
 import { useApp, useAppStore } from '../../src/store/store';
 
-export const ORDER: Topic[] = ['overview', 'grid', 'prefill-decode', 'static-idle', 'kv-waste', 'paged', 'block-size', 'bound', 'experts', 'traffic', 'quantization', 'flash-attention', 'device-ratio', 'chunked-prefill', 'knobs', 'compare', 'anyscale'];
+export const ORDER: Topic[] = ['overview', 'grid', 'prefill-decode', 'static-idle', 'kv-waste', 'paged', 'block-size', 'prefix-caching', 'bound', 'experts', 'traffic', 'quantization', 'flash-attention', 'device-ratio', 'chunked-prefill', 'knobs', 'compare', 'anyscale'];
 
 /**
  * The explanation panel. The topic is the visitor's choice and stays until they pick another:

@@ -73,7 +73,21 @@ describe('KvMap', () => {
   });
 
   it('describes blocks in the paper’s words', () => {
-    expect(describeBlock({ index: 3, owner: 7, used: 5, reserved: 2, internal: 9, external: 0, free: 0 }, 16)).toBe('Block 3 · request R7 · 5/16 written · 2 reserved · 9 never used (internal)');
-    expect(describeBlock({ index: 1, owner: -1, used: 0, reserved: 0, internal: 0, external: 16, free: 0 }, 16)).toMatch(/external fragmentation/);
+    const block = { index: 3, owner: 7, used: 5, reserved: 2, internal: 9, external: 0, free: 0, refs: 1, cached: false, holders: [7] };
+    expect(describeBlock(block, 16)).toBe('Block 3 · request R7 · 5/16 written · 2 reserved · 9 never used (internal)');
+    expect(describeBlock({ ...block, owner: -1, used: 0, reserved: 0, internal: 0, external: 16, refs: 0, holders: [] }, 16)).toMatch(/external fragmentation/);
+    expect(describeBlock({ ...block, used: 16, reserved: 0, internal: 0, refs: 3, holders: [2, 7] }, 16)).toBe('Block 3 · shared by 3 sequences of requests R2, R7 (stored once) · 16/16 written');
+    expect(describeBlock({ ...block, owner: -1, used: 0, reserved: 0, internal: 0, free: 16, refs: 0, cached: true, holders: [] }, 16)).toMatch(/^Block 3: free, still holding a cached prefix/);
+  });
+});
+
+describe('KvMap legend', () => {
+  it('explains shared and cached blocks in a comparison of prefix caching, though the configuration says off', () => {
+    const { store } = renderWithStore(<KvMap lane="b" compact />);
+    expect(screen.queryByText('shared')).toBeNull();
+    act(() => store.getState().setUi({ compare: true, compareBy: 'prefixCaching' }));
+    expect(store.getState().config.prefixCaching).toBe(false);
+    expect(screen.getByText('shared')).toBeTruthy();
+    expect(screen.getByText('cached')).toBeTruthy();
   });
 });

@@ -50,6 +50,9 @@ export function KvMap({ lane, compact = false, legend = true }: { lane: LaneId; 
       return;
     }
     root?.setAttribute('data-manager', kv.manager);
+    // Counts for tests and assistive tools: blocks several sequences read, and free ones still cached.
+    root?.setAttribute('data-shared-blocks', String(kv.refs ? kv.refs.filter((r) => r > 1).length : 0));
+    root?.setAttribute('data-cached-blocks', String(kv.cached ? kv.cached / kv.blockSize : 0));
     const expected = (id: number) => log.requests.get(id)?.meta?.expectedTokens;
     // Thousands of blocks (a simulated GPU) would be specks: squares then stand for groups of blocks.
     const cells = kvCells(kvBlocks(kv, expected), s.w, s.h);
@@ -69,7 +72,8 @@ export function KvMap({ lane, compact = false, legend = true }: { lane: LaneId; 
       const cap = kv.numBlocks * kv.blockSize;
       const n = (x: number) => x.toLocaleString('en-US');
       const squares = perCell > 1 ? ` · each square = ${perCell} blocks` : '';
-      caption.current.textContent = `${kv.manager === 'paged' ? 'Paged' : 'Contiguous'} · ${n(kv.numBlocks)} blocks × ${kv.blockSize} tokens = ${n(cap)} token slots${squares} · waste now ${pct(100 * kvWaste(kv))} of allocated`;
+      const saved = kv.shared ? ` · sharing saves ${n(kv.shared)} slots` : '';
+      caption.current.textContent = `${kv.manager === 'paged' ? 'Paged' : 'Contiguous'} · ${n(kv.numBlocks)} blocks × ${kv.blockSize} tokens = ${n(cap)} token slots${squares} · waste now ${pct(100 * kvWaste(kv))} of allocated${saved}`;
     }
     const segs = bar.current?.children;
     if (!segs) return;
@@ -190,13 +194,19 @@ export function describeGroup(g: KvBlock, perCell: number, bs: number): string {
   if (g.internal) parts.push(`${g.internal} internal`);
   if (g.external) parts.push(`${g.external} external`);
   if (g.free) parts.push(`${g.free} free`);
+  if (g.refs > 1) parts.push(`some shared (up to ${g.refs} readers)`);
+  if (g.cached) parts.push('some free ones still cached');
   return `Blocks ${first}–${first + perCell - 1} · ${g.owner >= 0 ? `mostly request R${g.owner} · ` : ''}${parts.join(' · ')}`;
 }
 
 export function describeBlock(b: KvBlock, bs: number): string {
-  if (b.owner < 0) return `Block ${b.index}: ${b.external ? 'free, but in a gap too small for the next reservation (external fragmentation)' : 'free'}`;
+  if (b.owner < 0) {
+    const cached = b.cached ? ', still holding a cached prefix: a prompt that starts the same way reuses it; evicted least recently freed first when memory runs short' : '';
+    return `Block ${b.index}: ${b.external ? 'free, but in a gap too small for the next reservation (external fragmentation)' : 'free'}${cached}`;
+  }
   const parts = [`${b.used}/${bs} written`];
   if (b.reserved) parts.push(`${b.reserved} reserved`);
   if (b.internal) parts.push(`${b.internal} never used (internal)`);
-  return `Block ${b.index} · request R${b.owner} · ${parts.join(' · ')}`;
+  const who = b.refs > 1 ? `shared by ${b.refs} sequences of requests ${b.holders.map((h) => `R${h}`).join(', ')} (stored once)` : `request R${b.owner}`;
+  return `Block ${b.index} · ${who} · ${parts.join(' · ')}`;
 }

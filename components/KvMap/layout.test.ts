@@ -53,7 +53,11 @@ describe('blockGrid', () => {
 });
 
 describe('kvCells', () => {
-  const pool = (n: number): KvBlock[] => Array.from({ length: n }, (_, i) => ({ index: i, owner: i % 3 === 0 ? -1 : i % 7, used: i % 3 === 0 ? 0 : 16, reserved: 0, internal: 0, external: 0, free: i % 3 === 0 ? 16 : 0 }));
+  const pool = (n: number): KvBlock[] =>
+    Array.from({ length: n }, (_, i) => {
+      const owner = i % 3 === 0 ? -1 : i % 7;
+      return { index: i, owner, used: owner < 0 ? 0 : 16, reserved: 0, internal: 0, external: 0, free: owner < 0 ? 16 : 0, refs: owner < 0 ? 0 : 1, cached: false, holders: owner < 0 ? [] : [owner] };
+    });
 
   it('keeps one square per block while squares stay legible', () => {
     const c = kvCells(pool(64), 280, 120);
@@ -75,7 +79,7 @@ describe('kvCells', () => {
   });
 
   it('gives a group the owner of most of its slots', () => {
-    const b = (owner: number, used: number): KvBlock => ({ index: 0, owner, used, reserved: 0, internal: 16 - used, external: 0, free: 0 });
+    const b = (owner: number, used: number): KvBlock => ({ index: 0, owner, used, reserved: 0, internal: 16 - used, external: 0, free: 0, refs: owner < 0 ? 0 : 1, cached: false, holders: owner < 0 ? [] : [owner] });
     expect(groupBlocks([b(3, 2), b(5, 16), b(5, 16), { ...b(-1, 0), internal: 0, free: 16 }], 4)[0].owner).toBe(5);
   });
 });

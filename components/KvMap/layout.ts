@@ -10,6 +10,12 @@ export interface KvBlock {
   internal: number;
   external: number;
   free: number;
+  /** Sequences reading the block (0 when free; more than 1 when shared). */
+  refs: number;
+  /** Free but still holding a prefix-cache entry (reused by a prompt that starts the same way). */
+  cached: boolean;
+  /** The requests holding it: its owner, or every request sharing it. */
+  holders: number[];
 }
 
 export type KvCategory = 'used' | 'reserved' | 'internal' | 'external' | 'free';
@@ -31,9 +37,12 @@ export function kvBlocks(kv: KvSnapshot, expectedTokens?: (requestId: number) =>
   const seen = new Map<number, number>(); // owner -> slots of its allocation already placed
   const unfilledShare = kv.reserved + kv.internal > 0 ? kv.reserved / (kv.reserved + kv.internal) : 0;
   const filledOf = ownerFill(kv);
+  const sharedBy = new Map(kv.sharedBy ?? []);
   for (let i = 0; i < kv.numBlocks; i++) {
     const owner = kv.owner[i];
-    const b: KvBlock = { index: i, owner, used: 0, reserved: 0, internal: 0, external: 0, free: 0 };
+    const refs = kv.refs ? kv.refs[i] : owner >= 0 ? 1 : 0;
+    const holders = sharedBy.get(i) ?? (owner >= 0 ? [owner] : []);
+    const b: KvBlock = { index: i, owner, used: 0, reserved: 0, internal: 0, external: 0, free: 0, refs, cached: refs === 0 && !!kv.cachedBlocks?.[i], holders };
     if (owner < 0) b.free = bs;
     else {
       b.used = kv.filled[i];
@@ -141,14 +150,19 @@ export function kvCells(blocks: readonly KvBlock[], w: number, h: number): KvCel
 export function groupBlocks(blocks: readonly KvBlock[], perCell: number): KvBlock[] {
   const out: KvBlock[] = [];
   for (let i = 0; i < blocks.length; i += perCell) {
-    const g: KvBlock = { index: out.length, owner: -1, used: 0, reserved: 0, internal: 0, external: 0, free: 0 };
+    const g: KvBlock = { index: out.length, owner: -1, used: 0, reserved: 0, internal: 0, external: 0, free: 0, refs: 0, cached: false, holders: [] };
     const held = new Map<number, number>();
+    const holders = new Set<number>();
     for (const b of blocks.slice(i, i + perCell)) {
       for (const k of KV_CATEGORIES) g[k] += b[k];
+      g.refs = Math.max(g.refs, b.refs);
+      g.cached ||= b.cached;
+      for (const h of b.holders) holders.add(h);
       if (b.owner >= 0) held.set(b.owner, (held.get(b.owner) ?? 0) + b.used + b.reserved + b.internal);
     }
     let most = 0;
     for (const [owner, n] of held) if (n > most || (n === most && owner < g.owner)) [g.owner, most] = [owner, n];
+    g.holders = [...holders].sort((a, b) => a - b);
     out.push(g);
   }
   return out;

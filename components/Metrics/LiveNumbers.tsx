@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { summarize, type RunSummary } from '../../src/run/metrics';
 import { useApp } from '../../src/store/store';
 import type { LaneId } from '../../src/store/slices';
+import type { RunConfig } from '../../src/store/config';
 import { throttled } from '../shared/throttle';
 import { fmtBoundedList, fmtP, fmtPct, fmtRate } from './format';
 
@@ -18,9 +19,13 @@ interface Row {
   full?: boolean;
   /** A shorter label for compare mode's narrow column. */
   short?: string;
+  /** Shown only for configurations where it can say something. */
+  when?: (c: RunConfig) => boolean;
   /** Shown only for a mixture-of-experts model's run. */
   moe?: boolean;
 }
+
+const sharingOn = (c: RunConfig) => c.prefixCaching || c.completions > 1 || c.workload === 'parallel-sampling';
 
 const fmtBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${(b / 1024).toFixed(0)} KiB`);
 const waiting = (n: number, what: string) => (n > 0 ? `≥: ${n} ${what}` : '');
@@ -51,6 +56,26 @@ const ROWS: Row[] = [
   { key: 'occ', label: 'avg occupancy', hint: 'Run average: the share of batch slots doing work, averaged over the iterations so far (the grid shows it now).', value: (s) => fmtPct(100 * s.occupancy), testid: 'occupancy' },
   { key: 'waste', label: 'avg KV waste', hint: 'Run average: reserved + internal + external fragmentation as a share of allocated KV memory, averaged over the iterations so far (the KV map says the waste now).', value: (s) => fmtPct(s.wastePct), testid: 'kv-waste' },
   { key: 'done', label: 'requests done', hint: 'Finished requests out of all requests in the workload.', value: (s, total) => `${s.completed} / ${total || '—'}`, testid: 'requests-done' },
+  // With prefix caching on, its figures come before the run counters, so the first screen of a laptop shows them.
+  {
+    key: 'hit',
+    label: 'cache hit rate',
+    short: 'cache hits',
+    hint: 'vLLM’s gpu_prefix_cache_hit_rate: prompt tokens served from the prefix cache over prompt tokens looked up at admission, so far. “off” while prefix caching is off (or the KV manager is contiguous, which cannot share).',
+    value: (s) => (s.prefixCache ? fmtPct(100 * s.prefixCache.hitRate) : 'off'),
+    testid: 'hit-rate',
+    when: (c) => c.prefixCaching,
+  },
+  {
+    key: 'fromCache',
+    label: 'prompt computed · cached',
+    short: 'computed · cached',
+    hint: 'Prefill tokens the model computed (recomputes included) and prompt tokens the prefix cache served instead, so far.',
+    value: (s) => `${s.promptTokens} · ${s.prefixCache?.hits ?? 0} tok`,
+    testid: 'prefill-from-cache',
+    wide: true,
+    when: (c) => c.prefixCaching,
+  },
   { key: 'iter', label: 'iterations', hint: 'Engine iterations run so far.', value: (s) => String(s.iterations), testid: 'iteration-count' },
   {
     key: 'preempt',
@@ -60,6 +85,16 @@ const ROWS: Row[] = [
     value: (s) => `${s.preemptions} · ${s.recomputedTokens} tok`,
     testid: 'preemptions',
     wide: true,
+  },
+  {
+    key: 'shared',
+    label: 'KV saved by sharing',
+    short: 'KV shared',
+    hint: 'Token slots the sequences would fill on their own but share (cached prompt blocks, a prompt its completions share), now, and that as a share of what they hold.',
+    value: (s) => `${s.sharedSlots} slots · ${fmtPct(s.sharedPct)}`,
+    testid: 'kv-shared',
+    wide: true,
+    when: sharingOn,
   },
   {
     key: 'touched',
@@ -84,7 +119,7 @@ const ROWS: Row[] = [
 ];
 
 /** Compare mode's column: what the lanes are compared on (the ratio bar divides overall tokens/s). */
-const COMPACT = ['tpsAll', 'ttft', 'occ', 'preempt', 'done', 'iter', 'touched', 'imbalance'];
+const COMPACT = ['tpsAll', 'ttft', 'occ', 'preempt', 'done', 'iter', 'hit', 'shared', 'touched', 'imbalance'];
 /** Presenter mode: the figures a room can read at a glance, in large type (an MoE run's expert figures head the strip under the grid). */
 const PRESENTER = ['tps', 'ttft', 'occ', 'waste', 'done', 'iter', 'preempt'];
 /** Presenter mode's compare column: room for four figures in large type. */
@@ -103,6 +138,11 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
   const cells = useRef(new Map<string, HTMLElement>());
   const notes = useRef(new Map<string, HTMLElement>());
   const badge = useRef<HTMLSpanElement>(null);
+  const config = useApp((s) => s.config);
+  const keys = compact ? (presenter ? PRESENTER_COMPACT : COMPACT) : presenter ? PRESENTER : null;
+  const rows = (keys ? ROWS.filter((r) => keys.includes(r.key)) : ROWS).filter((r) => !r.when || r.when(config));
+  // Rows that appear with a setting (prefix caching) get their figures at once, not at the next iteration.
+  const shown = rows.map((r) => r.key).join();
   useEffect(() => {
     const update = () => {
       const s = summarize(log);
@@ -124,9 +164,7 @@ export function LiveNumbers({ lane, compact = false }: { lane: LaneId; compact?:
       un();
       t.cancel();
     };
-  }, [log, source, failed, compact]);
-  const keys = compact ? (presenter ? PRESENTER_COMPACT : COMPACT) : presenter ? PRESENTER : null;
-  const rows = keys ? ROWS.filter((r) => keys.includes(r.key)) : ROWS;
+  }, [log, source, failed, compact, shown]);
   const testid = (id?: string) => (lane === 'a' ? id : id && `${id}-${lane}`);
   return (
     <section className="numbers" aria-label="Live numbers" data-lane={lane} data-tour={lane === 'a' ? 'numbers' : undefined}>

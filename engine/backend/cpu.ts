@@ -8,7 +8,7 @@ import { wasmKernelsModule, wasmUnavailableReason } from '../model/wasm/kernels'
 import { WasmForward } from '../model/wasm/forward-wasm';
 import type { Model } from '../model/weights';
 import type { NumberFormats, WeightDtype } from '../model/quant/formats';
-import { stepTokens, type Backend, type KvLayout, type SequenceStep, type StepResult } from './types';
+import { stepTokens, validateCopies, type Backend, type BlockCopy, type KvLayout, type SequenceStep, type StepResult } from './types';
 import { validateStep } from './validate-step';
 import { expertStep } from '../serve/experts';
 
@@ -107,6 +107,13 @@ export class CpuBackend implements Backend {
     const wallMs = performance.now() - t0;
     const experts = f.expertLoad ? expertStep(this.config, f.expertLoad) : undefined;
     return { logits, sampled, timing: { wallMs, source: 'measured', tokens: stepTokens(seqs), sequences: seqs.length }, ...(experts ? { experts } : {}) };
+  }
+
+  /** Copy-on-write: each block's rows, every layer of K and V, through the pass's views of the pool, in order. */
+  async copyBlocks(copies: readonly BlockCopy[]): Promise<void> {
+    validateCopies(copies, this.kv);
+    // In the pool's own format: an f16 or int8 cache's float32 view is a decoded copy.
+    this.forward.copyBlocks(copies);
   }
 
   /** Direct access to the pool for tests and the WebGPU parity checks. */

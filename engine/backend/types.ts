@@ -65,6 +65,12 @@ export interface StepResult {
   experts?: ExpertStep;
 }
 
+/** Copy-on-write: block `src`'s K/V (every layer, every position) into block `dst` of the same pool. */
+export interface BlockCopy {
+  src: number;
+  dst: number;
+}
+
 export type BackendKind = 'cpu' | 'webgpu' | 'sim';
 
 export interface Backend {
@@ -77,10 +83,26 @@ export interface Backend {
   readonly formats?: NumberFormats;
   /** How to count this backend's bytes per step when its shapes do not say it all (the sim's fp16 activations and published model size). */
   readonly trafficOptions?: TrafficOptions;
-  /** Runs one ragged step. Sequences must use disjoint blocks (except shared, read-only prefixes). */
+  /**
+   * Runs one ragged step. Sequences may share blocks they only read (a cached prefix, a prompt
+   * several completions share), never a block one of them writes.
+   */
   step(seqs: readonly SequenceStep[]): Promise<StepResult>;
+  /**
+   * Copies blocks within the pool, in the given order (a copy may read a block an earlier one
+   * wrote), before the next step: the copy-on-write of a shared block about to be written.
+   */
+  copyBlocks(copies: readonly BlockCopy[]): Promise<void>;
   /** Releases device memory; the backend is unusable afterwards. */
   dispose(): void;
+}
+
+/** Checks block copies against the pool. */
+export function validateCopies(copies: readonly BlockCopy[], kv: KvLayout): void {
+  for (const { src, dst } of copies) {
+    for (const b of [src, dst]) if (!Number.isInteger(b) || b < 0 || b >= kv.numBlocks) throw new Error(`block copy ${src} -> ${dst}: ${b} is not a block of the pool (0..${kv.numBlocks - 1})`);
+    if (src === dst) throw new Error(`block copy ${src} -> ${dst} copies a block onto itself`);
+  }
 }
 
 /** Total new tokens in a step. */

@@ -85,7 +85,7 @@ export async function benchCommand(argv: string[], io: Io): Promise<number> {
       const order = round % 2 ? [...cases.keys()].reverse() : [...cases.keys()];
       for (const i of order) {
         const c = cases[i];
-        const engine = new ServingEngine({ backend: setup.backend, requests: c.requests, strategy: c.strategy, kvManager: c.kvManager, knobs: setup.knobs });
+        const engine = new ServingEngine({ backend: setup.backend, requests: c.requests, strategy: c.strategy, kvManager: c.kvManager, knobs: setup.knobs, prefixCaching: setup.prefixCaching });
         const cpu0 = process.cpuUsage();
         const summary = (await serveToEnd(engine)).summary;
         const cpu = process.cpuUsage(cpu0);

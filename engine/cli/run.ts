@@ -3,14 +3,14 @@ import { basename } from 'node:path';
 import { SimBackend, gpuPreset, simKvLayout, simModelPreset } from '../backend/sim/backend';
 import type { Backend } from '../backend/types';
 import { BatchscopeError } from '../errors';
-import { tokenLabel, type Tokenizer } from '../model/tokenizer';
+import { BOS, EOS, tokenLabel, type Tokenizer } from '../model/tokenizer';
 import type { Model } from '../model/weights';
 import { iterationsCsv } from '../serve/csv';
 import { ServingEngine } from '../serve/engine';
 import type { GoodputSlo, LatencyStats, RunSummary } from '../serve/metrics';
 import { taskPromptSource } from '../model/tasks';
 import { lengthOnlyPrompts, storyPrompts, type PromptSource } from '../serve/prompts';
-import type { Request } from '../serve/request';
+import { MAX_COMPLETIONS, type Request, type RequestRecord } from '../serve/request';
 import { STRATEGIES, type SchedulerKnobs } from '../serve/sched/knobs';
 import { serveToEnd } from '../serve/serve-run';
 import { exportChromeTrace, sparseVocab, type TraceRun } from '../serve/trace';
@@ -44,6 +44,8 @@ export const SERVING_FLAGS = {
   'max-batch': { type: 'string' },
   'max-batched-tokens': { type: 'string' },
   'chunked-prefill': { type: 'boolean' },
+  'prefix-caching': { type: 'boolean' },
+  n: { type: 'string' },
   'separate-prefill': { type: 'boolean' },
   'waiting-served-ratio': { type: 'string' },
   'max-waiting-tokens': { type: 'string' },
@@ -73,6 +75,10 @@ export const SERVING_OPTIONS_HELP = `  --workload PRESET|FILE  ${Object.keys(WOR
   --max-batch N           max_num_seqs: batch slots, at most ${LIMITS.batchSlots} (default 8)
   --max-batched-tokens N  max_num_batched_tokens: tokens per step (default 2048)
   --chunked-prefill       split prompts over steps so decodes never stall (Sarathi-Serve)
+  --prefix-caching        reuse the KV blocks of prompt prefixes computed before (vLLM's automatic
+                          prefix caching; paged KV only)
+  --n N                   completions per request, at most ${MAX_COMPLETIONS} and max-batch (parallel sampling;
+                          presets only: a file keeps its own)
   --separate-prefill      continuous: prefill newcomers alone, stalling decodes (TGI)
   --waiting-served-ratio R  continuous, no chunking: TGI's admission ratio (default 0: admit whenever a slot frees)
   --max-waiting-tokens N  continuous, no chunking: TGI's waiting_tokens at which waiting requests are forced in (default 20)
@@ -97,6 +103,7 @@ export interface ServingSetup {
   seed: number;
   /** What served the run, as the app names it: the checkpoint, or the simulated model and GPU. */
   modelName: string;
+  prefixCaching: boolean;
 }
 
 export async function prepareServing(values: Values, io: Io): Promise<ServingSetup> {
@@ -144,7 +151,7 @@ export async function prepareServing(values: Values, io: Io): Promise<ServingSet
     maxWaitingTokens: intFlag(values['max-waiting-tokens'], 'max-waiting-tokens', 20, 0),
   };
   const modelName = kind === 'sim' ? backend.description : basename(model!.name).replace(/\.bin$/, '');
-  return { backend, tokenizer, prompts, knobs, seed: intFlag(values.seed, 'seed', 1, 0, MAX_SEED), modelName };
+  return { backend, tokenizer, prompts, knobs, seed: intFlag(values.seed, 'seed', 1, 0, MAX_SEED), modelName, prefixCaching: values['prefix-caching'] ?? false };
 }
 
 /** A preset generated with the command's seed and overrides, or a workload file as saved. */
@@ -152,7 +159,7 @@ export function resolveWorkload(name: string, values: Values, setup: ServingSetu
   // Something that looks like a path is a file, so a typo in it says "file not found", not "unknown preset".
   if (!isWorkloadPreset(name) && (existsSync(name) || /[\\/]|\.json$/i.test(name))) {
     // A file is replayed as saved: silently ignoring these would report a run nobody asked for.
-    const ignored = (['requests', 'rate', 'temperature'] as const).filter((f) => values[f] !== undefined);
+    const ignored = (['requests', 'rate', 'temperature', 'n'] as const).filter((f) => values[f] !== undefined);
     if (ignored.length) throw new BatchscopeError('bad-argument', `${ignored.map((f) => `--${f}`).join(', ')} apply only to presets; ${name} is a workload file (edit it instead)`);
     return parseWorkload(readTextFile(name, 'workload'), name);
   }
@@ -160,6 +167,7 @@ export function resolveWorkload(name: string, values: Values, setup: ServingSetu
   if (values.requests !== undefined) spec.count = intFlag(values.requests, 'requests', spec.count, 1, LIMITS.requestsPerWorkload);
   if (values.rate !== undefined) spec.arrival = { kind: 'poisson', rate: numberFlag(values.rate, 'rate', 1, 1e-6, 1e9) };
   if (values.temperature !== undefined) spec.temperature = numberFlag(values.temperature, 'temperature', 0, 0, 100);
+  if (values.n !== undefined) spec.completions = { kind: 'fixed', n: intFlag(values.n, 'n', 1, 1, MAX_COMPLETIONS) };
   return generateWorkload(spec, setup.prompts);
 }
 
@@ -193,6 +201,8 @@ ${SERVING_OPTIONS_HELP}
   --goodput SLO           ttft:MS,tpot:MS,e2el:MS: also report requests/s meeting them
   --trace FILE            write a Chrome/Perfetto trace (open it in ui.perfetto.dev)
   --csv FILE              write one CSV row per iteration
+  --outputs FILE          write each request's completions, one JSON line per request:
+                          {"id", "texts": [...], "tokens": [[...]]} (real models only)
   --save-workload FILE    write the workload as JSON (replay it with --workload FILE)
 
 Output files are checked before the run starts; if one still cannot be written at the end, the
@@ -202,7 +212,16 @@ for the next arrival is reported apart (idleSeconds). Input limits: docs/archite
 export async function runCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseFlags(
     argv,
-    { ...SERVING_FLAGS, strategy: { type: 'string' }, goodput: { type: 'string', multiple: true }, trace: { type: 'string' }, csv: { type: 'string' }, 'save-workload': { type: 'string' }, kv: { type: 'string' } },
+    {
+      ...SERVING_FLAGS,
+      strategy: { type: 'string' },
+      goodput: { type: 'string', multiple: true },
+      trace: { type: 'string' },
+      csv: { type: 'string' },
+      outputs: { type: 'string' },
+      'save-workload': { type: 'string' },
+      kv: { type: 'string' },
+    },
     'run',
   );
   if (values.help) {
@@ -222,13 +241,19 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     if (unused.length) io.err(`batchscope run: note: ${unused.map((f) => `--${f}`).join(', ')} are ignored with --chunked-prefill, as in TGI\n`);
   }
   const slo = parseGoodput(values.goodput);
-  const outputs = new Outputs().add('trace', values.trace).add('CSV', values.csv).add('workload', values['save-workload']);
+  if (values.outputs !== undefined && values.backend === 'sim') {
+    throw new BatchscopeError('bad-argument', '--outputs needs a real model: the sim backend computes no tokens (its outputs are placeholders)');
+  }
+  if (values['prefix-caching'] && kvManager === 'contiguous') {
+    io.err('batchscope run: note: --prefix-caching shares paged KV blocks; a contiguous reservation cannot share, so nothing is cached with --kv contiguous\n');
+  }
+  const outputs = new Outputs().add('trace', values.trace).add('CSV', values.csv).add('workload', values['save-workload']).add('outputs', values.outputs);
   const setup = await prepareServing(values, io);
   try {
     const workload = resolveWorkload(values.workload, values, setup);
     outputs.writeNow('workload', () => serializeWorkload(workload));
     const requests = workloadRequests(workload, setup);
-    const engine = new ServingEngine({ backend: setup.backend, requests, strategy, kvManager, knobs: setup.knobs });
+    const engine = new ServingEngine({ backend: setup.backend, requests, strategy, kvManager, knobs: setup.knobs, prefixCaching: setup.prefixCaching });
     const result = await serveToEnd(engine, { keepEvents: outputs.has('trace') || outputs.has('CSV'), slo });
     const label = `${strategy} · ${kvManager} · ${setup.backend.kind}`;
     outputs.write('trace', () => {
@@ -236,6 +261,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       return exportChromeTrace([withText(run, requests, setup)]);
     });
     outputs.write('CSV', () => iterationsCsv(result.events));
+    outputs.write('outputs', () => outputsJsonLines(result.records, setup.tokenizer));
     if (values.json) io.out(JSON.stringify(result.summary) + '\n');
     else io.out(formatSummary(result.summary, workload, setup.backend.description) + '\n');
   } finally {
@@ -260,6 +286,24 @@ function withText(run: TraceRun, requests: readonly Request[], setup: ServingSet
   const utf8 = new TextDecoder('utf-8', { fatal: false });
   out.vocab = sparseVocab(out, (id) => tokenLabel(tok, id, utf8));
   return out;
+}
+
+/**
+ * One JSON line per request, in id order: every completion's text (the stopping EOS left out) and
+ * its generated tokens (EOS included), so runs can be compared for equality.
+ */
+export function outputsJsonLines(records: readonly RequestRecord[], tokenizer: Tokenizer | null): string {
+  const text = (tokens: number[]) => {
+    const body = tokens.length && (tokens[tokens.length - 1] === EOS || tokens[tokens.length - 1] === BOS) ? tokens.slice(0, -1) : tokens;
+    return tokenizer ? tokenizer.decode(body, -1) : null;
+  };
+  return records
+    .map((r) => {
+      const outs = r.completions?.map((c) => c.output) ?? [r.output];
+      return JSON.stringify({ id: r.id, texts: outs.map(text), tokens: outs });
+    })
+    .map((l) => l + '\n')
+    .join('');
 }
 
 const fmt = (x: number | null, digits = 3) => (x === null ? '-' : x.toFixed(digits));
@@ -288,7 +332,8 @@ export function formatSummary(s: RunSummary, w: Workload, backendDescription: st
     `occupancy   ${s.occupancy.toFixed(1)}% of slot-iterations busy, ${s.preemptions} preemptions`,
     ...(s.kv.capacityTokens !== undefined ? [`formats     weights ${s.weights}, KV ${s.kv.dtype} (${s.kv.bytesPerToken} bytes per position, ${s.kv.capacityTokens} positions), ${s.attention} attention`] : []),
     ...(s.traffic ? [`memory      ${formatBytes(s.traffic.perToken)} per token (computed from the shapes): weights ${formatBytes(s.traffic.weights)}, KV read ${formatBytes(s.traffic.kvRead)}, KV written ${formatBytes(s.traffic.kvWrite)}, activations ${formatBytes(s.traffic.activations)}, scores ${formatBytes(s.traffic.scores)} over the run`] : []),
-    `KV pool     used ${s.kv.usedPct.toFixed(1)}%, reserved ${s.kv.reservedPct.toFixed(1)}%, internal ${s.kv.internalPct.toFixed(1)}%, external ${s.kv.externalPct.toFixed(1)}%, free ${s.kv.freePct.toFixed(1)}%; waste ${s.kv.wastePct.toFixed(1)}% of allocated memory`,
+    `prefill     ${s.prefixCache.tokensComputed} prompt tokens computed, ${s.prefixCache.tokensFromCache} served from the prefix cache (hit rate ${(100 * s.prefixCache.hitRate).toFixed(1)}%)`,
+    `KV pool     used ${s.kv.usedPct.toFixed(1)}%, reserved ${s.kv.reservedPct.toFixed(1)}%, internal ${s.kv.internalPct.toFixed(1)}%, external ${s.kv.externalPct.toFixed(1)}%, free ${s.kv.freePct.toFixed(1)}%; waste ${s.kv.wastePct.toFixed(1)}% of allocated memory; sharing saved ${s.kv.sharedPct.toFixed(1)}% of the pool`,
     `scheduler   ${s.schedulerMsPerIteration.toFixed(4)} ms per iteration (${s.schedulerPct.toFixed(2)}% of iteration time)`,
     ...(s.experts ? [formatExperts(s.experts)] : []),
   ].join('\n');

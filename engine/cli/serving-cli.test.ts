@@ -24,9 +24,10 @@ describe('batchscope run', () => {
     for (const k of CONTRACT) expect(j).toHaveProperty(k);
     expect(j).toMatchObject({ strategy: 'static', backend: 'cpu', requests: 6, completed: 6, kvManager: 'contiguous', timeSource: 'measured' });
     for (const k of ['ttft', 'tpot', 'e2e']) expect(Object.keys(j[k])).toEqual(['mean', 'p50', 'p90', 'p99']);
-    expect(Object.keys(j.kv)).toEqual(['usedPct', 'reservedPct', 'internalPct', 'externalPct', 'freePct', 'wastePct', 'dtype', 'capacityTokens', 'bytesPerToken']);
+    expect(Object.keys(j.kv).sort()).toEqual(['usedPct', 'reservedPct', 'internalPct', 'externalPct', 'freePct', 'wastePct', 'sharedPct', 'dtype', 'capacityTokens', 'bytesPerToken'].sort());
     expect(j.kv).toMatchObject({ dtype: 'f32', capacityTokens: 4096, bytesPerToken: 2 * 5 * 32 * 4 });
     expect(j).toMatchObject({ weights: 'f32', attention: 'fused' });
+    expect(j.prefixCache).toEqual({ hitRate: 0, tokensFromCache: 0, tokensComputed: expect.any(Number) });
     expect(j.kv.usedPct + j.kv.reservedPct + j.kv.internalPct + j.kv.externalPct + j.kv.freePct).toBeCloseTo(100, 6);
     expect(j.occupancy).toBeGreaterThan(0);
     expect(j.occupancy).toBeLessThanOrEqual(100);

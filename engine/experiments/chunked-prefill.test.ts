@@ -16,6 +16,7 @@ function proportional(kv: KvLayout): Backend {
     description: 'proportional',
     config: model.config,
     kv,
+    async copyBlocks() {},
     async step(seqs: readonly SequenceStep[]): Promise<StepResult> {
       const tokens = seqs.reduce((n, s) => n + s.tokens.length, 0);
       return { logits: seqs.map(() => null), sampled: new Int32Array(seqs.length).fill(5), timing: { wallMs: 0.2 + tokens, source: 'simulated', tokens, sequences: seqs.length } };

@@ -14,7 +14,8 @@ function fakeDevice(ms: (tokens: number) => number, seen: KvLayout[] = []) {
       description: 'fake',
       config: simModelPreset('OPT-13B').config,
       kv,
-      async step(seqs: readonly SequenceStep[]): Promise<StepResult> {
+      async copyBlocks() {},
+    async step(seqs: readonly SequenceStep[]): Promise<StepResult> {
         const tokens = seqs.reduce((n, s) => n + s.tokens.length, 0);
         return { logits: seqs.map(() => null), sampled: new Int32Array(seqs.length), timing: { wallMs: ms(tokens), source: 'measured', tokens, sequences: seqs.length } };
       },

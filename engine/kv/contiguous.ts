@@ -13,7 +13,7 @@ import type { KvPool } from './pool';
 export const contiguousPolicy: KvPolicy = {
   kind: 'contiguous',
   admit(pool: KvPool, id: number, maxPositions: number, expected: number): boolean {
-    const range = pool.takeFirstFit(id, pool.blocksFor(maxPositions));
+    const range = pool.takeFirstFit(pool.blocksFor(maxPositions));
     if (!range) return false;
     pool.open(id, range, expected);
     return true;

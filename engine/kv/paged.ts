@@ -28,7 +28,7 @@ export function growOnDemand(pool: KvPool, id: number, positions: number): boole
   if (!h) throw new Error(`request ${id} grows KV memory before being admitted`);
   const need = pool.blocksFor(positions) - h.blocks.length;
   if (need <= 0) return true;
-  const got = pool.takeLowest(id, need);
+  const got = pool.takeLowest(need);
   if (!got) return false;
   for (const b of got) h.blocks.push(b);
   return true;

@@ -1,6 +1,6 @@
 import { headSize as headSizeOf, kvDim as kvDimOf, kvMul as kvMulOf, type ModelConfig } from './config';
 import type { Model, ModelWeights } from './weights';
-import type { KvLayout, SequenceStep } from '../backend/types';
+import type { BlockCopy, KvLayout, SequenceStep } from '../backend/types';
 import { weightsProblem, type WeightDtype } from './quant/formats';
 import { KvBytes } from './quant/kv-codec';
 import { quantizeModel, type Q8Layer, type Q8Weights } from './quant/model-q8';
@@ -53,6 +53,11 @@ export class CpuForward {
 
   get valueCache(): Float32Array {
     return this.valuePool.dtype === 'f32' ? this.valuePool.f32 : this.valuePool.readAll();
+  }
+
+  copyBlocks(copies: readonly BlockCopy[]): void {
+    const { numBlocks, blockSize } = this.kv;
+    for (const pool of [this.keyPool, this.valuePool]) copyPoolBlocks(pool.bytes, 0, numBlocks * blockSize * pool.rowBytes, blockSize * pool.rowBytes, this.config.nLayers, copies);
   }
 
   /** out (T, d) = x (T, n) @ W^T for layer l's matrix `name`, in the weights' format. */
@@ -500,5 +505,15 @@ function matvec(out: Float32Array, x: Float32Array, w: Float32Array, wOff: numbe
     let a = 0;
     for (let j = 0; j < n; j++) a += w[r + j] * x[j];
     out[i] = a;
+  }
+}
+
+/** Block copies within a pool stored as (layer, block, ...) bytes from `base`, whatever the row format. */
+export function copyPoolBlocks(bytes: Uint8Array, base: number, layerBytes: number, blockBytes: number, layers: number, copies: readonly BlockCopy[]): void {
+  for (const { src, dst } of copies) {
+    for (let l = 0; l < layers; l++) {
+      const at = base + l * layerBytes;
+      bytes.copyWithin(at + dst * blockBytes, at + src * blockBytes, at + (src + 1) * blockBytes);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import type { KvLayout, SequenceStep } from '../backend/types';
+import type { BlockCopy, KvLayout, SequenceStep } from '../backend/types';
 import type { ModelConfig } from './config';
 
 /**
@@ -17,6 +17,12 @@ export interface ForwardPass {
   readonly keyCache: Float32Array;
   /** (layer, block, blockSize, kv_dim) */
   readonly valueCache: Float32Array;
+  /**
+   * Copies whole blocks of the pool in its own format (an int8 row's scales travel with it), in
+   * order, every layer, keys and values: copy-on-write of a shared block. Copies are validated by
+   * the caller.
+   */
+  copyBlocks(copies: readonly BlockCopy[]): void;
   /** MoE models: tokens routed to each expert in the last step, (layer, expert); null for a dense model. */
   readonly expertLoad: Int32Array | null;
   /** Per sequence, the requested logits rows (null for 'none'). Callers validate the step first. */

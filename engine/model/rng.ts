@@ -17,3 +17,12 @@ export function uniformAt(seed: number, pos: number): number {
   const h = pcgHash((pcgHash(seed >>> 0) ^ (pos >>> 0)) >>> 0);
   return (h >>> 8) / 16777216;
 }
+
+/**
+ * The seed of completion `c` of a request seeded `seed` (parallel sampling): completion 0 keeps the
+ * request's seed, so n = 1 changes nothing, and each other completion draws from a stream of its
+ * own, so its text is what the same request alone with that seed would give.
+ */
+export function completionSeed(seed: number, c: number): number {
+  return c === 0 ? seed >>> 0 : pcgHash((seed ^ pcgHash((c * 0x9e3779b9) >>> 0)) >>> 0);
+}

@@ -166,13 +166,13 @@ const missed = new Set(KNOWN_MISSES);
 /** Every distinct number of new tokens (EOS included) the given tasks can produce, ascending. */
 const achievableCache = new Map<string, number[]>();
 
-export function achievableNewTokens(tasks: readonly ModelTaskId[] = EXACT_TASKS): number[] {
-  const key = tasks.join(',');
-  if (!achievableCache.has(key)) achievableCache.set(key, computeAchievable(tasks));
+export function achievableNewTokens(tasks: readonly ModelTaskId[] = EXACT_TASKS, skip: ReadonlySet<string> = missed): number[] {
+  const key = `${tasks.join(',')}|${[...skip].join('|')}`;
+  if (!achievableCache.has(key)) achievableCache.set(key, computeAchievable(tasks, skip));
   return achievableCache.get(key)!.slice();
 }
 
-function computeAchievable(tasks: readonly ModelTaskId[]): number[] {
+function computeAchievable(tasks: readonly ModelTaskId[], skip: ReadonlySet<string>): number[] {
   const set = new Set<number>();
   for (const t of tasks) {
     if (t === 'count_down' || t === 'count_from') for (let n = 1; n <= MAX_NUMBER + 1; n++) set.add(n + 1);
@@ -180,13 +180,13 @@ function computeAchievable(tasks: readonly ModelTaskId[]): number[] {
     if (t === 'capital') CAPITAL_ANSWER_TOKENS.forEach((n) => set.add(n + 1));
     if (t === 'list_capitals') LIST_ANSWER_TOKENS.forEach((n) => set.add(n + 1));
   }
-  return [...set].filter((n) => candidates(n, tasks).length > 0).sort((a, b) => a - b);
+  return [...set].filter((n) => candidates(n, tasks, skip).length > 0).sort((a, b) => a - b);
 }
 
 const pick = <T>(xs: readonly T[], rng: () => number): T => xs[Math.min(xs.length - 1, Math.floor(rng() * xs.length))];
 
 /** All prompts of the given tasks that produce exactly `newTokens` new tokens, grouped by task. */
-function candidates(newTokens: number, tasks: readonly ModelTaskId[]): TaskPrompt[][] {
+function candidates(newTokens: number, tasks: readonly ModelTaskId[], skip: ReadonlySet<string> = missed): TaskPrompt[][] {
   const n = newTokens - 1; // answer tokens
   const groups: TaskPrompt[][] = [];
   const idx = (table: number[]) => table.flatMap((len, i) => (len === n ? [i] : []));
@@ -199,7 +199,7 @@ function candidates(newTokens: number, tasks: readonly ModelTaskId[]): TaskPromp
     if (t === 'count_from' && n >= 1 && n <= MAX_NUMBER + 1) {
       group = Array.from({ length: MAX_NUMBER + 2 - n }, (_, a) => countFromPrompt(a, a + n - 1));
     }
-    group = group.filter((p) => !missed.has(p.prompt));
+    group = group.filter((p) => !skip.has(p.prompt));
     if (group.length) groups.push(group);
   }
   return groups;
@@ -209,14 +209,15 @@ function candidates(newTokens: number, tasks: readonly ModelTaskId[]): TaskPromp
  * A real prompt whose greedy answer takes `newTokens` tokens, EOS included (so `newTokens` >= 2).
  * A length no task produces exactly is replaced by the nearest one that some task does (ties: the
  * shorter); check the result's `newTokens`. `rng` returns uniforms in [0, 1): first it picks a task
- * among those that fit, then a prompt of that task. Deterministic for a deterministic rng.
+ * among those that fit, then a prompt of that task. Deterministic for a deterministic rng. `skip`:
+ * prompts never to return (default KNOWN_MISSES).
  */
-export function taskPrompt(newTokens: number, rng: () => number, tasks: readonly ModelTaskId[] = EXACT_TASKS): TaskPrompt {
-  const lengths = achievableNewTokens(tasks);
+export function taskPrompt(newTokens: number, rng: () => number, tasks: readonly ModelTaskId[] = EXACT_TASKS, skip: ReadonlySet<string> = missed): TaskPrompt {
+  const lengths = achievableNewTokens(tasks, skip);
   if (lengths.length === 0) throw new Error('taskPrompt: no task given');
   let best = lengths[0];
   for (const l of lengths) if (Math.abs(l - newTokens) < Math.abs(best - newTokens)) best = l;
-  return pick(pick(candidates(best, tasks), rng), rng);
+  return pick(pick(candidates(best, tasks, skip), rng), rng);
 }
 
 /**

@@ -21,6 +21,9 @@ export const ITERATION_CSV_COLUMNS = [
   'kv_free',
   'scheduler_ms',
   'backend_ms',
+  'kv_shared',
+  'prefix_cache_queries',
+  'prefix_cache_hits',
 ] as const;
 
 /** One row per iteration (KV columns in token slots), for spreadsheets and plotting scripts. */
@@ -47,6 +50,9 @@ export function iterationsCsv(events: readonly IterationEvent[]): string {
       e.kv.free,
       e.schedulerMs.toFixed(4),
       e.backendMs.toFixed(3),
+      e.kv.shared ?? 0,
+      e.prefixCache?.queries ?? 0,
+      e.prefixCache?.hits ?? 0,
     ].join(','),
   );
   return [ITERATION_CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';

@@ -1,4 +1,5 @@
 import type { Backend, SequenceStep } from '../backend/types';
+import type { BlockCopy } from '../kv/manager';
 import { BatchscopeError } from '../errors';
 import { KvManager } from '../kv/manager';
 import type { KvManagerKind } from '../kv/policy';
@@ -6,7 +7,8 @@ import { BOS, EOS } from '../model/tokenizer';
 import type { IterationEvent } from './events';
 import { DEFAULT_FORMATS } from '../model/quant/formats';
 import { stepTraffic } from '../backend/traffic';
-import { validateRequests, type Request, type RequestRecord } from './request';
+import { requestMaxPositions, validateRequests, type Request, type RequestRecord } from './request';
+import { requestRecord } from './records';
 import { continuousScheduler } from './sched/continuous';
 import { DEFAULT_KNOBS, validateKnobs, type SchedulerKnobs, type Strategy } from './sched/knobs';
 import { fcfs } from './sched/plan-builder';
@@ -23,6 +25,8 @@ export interface EngineOptions {
   strategy?: Strategy;
   knobs?: Partial<SchedulerKnobs>;
   kvManager?: KvManagerKind;
+  /** Automatic prefix caching (paged KV only; default off, as in vLLM V0). */
+  prefixCaching?: boolean;
 }
 
 /**
@@ -45,7 +49,9 @@ export class ServingEngine {
   private knobsNow: SchedulerKnobs;
   private kv: KvManager;
   private memo: SchedulerMemo = INITIAL_MEMO;
+  /** Every sequence by its id (one per completion), and each request's completions by request id. */
   private readonly seqs = new Map<number, Sequence>();
+  private readonly byRequest = new Map<number, Sequence[]>();
   /** Not yet arrived, by arrival time. */
   private future: Sequence[] = [];
   /** Arrived and not in a slot, first come first served. */
@@ -53,13 +59,14 @@ export class ServingEngine {
   private slots: (Sequence | null)[] = [];
   private clock = 0;
   private iteration = 0;
+  private nextId = 0;
   /** The sim backend samples no real tokens, so each answer ends at the workload's expected length. */
   private readonly lengthOracle: boolean;
 
   constructor(opts: EngineOptions) {
     this.backendNow = opts.backend;
     this.scheduler = SCHEDULERS[opts.strategy ?? 'continuous'];
-    this.kv = KvManager.create(opts.kvManager ?? 'paged', opts.backend.kv.numBlocks, opts.backend.kv.blockSize);
+    this.kv = KvManager.create(opts.kvManager ?? 'paged', opts.backend.kv.numBlocks, opts.backend.kv.blockSize, opts.prefixCaching ?? false);
     this.knobsNow = { ...DEFAULT_KNOBS, ...opts.knobs };
     this.lengthOracle = opts.backend.kind === 'sim';
     this.addRequests(opts.requests ?? []);
@@ -77,6 +84,9 @@ export class ServingEngine {
   get kvManager(): KvManagerKind {
     return this.kv.kind;
   }
+  get prefixCaching(): boolean {
+    return this.kv.prefixCaching;
+  }
   /** The engine clock, ms since the run started. */
   get nowMs(): number {
     return this.clock;
@@ -90,18 +100,31 @@ export class ServingEngine {
     return this.future.length === 0 && this.waiting.length === 0 && this.slots.every((s) => s === null);
   }
 
+  /** Throws when the KV bookkeeping breaks an invariant (see KvPool.assertConsistent); tests call it between iterations. */
+  assertConsistent(): void {
+    this.kv.pool.assertConsistent();
+    for (const s of this.slots) {
+      if (s && !s.finished && !this.kv.holds(s.id)) throw new Error(`sequence ${s.id} runs in slot ${s.slot} without KV memory`);
+    }
+  }
+
   setStrategy(strategy: Strategy): void {
     this.scheduler = SCHEDULERS[strategy];
   }
 
   setKnobs(knobs: Partial<SchedulerKnobs>): void {
     const next = { ...this.knobsNow, ...knobs };
-    validateKnobs(next, this.longestLive());
+    validateKnobs(next, this.longestLive(), this.mostCompletionsLive());
     this.knobsNow = next;
   }
 
   setKvManager(kind: KvManagerKind): void {
     this.kv = this.kv.withPolicy(kind);
+  }
+
+  /** Automatic prefix caching on or off from the next iteration (see KvManager.withPrefixCaching). */
+  setPrefixCaching(on: boolean): void {
+    this.kv = this.kv.withPrefixCaching(on);
   }
 
   /**
@@ -125,7 +148,7 @@ export class ServingEngine {
         throw new BatchscopeError('bad-argument', `request ${s.id} needs up to ${s.maxPositions} KV positions but the new pool holds ${capacity}: keep the KV capacity at ${s.maxPositions} tokens or more while it runs`);
       }
     }
-    const kv = KvManager.create(this.kv.kind, backend.kv.numBlocks, backend.kv.blockSize);
+    const kv = KvManager.create(this.kv.kind, backend.kv.numBlocks, backend.kv.blockSize, this.kv.prefixCaching);
     this.slots.forEach((s, slot) => {
       if (!s || s.finished) return;
       s.computed = 0;
@@ -137,6 +160,8 @@ export class ServingEngine {
       s.record.preemptions++;
       this.waiting.push(s);
     });
+    // A completion waiting to share a prefill that went back to the queue computes its own prompt.
+    for (const s of this.seqs.values()) if (s.sharing && s.sharing.slot === null) s.unshare();
     this.waiting.sort(fcfs);
     this.kv = kv;
     this.backendNow = backend;
@@ -145,17 +170,23 @@ export class ServingEngine {
   /** Adds requests (arriving now or later); ids must be new. */
   addRequests(requests: readonly Request[]): void {
     validateRequests(requests, this.backend.config, this.backend.kv.numBlocks * this.backend.kv.blockSize, new Set(this.seqs.keys()));
-    const added = requests.map((r) => new Sequence({ ...r, prompt: r.prompt.slice(), arrivalMs: Math.max(r.arrivalMs, this.clock) }));
-    validateKnobs(this.knobsNow, added.reduce((m, s) => Math.max(m, s.maxPositions), this.longestLive()));
-    for (const s of added) this.seqs.set(s.id, s);
-    // A loop, not push(...added): spreading 100,000 arguments overflows the stack.
-    for (const s of added) this.future.push(s);
+    const mostN = requests.reduce((m, r) => Math.max(m, r.n ?? 1), this.mostCompletionsLive());
+    validateKnobs(this.knobsNow, requests.reduce((m, r) => Math.max(m, requestMaxPositions(r)), this.longestLive()), mostN);
+    for (const r of requests) {
+      const req = { ...r, prompt: r.prompt.slice(), arrivalMs: Math.max(r.arrivalMs, this.clock) };
+      const group: Sequence[] = [];
+      for (let c = 0; c < (r.n ?? 1); c++) group.push(new Sequence(this.nextId++, req, c, group));
+      for (const s of group) this.seqs.set(s.id, s);
+      this.byRequest.set(r.id, group);
+      // A loop, not push(...group) over all requests: spreading 100,000 arguments overflows the stack.
+      for (const s of group) this.future.push(s);
+    }
     this.future.sort(fcfs);
   }
 
-  /** Every request's record so far, by id. */
+  /** Every request's record so far, by id (a request with n > 1 lists its completions). */
   records(): RequestRecord[] {
-    return [...this.seqs.values()].sort((a, b) => a.id - b.id).map((s) => ({ ...s.record, output: s.record.output.slice(), tokenMs: s.record.tokenMs.slice() }));
+    return [...this.byRequest.keys()].sort((a, b) => a - b).map((id) => requestRecord(this.byRequest.get(id)!));
   }
 
   /** Runs one iteration; null once everything has finished. */
@@ -176,8 +207,10 @@ export class ServingEngine {
       const schedulerMs = performance.now() - s0;
       const preempted = this.apply(plan);
       if (plan.run.length > 0) return this.execute(plan, preempted, schedulerMs, t0);
+      if (this.kv.takeCopies().length > 0) throw new Error('a plan copied blocks but runs nothing (a bug)');
       if (this.waiting.length > 0) throw new Error(`scheduler made no progress with ${this.waiting.length} requests waiting (a bug)`);
       if (this.future.length > 0) this.clock = Math.max(this.clock, this.future[0].arrivalMs);
+      else if (this.slots.some((x) => x && !x.finished)) throw new Error('scheduler made no progress with requests in slots (a bug)');
     }
   }
 
@@ -202,17 +235,20 @@ export class ServingEngine {
     const preempted = new Map<number, number>();
     for (const id of plan.preempt) {
       const s = this.seqs.get(id)!;
-      preempted.set(s.slot!, id);
+      preempted.set(s.slot!, s.requestId);
       this.slots[s.slot!] = null;
       s.slot = null;
       s.computed = 0;
       s.prefillEnd = s.tokens.length;
       s.record.state = 'waiting';
       s.record.preemptions++;
+      s.unshare();
+      // Completions waiting to share its prefill now compute their own prompts.
+      for (const f of s.group) if (f.sharing === s) f.unshare();
       this.waiting.push(s);
     }
     if (plan.preempt.length) this.waiting.sort(fcfs);
-    for (const { id, slot } of plan.admit) {
+    for (const { id, slot, cached, shareFrom } of plan.admit) {
       const s = this.seqs.get(id)!;
       this.waiting.splice(this.waiting.indexOf(s), 1);
       while (this.slots.length <= slot) this.slots.push(null);
@@ -221,6 +257,16 @@ export class ServingEngine {
       s.record.state = 'running';
       s.record.firstScheduledMs ??= this.clock;
       s.prefillEnd = s.tokens.length;
+      s.computed = cached;
+      s.cachedNow = cached;
+      s.group[0].groupFresh = false;
+      if (shareFrom !== undefined) s.shareWith(this.seqs.get(shareFrom)!);
+    }
+    for (const { to, positions } of plan.forks) {
+      const s = this.seqs.get(to)!;
+      s.unshare();
+      s.computed = positions;
+      s.forkedNow = positions;
     }
     this.kv = plan.kv;
     this.memo = plan.memo;
@@ -229,6 +275,8 @@ export class ServingEngine {
 
   private async execute(plan: Plan, preempted: Map<number, number>, schedulerMs: number, t0: number): Promise<IterationEvent> {
     const startMs = this.clock;
+    const copies: BlockCopy[] = this.kv.takeCopies();
+    if (copies.length > 0) await this.backend.copyBlocks(copies);
     // Sequences go to the backend in slot order so a step's layout is stable and easy to read.
     const runs = plan.run.map((r) => ({ seq: this.seqs.get(r.id)!, tokens: r.tokens })).sort((a, b) => a.seq.slot! - b.seq.slot!);
     const steps: SequenceStep[] = runs.map(({ seq, tokens }) => ({
@@ -236,7 +284,7 @@ export class ServingEngine {
       startPos: seq.computed,
       blockTable: this.kv.blockTable(seq.id),
       logits: 'none',
-      sample: seq.computed + tokens === seq.tokens.length ? seq.req.sampling : undefined,
+      sample: seq.computed + tokens === seq.tokens.length ? seq.sampling : undefined,
     }));
     const result = await this.backend.step(steps);
     const simulated = result.timing.source === 'simulated';
@@ -245,7 +293,7 @@ export class ServingEngine {
       const startPos = seq.computed;
       const prefill = startPos < seq.prefillEnd;
       seq.computed += tokens;
-      this.kv.setFilled(seq.id, seq.computed);
+      this.kv.setFilled(seq.id, seq.computed, seq.tokens);
       const token = steps[i].sample ? result.sampled[i] : -1;
       const finish = token >= 0 ? this.accept(seq, token, endMs) : undefined;
       return { seq, startPos, tokens: steps[i].tokens as number[], prefill, token, finish };
@@ -257,11 +305,11 @@ export class ServingEngine {
       endMs,
       timeSource: simulated ? 'simulated' : 'measured',
       slots: slotRecords(this.slots, outcomes, preempted, this.knobsNow.maxNumSeqs),
-      kv: this.kv.snapshot(this.waiting.length > 0 ? this.waiting[0].maxPositions : null),
+      kv: this.kv.snapshot(this.waiting.length > 0 ? this.waiting[0].maxPositions : null, (id) => this.seqs.get(id)!.requestId),
       queueLength: this.waiting.length,
       prefillTokens: outcomes.reduce((n, o) => n + (o.prefill ? o.tokens.length : 0), 0),
       decodeTokens: outcomes.reduce((n, o) => n + (o.prefill ? 0 : o.tokens.length), 0),
-      preempted: plan.preempt.slice(),
+      preempted: plan.preempt.map((id) => this.seqs.get(id)!.requestId),
       strategy: this.scheduler.strategy,
       knobs: { ...this.knobsNow },
       schedulerMs,
@@ -269,6 +317,9 @@ export class ServingEngine {
       ...this.traffic(steps, result.experts?.bytes),
       ...(result.experts ? { experts: result.experts } : {}),
     };
+    if (this.kv.caching) event.prefixCache = prefixCacheStats(plan, this.seqs);
+    if (copies.length > 0) event.blockCopies = copies.length;
+    for (const o of outcomes) o.seq.cachedNow = o.seq.forkedNow = 0;
     return event;
   }
 
@@ -309,6 +360,28 @@ export class ServingEngine {
     for (const s of this.seqs.values()) if (!s.finished) longest = Math.max(longest, s.maxPositions);
     return longest;
   }
+
+  private mostCompletionsLive(): number {
+    let most = 1;
+    for (const g of this.byRequest.values()) if (g.some((s) => !s.finished)) most = Math.max(most, g.length);
+    return most;
+  }
+}
+
+/**
+ * vLLM's prefix-cache counters for one iteration, in tokens: every admitted sequence queries its
+ * prompt (what it must hold before it runs), and `hits` are the positions the cache served.
+ * Completions admitted to share another's prefill query nothing: they never look the cache up.
+ */
+function prefixCacheStats(plan: Plan, seqs: ReadonlyMap<number, Sequence>): { queries: number; hits: number } {
+  let queries = 0;
+  let hits = 0;
+  for (const a of plan.admit) {
+    if (a.shareFrom !== undefined) continue;
+    queries += seqs.get(a.id)!.tokens.length;
+    hits += a.cached;
+  }
+  return { queries, hits };
 }
 
 function sameModel(a: Backend, b: Backend): boolean {

@@ -45,6 +45,15 @@ export interface SlotRecord {
   finished: boolean;
   finishReason?: FinishReason;
   idleReason?: IdleReason;
+  /** Which of the request's completions runs in the slot (0-based), only for requests asking for n > 1. */
+  completion?: number;
+  /**
+   * On the first run after an admission: prompt positions served from the prefix cache, computed
+   * by nobody this time (they are the positions before `startPos`).
+   */
+  cachedTokens?: number;
+  /** On a completion's first run after its fork: positions it shares with the completion that prefilled them. */
+  forkedTokens?: number;
 }
 
 /**
@@ -69,7 +78,7 @@ export interface KvSnapshot {
   internal: number;
   external: number;
   free: number;
-  /** Per physical block: owning request id, or -1 when free. */
+  /** Per physical block: owning request id (for a shared block, the first holder's), or -1 when free. */
   owner: Int32Array;
   /** Per physical block: slots holding K/V (0 .. blockSize). */
   filled: Int32Array;
@@ -78,6 +87,20 @@ export interface KvSnapshot {
    * slots are internal fragmentation). Sums to `reserved`. Absent in traces recorded before it.
    */
   reservedSlots?: Int32Array;
+  /**
+   * Memory saved by sharing, in token slots: the filled slots every sequence would need on its own
+   * minus the used slots that actually hold them (prefix-cache hits, completions sharing a prompt).
+   * Not part of the capacity sum. Absent in traces recorded before sharing existed.
+   */
+  shared?: number;
+  /** Free (or external) slots whose block still holds a prefix-cache entry, reusable until evicted. Part of free + external. */
+  cached?: number;
+  /** Per physical block: sequences referencing it (0 = free; > 1 = shared). `owner` names the first of them. */
+  refs?: Int32Array;
+  /** Per physical block: 1 when it is registered in the prefix cache (referenced or not). */
+  cachedBlocks?: Uint8Array;
+  /** For each block more than one sequence holds: the requests holding it (a request's completions count once). */
+  sharedBy?: [block: number, requests: number[]][];
 }
 
 export interface IterationEvent {
@@ -113,6 +136,13 @@ export interface IterationEvent {
   traffic?: StepBytes;
   /** The number formats the step ran with (weights, KV cache, attention path). */
   formats?: NumberFormats;
+  /**
+   * Automatic prefix caching this iteration, in prompt tokens (vLLM's PrefixCacheStats): `queries`
+   * looked up at admission, `hits` served from the cache. Present while caching is on.
+   */
+  prefixCache?: { queries: number; hits: number };
+  /** Copy-on-write block copies the backend made before this step. */
+  blockCopies?: number;
   /** Mixture-of-experts models only: tokens per expert per layer, experts touched, expert bytes read, imbalance. */
   experts?: ExpertStep;
 }

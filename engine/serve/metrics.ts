@@ -41,10 +41,12 @@ export interface RunSummary {
   occupancy: number;
   /**
    * KV pool by category, averaged over iterations; wastePct = (reserved + internal + external) /
-   * allocated-or-unusable, averaged. dtype, capacityTokens (positions the pool holds) and
-   * bytesPerToken (K and V of every layer for one position, in that dtype) describe the pool.
+   * allocated-or-unusable, averaged; sharedPct = slots sharing saved (KvSnapshot.shared) as a share
+   * of the pool, averaged (outside the five categories, which sum to 100). dtype, capacityTokens
+   * (positions the pool holds) and bytesPerToken (K and V of every layer for one position, in that
+   * dtype) describe the pool.
    */
-  kv: { usedPct: number; reservedPct: number; internalPct: number; externalPct: number; freePct: number; wastePct: number; dtype?: KvDtype; capacityTokens?: number; bytesPerToken?: number };
+  kv: { usedPct: number; reservedPct: number; internalPct: number; externalPct: number; freePct: number; wastePct: number; sharedPct: number; dtype?: KvDtype; capacityTokens?: number; bytesPerToken?: number };
   /** The matmul weights' number format. */
   weights?: WeightDtype;
   attention?: AttentionPath;
@@ -67,6 +69,12 @@ export interface RunSummary {
   schedulerPct: number;
   /** Requests per second of busy time meeting every given SLO (only when one was given). */
   goodput?: number;
+  /**
+   * Automatic prefix caching, in prompt tokens: vLLM's gpu_prefix_cache_hit_rate (hits / queries,
+   * 0-1; 0 when nothing was looked up), the prompt tokens served from the cache, and the prefill
+   * tokens the backend computed (prompts, chunks and recomputes).
+   */
+  prefixCache: { hitRate: number; tokensFromCache: number; tokensComputed: number };
   /** Time spent running iterations, and time with nothing to run (waiting for the next arrival): wallSeconds = busy + idle. */
   busySeconds: number;
   idleSeconds: number;
@@ -96,7 +104,9 @@ export function latencyStats(valuesSeconds: readonly number[]): LatencyStats {
 export class MetricsAccumulator {
   private n = 0;
   private occupancy = 0;
-  private kv = { used: 0, reserved: 0, internal: 0, external: 0, free: 0 };
+  private kv = { used: 0, reserved: 0, internal: 0, external: 0, free: 0, shared: 0 };
+  private cacheQueries = 0;
+  private cacheHits = 0;
   private waste = 0;
   private wasteSamples = 0;
   private busyMs = 0;
@@ -122,6 +132,9 @@ export class MetricsAccumulator {
     this.occupancy += e.slots.filter((s) => s.kind !== 'idle').length / e.slots.length;
     const cap = e.kv.numBlocks * e.kv.blockSize;
     for (const k of ['used', 'reserved', 'internal', 'external', 'free'] as const) this.kv[k] += e.kv[k] / cap;
+    this.kv.shared += (e.kv.shared ?? 0) / cap;
+    this.cacheQueries += e.prefixCache?.queries ?? 0;
+    this.cacheHits += e.prefixCache?.hits ?? 0;
     const lost = e.kv.reserved + e.kv.internal + e.kv.external;
     if (e.kv.used + lost > 0) {
       this.waste += lost / (e.kv.used + lost);
@@ -142,11 +155,13 @@ export class MetricsAccumulator {
     const done = records.filter((r) => r.state === 'finished');
     const s = (ms: number) => ms / 1000;
     const ttft = done.map((r) => r.tokenMs[0] - r.arrivalMs);
-    const tpot = done.filter((r) => r.output.length > 1).map((r) => (r.finishMs! - r.tokenMs[0]) / (r.output.length - 1));
-    const itl = done.flatMap((r) => r.tokenMs.slice(1).map((t, i) => t - r.tokenMs[i]));
+    // Each completion of a request is a stream of its own: TPOT and ITL per stream, TTFT and e2e per request.
+    const streams: { output: number[]; tokenMs: number[]; finishMs?: number }[] = done.flatMap((r) => r.completions ?? [r]);
+    const tpot = streams.filter((c) => c.output.length > 1).map((c) => (c.finishMs! - c.tokenMs[0]) / (c.output.length - 1));
+    const itl = streams.flatMap((c) => c.tokenMs.slice(1).map((t, i) => t - c.tokenMs[i]));
     const e2e = done.map((r) => r.finishMs! - r.arrivalMs);
     const wallMs = done.reduce((m, r) => Math.max(m, r.finishMs!), 0);
-    const generated = records.reduce((n, r) => n + r.output.length, 0);
+    const generated = records.reduce((n, r) => n + (r.completions ? r.completions.reduce((m, c) => m + c.output.length, 0) : r.output.length), 0);
     // Busy time, as nano-vllm reports: a request arriving a day late must not divide the throughput by a day.
     const perSecond = (x: number) => (this.busyMs > 0 ? x / s(this.busyMs) : 0);
     const pct = (x: number) => (this.n ? (100 * x) / this.n : 0);
@@ -170,6 +185,7 @@ export class MetricsAccumulator {
         externalPct: pct(this.kv.external),
         freePct: pct(this.kv.free),
         wastePct: this.wasteSamples ? (100 * this.waste) / this.wasteSamples : 0,
+        sharedPct: pct(this.kv.shared),
       },
       iterations: this.n,
       kvManager: run.kvManager,
@@ -181,6 +197,7 @@ export class MetricsAccumulator {
       decodeTokensPerSecond: this.busyMs ? this.decode / s(this.busyMs) : 0,
       schedulerMsPerIteration: this.n ? this.schedulerMs / this.n : 0,
       schedulerPct: this.busyMs ? (100 * this.schedulerMs) / this.busyMs : 0,
+      prefixCache: { hitRate: this.cacheQueries ? this.cacheHits / this.cacheQueries : 0, tokensFromCache: this.cacheHits, tokensComputed: this.prefill },
       busySeconds: s(this.busyMs),
       idleSeconds: s(Math.max(0, wallMs - this.busyMs)),
     };

@@ -13,13 +13,15 @@ export interface PromptSource {
    * given, is the prompt length a source that can choose it should aim for (BOS included).
    */
   prompt(answerTokens: number, rng: () => number, promptTokens?: number): SourcedPrompt;
+  /** The same source with one shared system prompt of `tokens` tokens (BOS included) before every prompt, when it can make one. */
+  withSharedPrefix?(tokens: number): PromptSource;
 }
 
 export type SourcedPrompt =
   /** Text, and when the source controls length, the answer length (EOS included) the model will give. */
   | { text: string; tokens?: number[]; expectedNewTokens?: number }
-  /** No text at all: a simulated model only needs the length. */
-  | { length: number };
+  /** No text at all: a simulated model only needs the length (and how many leading tokens all prompts share). */
+  | { length: number; prefix?: number };
 
 /** TinyStories-style openings (written for this project) for models without a task helper. */
 export const STORY_OPENINGS: readonly string[] = [
@@ -46,7 +48,7 @@ export const STORY_OPENINGS: readonly string[] = [
  * to exactly the requested prompt length.
  */
 export function storyPrompts(tokenizer: Tokenizer | null): PromptSource {
-  return {
+  const source: PromptSource = {
     name: 'stories',
     prompt(_answerTokens, rng, promptTokens) {
       const pick = () => STORY_OPENINGS[Math.floor(rng() * STORY_OPENINGS.length)];
@@ -58,6 +60,24 @@ export function storyPrompts(tokenizer: Tokenizer | null): PromptSource {
       return { text: tokenizer.decode(tokens.slice(1), tokens[0]), tokens };
     },
   };
+  if (tokenizer) {
+    // The openings in order, cut to the prefix's length: the same tokens before every request's own prompt.
+    source.withSharedPrefix = (prefixTokens) => {
+      let text = '';
+      let prefix = [1];
+      for (let i = 0; prefix.length < prefixTokens; i++) prefix = tokenizer.encode((text = `${text}${i ? ' ' : ''}${STORY_OPENINGS[i % STORY_OPENINGS.length]}`));
+      prefix = prefix.slice(0, Math.max(1, prefixTokens));
+      return {
+        name: 'stories after a shared prefix',
+        prompt(answerTokens, rng, promptTokens) {
+          const own = source.prompt(answerTokens, rng, promptTokens) as { tokens: number[] };
+          const tokens = [...prefix, ...(own.tokens ?? tokenizer.encode((own as unknown as { text: string }).text)).slice(1)];
+          return { text: tokenizer.decode(tokens.slice(1), tokens[0]), tokens };
+        },
+      };
+    };
+  }
+  return source;
 }
 
 /** Prompt lengths only, for simulated models that have no tokenizer. */

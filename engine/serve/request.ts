@@ -1,4 +1,5 @@
 import { BatchscopeError } from '../errors';
+import { LIMITS } from '../limits';
 import type { ModelConfig } from '../model/config';
 import type { SamplingParams } from '../model/sampler';
 import type { FinishReason } from './events';
@@ -22,6 +23,23 @@ export interface Request {
   sampling: SamplingParams;
   /** When it arrives, ms after the run starts. */
   arrivalMs: number;
+  /**
+   * Completions to generate from the prompt (parallel sampling, vLLM's `n`; default 1). Completion
+   * c samples with `completionSeed(sampling.seed, c)`; under paged KV they share the prompt's blocks.
+   */
+  n?: number;
+}
+
+/** The most completions one request may ask for (engine/limits.ts). */
+export const MAX_COMPLETIONS = LIMITS.completions;
+
+/** One completion of a request with n > 1. */
+export interface CompletionRecord {
+  output: number[];
+  tokenMs: number[];
+  finishMs?: number;
+  finishReason?: FinishReason;
+  preemptions: number;
 }
 
 /** What happened to a request, for metrics and views. Times are ms on the engine's clock. */
@@ -40,6 +58,11 @@ export interface RequestRecord {
   finishReason?: FinishReason;
   /** Times it was evicted for lack of KV memory and recomputed. */
   preemptions: number;
+  /**
+   * Every completion, in order, for a request with n > 1 (`output` and `tokenMs` above are then the
+   * first completion's, `finishMs` the last completion's finish, `preemptions` the sum).
+   */
+  completions?: CompletionRecord[];
 }
 
 /** The positions a request can occupy at most: the last generated token is never fed back. */
@@ -63,6 +86,7 @@ export function validateRequests(requests: readonly Request[], config: ModelConf
     }
     if (!Number.isInteger(r.expectedNewTokens) || r.expectedNewTokens < 1) bad(`expected output length must be an integer >= 1, got ${r.expectedNewTokens}`);
     if (!(r.arrivalMs >= 0) || !Number.isFinite(r.arrivalMs)) bad(`arrival time must be a finite number >= 0, got ${r.arrivalMs}`);
+    if (r.n !== undefined && (!Number.isInteger(r.n) || r.n < 1 || r.n > MAX_COMPLETIONS)) bad(`n (completions) must be an integer in 1..${MAX_COMPLETIONS}, got ${r.n}`);
     const positions = requestMaxPositions(r);
     if (positions > config.seqLen) bad(`prompt (${r.prompt.length} tokens) + max_new_tokens (${r.maxNewTokens}) - 1 exceeds the model's seq_len ${config.seqLen}: shorten the prompt or lower max_new_tokens`);
     if (positions > capacityTokens) bad(`needs up to ${positions} KV positions (prompt + max_new_tokens) but the pool holds ${capacityTokens}: raise the KV capacity to at least ${positions} tokens or shorten the request`);

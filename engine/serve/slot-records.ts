@@ -36,7 +36,7 @@ export function slotRecords(
     if (o) {
       const rec: SlotRecord = {
         slot,
-        requestId: seq!.id,
+        requestId: seq!.requestId,
         kind: o.prefill ? 'prefill' : 'decode',
         tokenCount: o.tokens.length,
         startPos: o.startPos,
@@ -45,9 +45,11 @@ export function slotRecords(
         finished: o.finish !== undefined,
       };
       if (o.finish) rec.finishReason = o.finish;
-      out.push(rec);
+      if (seq!.cachedNow > 0) rec.cachedTokens = seq!.cachedNow;
+      if (seq!.forkedNow > 0) rec.forkedTokens = seq!.forkedNow;
+      out.push(withCompletion(rec, seq!));
     } else if (seq) {
-      out.push(idle(slot, seq.id, seq.finished ? 'finished' : 'stalled'));
+      out.push(withCompletion(idle(slot, seq.requestId, seq.finished ? 'finished' : 'stalled'), seq));
     } else if (preempted.has(slot)) {
       out.push(idle(slot, preempted.get(slot)!, 'preempted'));
     } else {
@@ -55,6 +57,11 @@ export function slotRecords(
     }
   }
   return out;
+}
+
+function withCompletion(rec: SlotRecord, seq: Sequence): SlotRecord {
+  if (seq.group.length > 1) rec.completion = seq.completion;
+  return rec;
 }
 
 function idle(slot: number, requestId: number | null, idleReason: SlotRecord['idleReason']): SlotRecord {

@@ -55,6 +55,17 @@ function checkRecord(q: unknown, at: string, bad: Bad): asserts q is RequestReco
   if (r.preemptions !== undefined) intIn(r.preemptions, `${at}.preemptions`, 0, MAX_ID, bad);
   if (r.state !== undefined) oneOf(r.state, `${at}.state`, ['pending', 'waiting', 'running', 'finished'], bad);
   if (r.finishReason !== undefined) oneOf(r.finishReason, `${at}.finishReason`, ['eos', 'length'], bad);
+  if (r.completions !== undefined) {
+    arrayOf(r.completions, `${at}.completions`, 1, LIMITS.completions, bad).forEach((c, k) => {
+      const cat = `${at}.completions[${k}]`;
+      if (!isObject(c)) bad(`has a malformed completion (${cat} is ${describe(c)})`);
+      tokenIds(c.output, `${cat}.output`, bad);
+      arrayOf(c.tokenMs, `${cat}.tokenMs`, 0, LIMITS.tokensPerRequest, bad).forEach((t, j) => numberIn(t, `${cat}.tokenMs[${j}]`, 0, Infinity, bad));
+      if (c.finishMs !== undefined) numberIn(c.finishMs, `${cat}.finishMs`, 0, Infinity, bad);
+      if (c.finishReason !== undefined) oneOf(c.finishReason, `${cat}.finishReason`, ['eos', 'length'], bad);
+      if (c.preemptions !== undefined) intIn(c.preemptions, `${cat}.preemptions`, 0, MAX_ID, bad);
+    });
+  }
 }
 
 const SLOT_KINDS = ['prefill', 'decode', 'idle'];
@@ -86,17 +97,34 @@ function checkEvent(raw: unknown, i: number, bad: Bad): asserts raw is Iteration
     if (s.finished !== undefined && typeof s.finished !== 'boolean') bad(`${sat}.finished must be true or false, got ${describe(s.finished)}`);
     if (s.finishReason !== undefined) oneOf(s.finishReason, `${sat}.finishReason`, ['eos', 'length'], bad);
     if (s.idleReason !== undefined) oneOf(s.idleReason, `${sat}.idleReason`, ['empty', 'finished', 'stalled', 'preempted'], bad);
+    if (s.completion !== undefined) intIn(s.completion, `${sat}.completion`, 0, LIMITS.completions - 1, bad);
+    for (const k of ['cachedTokens', 'forkedTokens'] as const) if (s[k] !== undefined) intIn(s[k], `${sat}.${k}`, 0, LIMITS.tokensPerRequest, bad);
   });
+  if (e.prefixCache !== undefined) {
+    if (!isObject(e.prefixCache)) bad(`${at}.prefixCache must be an object, got ${describe(e.prefixCache)}`);
+    for (const k of ['queries', 'hits'] as const) intIn(e.prefixCache[k], `${at}.prefixCache.${k}`, 0, MAX_ID, bad);
+  }
+  if (e.blockCopies !== undefined) intIn(e.blockCopies, `${at}.blockCopies`, 0, MAX_ID, bad);
   if (!isObject(e.kv)) bad(`${at}.kv must be an object, got ${describe(e.kv)}`);
   const kv = e.kv as Record<string, unknown>;
   if (kv.manager !== undefined) oneOf(kv.manager, `${at}.kv.manager`, ['paged', 'contiguous'], bad);
   intIn(kv.blockSize, `${at}.kv.blockSize`, 1, LIMITS.tokensPerRequest, bad);
   const n = intIn(kv.numBlocks, `${at}.kv.numBlocks`, 0, LIMITS.tokensPerRequest, bad);
   for (const k of ['used', 'reserved', 'internal', 'external', 'free'] as const) intIn(kv[k], `${at}.kv.${k}`, 0, MAX_ID, bad);
-  for (const k of ['owner', 'filled', 'reservedSlots'] as const) {
-    if (k === 'reservedSlots' && kv[k] === undefined) continue;
-    const xs = intsOf(kv[k], `${at}.kv.${k}`, 0, LIMITS.tokensPerRequest, -1, 2 ** 31 - 1, bad);
+  for (const k of ['owner', 'filled', 'reservedSlots', 'refs', 'cachedBlocks'] as const) {
+    if (k !== 'owner' && k !== 'filled' && kv[k] === undefined) continue;
+    const xs = intsOf(kv[k], `${at}.kv.${k}`, 0, LIMITS.tokensPerRequest, k === 'cachedBlocks' ? 0 : -1, k === 'cachedBlocks' ? 1 : 2 ** 31 - 1, bad);
     if (xs.length !== n) bad(`${at}.kv.${k} holds ${xs.length} blocks but numBlocks is ${n}`);
+  }
+  // Added with shared blocks; older traces lack them.
+  for (const k of ['shared', 'cached'] as const) if (kv[k] !== undefined) intIn(kv[k], `${at}.kv.${k}`, 0, MAX_ID, bad);
+  if (kv.sharedBy !== undefined) {
+    arrayOf(kv.sharedBy, `${at}.kv.sharedBy`, 0, n, bad).forEach((pair, k) => {
+      const pat = `${at}.kv.sharedBy[${k}]`;
+      if (!Array.isArray(pair) || pair.length !== 2) bad(`${pat} must be [block, [request ids]], got ${describe(pair)}`);
+      intIn(pair[0], `${pat}[0]`, 0, n - 1, bad);
+      intsOf(pair[1], `${pat}[1]`, 1, LIMITS.batchSlots, 0, MAX_ID, bad);
+    });
   }
   if (e.experts !== undefined) checkExperts(e.experts, `${at}.experts`, bad);
 }

@@ -88,9 +88,11 @@ export function exportChromeTrace(runs: readonly TraceRun[]): string {
       traceEvents.push(meta('thread_name', pid, s + 1, { name: `slot ${s}` }));
       traceEvents.push(meta('thread_sort_index', pid, s + 1, { sort_index: s }));
     }
+    const cache = { queries: 0, hits: 0 };
     for (const e of run.events) {
       for (const s of e.slots) if (s.requestId !== null) traceEvents.push(slotEvent(e, s, pid));
       traceEvents.push(...counters(e, pid));
+      traceEvents.push(...sharingCounters(e, pid, cache));
     }
     for (const req of run.requests) traceEvents.push(...requestSpans(req, run.events, pid));
   });
@@ -108,6 +110,9 @@ function slotEvent(e: IterationEvent, s: SlotRecord, pid: number): TraceEvent {
   const name = s.kind === 'idle' ? `idle (${s.idleReason})` : s.finished ? `${s.kind} (end)` : s.kind;
   const args: Record<string, unknown> = { request: s.requestId, iteration: e.index, tokens: s.tokenCount };
   if (s.startPos !== undefined) args.startPos = s.startPos;
+  if (s.completion !== undefined) args.completion = s.completion;
+  if (s.cachedTokens) args.cachedTokens = s.cachedTokens;
+  if (s.forkedTokens) args.forkedTokens = s.forkedTokens;
   if (s.outputToken >= 0) args.outputToken = s.outputToken;
   return { name, cat: s.kind, ph: 'X', ts: us(e.startMs), dur: us(e.endMs) - us(e.startMs), pid, tid: s.slot + 1, args };
 }
@@ -124,6 +129,27 @@ function counters(e: IterationEvent, pid: number): TraceEvent[] {
     { name: 'tokens/s', ph: 'C', ts, pid, args: { prefill: seconds > 0 ? e.prefillTokens / seconds : 0, decode: seconds > 0 ? e.decodeTokens / seconds : 0 } },
     ...(e.experts ? expertCounters(e.experts, ts, pid) : []),
   ];
+}
+
+/**
+ * Block sharing, when the run has any: the prefix cache's hit rate so far (vLLM's
+ * gpu_prefix_cache_hit_rate, over prompt tokens) with its hits and queries, and the blocks held by
+ * more than one sequence with the token slots that saves.
+ */
+function sharingCounters(e: IterationEvent, pid: number, cache: { queries: number; hits: number }): TraceEvent[] {
+  const ts = us(e.startMs);
+  const out: TraceEvent[] = [];
+  if (e.prefixCache) {
+    cache.queries += e.prefixCache.queries;
+    cache.hits += e.prefixCache.hits;
+    out.push({ name: 'prefix cache', ph: 'C', ts, pid, args: { hitRate: cache.queries ? cache.hits / cache.queries : 0, hits: e.prefixCache.hits, queries: e.prefixCache.queries } });
+  }
+  if (e.kv.refs) {
+    let blocks = 0;
+    for (const r of e.kv.refs) if (r > 1) blocks++;
+    out.push({ name: 'shared KV blocks', ph: 'C', ts, pid, args: { blocks, savedSlots: e.kv.shared ?? 0, cachedFreeSlots: e.kv.cached ?? 0 } });
+  }
+  return out;
 }
 
 /** MoE: experts touched (mean per layer), expert weights read, and max/mean load when measured. */

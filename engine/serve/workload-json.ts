@@ -52,6 +52,11 @@ function readRequest(raw: unknown, at: string, bad: (why: string) => never): Wor
   if (r.promptLength !== undefined) out.promptLength = intIn(r.promptLength, `${at}.promptLength`, 1, maxTokens, bad);
   if (r.stopAfter !== undefined) out.stopAfter = intIn(r.stopAfter, `${at}.stopAfter`, 1, maxNewTokens, bad);
   out.expectedNewTokens = intIn(r.expectedNewTokens ?? r.stopAfter ?? maxNewTokens, `${at}.expectedNewTokens`, 1, maxNewTokens, bad);
+  if (r.n !== undefined) out.n = intIn(r.n, `${at}.n`, 1, LIMITS.completions, bad);
+  if (r.prefixLength !== undefined) {
+    if (out.promptLength === undefined) bad(`${at}.prefixLength (the shared system prompt's length) needs promptLength`);
+    out.prefixLength = intIn(r.prefixLength, `${at}.prefixLength`, 1, out.promptLength!, bad);
+  }
   return out;
 }
 

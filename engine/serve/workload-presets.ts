@@ -9,7 +9,7 @@ export interface WorkloadPreset {
 }
 
 /**
- * The standard workloads. The first three are sized for the tiny models (seq_len 512, CPU or a
+ * The standard workloads. All but `anyscale` are sized for the tiny models (seq_len 512, CPU or a
  * browser GPU); `anyscale` is Anyscale's throughput benchmark at full size, for simulated models.
  */
 export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
@@ -52,6 +52,34 @@ export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
     },
     // 8 slots of up to ~440 positions: the lesson is about steps, not memory.
     kvCapacity: 4096,
+  },
+  'system-prompt': {
+    description:
+      'every request at once (32 unless set), each one shared system prompt (a preamble of ~186 tokens) then its own short question, answers of 2-9 tokens: turn prefix caching on to compute the preamble once',
+    spec: {
+      name: 'system-prompt',
+      count: 32,
+      arrival: { kind: 'burst' },
+      promptTokens: { kind: 'fixed', n: 16 },
+      outputTokens: { kind: 'uniform', min: 2, max: 9 },
+      sharedPrefix: 186,
+    },
+    // 8 slots of ~200 positions with caching off; with it on, the preamble is stored once.
+    kvCapacity: 2048,
+  },
+  'parallel-sampling': {
+    description: 'every request at once (12 unless set), each asking for 2-8 completions sampled at temperature 0.8; under paged KV the completions share their prompt',
+    spec: {
+      name: 'parallel-sampling',
+      count: 12,
+      arrival: { kind: 'burst' },
+      promptTokens: { kind: 'fixed', n: 16 },
+      outputTokens: { kind: 'capped-exponential', mean: 32, cap: 192 },
+      completions: { kind: 'uniform', min: 2, max: 8 },
+      temperature: 0.8,
+    },
+    // Up to 8 completions of up to ~200 positions at once.
+    kvCapacity: 2048,
   },
   anyscale: {
     description: "Anyscale's throughput benchmark (simulated models): 1,000 requests of 512 prompt tokens at once, answers exponential (mean 128) under 1,536, max_tokens forced to each answer's length",

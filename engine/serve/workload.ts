@@ -7,6 +7,7 @@ import type { Tokenizer } from '../model/tokenizer';
 import { arrivalTimes, maxLength, sampleLength, seededRandom, type ArrivalSpec, type LengthSpec } from './distributions';
 import type { PromptSource } from './prompts';
 import type { Request } from './request';
+import { withSharedPrefix } from './shared-prefix';
 
 /** How to generate a workload. Every draw comes from `seed`. */
 export interface WorkloadSpec {
@@ -22,6 +23,10 @@ export interface WorkloadSpec {
   maxNewTokens?: number | 'output';
   temperature?: number;
   topP?: number;
+  /** Completions per request (parallel sampling, vLLM's n); default 1. */
+  completions?: LengthSpec;
+  /** Tokens (BOS included) of one system prompt every request starts with (see shared-prefix.ts). */
+  sharedPrefix?: number;
   /**
    * 'resumed': the built-in model's task prompts reach `promptTokens` by carrying the start of
    * their answer, which the model resumes (model/resumed-tasks.ts); other sources ignore it.
@@ -41,6 +46,10 @@ export interface WorkloadRequest {
   stopAfter?: number;
   expectedNewTokens: number;
   sampling: SamplingParams;
+  /** Completions to generate (default 1). */
+  n?: number;
+  /** With promptLength: how many of its tokens (BOS included) are the system prompt every such request shares. */
+  prefixLength?: number;
 }
 
 export interface Workload {
@@ -55,10 +64,13 @@ export interface Workload {
 
 export function generateWorkload(spec: WorkloadSpec, given: PromptSource): Workload {
   // Plain task prompts are a dozen tokens at most: a long-prompts workload gets resumed ones.
-  const source: PromptSource = spec.taskPrompts === 'resumed' && given === taskPromptSource ? resumedTaskPromptSource : given;
+  const prompts: PromptSource = spec.taskPrompts === 'resumed' && given === taskPromptSource ? resumedTaskPromptSource : given;
   const rng = seededRandom(spec.seed);
-  // Prompts draw from their own stream, so arrivals and lengths are the same whatever the source.
+  // Prompts draw from their own stream, so arrivals and lengths are the same whatever the source;
+  // completions from a third, so asking for several leaves everything else as it was.
   const promptRng = seededRandom((spec.seed ^ 0x5bd1e995) >>> 0);
+  const nRng = seededRandom((spec.seed ^ 0x27d4eb2f) >>> 0);
+  const source = spec.sharedPrefix === undefined ? prompts : withSharedPrefix(prompts, spec.sharedPrefix);
   const arrivals = arrivalTimes(spec.arrival, spec.count, rng);
   const requests = arrivals.map((arrivalMs, id): WorkloadRequest => {
     const answer = sampleLength(spec.outputTokens, rng);
@@ -69,8 +81,14 @@ export function generateWorkload(spec: WorkloadSpec, given: PromptSource): Workl
     const expected = forced ? Math.min(answer, maxNew) : p.expectedNewTokens!;
     const sampling = { temperature: spec.temperature ?? 0, topP: spec.topP ?? 1, seed: (spec.seed * 100_003 + id) >>> 0 };
     const r: WorkloadRequest = { id, arrivalMs, maxNewTokens: Math.max(maxNew, expected), expectedNewTokens: expected, sampling };
-    if ('length' in p) r.promptLength = p.length;
-    else {
+    if (spec.completions) {
+      const n = sampleLength(spec.completions, nRng);
+      if (n > 1) r.n = n;
+    }
+    if ('length' in p) {
+      r.promptLength = p.length;
+      if (p.prefix) r.prefixLength = p.prefix;
+    } else {
       r.prompt = p.text;
       if (p.tokens) r.promptTokens = p.tokens;
     }
@@ -80,12 +98,24 @@ export function generateWorkload(spec: WorkloadSpec, given: PromptSource): Workl
   return { format: 'batchscope-workload', version: 1, name: spec.name, seed: spec.seed, prompts: source.name, requests };
 }
 
-/** Filler token for length-only prompts: simulated models read no ids. */
-const FILLER = 0;
+/**
+ * Token ids for a length-only prompt (simulated models read no ids, but the prefix cache does):
+ * BOS, the shared prefix's filler (the same for every request), then the request's own tokens,
+ * which start with its id in base 60 so that no two requests share more than the prefix.
+ */
+export function fillerPrompt(id: number, length: number, prefixLength = 1): number[] {
+  const prompt = [1];
+  for (let i = 1; i < Math.min(prefixLength, length); i++) prompt.push(3 + (i % 60));
+  const digits: number[] = [];
+  for (let x = id; digits.length === 0 || x > 0; x = Math.floor(x / 60)) digits.push(3 + (x % 60));
+  for (const d of digits) if (prompt.length < length) prompt.push(d);
+  while (prompt.length < length) prompt.push(0);
+  return prompt;
+}
 
 /**
  * Turns a workload into engine requests: text is encoded with the tokenizer (BOS included),
- * length-only prompts become BOS + filler ids (simulated models only read lengths).
+ * length-only prompts become filler ids (see fillerPrompt).
  */
 export function materialize(w: Workload, tokenizer: Tokenizer | null, seqLen?: number): Request[] {
   return w.requests.map((r) => {
@@ -100,11 +130,9 @@ export function materialize(w: Workload, tokenizer: Tokenizer | null, seqLen?: n
       if (!tokenizer) throw new BatchscopeError('bad-workload', `request ${r.id} has a text prompt but the backend has no tokenizer; use a workload with prompt lengths`);
       checkPromptText(r.prompt, r.id, tokenizer, seqLen);
       prompt = tokenizer.encode(r.prompt);
-    } else {
-      prompt = new Array<number>(Math.max(1, r.promptLength ?? 1)).fill(FILLER);
-      prompt[0] = 1;
-    }
+    } else prompt = fillerPrompt(r.id, r.promptLength ?? 1, r.prefixLength);
     const req: Request = { id: r.id, prompt, maxNewTokens: r.maxNewTokens, expectedNewTokens: r.expectedNewTokens, sampling: r.sampling, arrivalMs: r.arrivalMs };
+    if (r.n !== undefined && r.n > 1) req.n = r.n;
     if (r.prompt !== undefined) req.promptText = r.prompt;
     if (r.stopAfter !== undefined) req.stopAfter = r.stopAfter;
     return req;

@@ -12,6 +12,7 @@ import { kvWaste } from './kv-waste';
 import { overview } from './overview';
 import { paged } from './paged';
 import { prefillDecode } from './prefill-decode';
+import { prefixCaching } from './prefix-caching';
 import { staticIdle } from './static-idle';
 import { traffic } from './traffic';
 import { quantization } from './quantization';
@@ -32,6 +33,7 @@ export const LESSONS: Record<Topic, Lesson> = {
   'chunked-prefill': chunkedPrefill,
   'device-ratio': deviceRatio,
   anyscale,
+  'prefix-caching': prefixCaching,
   traffic,
   quantization,
   'flash-attention': flashAttention,

@@ -37,6 +37,12 @@ export const TOUR: readonly TourStep[] = [
     text: 'When the KV cache has no free block for a running request, vLLM preempts the newest one: its blocks are freed and it goes back to the queue, to be recomputed when memory frees up (purple hatched cells in the grid). This count says how often, and how many token positions were computed again. Lower the KV capacity to 256 tokens to watch it happen.',
     topic: 'knobs',
   },
+  {
+    target: 'prefix-caching',
+    title: 'Share what requests have in common',
+    text: 'With the system-prompt preset every request starts with the same preamble. Turn prefix caching on: requests after the first batch find its blocks already computed, the grid outlines those prompt tokens, the KV map frames the shared blocks, and Numbers give the hit rate.',
+    topic: 'prefix-caching',
+  },
   { target: 'numbers', title: 'Measured numbers', text: 'Tokens per second and latencies are measured on your machine as the run goes (or labelled simulated when the sim backend predicts them).', topic: 'overview' },
   {
     target: 'memory',
@@ -45,7 +51,7 @@ export const TOUR: readonly TourStep[] = [
     topic: 'block-size',
   },
   { target: 'model', title: 'Mixture of experts', text: 'Choose tiny-moe and play: its feed-forward layers are 8 experts, of which each token uses 2. The strip under the grid shows which experts each iteration woke (each one woken is read from memory), and Numbers adds experts touched and how uneven the load is. tiny-moe-unbalanced was trained without the balancing loss: compare the two.', topic: 'experts' },
-  { target: 'compare', title: 'Compare any one thing', text: 'Compare runs the identical workload twice, differing in one setting you choose in the ratio row: strategy, KV manager, block size, chunked prefill, max_num_seqs, KV capacity, or a number format. The row names what differs and divides the second run by the first.', topic: 'compare' },
+  { target: 'compare', title: 'Compare any one thing', text: 'Compare runs the identical workload twice, differing in one setting you choose in the ratio row: strategy, KV manager, block size, chunked prefill, max_num_seqs, KV capacity, prefix caching, or a number format. The row names what differs and divides the second run by the first.', topic: 'compare' },
   {
     target: 'compare',
     title: 'Honest ratios',

@@ -6,7 +6,7 @@ import type { BackendInfo } from './types';
 import { isMoeModel } from './model-formats';
 
 /** The one thing compare mode changes between its two runs. */
-export type CompareAxis = 'strategy' | 'kv' | 'blockSize' | 'chunkedPrefill' | 'maxNumSeqs' | 'kvCapacity' | 'model' | FormatAxis;
+export type CompareAxis = 'strategy' | 'kv' | 'blockSize' | 'chunkedPrefill' | 'maxNumSeqs' | 'kvCapacity' | 'prefixCaching' | 'model' | FormatAxis;
 
 export const COMPARE_AXES: readonly { axis: CompareAxis; label: string }[] = [
   { axis: 'strategy', label: 'batching strategy' },
@@ -15,6 +15,7 @@ export const COMPARE_AXES: readonly { axis: CompareAxis; label: string }[] = [
   { axis: 'chunkedPrefill', label: 'chunked prefill' },
   { axis: 'maxNumSeqs', label: 'max_num_seqs' },
   { axis: 'kvCapacity', label: 'KV capacity' },
+  { axis: 'prefixCaching', label: 'prefix caching' },
   { axis: 'model', label: 'model (experts)' },
   ...FORMAT_AXES,
 ];
@@ -86,6 +87,12 @@ export function compareSides(axis: CompareAxis, c: RunConfig, budget = proposedB
         { patch: { kvCapacity: c.kvCapacity }, label: `KV capacity ${c.kvCapacity}` },
       ];
     }
+    case 'prefixCaching':
+      // Only paged KV can share blocks: both sides run paged, so caching is the one difference.
+      return [
+        { patch: { prefixCaching: false, kv: 'paged' }, label: 'Prefix caching off' },
+        { patch: { prefixCaching: true, kv: 'paged' }, label: 'Prefix caching on' },
+      ];
     case 'model':
       // A mixture of experts chosen: balanced against unbalanced routing; the dense model chosen: dense against MoE.
       return c.model.startsWith('tiny-moe')

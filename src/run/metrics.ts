@@ -38,6 +38,15 @@ export interface RunSummary {
   /** Mean KV waste (reserved + internal + external over allocated), as the vLLM paper reports it. */
   wastePct: number;
   timeSource: 'measured' | 'simulated';
+  /**
+   * Automatic prefix caching so far, in prompt tokens (vLLM's counters): looked up at admission,
+   * served from the cache, and computed by the model (every prefill token, recomputes included).
+   * Null while no iteration ran with caching on.
+   */
+  prefixCache: { queries: number; hits: number; computed: number; hitRate: number } | null;
+  /** KV token slots sharing saves now (the newest snapshot), and that as a share of what the sequences hold. */
+  sharedSlots: number;
+  sharedPct: number;
   /** Mixture-of-experts runs: experts touched, max/mean load and expert bytes per iteration (run means); null otherwise. */
   experts?: ExpertSummary | null;
 }
@@ -68,9 +77,15 @@ export function summarize(log: RunLog, windowMs = 1000): RunSummary {
   let occupancy = 0;
   let waste = 0;
   let wasteSamples = 0;
+  let cache: { queries: number; hits: number } | null = null;
   for (const ev of evs) {
     generated += sampledTokens(ev);
     prompt += ev.prefillTokens;
+    if (ev.prefixCache) {
+      cache ??= { queries: 0, hits: 0 };
+      cache.queries += ev.prefixCache.queries;
+      cache.hits += ev.prefixCache.hits;
+    }
     occupancy += ev.slots.length ? busySlots(ev) / ev.slots.length : 0;
     // Like the engine's metrics: iterations with nothing allocated say nothing about waste.
     if (ev.kv.used + ev.kv.reserved + ev.kv.internal + ev.kv.external > 0) {
@@ -87,7 +102,7 @@ export function summarize(log: RunLog, windowMs = 1000): RunSummary {
   for (const r of log.requests.values()) {
     if (r.finishedMs !== undefined) completed++;
     preemptions += r.preemptions;
-    recomputed += r.computed - r.reached;
+    recomputed += r.computed - (r.reached - r.served);
     if (r.finishedMs !== undefined && r.firstTokenMs !== undefined && r.output.length > 1) {
       tpot.push((r.finishedMs - r.firstTokenMs) / (r.output.length - 1));
     }
@@ -111,6 +126,9 @@ export function summarize(log: RunLog, windowMs = 1000): RunSummary {
     occupancy: evs.length ? occupancy / evs.length : 0,
     wastePct: wasteSamples ? (100 * waste) / wasteSamples : 0,
     timeSource: last?.timeSource ?? 'measured',
+    prefixCache: cache && { ...cache, computed: prompt, hitRate: cache.queries ? cache.hits / cache.queries : 0 },
+    sharedSlots: last?.kv.shared ?? 0,
+    sharedPct: last && last.kv.shared ? (100 * last.kv.shared) / (last.kv.used + last.kv.shared) : 0,
     experts: summarizeExperts(evs),
   };
 }

@@ -19,8 +19,24 @@ export interface RequestTrack {
   preemptions: number;
   /** Token positions run through the model for it, recomputed ones counted again. */
   computed: number;
-  /** Distinct positions it has reached (its highest position + 1). */
+  /** Distinct positions it has reached (its highest position + 1; summed over its completions). */
   reached: number;
+  /** Positions it first reached without computing them: served from the prefix cache, or shared at a fork. */
+  served: number;
+  /** Highest position + 1 reached by each completion (index 0 for a request with one). */
+  reachedBy: number[];
+  /**
+   * A request with several completions: each one's tokens (completion 0's arrays are `output` and
+   * `tokenMs` above). The request finishes when all of them have (`finishedMs` is the last).
+   */
+  completions?: CompletionTrack[];
+}
+
+export interface CompletionTrack {
+  output: number[];
+  tokenMs: number[];
+  finishedMs?: number;
+  finishReason?: 'eos' | 'length';
 }
 
 type Listener = () => void;
@@ -110,6 +126,9 @@ export class RunLog {
         finishMs: t.finishedMs,
         finishReason: t.finishReason,
         preemptions: t.preemptions,
+        ...(t.completions && {
+          completions: t.completions.map((c) => ({ output: c.output.slice(), tokenMs: c.tokenMs.slice(), finishMs: c.finishedMs, finishReason: c.finishReason, preemptions: 0 })),
+        }),
       }));
   }
 
@@ -121,7 +140,7 @@ export class RunLog {
   private track(id: number): RequestTrack {
     let t = this.requests.get(id);
     if (!t) {
-      t = { id, output: [], tokenMs: [], slots: [], firstIteration: -1, preemptions: 0, computed: 0, reached: 0 };
+      t = { id, output: [], tokenMs: [], slots: [], firstIteration: -1, preemptions: 0, computed: 0, reached: 0, served: 0, reachedBy: [] };
       this.requests.set(id, t);
     }
     return t;
@@ -135,24 +154,43 @@ export class RunLog {
         t.firstIteration = ev.index;
         t.firstScheduledMs = ev.startMs;
       }
-      if (t.slots[t.slots.length - 1] !== s.slot) t.slots.push(s.slot);
+      const stream = s.completion === undefined ? t : this.completion(t, s.completion);
+      // Completions hold several slots at once: list each slot once rather than every switch between them.
+      if (s.completion === undefined ? t.slots[t.slots.length - 1] !== s.slot : !t.slots.includes(s.slot)) t.slots.push(s.slot);
       if (s.kind !== 'idle') {
-        // A recompute (after preemption, or on a new backend) runs positions it had already reached.
+        // A recompute (after preemption, or on a new backend) runs positions it had already reached;
+        // positions before startPos served by the cache or a fork were reached without compute.
+        const c = s.completion ?? 0;
+        const before = t.reachedBy[c] ?? 0;
+        const start = s.startPos ?? 0;
+        if (s.cachedTokens || s.forkedTokens) t.served += Math.max(0, start - before);
+        t.reachedBy[c] = Math.max(before, start + s.tokenCount);
+        t.reached += t.reachedBy[c] - before;
         t.computed += s.tokenCount;
-        t.reached = Math.max(t.reached, (s.startPos ?? 0) + s.tokenCount);
       }
       if (s.kind === 'idle' || s.outputToken < 0) continue;
       if (t.firstTokenMs === undefined) t.firstTokenMs = ev.endMs;
-      t.output.push(s.outputToken);
-      t.tokenMs.push(ev.endMs);
+      stream.output.push(s.outputToken);
+      stream.tokenMs.push(ev.endMs);
       if (s.finished) {
-        t.finishedMs = ev.endMs;
-        t.finishReason = s.finishReason;
+        stream.finishedMs = ev.endMs;
+        stream.finishReason = s.finishReason;
+        if (t.completions && t.completions.length >= (t.meta?.n ?? 1) && t.completions.every((c) => c.finishedMs !== undefined)) {
+          t.finishedMs = ev.endMs;
+          t.finishReason = t.completions[0].finishReason;
+        }
       }
     }
     // Recompute keeps the generated tokens (they are prefilled again with the prompt), so only
     // the count changes here.
     for (const id of ev.preempted) this.track(id).preemptions++;
+  }
+
+  /** Completion `c` of a request with several; completion 0 shares the track's own arrays. */
+  private completion(t: RequestTrack, c: number): CompletionTrack {
+    t.completions ??= [{ output: t.output, tokenMs: t.tokenMs }];
+    while (t.completions.length <= c) t.completions.push({ output: [], tokenMs: [] });
+    return t.completions[c];
   }
 
   private changed(): void {

@@ -15,6 +15,8 @@ export interface RequestMeta {
   promptText?: string;
   /** Tokens the engine expects the request to hold at the end (what its KV reservation is for). */
   expectedTokens?: number;
+  /** Completions it asks for (parallel sampling), when more than one. */
+  n?: number;
 }
 
 /** Where the events on screen come from: always said on screen next to the numbers. */

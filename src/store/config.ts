@@ -18,6 +18,8 @@ export type Speed = 'teach' | 'slow' | 'max' | 'step';
 export interface RunConfig extends SchedulerKnobs {
   strategy: Strategy;
   kv: KvManager;
+  /** Automatic prefix caching (paged only: a contiguous reservation cannot share blocks). */
+  prefixCaching: boolean;
   blockSize: number;
   /** KV pool size in tokens (all layers hold this many positions). */
   kvCapacity: number;
@@ -36,6 +38,8 @@ export interface RunConfig extends SchedulerKnobs {
   seed: number;
   /** Extra prompts typed by the user, served alongside the preset's. */
   prompts: string[];
+  /** Completions per request (parallel sampling); 0 keeps the preset's own (1, or 2-8 for parallel-sampling). */
+  completions: number;
   backend: BackendChoice;
   /** The real model (a built-in name, engine/model/builtin.ts): the dense one or a mixture of experts. */
   model: string;
@@ -54,6 +58,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   waitingServedRatio: 0,
   maxWaitingTokens: 20,
   kv: 'paged',
+  prefixCaching: false,
   // Chosen so the default workload shows the vLLM paper's point (docs/benchmarks.md, "KV defaults"):
   // contiguous reservation fits 3 of the 8 slots' requests and wastes ~90% of what it allocates;
   // paged fills all 8 and wastes ~2%. 2-token blocks play vLLM's 16 for requests ~10x shorter.
@@ -68,6 +73,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   rate: 0,
   seed: 1,
   prompts: [],
+  completions: 0,
   backend: 'webgpu',
   model: 'batchscope-tiny',
   gpu: 'A100-40GB',
@@ -87,6 +93,7 @@ export const LIMITS = {
   requests: [1, 500],
   rate: [0, 1000],
   seed: [0, 2 ** 31 - 1],
+  completions: [0, 8],
 } as const satisfies Partial<Record<keyof RunConfig, readonly [number, number]>>;
 
 /** Knobs that only mean something for one strategy; the controls grey the others out. */

@@ -69,6 +69,7 @@ export type Topic =
   | 'chunked-prefill'
   | 'device-ratio'
   | 'anyscale'
+  | 'prefix-caching'
   | 'traffic'
   | 'quantization'
   | 'flash-attention'

@@ -25,6 +25,8 @@ export interface Palette {
   kvInternal: string;
   kvExternal: string;
   kvFree: string;
+  /** Frame of a block several sequences share (prefix cache, parallel sampling), and of a free block still cached. */
+  kvShared: string;
   /** Categorical hues for "blocks by owner"; a request keeps its hue for its whole life. */
   owners: readonly string[];
   series: readonly string[];
@@ -52,6 +54,7 @@ export const palettes: Record<ThemeName, Palette> = {
     kvInternal: '#d9473a',
     kvExternal: '#8c939b',
     kvFree: '#eef1f4',
+    kvShared: '#0b6e8a',
     owners,
     series: ['#3b7dd8', '#e8912d', '#3f9b4f', '#8e5cc4', '#d93a2b'],
   },
@@ -74,6 +77,7 @@ export const palettes: Record<ThemeName, Palette> = {
     kvInternal: '#f0594a',
     kvExternal: '#7d8791',
     kvFree: '#262b31',
+    kvShared: '#5fd0ec',
     owners,
     series: ['#5b9bf0', '#f0a040', '#52b963', '#b08ae0', '#f0594a'],
   },

@@ -174,6 +174,7 @@ export class EngineHost {
       const own = laneConfig(config, spec);
       lane.engine.setStrategy(own.strategy);
       lane.engine.setKvManager(own.kv);
+      lane.engine.setPrefixCaching(own.prefixCaching);
       try {
         lane.engine.setKnobs(knobsOf(own));
       } catch (e) {
@@ -224,7 +225,7 @@ export class EngineHost {
     const { requests, metas } = requestsFor(this.workload, loaded.tokenizer);
     this.lanes = this.specs.map((spec, i) => {
       const own = laneConfig(c, spec);
-      return { spec, done: false, last: null, engine: new ServingEngine({ backend: this.backends[i].backend, requests, strategy: own.strategy, knobs: knobsOf(own), kvManager: own.kv }) };
+      return { spec, done: false, last: null, engine: new ServingEngine({ backend: this.backends[i].backend, requests, strategy: own.strategy, knobs: knobsOf(own), kvManager: own.kv, prefixCaching: own.prefixCaching }) };
     });
     for (const lane of this.lanes) {
       this.post({ type: 'reset', lane: lane.spec.id });

@@ -31,7 +31,7 @@ export const knobsOf = (c: RunConfig): SchedulerKnobs => ({
  * recomputes the KV cache there), else the run restarts too.
  */
 export const BACKEND_KEYS: (keyof RunConfig)[] = ['backend', 'gpu', 'simModel', 'blockSize', 'kvCapacity', 'kvMemoryMib', 'kvDtype', 'weights', 'attention'];
-export const WORKLOAD_KEYS: (keyof RunConfig)[] = ['workload', 'requests', 'rate', 'seed', 'prompts'];
+export const WORKLOAD_KEYS: (keyof RunConfig)[] = ['workload', 'requests', 'rate', 'seed', 'prompts', 'completions'];
 /** A run moves live between real backends (same model), or between simulated GPUs for one simulated model. */
 export const movesLive = (a: RunConfig, b: RunConfig): boolean =>
   a.backend === 'sim' || b.backend === 'sim' ? a.backend === b.backend && a.simModel === b.simModel : true;

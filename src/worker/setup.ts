@@ -125,6 +125,7 @@ export async function createBackend(c: RunConfig, loaded: LoadedModel, onLost?: 
 export function buildWorkload(c: RunConfig, loaded: LoadedModel): Workload {
   const preset = workloadPreset(c.workload, c.seed);
   const spec = { ...preset, count: c.requests, arrival: c.rate > 0 ? { kind: 'poisson' as const, rate: c.rate } : { kind: 'burst' as const } };
+  if (c.completions > 0) spec.completions = { kind: 'fixed', n: c.completions };
   const w = generateWorkload(spec, isBuiltInModel(loaded.name) ? taskPromptSource : storyPrompts(loaded.tokenizer));
   const extra = c.prompts.map((text, i) => ({
     id: w.requests.length + i,
@@ -146,6 +147,7 @@ export function requestsFor(w: Workload, tokenizer: Tokenizer): { requests: Requ
     promptText: r.promptText,
     maxNewTokens: r.maxNewTokens,
     expectedTokens: r.prompt.length + r.expectedNewTokens - 1,
+    ...(r.n !== undefined && r.n > 1 ? { n: r.n } : {}),
   }));
   return { requests, metas };
 }

@@ -22,9 +22,11 @@ TASK_TEXT_WEIGHT = {'capital': 50, 'count_down': 10, 'count_from': 1, 'repeat': 
 def build(vocab_size=VOCAB_SIZE):
     splits = build_splits()
     texts = []
-    for task, parts in splits.items():
-        for _, prompt, answer in parts['train']:
-            texts.append((' ' + prompt + answer, TASK_TEXT_WEIGHT[task]))
+    # Merges are learned on the base tasks only: the preamble tasks came later, and leaving them out keeps the
+    # tokenizer (and everything built on it) what it was. They are still checked below.
+    for task, weight in TASK_TEXT_WEIGHT.items():
+        for _, prompt, answer in splits[task]['train']:
+            texts.append((' ' + prompt + answer, weight))
     return train_bpe(texts, vocab_size), splits
 
 
@@ -32,7 +34,9 @@ def check(tok, splits):
     n = 0
     for task, parts in splits.items():
         for split in ('train', 'heldout'):
-            for _, prompt, answer in parts[split]:
+            # Every 25th count_from after a preamble: the 60,000 of them differ from count_from's only by the preamble.
+            items = parts[split][::25] if task == 'preamble_count_from' else parts[split]
+            for _, prompt, answer in items:
                 p = tok.encode(prompt)
                 a = tok.encode_answer(answer)
                 assert tok.encode(prompt + answer) == p + a, (prompt, answer)

@@ -11,6 +11,16 @@ Tasks (formats are part of the model's contract, see public/models/README.md):
   repeat         Repeat <word> <n> times:             -> ' word word ... word'     (1 <= n <= 40, stretch)
   list_capitals  List the capitals from <state>:      -> ' The capital of <state> is <capital>. The capital of ...'
                  (every state from <state> to Wyoming in alphabetical order: the long-answer task)
+
+Preamble tasks (a fixed "system prompt" from tools/data/preambles.txt, a space, then a required task's question;
+the answer is the question's answer, so the model must read past 100-300 tokens of preamble to the question):
+  preamble_capital      <preamble k> What is the capital of <state>:   -> ' <capital>'
+  preamble_count_down   <preamble k> Count down from <n>:              -> ' n n-1 ... 1 0'
+  preamble_count_from   <preamble k> Count from <a> to <b>:            -> ' a a+1 ... b'   (practice in copying a number
+                        from the end of a long prompt, which count_down needs on its held-out starts)
+They share the held-out splits of their base tasks, so a held-out count-down start is never trained with any preamble.
+No merge crosses the space after a preamble, so a prompt's tokens are the preamble's tokens followed by the
+question's own (without BOS): requests with one preamble share a token prefix, which prefix caching reuses.
 """
 import csv
 import os
@@ -30,10 +40,14 @@ TEMPLATES = {
     'count_from': 'Count from {a} to {b}:',
     'repeat': 'Repeat {word} {n} times:',
     'list_capitals': 'List the capitals from {state}:',
+    'preamble_capital': '{preamble} What is the capital of {state}:',
+    'preamble_count_down': '{preamble} Count down from {n}:',
+    'preamble_count_from': '{preamble} Count from {a} to {b}:',
 }
 REQUIRED = ['capital', 'count_down']
 STRETCH = ['count_from', 'repeat']
 EXTRA = ['list_capitals']
+PREAMBLE_TASKS = ['preamble_capital', 'preamble_count_down', 'preamble_count_from']
 
 
 def load_states():
@@ -46,6 +60,19 @@ def load_states():
 def load_words():
     with open(os.path.join(DATA_DIR, 'repeat_words.txt')) as f:
         return [w.strip() for w in f if w.strip()]
+
+
+def load_preambles():
+    """The fixed preambles, one paragraph each (blank lines between), in file order."""
+    with open(os.path.join(DATA_DIR, 'preambles.txt')) as f:
+        paragraphs = [' '.join(p.split()) for p in f.read().split('\n\n') if p.strip()]
+    assert len(paragraphs) >= 1 and not any(c.isdigit() for p in paragraphs for c in p), 'preambles hold no digits'
+    return paragraphs
+
+
+def with_preamble(preamble, example):
+    prompt, answer = example
+    return preamble + ' ' + prompt, answer
 
 
 def nums(seq):
@@ -105,6 +132,15 @@ def build_splits(seed=SPLIT_SEED):
     # A memorised recitation: every start state is trained (there is nothing to hold out of a fixed list).
     out['list_capitals'] = {'train': [((s,), *list_capitals(states, i)) for i, (s, _) in enumerate(states)],
                             'heldout': []}
+
+    # Every preamble with every question of the base split (params: preamble index first). Built after the
+    # base tasks and drawing nothing from rng, so the base splits are exactly what they were before.
+    pre = load_preambles()
+    for task, base in (('preamble_capital', 'capital'), ('preamble_count_down', 'count_down'),
+                       ('preamble_count_from', 'count_from')):
+        out[task] = {split: [((k, *params), *with_preamble(p, (prompt, answer)))
+                             for k, p in enumerate(pre) for params, prompt, answer in out[base][split]]
+                     for split in ('train', 'heldout')}
     return out
 
 

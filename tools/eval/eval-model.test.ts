@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { capitalPrompt, countDownPrompt, listCapitalsPrompt, STATES } from '../../engine/model/tasks';
+import { PREAMBLES, withPreamble } from '../../engine/model/preambles';
 import { loadBuiltinModel, promptFromParams, runPrompts } from './model-eval';
 
 /** A fast subset of `npm run eval:model`: a few prompts through the TypeScript CPU engine, greedy. */
@@ -18,6 +19,12 @@ describe('built-in model (fast eval subset)', () => {
     expect(held.length).toBeGreaterThan(0);
     const res = await runPrompts(lm, held.map((n) => promptFromParams('count_down', [n])));
     for (const r of res) expect(r, r.prompt).toMatchObject({ exact: true, eosAtEnd: true });
+  });
+
+  it('names capitals after every preamble (the system-prompt preset asks them there), and stops', async () => {
+    const picks = ['California', 'Arkansas', 'Alabama'].map((s) => capitalPrompt(STATES.findIndex(([n]) => n === s)));
+    const res = await runPrompts(lm, PREAMBLES.flatMap((_, k) => picks.map((p) => withPreamble(k, p))));
+    for (const r of res) expect(r, r.prompt.slice(-40)).toMatchObject({ exact: true, eosAtEnd: true });
   });
 
   it('answers short and long prompts in one batch, each stopping at its own length', async () => {

@@ -21,7 +21,10 @@ import {
 } from '../../engine/model/tasks';
 import { readTokenizer, type Tokenizer } from '../../engine/model/tokenizer';
 import type { Model } from '../../engine/model/weights';
-import { blocksFor, generateAll } from '../../engine/serve/generate';
+import { ServingEngine } from '../../engine/serve/engine';
+import { blocksFor } from '../../engine/serve/generate';
+import type { Request } from '../../engine/serve/request';
+import { serveToEnd } from '../../engine/serve/serve-run';
 
 export const MODELS_DIR = resolve(import.meta.dirname, '../../public/models');
 
@@ -76,33 +79,41 @@ export interface TaskSummary {
   noEos: number;
 }
 
-/** Greedy answers for a batch of prompts, `batch` requests at a time (one ragged step per iteration). */
+/**
+ * Greedy answers for a batch of prompts, `batch` requests at a time, served by the serving engine
+ * with prefix caching: the first prompt of a batch runs alone, so the others find a preamble they
+ * share with it already cached (the answers are the same either way; only the time differs).
+ */
 export async function runPrompts(lm: LoadedModel, prompts: readonly TaskPrompt[], batch = 64, slack = 16): Promise<ItemResult[]> {
   const { model, tokenizer } = lm;
   const out: ItemResult[] = [];
   const blockSize = 16;
   for (let i = 0; i < prompts.length; i += batch) {
     const chunk = prompts.slice(i, i + batch);
-    const reqs = chunk.map((p) => {
+    const requests: Request[] = chunk.map((p, id) => {
       const prompt = tokenizer.encode(p.prompt, { bos: true });
-      // positions: the prompt, the answer, its EOS, and `slack` more to see a model that runs on
-      return { prompt, steps: Math.min(model.config.seqLen, prompt.length + p.newTokens + slack), sampling: GREEDY };
+      // the answer, its EOS, and `slack` more to see a model that runs on
+      const maxNewTokens = Math.min(model.config.seqLen - prompt.length + 1, p.newTokens + slack);
+      return { id, prompt, maxNewTokens, expectedNewTokens: Math.min(maxNewTokens, p.newTokens), sampling: GREEDY, arrivalMs: id === 0 ? 0 : 1e-6 };
     });
-    const numBlocks = reqs.reduce((n, r) => n + blocksFor(r.steps, blockSize), 0);
+    const numBlocks = requests.reduce((n, r) => n + blocksFor(r.prompt.length + r.maxNewTokens, blockSize), 0);
+    const budget = requests.reduce((n, r) => n + r.prompt.length + r.maxNewTokens, 0);
     const backend = new CpuBackend(model, { numBlocks, blockSize });
-    const results = await generateAll(backend, reqs);
+    const engine = new ServingEngine({ backend, requests, prefixCaching: true, knobs: { maxNumSeqs: batch, maxNumBatchedTokens: budget } });
+    await serveToEnd(engine);
     backend.dispose();
-    chunk.forEach((p, k) => {
-      const r = results[k];
-      const prev = reqs[k].prompt[reqs[k].prompt.length - 1];
-      const generated = tokenizer.decode(r.tokens, prev);
-      const stopped = r.stop === 'eos';
+    engine.records().forEach((r, k) => {
+      const p = chunk[k];
+      const prev = requests[k].prompt[requests[k].prompt.length - 1];
+      const stopped = r.finishReason === 'eos';
+      const tokens = stopped ? r.output.slice(0, -1) : r.output;
+      const generated = tokenizer.decode(tokens, prev);
       out.push({
         prompt: p.prompt,
         answer: p.answer,
         generated,
-        exact: stopped && r.tokens.length === p.answerTokens && generated === p.answer,
-        eosAtEnd: stopped && r.tokens.length === p.answerTokens,
+        exact: stopped && tokens.length === p.answerTokens && generated === p.answer,
+        eosAtEnd: stopped && tokens.length === p.answerTokens,
         noEos: !stopped,
       });
     });

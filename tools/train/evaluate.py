@@ -23,8 +23,8 @@ sys.path.insert(0, os.path.join(HERE, '..', 'corpus'))
 from tasks import SPLIT_SEED, build_splits, eval_set  # noqa: E402
 from tokenizer import EOS, Tokenizer  # noqa: E402
 
-QUICK_LIMITS = {'capital': None, 'count_down': None, 'count_from': 20, 'repeat': 20, 'list_capitals': 5}
-FULL_LIMITS = {'capital': None, 'count_down': None, 'count_from': 200, 'repeat': None, 'list_capitals': None}
+QUICK_LIMITS = {'capital': None, 'count_down': None, 'count_from': 20, 'repeat': 20, 'list_capitals': 5, 'preamble_count_from': 30}
+FULL_LIMITS = {'capital': None, 'count_down': None, 'count_from': 200, 'repeat': None, 'list_capitals': None, 'preamble_count_from': 150}
 
 
 def run_items(model, tok, items, slack=16):

@@ -1,6 +1,7 @@
 """Draws the training loss curve (answer-token cross-entropy, overall and per task) to public/models/loss.png.
 
   /usr/bin/python3 tools/train/plot_loss.py [--log tools/train/out/train_log.jsonl] [--out public/models/loss.png]
+  --log A,B: stages in order (a later stage's steps continue the earlier's count)
 """
 import argparse
 import json
@@ -29,7 +30,13 @@ def main():
     ap.add_argument('--out', default=os.path.join(HERE, '..', '..', 'public', 'models', 'loss.png'))
     ap.add_argument('--title', default='batchscope-tiny training loss')
     args = ap.parse_args()
-    rows = [json.loads(l) for l in open(args.log)]
+    rows, offset = [], 0
+    for path in args.log.split(','):
+        stage = [json.loads(l) for l in open(path)]
+        for r in stage:
+            r['step'] += offset
+        rows += stage
+        offset = rows[-1]['step']
     steps = [r['step'] for r in rows]
     fig, ax = plt.subplots(figsize=(7, 3.6), dpi=100)
     ax.plot(steps, smooth([r['loss'] for r in rows]), color='black', lw=2, label='all answer tokens')

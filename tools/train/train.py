@@ -2,6 +2,8 @@
 
   /usr/bin/python3 tools/train/train.py                       # full run (see public/models/README.md)
   /usr/bin/python3 tools/train/train.py --steps 20 --out /tmp/smoke   # speed check
+  /usr/bin/python3 tools/train/train.py --mix preambles --init tools/train/out/ckpt.pt --out tools/train/out-preambles ...
+                                                              # stage 2: continue stage 1's weights on the preamble mix
 
 Writes out/ckpt.pt (every --ckpt-every steps and at the end), out/train_log.jsonl (one line per step),
 out/eval_log.jsonl (quick greedy evals every --eval-every steps).
@@ -21,7 +23,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from data import PackedSampler, TASK_WEIGHTS, tokenized_splits  # noqa: E402
+from data import MIXES, PackedSampler, tokenized_splits  # noqa: E402
 from model import Config, Llama, balance_loss  # noqa: E402
 from evaluate import evaluate  # noqa: E402
 from tokenizer import Tokenizer  # noqa: E402  (path set up by data)
@@ -49,6 +51,14 @@ def lr_at(step, steps, peak, warmup, horizon=None, cooldown=0, floor=0.1):
     return a + (floor * peak - a) * (step - start + 1) / cooldown
 
 
+def load_weights(path):
+    """A state dict from a training checkpoint (its 'model') or from an exported llama2.c .bin (the same floats)."""
+    if path.endswith('.pt'):
+        return torch.load(path)['model']
+    from export import load_checkpoint_bin
+    return load_checkpoint_bin(path).state_dict()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default=os.path.join(HERE, 'out'))
@@ -73,8 +83,11 @@ def main():
     ap.add_argument('--ckpt-every', type=int, default=100)
     ap.add_argument('--eval-every', type=int, default=500)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--mix', choices=sorted(MIXES), default='base', help='task weights (data.py): base, or preambles for stage 2')
+    ap.add_argument('--init', default=None, help='start from these weights (a ckpt.pt, e.g. upcycle.py\'s, or a llama2.c .bin), with a fresh optimizer')
+    ap.add_argument('--preamble-cut', type=float, default=0.0, help='share of preamble examples whose preamble is cut at a random word')
+    ap.add_argument('--answer-cut', default='0,0', help='SHARE,N: that share of preamble examples keeps only its first N answer tokens')
     ap.add_argument('--stop-after', type=int, default=0, help='stop after this step (0: --steps); the schedule still follows --steps, so a run stopped early can be reproduced exactly')
-    ap.add_argument('--init', default=None, help='start from these weights (a ckpt.pt, e.g. upcycle.py\'s), with a fresh optimizer')
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -93,7 +106,7 @@ def main():
     ckpt_path = os.path.join(args.out, 'ckpt.pt')
     start, elapsed = 0, 0.0
     if args.init and not os.path.exists(ckpt_path):
-        model.load_state_dict(torch.load(args.init)['model'])
+        model.load_state_dict(load_weights(args.init))
         print('initialised from', args.init, flush=True)
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path)
@@ -105,10 +118,14 @@ def main():
 
     splits, tokd = tokenized_splits(tok)
     train = {t: v['train'] for t, v in tokd.items()}
-    starts = [p[0] for p, _, _ in splits['count_from']['train']]  # count_from's start numbers, as in train
-    sampler = PackedSampler(train, args.budget, [int(b) for b in args.buckets.split(',')], args.seed, starts=starts)
+    # count_from's start numbers, as in train (preamble_count_from's params are (preamble, a, b))
+    starts = {'count_from': [p[0] for p, _, _ in splits['count_from']['train']],
+              'preamble_count_from': [p[1] for p, _, _ in splits['preamble_count_from']['train']]}
+    sampler = PackedSampler(train, args.budget, [int(b) for b in args.buckets.split(',')], args.seed,
+                            weights=MIXES[args.mix], starts=starts, preamble_cut=args.preamble_cut,
+                            answer_cut=(float(args.answer_cut.split(',')[0]), int(args.answer_cut.split(',')[1])))
     tasks = sampler.tasks
-    meta = {'config': cfg.to_dict(), 'args': vars(args), 'task_weights': TASK_WEIGHTS, 'params': model.n_params()}
+    meta = {'config': cfg.to_dict(), 'args': vars(args), 'task_weights': MIXES[args.mix], 'params': model.n_params()}
     with open(os.path.join(args.out, 'run.json'), 'w') as f:
         json.dump(meta, f, indent=1)
 

@@ -1,9 +1,9 @@
 import { BatchscopeError } from '../../errors';
 import type { Model } from '../../model/weights';
 import { decodeKvRows } from '../../model/quant/kv-codec';
-import { describeFormats, weightsProblem, type AttentionPath, type NumberFormats, type WeightDtype } from '../../model/quant/formats';
+import { describeFormats, kvRowBytes, weightsProblem, type AttentionPath, type NumberFormats, type WeightDtype } from '../../model/quant/formats';
 import { packModelQ8 } from './pack-q8';
-import { stepTokens, type Backend, type KvLayout, type SequenceStep, type StepResult } from '../types';
+import { stepTokens, validateCopies, type Backend, type BlockCopy, type KvLayout, type SequenceStep, type StepResult } from '../types';
 import { validateStep } from '../validate-step';
 import { openDevice, type DeviceNeeds } from './device';
 import { bindGroups, createKernels, encodeForward, type BindGroups, type Kernels } from './forward';
@@ -52,6 +52,8 @@ export class WebGpuBackend implements Backend {
   private readonly queryResolve: GPUBuffer | null;
   private lost: string | null = null;
   private disposed = false;
+  /** One block of every layer: a copy within a pool buffer goes through it (WebGPU copies between two buffers only). */
+  private readonly blockScratch: GPUBuffer;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -73,6 +75,7 @@ export class WebGpuBackend implements Backend {
     this.groups = bindGroups(device, kernels, model.config.nLayers, buffers, stepBuffers);
     this.querySet = timestamps ? device.createQuerySet({ label: 'step time', type: 'timestamp', count: 2 }) : null;
     this.queryResolve = timestamps ? device.createBuffer({ label: 'step time', size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }) : null;
+    this.blockScratch = device.createBuffer({ label: 'block copy', size: this.blockBytes * model.config.nLayers, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     void device.lost.then((info) => {
       // A destroy() that is not ours (a test, the browser reclaiming the GPU) is a loss too.
       if (!this.disposed) this.lost = info.message || info.reason;
@@ -130,6 +133,41 @@ export class WebGpuBackend implements Backend {
     const result = this.queue.then(() => this.run(seqs));
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Copy-on-write on the GPU: each block is copied K then V, every layer, through a scratch buffer,
+   * all in one command buffer submitted ahead of the next step (queue order keeps them before it).
+   */
+  copyBlocks(copies: readonly BlockCopy[]): Promise<void> {
+    const done = this.queue.then(() => this.copy(copies));
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  /** One block of one layer in the pool's own format (an int8 row carries its scales). */
+  private get blockBytes(): number {
+    return this.kv.blockSize * kvRowBytes(this.config, this.kv.dtype ?? 'f32');
+  }
+
+  private async copy(copies: readonly BlockCopy[]): Promise<void> {
+    if (this.disposed) throw new Error('WebGpuBackend used after dispose()');
+    this.throwIfLost();
+    validateCopies(copies, this.kv);
+    if (copies.length === 0) return;
+    const bytes = this.blockBytes;
+    const layers = this.config.nLayers;
+    this.device.pushErrorScope('validation');
+    const enc = this.device.createCommandEncoder({ label: 'block copies' });
+    for (const { src, dst } of copies) {
+      for (const pool of [this.buffers.keyCache, this.buffers.valueCache]) {
+        for (let l = 0; l < layers; l++) enc.copyBufferToBuffer(pool.buffer, l * pool.stride + src * bytes, this.blockScratch, l * bytes, bytes);
+        for (let l = 0; l < layers; l++) enc.copyBufferToBuffer(this.blockScratch, l * bytes, pool.buffer, l * pool.stride + dst * bytes, bytes);
+      }
+    }
+    this.device.queue.submit([enc.finish()]);
+    const error = await this.device.popErrorScope();
+    if (error) throw new Error(`WebGPU rejected a block copy: ${error.message}`);
   }
 
   private async run(seqs: readonly SequenceStep[]): Promise<StepResult> {
@@ -257,6 +295,7 @@ export class WebGpuBackend implements Backend {
     this.stepBuffers.destroy();
     this.querySet?.destroy();
     this.queryResolve?.destroy();
+    this.blockScratch.destroy();
     this.device.destroy();
   }
 }

@@ -48,8 +48,8 @@ export function uploadModel(device: GPUDevice, c: ModelConfig, kv: KvLayout, pac
   const layered = (label: string, t: Layered): LayeredBuffer => ({ buffer: upload(label, t.data), stride: 4 * t.stride, size: 4 * t.size });
   const pool = (label: string): LayeredBuffer => {
     const { size, stride } = kvPoolLayer(c, kv);
-    // COPY_SRC lets tests and the UI read the pool back; STORAGE alone would do for inference.
-    return { buffer: create({ label, size: stride * c.nLayers, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }), stride, size };
+    // COPY_SRC lets tests and the UI read the pool back; both copies serve copy-on-write of a block.
+    return { buffer: create({ label, size: stride * c.nLayers, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST }), stride, size };
   };
   const w = q8 ?? packed;
   return {

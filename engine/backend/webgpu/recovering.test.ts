@@ -16,6 +16,7 @@ function losingAfter(inner: Backend, steps: number): Backend {
     kv: inner.kv,
     formats: { weights: 'int8', kv: 'f32', attention: 'unfused' },
     step: (seqs: readonly SequenceStep[]) => (++n > steps ? Promise.reject(new BatchscopeError('device-lost', 'the GPU device was lost (test)')) : inner.step(seqs)),
+    copyBlocks: (copies) => (n >= steps ? Promise.reject(new BatchscopeError('device-lost', 'the GPU device was lost (test)')) : inner.copyBlocks(copies)),
     dispose: () => inner.dispose(),
   };
 }

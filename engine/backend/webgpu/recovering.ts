@@ -1,5 +1,5 @@
 import { isBatchscopeError } from '../../errors';
-import type { Backend, KvLayout, SequenceStep, StepResult } from '../types';
+import type { Backend, BlockCopy, KvLayout, SequenceStep, StepResult } from '../types';
 
 /**
  * A backend that survives losing its GPU: steps run on `primary` until it reports 'device-lost',
@@ -55,15 +55,38 @@ export class RecoveringBackend implements Backend {
         return this.record(seqs, await this.current.step(seqs));
       } catch (e) {
         if (!isBatchscopeError(e) || e.code !== 'device-lost') throw e;
-        this.current.dispose();
-        this.current = this.fallback();
-        this.recovered = true;
-        this.valid.fill(0);
-        this.onFallback(e.message);
+        this.switchToFallback(e.message);
       }
     }
     await this.recompute(seqs);
     return this.record(seqs, await this.current.step(seqs));
+  }
+
+  /** Block copies follow the same path as steps: on the GPU until it is lost, then on the fallback. */
+  async copyBlocks(copies: readonly BlockCopy[]): Promise<void> {
+    if (!this.recovered) {
+      try {
+        await this.current.copyBlocks(copies);
+      } catch (e) {
+        if (!isBatchscopeError(e) || e.code !== 'device-lost') throw e;
+        this.switchToFallback(e.message);
+      }
+    }
+    if (this.recovered) await this.current.copyBlocks(copies);
+    // The copy now holds the tokens its source held, computed wherever the source was.
+    const bs = this.kv.blockSize;
+    for (const { src, dst } of copies) {
+      this.slotToken.copyWithin(dst * bs, src * bs, src * bs + bs);
+      this.valid.copyWithin(dst * bs, src * bs, src * bs + bs);
+    }
+  }
+
+  private switchToFallback(reason: string): void {
+    this.current.dispose();
+    this.current = this.fallback();
+    this.recovered = true;
+    this.valid.fill(0);
+    this.onFallback(reason);
   }
 
   private slot(s: SequenceStep, pos: number): number {

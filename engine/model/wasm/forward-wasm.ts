@@ -1,6 +1,7 @@
 import { headSize, kvDim as kvDimOf, type ModelConfig } from '../config';
 import type { Model } from '../weights';
-import type { KvLayout, SequenceStep } from '../../backend/types';
+import type { BlockCopy, KvLayout, SequenceStep } from '../../backend/types';
+import { copyPoolBlocks } from '../forward-cpu';
 import type { ForwardPass } from '../forward-pass';
 import { instantiateKernels, type WasmKernels } from './kernels';
 import { addLoad, groupByExpert, routeTokens } from '../moe';
@@ -107,6 +108,12 @@ export class WasmForward implements ForwardPass {
 
   get valueCache(): Float32Array {
     return this.view(this.values);
+  }
+
+  copyBlocks(copies: readonly BlockCopy[]): void {
+    const bytes = new Uint8Array(this.memory.buffer);
+    const blockBytes = this.layerBytes / this.kv.numBlocks;
+    for (const base of [this.keys, this.values]) copyPoolBlocks(bytes, base, this.layerBytes, blockBytes, this.config.nLayers, copies);
   }
 
   forward(seqs: readonly SequenceStep[]): (Float32Array | null)[] {

@@ -50,11 +50,12 @@ export const DEFAULT_KNOBS: SchedulerKnobs = {
 };
 
 /**
- * Checks knobs against the longest request the engine holds (in positions). Without chunked
- * prefill a prompt (or a preempted request's recompute) must fit one step's budget, or it could
- * never run; vLLM refuses the same configuration.
+ * Checks knobs against the longest request the engine holds (in positions) and the most
+ * completions one asks for. Without chunked prefill a prompt (or a preempted request's recompute)
+ * must fit one step's budget, or it could never run; vLLM refuses the same configuration. The
+ * completions of a request are admitted together, one slot each, so they must fit the slots.
  */
-export function validateKnobs(k: SchedulerKnobs, longestRequest: number): void {
+export function validateKnobs(k: SchedulerKnobs, longestRequest: number, mostCompletions = 1): void {
   const bad = (why: string): never => {
     throw new BatchscopeError('bad-argument', why);
   };
@@ -62,6 +63,9 @@ export function validateKnobs(k: SchedulerKnobs, longestRequest: number): void {
   if (!Number.isInteger(k.maxNumBatchedTokens) || k.maxNumBatchedTokens < 1) bad(`max_num_batched_tokens must be an integer >= 1, got ${k.maxNumBatchedTokens}`);
   if (!(k.waitingServedRatio >= 0) || !Number.isFinite(k.waitingServedRatio)) bad(`waiting_served_ratio must be a number >= 0, got ${k.waitingServedRatio}`);
   if (!Number.isInteger(k.maxWaitingTokens) || k.maxWaitingTokens < 0) bad(`max_waiting_tokens must be an integer >= 0, got ${k.maxWaitingTokens}`);
+  if (mostCompletions > k.maxNumSeqs) {
+    bad(`a request asks for ${mostCompletions} completions but max_num_seqs is ${k.maxNumSeqs}: each completion runs in a batch slot of its own; raise max_num_seqs or lower n`);
+  }
   if (!k.chunkedPrefill && k.maxNumBatchedTokens < longestRequest) {
     bad(`max_num_batched_tokens ${k.maxNumBatchedTokens} is below the longest request (${longestRequest} positions); raise it or enable chunked prefill`);
   }

@@ -44,9 +44,9 @@ describe('static scheduler', () => {
     const plan = staticScheduler.schedule(input(done, [seq(5), seq(6), seq(7), seq(8)]));
     expect(plan.release).toEqual([0, 1]);
     expect(plan.admit).toEqual([
-      { id: 5, slot: 0 },
-      { id: 6, slot: 1 },
-      { id: 7, slot: 2 },
+      { id: 5, slot: 0, cached: 0 },
+      { id: 6, slot: 1, cached: 0 },
+      { id: 7, slot: 2, cached: 0 },
     ]);
   });
 });
@@ -55,7 +55,7 @@ describe('continuous scheduler', () => {
   it('refills a finished slot in the same scheduling call', () => {
     const plan = continuousScheduler.schedule(input([seq(0, { finished: true }), seq(1, { computed: 4, pending: 1 })], [seq(2)]));
     expect(plan.release).toEqual([0]);
-    expect(plan.admit).toEqual([{ id: 2, slot: 0 }]);
+    expect(plan.admit).toEqual([{ id: 2, slot: 0, cached: 0 }]);
     expect(plan.run).toEqual([
       { id: 1, tokens: 1 },
       { id: 2, tokens: 4 },

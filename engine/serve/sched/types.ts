@@ -3,7 +3,11 @@ import type { SchedulerKnobs, Strategy } from './knobs';
 
 /** What a scheduler knows about a request: enough to plan, nothing it could change. */
 export interface SeqView {
+  /** The sequence's own id: a request's, or one per completion of a request asking for n > 1. */
   readonly id: number;
+  /** The request it serves (default: `id`) and which of its completions it is (default 0). */
+  readonly requestId?: number;
+  readonly completion?: number;
   readonly arrivalMs: number;
   /** Positions whose K/V is computed. */
   readonly computed: number;
@@ -15,6 +19,16 @@ export interface SeqView {
   readonly expectedPositions: number;
   /** True once its last token is out (static batching keeps it in its slot until the batch ends). */
   readonly finished: boolean;
+  /** Its tokens so far (prompt, then output): what the prefix cache is looked up by. Absent: no lookup. */
+  readonly tokens?: readonly number[];
+  /**
+   * Parallel sampling. A waiting request's first completion lists its other completions, waiting
+   * with it: admitted together under paged KV, they share the prompt it prefills. A completion in
+   * a slot waiting for that prefill names the completion computing it (its `pending` is 0 until
+   * the fork).
+   */
+  readonly followers?: readonly number[];
+  readonly shareFrom?: number | null;
 }
 
 /** Carried from one iteration's plan to the next scheduling call (the engine stores it, opaque). */
@@ -48,8 +62,13 @@ export interface Plan {
   release: number[];
   /** Requests evicted to the waiting queue; their K/V is dropped and recomputed on return (vLLM's recompute). */
   preempt: number[];
-  /** Waiting requests given a slot. */
-  admit: { id: number; slot: number }[];
+  /**
+   * Waiting sequences given a slot: `cached` prompt positions come from the prefix cache (its
+   * `computed` starts there); `shareFrom` marks a completion that waits to share another's prefill.
+   */
+  admit: { id: number; slot: number; cached: number; shareFrom?: number }[];
+  /** Completions that now share the prompt their leader computed: `to` holds `positions` positions of `from`. */
+  forks: { from: number; to: number; positions: number }[];
   /** Requests that run this step and how many of their pending tokens. */
   run: { id: number; tokens: number }[];
   /** The KV manager after every decision above, with room for every run's new positions. */

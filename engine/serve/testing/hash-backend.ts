@@ -1,5 +1,5 @@
-import type { Backend, KvLayout, SequenceStep, StepResult } from '../../backend/types';
-import { stepTokens } from '../../backend/types';
+import type { Backend, BlockCopy, KvLayout, SequenceStep, StepResult } from '../../backend/types';
+import { stepTokens, validateCopies } from '../../backend/types';
 import { validateStep } from '../../backend/validate-step';
 import type { ModelConfig } from '../../model/config';
 import { pcgHash } from '../../model/rng';
@@ -35,6 +35,7 @@ export class HashBackend implements Backend {
   /** (numBlocks * blockSize) prefix hash per cached position; 0 = never written. */
   private readonly cache: Uint32Array;
   steps = 0;
+  copies = 0;
 
   constructor(kv: KvLayout, seqLen = 256) {
     this.kv = kv;
@@ -44,14 +45,19 @@ export class HashBackend implements Backend {
 
   async step(seqs: readonly SequenceStep[]): Promise<StepResult> {
     validateStep(seqs, this.config, this.kv);
-    const used = new Set<number>();
+    // A block one sequence writes must be in no other sequence's table: shared blocks are read-only.
+    const bs = this.kv.blockSize;
+    const users = new Map<number, number>();
+    const written = new Set<number>();
+    seqs.forEach((s) => {
+      const end = s.startPos + s.tokens.length;
+      for (let b = 0; b < Math.ceil(end / bs); b++) users.set(s.blockTable[b], (users.get(s.blockTable[b]) ?? 0) + 1);
+      for (let b = Math.floor(s.startPos / bs); b < Math.ceil(end / bs); b++) written.add(s.blockTable[b]);
+    });
+    for (const b of written) if (users.get(b)! > 1) throw new Error(`block ${b} is written by one sequence of a step and used by another`);
     const sampled = new Int32Array(seqs.length).fill(-1);
     seqs.forEach((s, i) => {
-      const slot = (p: number) => s.blockTable[Math.floor(p / this.kv.blockSize)] * this.kv.blockSize + (p % this.kv.blockSize);
-      for (let b = 0; b < Math.ceil((s.startPos + s.tokens.length) / this.kv.blockSize); b++) {
-        if (used.has(s.blockTable[b])) throw new Error(`block ${s.blockTable[b]} is in two sequences of one step`);
-        used.add(s.blockTable[b]);
-      }
+      const slot = (p: number) => s.blockTable[Math.floor(p / bs)] * bs + (p % bs);
       let h = s.startPos === 0 ? 1 : this.cache[slot(s.startPos - 1)];
       if (h === 0) throw new Error(`sequence ${i} reads position ${s.startPos - 1} that was never written`);
       for (let j = 0; j < s.tokens.length; j++) {
@@ -63,6 +69,13 @@ export class HashBackend implements Backend {
     this.steps++;
     const tokens = stepTokens(seqs);
     return { logits: seqs.map(() => null), sampled, timing: { wallMs: 1 + 0.01 * tokens, source: 'simulated', tokens, sequences: seqs.length } };
+  }
+
+  async copyBlocks(copies: readonly BlockCopy[]): Promise<void> {
+    validateCopies(copies, this.kv);
+    const bs = this.kv.blockSize;
+    for (const { src, dst } of copies) this.cache.copyWithin(dst * bs, src * bs, src * bs + bs);
+    this.copies += copies.length;
   }
 
   dispose(): void {}
