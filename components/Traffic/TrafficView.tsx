@@ -54,7 +54,7 @@ export function TrafficView({ lanes }: { lanes: LaneId[] }) {
     // tabIndex: the panel scrolls when the row is short, and a keyboard must reach its lower half (before the first step it holds nothing focusable).
     <figure className="chart traffic" aria-label="Memory traffic per step" data-tour="traffic" tabIndex={0}>
       <figcaption>
-        Memory traffic <span className="badge" data-testid="traffic-badge" title="Bytes are computed from the model's shapes and number formats (every tensor each kernel touches, once), never measured; the step time beside them is measured (or simulated on the sim).">computed bytes</span>
+        Memory traffic <span className="badge" data-testid="traffic-badge" title="Bytes are computed from the model's shapes and number formats (every tensor each kernel touches, once), never measured; a mixture of experts counts the experts each step's routing woke (expected under even routing on the sim). The step time beside them is measured (or simulated on the sim).">computed bytes</span>
       </figcaption>
       <Legend
         label="Kinds of bytes"
