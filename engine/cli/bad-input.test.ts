@@ -8,15 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { storiesPath } from '../../tools/testing/stories260k';
-import { main } from './main';
+import { cli } from './testing';
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const t0 = performance.now();
-  const code = await main(argv, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
-  return { code, stdout, stderr, ms: performance.now() - t0 };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'bs-bad-'));
 const REQUEST = { id: 0, arrivalMs: 0, promptLength: 8, maxNewTokens: 4, sampling: { temperature: 0, topP: 1, seed: 0 } };

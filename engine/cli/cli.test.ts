@@ -3,18 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from './main';
+import { cli } from './testing';
 import { greedyReferences, repoRoot, storiesPath } from '../../tools/testing/stories260k';
 
 const model = () => storiesPath('stories260K.bin');
 const tok = () => storiesPath('tok512.bin');
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 const gen = (...argv: string[]) => cli('generate', '--model', model(), '--tokenizer', tok(), ...argv);
 

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { storiesPath } from '../../tools/testing/stories260k';
-import { main } from './main';
+import { cli } from './testing';
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 const json = async (...argv: string[]) => {
   const r = await cli(...argv);
   expect(r.code, r.stderr).toBe(0);

@@ -2,17 +2,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from './main';
+import { cli } from './testing';
 import { parseTrace } from '../serve/trace-import';
 
 /** `batchscope run` on the shipped mixture-of-experts models: every strategy and KV manager, the experts block, traces. */
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 const json = async (...argv: string[]) => {
   const r = await cli('run', ...argv, '--json');
   expect(r.code, r.stderr).toBe(0);

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { main } from './main';
+import { cli } from './testing';
 
 /** Number formats on the shipped mixture of experts from the command line. */
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 describe('batchscope on tiny-moe with number formats', () => {
   it.each([

@@ -2,16 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from './main';
+import { cli } from './testing';
 import { storiesPath } from '../../tools/testing/stories260k';
 import { parseTrace } from '../serve/trace-import';
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 const real = () => ['--model', storiesPath('stories260K.bin'), '--tokenizer', storiesPath('tok512.bin')];
 const CONTRACT = ['strategy', 'backend', 'requests', 'completed', 'generatedTokens', 'wallSeconds', 'tokensPerSecond', 'requestsPerSecond', 'ttft', 'tpot', 'e2e', 'occupancy', 'kv', 'iterations'];
 

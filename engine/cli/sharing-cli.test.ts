@@ -4,14 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { completionSeed } from '../model/rng';
 import { parseWorkload, serializeWorkload } from '../serve/workload-json';
-import { main } from './main';
+import { cli } from './testing';
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
 const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: number; texts: string[]; tokens: number[][] });
 
 describe('batchscope run: prefix caching and parallel sampling (built-in model, CPU)', () => {
