@@ -9,16 +9,7 @@ import { CpuBackend } from '../../engine/backend/cpu';
 import { readCheckpoint } from '../../engine/model/checkpoint';
 import { BUILT_IN_MODELS, builtInModel } from '../../engine/model/builtin';
 import { GREEDY } from '../../engine/model/sampler';
-import {
-  capitalPrompt,
-  countDownPrompt,
-  countFromPrompt,
-  listCapitalsPrompt,
-  repeatPrompt,
-  STATES,
-  type ModelTaskId,
-  type TaskPrompt,
-} from '../../engine/model/tasks';
+import type { ModelTaskId, TaskPrompt } from '../../engine/model/tasks';
 import { readTokenizer, type Tokenizer } from '../../engine/model/tokenizer';
 import type { Model } from '../../engine/model/weights';
 import { ServingEngine } from '../../engine/serve/engine';
@@ -45,23 +36,8 @@ export function loadBuiltinModel(dir = MODELS_DIR, name = 'batchscope-tiny'): Lo
   return { model, tokenizer, meta };
 }
 
-const stateIndex = (name: string) => STATES.findIndex(([s]) => s === name);
-
-/** A prompt from the parameters batchscope-tiny.json lists for a task (as tools/corpus/tasks.py makes it). */
-export function promptFromParams(task: ModelTaskId, params: (string | number)[]): TaskPrompt {
-  switch (task) {
-    case 'capital':
-      return capitalPrompt(stateIndex(params[0] as string));
-    case 'count_down':
-      return countDownPrompt(params[0] as number);
-    case 'count_from':
-      return countFromPrompt(params[0] as number, params[1] as number);
-    case 'repeat':
-      return repeatPrompt(params[0] as string, params[1] as number);
-    case 'list_capitals':
-      return listCapitalsPrompt(stateIndex(params[0] as string));
-  }
-}
+/** A prompt from the parameters batchscope-tiny.json lists for a task: one definition, shared with `batchscope eval`. */
+export { promptFromParams } from '../../engine/eval/task-eval';
 
 export interface ItemResult {
   prompt: string;
