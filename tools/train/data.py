@@ -43,9 +43,14 @@ PREAMBLE_CAPITAL_WEIGHTS = {**{t: 0.75 * w for t, w in TASK_WEIGHTS.items()}, 'p
 # 100-480 positions and stopping at 0 are trained too.
 PREAMBLE_COPY_WEIGHTS = {'capital': 0.2, 'count_down': 0.24, 'count_from': 0.22, 'repeat': 0.1, 'list_capitals': 0.06,
                          'preamble_capital': 0.08, 'preamble_count_down': 0.1}
+# Stage 3b (from 3a's step 90): 3a taught the copy behind a preamble, but the new copy won over the task too:
+# `Repeat cat 13 times:` began ` 13 14 15 ...` (repeat 131/160). Repeat doubles here and is asked after the
+# shared prefixes as well (train.py --shared-mix), so the question's first words must still pick the task.
+PREAMBLE_COPY_B_WEIGHTS = {'capital': 0.16, 'count_down': 0.2, 'count_from': 0.2, 'repeat': 0.22, 'list_capitals': 0.06,
+                           'preamble_capital': 0.08, 'preamble_count_down': 0.08}
 MIXES = {'base': TASK_WEIGHTS, 'preambles': PREAMBLE_TASK_WEIGHTS, 'preambles-b': PREAMBLE_TASK_WEIGHTS_B,
          'preambles-c': PREAMBLE_TASK_WEIGHTS_C, 'preamble-capital': PREAMBLE_CAPITAL_WEIGHTS,
-         'preamble-copy': PREAMBLE_COPY_WEIGHTS}
+         'preamble-copy': PREAMBLE_COPY_WEIGHTS, 'preamble-copy-b': PREAMBLE_COPY_B_WEIGHTS}
 
 
 def tokenized_splits(tok: Tokenizer):
