@@ -112,7 +112,7 @@ const ROWS: Row[] = [
     label: 'imbalance',
     hint: 'Mixture of experts: tokens on the busiest expert over the mean per expert, per layer and iteration, averaged (1.0 = perfectly even). An uneven router makes the step wait for its busiest expert and wastes the others.',
     value: (s) => (s.experts?.imbalance != null ? s.experts.imbalance.toFixed(2) : '—'),
-    note: (s) => (!s.experts ? '' : s.experts.imbalance === null ? 'not simulated: the cost model routes no tokens' : 'max/mean load (1 = even)'),
+    note: (s) => (!s.experts ? '' : s.experts.imbalance === null ? 'not simulated: the cost model routes no tokens' : 'max/mean, every token so far (1 = even)'),
     testid: 'expert-imbalance',
     moe: true,
   },
