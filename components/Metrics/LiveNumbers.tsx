@@ -32,7 +32,7 @@ const waiting = (n: number, what: string) => (n > 0 ? `≥: ${n} ${what}` : '');
 
 const ROWS: Row[] = [
   { key: 'tps', label: 'tokens/s now', hint: 'Generated tokens per second over the last second of the run clock (busy time: the display pace does not count).', value: (s) => fmtRate(s.liveTokensPerSecond), testid: 'tokens-per-second' },
-  { key: 'tpsAll', label: 'tokens/s overall', hint: 'All generated tokens divided by the run time so far (busy time).', value: (s) => fmtRate(s.tokensPerSecond) },
+  { key: 'tpsAll', label: 'avg tokens/s', hint: 'Run average: all generated tokens divided by the run time so far (busy time).', value: (s) => fmtRate(s.tokensPerSecond) },
   { key: 'rps', label: 'requests/s', hint: 'Finished requests divided by the run time so far.', value: (s) => fmtRate(s.requestsPerSecond) },
   {
     key: 'ttft',
