@@ -29,9 +29,9 @@ describe('prefix caching in the app (system-prompt preset)', () => {
     expect(hit).toMatch(/^\d+(\.\d+)?%$/);
     expect(parseFloat(hit)).toBeGreaterThan(20);
     const [computed, cached] = (await text(page, 'prefill-from-cache')).match(/\d+/g)!.map(Number);
-    // Three requests found the preamble's full blocks cached (with 2-token blocks also the question's common opening).
-    expect(cached % 3).toBe(0);
-    expect(cached / 3).toBeGreaterThanOrEqual(184);
+    // Three requests found the preamble's full blocks cached (with 2-token blocks also whatever opening their
+    // question shares with an earlier one: capital and count-down questions share different amounts).
+    expect(cached).toBeGreaterThanOrEqual(3 * 184);
     expect(computed).toBeGreaterThan(0);
     // Every request has finished: their blocks are free again, the preamble's still cached for the next.
     expect(Number(await page.getAttribute('[data-testid=kv-map]', 'data-cached-blocks'))).toBeGreaterThanOrEqual(11);
