@@ -51,7 +51,7 @@ function cases(k: WasmKernels, memory: WebAssembly.Memory): Case[] {
     i32[META / 4 + 2 * t] = pos;
     i32[META / 4 + 2 * t + 1] = TAB + t * 16 * 4;
   }
-  out.push({ name: `attention, ${T} tokens at position ${pos}`, unit: 'us per token-layer', run: () => (k.attention(OUT, Q, K, V, META, T, ATT, ROWS, 0, 0), T) });
+  out.push({ name: `attention, ${T} tokens at position ${pos}`, unit: 'us per token-layer', run: () => (k.attention(OUT, Q, K, V, META, T, ATT, ROWS, 0), T) });
   return out;
 }
 
