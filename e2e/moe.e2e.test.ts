@@ -49,6 +49,8 @@ describe('mixture of experts in the app', () => {
 
     await page.selectOption('[data-testid=model]', 'tiny-moe-unbalanced');
     await page.waitForFunction(() => /tiny-moe-unbalanced/.test(document.querySelector('.topbar')?.textContent ?? ''), null, { timeout: 60_000 });
+    // The switch resets the run: wait for it, so the figures read below cannot be the first run's.
+    await page.waitForFunction(() => document.querySelector('[data-testid=requests-done]')?.textContent === '0 / 16', null, { timeout: 60_000 });
     await playToEnd(page, 16);
     const unbalanced = Number(await text(page, 'expert-imbalance'));
     expect(balanced).toBeGreaterThan(1);

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { BatchGrid } from '../components/BatchGrid/BatchGrid';
+import { ViewPair } from '../components/Below/ViewPair';
 import { TimeChart } from '../components/Charts/TimeChart';
 import { CompareView } from '../components/Compare/CompareView';
 import { ConfigPanel } from '../components/Controls/ConfigPanel';
@@ -96,12 +97,13 @@ export function App() {
         <div {...topicProps(setTopic, 'kv-waste')}>
           <TimeChart lanes={lanes} kind="kv" />
         </div>
-        <div className="presenter-hidden" {...topicProps(setTopic, 'bound')}>
-          <SweepChart />
-        </div>
-        <div className="presenter-hidden" {...topicProps(setTopic, 'traffic')}>
-          <TrafficView lanes={lanes} />
-        </div>
+        <ViewPair
+          label="Step time or memory traffic"
+          items={[
+            { id: 'bound', label: 'Step time', topics: ['bound'], props: topicProps(setTopic, 'bound'), node: <SweepChart /> },
+            { id: 'traffic', label: 'Memory traffic', topics: ['traffic', 'quantization', 'flash-attention'], props: topicProps(setTopic, 'traffic'), node: <TrafficView lanes={lanes} /> },
+          ]}
+        />
         <Explain />
       </section>
       {view === 'experiments' && <ExperimentsView />}

@@ -83,7 +83,7 @@ export function ratioCells(axis: CompareAxis, a: LaneFigures, b: LaneFigures): R
       const fmt = (v: number | null | undefined, f: (v: number) => string) => (v == null ? 'dense' : f(v));
       return [
         ...cells,
-        { key: 'imbalance', label: 'expert max/mean (run average)', hint: 'Tokens on the busiest expert over the mean per expert, per layer and iteration, averaged so far (1 = even; a dense model has no experts): first run → second.', text: `${fmt(ea?.imbalance, (v) => v.toFixed(2))} → ${fmt(eb?.imbalance, (v) => v.toFixed(2))}`, pending: false, a: ea?.imbalance ?? undefined, b: eb?.imbalance ?? undefined },
+        { key: 'imbalance', label: 'expert max/mean (whole run)', hint: 'Tokens routed so far to the busiest expert over the mean per expert, per layer (1 = even; a dense model has no experts): first run → second.', text: `${fmt(ea?.imbalance, (v) => v.toFixed(2))} → ${fmt(eb?.imbalance, (v) => v.toFixed(2))}`, pending: false, a: ea?.imbalance ?? undefined, b: eb?.imbalance ?? undefined },
         { key: 'touched', label: 'experts touched (run average)', hint: 'Distinct experts run per layer per iteration, averaged so far: first run → second.', text: `${fmt(ea?.touched, (v) => v.toFixed(1))} → ${fmt(eb?.touched, (v) => v.toFixed(1))}`, pending: false, a: ea?.touched, b: eb?.touched },
       ];
     }

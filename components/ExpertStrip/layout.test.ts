@@ -24,7 +24,8 @@ describe('expert heat strip layout', () => {
     const s = summarizeExperts(events)!;
     expect(s.iterations).toBe(3);
     expect(s.bytes).toBeCloseTo((0 + 200 + 300) / 3, 10);
-    expect(s.imbalance).toBeCloseTo((1 + 3 + 4) / 3, 10);
+    // Every token of the run: layer 0 [5, 1, 1] and layer 1 [4, 1, 2], max over a mean of 7/3.
+    expect(s.imbalance).toBeCloseTo((15 / 7 + 12 / 7) / 2, 10);
     expect(summarizeExperts([ev(0)])).toBeNull();
   });
 });

@@ -32,7 +32,7 @@ const waiting = (n: number, what: string) => (n > 0 ? `≥: ${n} ${what}` : '');
 
 const ROWS: Row[] = [
   { key: 'tps', label: 'tokens/s now', hint: 'Generated tokens per second over the last second of the run clock (busy time: the display pace does not count).', value: (s) => fmtRate(s.liveTokensPerSecond), testid: 'tokens-per-second' },
-  { key: 'tpsAll', label: 'tokens/s overall', hint: 'All generated tokens divided by the run time so far (busy time).', value: (s) => fmtRate(s.tokensPerSecond) },
+  { key: 'tpsAll', label: 'avg tokens/s', hint: 'Run average: all generated tokens divided by the run time so far (busy time).', value: (s) => fmtRate(s.tokensPerSecond) },
   { key: 'rps', label: 'requests/s', hint: 'Finished requests divided by the run time so far.', value: (s) => fmtRate(s.requestsPerSecond) },
   {
     key: 'ttft',
@@ -112,7 +112,7 @@ const ROWS: Row[] = [
     label: 'imbalance',
     hint: 'Mixture of experts: tokens on the busiest expert over the mean per expert, per layer and iteration, averaged (1.0 = perfectly even). An uneven router makes the step wait for its busiest expert and wastes the others.',
     value: (s) => (s.experts?.imbalance != null ? s.experts.imbalance.toFixed(2) : '—'),
-    note: (s) => (!s.experts ? '' : s.experts.imbalance === null ? 'not simulated: the cost model routes no tokens' : 'max/mean load (1 = even)'),
+    note: (s) => (!s.experts ? '' : s.experts.imbalance === null ? 'not simulated: the cost model routes no tokens' : 'max/mean, every token so far (1 = even)'),
     testid: 'expert-imbalance',
     moe: true,
   },

@@ -104,6 +104,7 @@ export function Tour() {
         tabIndex={-1}
         ref={dialog}
         data-testid="tour"
+        data-target={current.target ?? ''}
         onKeyDown={(e) => {
           if (e.key === 'Escape') go(null);
           if (e.key === 'ArrowRight') go(step + 1);

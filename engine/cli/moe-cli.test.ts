@@ -44,7 +44,7 @@ describe('batchscope run --model tiny-moe', () => {
 
   it('prints the experts line for an MoE model and none for the dense one', async () => {
     const moe = await cli('run', '--model', 'tiny-moe', '--workload', 'uniform', '--requests', '3');
-    expect(moe.stdout).toMatch(/^experts {5}top 2 of 8: \d\.\d\d touched per layer per iteration, load max\/mean \d\.\d\d, \d+ KiB of expert weights read per iteration$/m);
+    expect(moe.stdout).toMatch(/^experts {5}top 2 of 8: \d\.\d\d touched per layer per iteration, run load max\/mean \d\.\d\d, \d+ KiB of expert weights read per iteration$/m);
     const dense = await json('--workload', 'uniform', '--requests', '3');
     expect(dense.experts).toBeUndefined();
   });

@@ -340,7 +340,7 @@ export function formatSummary(s: RunSummary, w: Workload, backendDescription: st
 }
 
 function formatExperts(x: NonNullable<RunSummary['experts']>): string {
-  const imbalance = x.imbalance === null ? '' : `, load max/mean ${x.imbalance.toFixed(2)}`;
+  const imbalance = x.imbalance === null ? '' : `, run load max/mean ${x.imbalance.toFixed(2)}`;
   return `experts     top ${x.topK} of ${x.count}: ${x.touchedPerStep.toFixed(2)} touched per layer per iteration${imbalance}, ${(x.expertBytesPerStep / 1024).toFixed(0)} KiB of expert weights read per iteration`;
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../model/config';
 import { expertWeightBytes } from '../model/weights';
@@ -42,15 +43,36 @@ describe('expert records', () => {
     expect(r.bytes).toBeCloseTo(moe.nLayers * expectedTouched(4, 2, 3) * expertWeightBytes(moe, 2), 9);
   });
 
-  it('averages a run, leaving imbalance null when every record is simulated', () => {
+  it('averages touched and bytes over iterations, counts imbalance over every token routed, and leaves it null when simulated', () => {
     const a = expertStep(moe, Int32Array.from([2, 0, 0, 0, 0, 2, 0, 0]));
     const b = expertStep(moe, Int32Array.from([1, 1, 1, 1, 1, 1, 1, 1]));
     const s = summarizeExperts([{ experts: a }, {}, { experts: b }])!;
     expect(s).toMatchObject({ nExperts: 4, topK: 2, nLayers: 2, iterations: 2 });
     expect(s.touched).toBe((1 + 4) / 2);
-    expect(s.imbalance).toBeCloseTo((4 + 1) / 2, 12);
+    // Run load: layer 0 is [3, 1, 1, 1] (max 3 / mean 1.5), layer 1 is [1, 3, 1, 1], the same.
+    expect(s.imbalance).toBeCloseTo(2, 12);
     expect(summarizeExperts([{}])).toBeNull();
     expect(summarizeExperts([{ experts: expectedExpertStep(moe, 2, 4) }])!.imbalance).toBeNull();
+  });
+
+  it("gives the same run imbalance however a run's tokens were grouped into iterations", () => {
+    // The bug this pins: a per-iteration mean called a one-token step 4.0 (k/E) whatever the router
+    // did, so the same requests scheduled into different batch sizes gave different figures.
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 6 }), (picks, group) => {
+        // Each token routes to two distinct experts in both layers.
+        const tokens = picks.map(([x, y]) => [x, (x + 1 + (y % 3)) % 4]);
+        const stepOf = (ts: number[][]) => {
+          const load = new Int32Array(8);
+          for (const [x, y] of ts) for (const l of [0, 1]) (load[l * 4 + x]++, load[l * 4 + y]++);
+          return { experts: expertStep(moe, load) };
+        };
+        const one = summarizeExperts([stepOf(tokens)])!.imbalance!;
+        const steps = [];
+        for (let i = 0; i < tokens.length; i += group) steps.push(stepOf(tokens.slice(i, i + group)));
+        expect(summarizeExperts(steps)!.imbalance).toBeCloseTo(one, 12);
+      }),
+    );
   });
 
   it("reads a dense model's whole FFN at every step, an MoE's only for the experts it woke", () => {

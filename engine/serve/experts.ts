@@ -25,18 +25,7 @@ export interface ExpertStep {
 export function expertStep(c: ModelConfig, load: Int32Array, bytesPerWeight = 4): ExpertStep {
   const E = c.moe!.nExperts;
   let touched = 0;
-  let imbalance = 0;
-  for (let l = 0; l < c.nLayers; l++) {
-    let max = 0;
-    let sum = 0;
-    for (let e = 0; e < E; e++) {
-      const n = load[l * E + e];
-      if (n > 0) touched++;
-      max = Math.max(max, n);
-      sum += n;
-    }
-    imbalance += sum > 0 ? max / (sum / E) : 1;
-  }
+  for (let i = 0; i < c.nLayers * E; i++) if (load[i] > 0) touched++;
   return {
     nExperts: E,
     topK: c.moe!.topK,
@@ -44,7 +33,7 @@ export function expertStep(c: ModelConfig, load: Int32Array, bytesPerWeight = 4)
     load: load.slice(),
     touched: touched / c.nLayers,
     bytes: touched * expertWeightBytes(c, bytesPerWeight),
-    imbalance: imbalance / c.nLayers,
+    imbalance: loadImbalance(load.subarray(0, c.nLayers * E), E),
   };
 }
 
@@ -62,39 +51,73 @@ export function expectedExpertStep(c: ModelConfig, tokens: number, bytesPerWeigh
   return { nExperts: E, topK: k, nLayers: c.nLayers, touched, bytes: c.nLayers * touched * expertWeightBytes(c, bytesPerWeight) };
 }
 
-/** Run means over the iterations so far that carry an expert record (the app's Numbers; run --json has the same). */
+/** Run figures over the iterations so far that carry an expert record (the app's Numbers; run --json has the same). */
 export interface ExpertSummary {
   nExperts: number;
   topK: number;
   nLayers: number;
   iterations: number;
+  /** Distinct experts per layer per iteration, run mean. */
   touched: number;
-  /** null when simulated (no routing). */
+  /**
+   * Tokens on the busiest expert over the mean per expert, counting every token routed so far,
+   * averaged over layers (1 = even); null when simulated (no routing). Counted over the run rather
+   * than averaged per iteration: a one-token step always reads k/E, so a per-step mean measures the
+   * batch sizes the schedule happened to make as much as the router.
+   */
   imbalance: number | null;
+  /** Expert weight bytes read per iteration, run mean. */
   bytes: number;
 }
 
-export function summarizeExperts(events: readonly { experts?: ExpertStep }[]): ExpertSummary | null {
-  let first: ExpertStep | null = null;
-  let n = 0;
-  let touched = 0;
-  let bytes = 0;
-  let imbalance = 0;
-  let imbalanceN = 0;
-  for (const e of events) {
-    const x = e.experts;
-    if (!x) continue;
-    first ??= x;
-    n++;
-    touched += x.touched;
-    bytes += x.bytes;
-    if (x.imbalance !== undefined) {
-      imbalance += x.imbalance;
-      imbalanceN++;
+/** Accumulates expert records one iteration at a time (the engine's summary and the app's Numbers share it). */
+export class ExpertTally {
+  private first: ExpertStep | null = null;
+  private n = 0;
+  private touched = 0;
+  private bytes = 0;
+  private load: Float64Array | null = null;
+
+  add(x: ExpertStep | undefined): void {
+    if (!x) return;
+    this.first ??= x;
+    this.n++;
+    this.touched += x.touched;
+    this.bytes += x.bytes;
+    if (x.load) {
+      const total = (this.load ??= new Float64Array(x.load.length));
+      for (let i = 0; i < total.length; i++) total[i] += x.load[i];
     }
   }
-  if (!first) return null;
-  return { nExperts: first.nExperts, topK: first.topK, nLayers: first.nLayers, iterations: n, touched: touched / n, imbalance: imbalanceN ? imbalance / imbalanceN : null, bytes: bytes / n };
+
+  summary(): ExpertSummary | null {
+    const f = this.first;
+    if (!f) return null;
+    return { nExperts: f.nExperts, topK: f.topK, nLayers: f.nLayers, iterations: this.n, touched: this.touched / this.n, imbalance: this.load ? loadImbalance(this.load, f.nExperts) : null, bytes: this.bytes / this.n };
+  }
+}
+
+/** Max over mean tokens per expert for each layer of a (layer, expert) load, averaged over layers; an empty layer counts as even. */
+export function loadImbalance(load: ArrayLike<number>, nExperts: number): number {
+  const layers = load.length / nExperts;
+  let sum = 0;
+  for (let l = 0; l < layers; l++) {
+    let max = 0;
+    let total = 0;
+    for (let e = 0; e < nExperts; e++) {
+      const v = load[l * nExperts + e];
+      max = Math.max(max, v);
+      total += v;
+    }
+    sum += total > 0 ? max / (total / nExperts) : 1;
+  }
+  return sum / layers;
+}
+
+export function summarizeExperts(events: readonly { experts?: ExpertStep }[]): ExpertSummary | null {
+  const tally = new ExpertTally();
+  for (const e of events) tally.add(e.experts);
+  return tally.summary();
 }
 
 /**

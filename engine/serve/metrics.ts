@@ -1,6 +1,7 @@
 import type { IterationEvent, StepBytes } from './events';
 import type { AttentionPath, KvDtype, WeightDtype } from '../model/quant/formats';
 import type { RequestRecord } from './request';
+import { ExpertTally } from './experts';
 
 /** Seconds. null when there is nothing to measure (e.g. TPOT when every answer is one token). */
 export interface LatencyStats {
@@ -79,9 +80,9 @@ export interface RunSummary {
   busySeconds: number;
   idleSeconds: number;
   /**
-   * Mixture-of-experts models: experts per layer, experts per token, and run means per iteration of
-   * distinct experts touched (per layer), max/mean load (null when simulated: the cost model routes
-   * nothing) and expert weight bytes read.
+   * Mixture-of-experts models: experts per layer, experts per token, run means per iteration of
+   * distinct experts touched (per layer) and expert weight bytes read, and the max/mean load of every
+   * token routed in the run (null when simulated: the cost model routes nothing).
    */
   experts?: { count: number; topK: number; touchedPerStep: number; imbalance: number | null; expertBytesPerStep: number };
 }
@@ -115,20 +116,11 @@ export class MetricsAccumulator {
   private decode = 0;
   private simulated = false;
   private traffic: StepBytes | null = null;
-  private experts: { count: number; topK: number; n: number; touched: number; imbalance: number; imbalanceN: number; bytes: number } | null = null;
+  private experts = new ExpertTally();
 
   add(e: IterationEvent): void {
     this.n++;
-    if (e.experts) {
-      const x = (this.experts ??= { count: e.experts.nExperts, topK: e.experts.topK, n: 0, touched: 0, imbalance: 0, imbalanceN: 0, bytes: 0 });
-      x.n++;
-      x.touched += e.experts.touched;
-      x.bytes += e.experts.bytes;
-      if (e.experts.imbalance !== undefined) {
-        x.imbalance += e.experts.imbalance;
-        x.imbalanceN++;
-      }
-    }
+    this.experts.add(e.experts);
     this.occupancy += e.slots.filter((s) => s.kind !== 'idle').length / e.slots.length;
     const cap = e.kv.numBlocks * e.kv.blockSize;
     for (const k of ['used', 'reserved', 'internal', 'external', 'free'] as const) this.kv[k] += e.kv[k] / cap;
@@ -206,10 +198,8 @@ export class MetricsAccumulator {
       const tokens = this.prefill + this.decode;
       summary.traffic = { ...this.traffic, total, perToken: tokens ? total / tokens : 0 };
     }
-    if (this.experts) {
-      const x = this.experts;
-      summary.experts = { count: x.count, topK: x.topK, touchedPerStep: x.touched / x.n, imbalance: x.imbalanceN ? x.imbalance / x.imbalanceN : null, expertBytesPerStep: x.bytes / x.n };
-    }
+    const x = this.experts.summary();
+    if (x) summary.experts = { count: x.nExperts, topK: x.topK, touchedPerStep: x.touched, imbalance: x.imbalance, expertBytesPerStep: x.bytes };
     if (slo) {
       const ok = done.filter((r, i) => {
         const rTpot = r.output.length > 1 ? (r.finishMs! - r.tokenMs[0]) / (r.output.length - 1) : 0;

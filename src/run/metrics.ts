@@ -47,7 +47,7 @@ export interface RunSummary {
   /** KV token slots sharing saves now (the newest snapshot), and that as a share of what the sequences hold. */
   sharedSlots: number;
   sharedPct: number;
-  /** Mixture-of-experts runs: experts touched, max/mean load and expert bytes per iteration (run means); null otherwise. */
+  /** Mixture-of-experts runs: experts touched and expert bytes per iteration (run means), max/mean load of the run's tokens; null otherwise. */
   experts?: ExpertSummary | null;
 }
 

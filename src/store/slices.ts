@@ -75,6 +75,9 @@ export type Topic =
   | 'flash-attention'
   | 'experts';
 
+/** Which of the step-time and memory-traffic views the row under the grid shows where it has room for one. */
+export type BelowPick = 'bound' | 'traffic';
+
 export interface UiSlice {
   theme: ThemeName;
   gridMode: GridMode;
@@ -98,6 +101,7 @@ export interface UiSlice {
   settingsOpen: boolean;
   /** The lane whose grid and KV map are open as data tables (their text alternative). */
   dataTable: LaneId | null;
+  belowPick: BelowPick;
   setUi: (patch: Partial<Omit<UiSlice, 'setUi'>>) => void;
 }
 
@@ -158,5 +162,6 @@ export const uiSlice =
     presenter: false,
     settingsOpen: false,
     dataTable: null,
+    belowPick: 'traffic',
     setUi: (patch) => set(patch),
   });
