@@ -13,7 +13,7 @@ import { dequantRow } from '../quant/q8';
 
 const PAGE = 65536;
 /** engine/model/wasm/assembly/shape.ts's MAX_HEADS: its per-head tables for f16/int8 pools are static. */
-const MAX_QUANT_HEADS = 256;
+export const MAX_QUANT_HEADS = 256;
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 /** Byte offsets of one step's scratch buffers (after the weights and the KV pool). */

@@ -16,7 +16,7 @@ import { dim, HEAD_SLICE, headsPadded, hs, kvDim, kvDtype, kvMul, nHeads, QUAD_G
 /**
  * As attention() (attention.ts) for an f16 or int8 pool. work: scratch of
  * (headsPadded, head_size) int16 query values then headsPadded float32 scales (int8), or kv_dim
- * float32 (f16); attentionWorkBytes() says how much.
+ * float32 (f16), as forward-wasm.ts's scratch layout sizes it.
  */
 export function attentionQuantized(out: usize, q: usize, kPool: usize, vPool: usize, meta: usize, T: i32, att: usize, rows: usize, work: usize): void {
   if (kvDtype == KV_INT8) attend<i8>(out, q, kPool, vPool, meta, T, att, rows, work);
