@@ -1,6 +1,6 @@
 /**
  * The built-in model's preambles: fixed "system prompts" (tools/data/preambles.txt) that a capital
- * question may follow after a space. The model was trained on capital questions after every
+ * or count-down question may follow after a space. The model was trained on both after every
  * preamble (public/models/README.md), so a workload whose requests all start with one preamble
  * gets real answers of known length: the system-prompt scenario of prefix caching.
  *
@@ -23,18 +23,25 @@ export const PREAMBLE_TOKENS: readonly number[] = [101, 186, 283];
 export const PREAMBLE_TASKS: readonly ModelTaskId[] = ['capital', 'count_down'];
 
 /**
- * The tasks the workload helper asks after a preamble: those the committed weights answer there.
- * They were trained on capitals after the preambles only: attempts to teach count-down there too
- * never got the model to copy the start number from behind a preamble (public/models/README.md),
- * and after a preamble it now names a capital whatever the question.
+ * The tasks the workload helper asks after a preamble: those the committed weights answer there
+ * (stage 3 of public/models/README.md taught count-down behind a preamble; count_from, repeat and
+ * list_capitals were never trained after one).
  */
-export const PREAMBLE_WORKLOAD_TASKS: readonly ModelTaskId[] = ['capital'];
+export const PREAMBLE_WORKLOAD_TASKS: readonly ModelTaskId[] = ['capital', 'count_down'];
 
 /**
  * Preamble prompts of the workload tasks that the committed weights answer wrongly (found by
- * `npm run eval:model`, which fails on any miss not listed): preamble index and question. None.
+ * `npm run eval:model`, which fails on any miss not listed): preamble index and question.
+ * `Count down from 199:` stops after ` 199` as it does without a preamble, or starts elsewhere;
+ * `Count down from 1:` starts at 54 after the two longer preambles.
  */
-export const KNOWN_PREAMBLE_MISSES: readonly (readonly [preamble: number, question: string])[] = [];
+export const KNOWN_PREAMBLE_MISSES: readonly (readonly [preamble: number, question: string])[] = [
+  [0, 'Count down from 199:'],
+  [1, 'Count down from 1:'],
+  [1, 'Count down from 199:'],
+  [2, 'Count down from 1:'],
+  [2, 'Count down from 199:'],
+];
 
 export const withPreamble = (k: number, p: TaskPrompt): TaskPrompt => ({ ...p, prompt: `${PREAMBLES[k]} ${p.prompt}` });
 

@@ -55,7 +55,7 @@ export const WORKLOAD_PRESETS: Record<string, WorkloadPreset> = {
   },
   'system-prompt': {
     description:
-      'every request at once (32 unless set), each one shared system prompt (a preamble of ~186 tokens) then its own short question, answers of 2-9 tokens: turn prefix caching on to compute the preamble once',
+      'every request at once (32 unless set), each one shared system prompt (a preamble of ~186 tokens) then its own short question (a capital or a count-down), answers of 2-9 tokens: turn prefix caching on to compute the preamble once',
     spec: {
       name: 'system-prompt',
       count: 32,

@@ -8,9 +8,8 @@
  * the preambles (engine/model/preambles.ts), and --all decodes every prompt of the tasks the
  * workload helper asks after a preamble (PREAMBLE_WORKLOAD_TASKS) against KNOWN_PREAMBLE_MISSES.
  * Exits 1 when a target the model card claims is missed (capital 50/50 and count_down >= 95% exact
- * on held-out starts without a preamble; capital 50/50 after each preamble) or, with --all, when a
- * list of known misses is stale. Count-down after a preamble is reported against its target
- * (>= 95%) too; the card says where it stands. Preambles are asked of the default model only.
+ * on held-out starts, without a preamble and after each one) or, with --all, when a list of known
+ * misses is stale. Preambles are asked of the default model only.
  *
  * --model NAME evaluates another built-in model (tiny-moe, tiny-moe-unbalanced) on the same prompts;
  * KNOWN_MISSES is the default model's, so for those --all lists the misses without checking them.
@@ -57,10 +56,8 @@ async function main() {
   if (jsonAt >= 0) writeFileSync(args[jsonAt + 1], JSON.stringify(report, null, 1));
   const met = (name: string, share: number) => report[name].summary.exact >= share * report[name].summary.n;
   let ok = met('capital', 1) && met('count_down', 0.95);
-  preambles.forEach((_, k) => (ok &&= met(`capital after preamble ${k}`, 1)));
-  console.log(ok ? `targets met: capital 50/50 and count_down >= 95% on held-out starts${preambles.length ? '; capital 50/50 after each preamble' : ''}` : 'TARGETS MISSED');
-  const preambleCountDown = preambles.map((_, k) => met(`count_down after preamble ${k}`, 0.95));
-  if (preambles.length) console.log(`count_down >= 95% on held-out starts after preamble 0, 1, 2: ${preambleCountDown.map((m) => (m ? 'met' : 'NOT met')).join(', ')} (public/models/README.md)`);
+  preambles.forEach((_, k) => (ok &&= met(`capital after preamble ${k}`, 1) && met(`count_down after preamble ${k}`, 0.95)));
+  console.log(ok ? `targets met: capital 50/50 and count_down >= 95% on held-out starts${preambles.length ? ', without a preamble and after each one' : ''}` : 'TARGETS MISSED');
   if (args.includes('--all')) {
     const missed = (pred: (name: string) => boolean) =>
       Object.entries(report)

@@ -37,8 +37,20 @@ PREAMBLE_TASK_WEIGHTS_C = {'capital': 0.1, 'count_down': 0.12, 'count_from': 0.1
 # base tasks began to regress), so this stage teaches capitals after a preamble only and keeps the base tasks at
 # their stage-1 proportions (3/4 of the draws).
 PREAMBLE_CAPITAL_WEIGHTS = {**{t: 0.75 * w for t, w in TASK_WEIGHTS.items()}, 'preamble_capital': 0.25}
+# Stage 3 (count-down after a preamble, with train.py --shared-rows): the copy of the start number is practised
+# in shared-prefix rows (shared_prefix.py); this packed part keeps the base tasks near their stage-1 proportions
+# and adds whole answers after a preamble (count-down to its EOS, and capitals), so that counting on over
+# 100-480 positions and stopping at 0 are trained too.
+PREAMBLE_COPY_WEIGHTS = {'capital': 0.2, 'count_down': 0.24, 'count_from': 0.22, 'repeat': 0.1, 'list_capitals': 0.06,
+                         'preamble_capital': 0.08, 'preamble_count_down': 0.1}
+# Stage 3b (from 3a's step 90): 3a taught the copy behind a preamble, but the new copy won over the task too:
+# `Repeat cat 13 times:` began ` 13 14 15 ...` (repeat 131/160). Repeat doubles here and is asked after the
+# shared prefixes as well (train.py --shared-mix), so the question's first words must still pick the task.
+PREAMBLE_COPY_B_WEIGHTS = {'capital': 0.16, 'count_down': 0.2, 'count_from': 0.2, 'repeat': 0.22, 'list_capitals': 0.06,
+                           'preamble_capital': 0.08, 'preamble_count_down': 0.08}
 MIXES = {'base': TASK_WEIGHTS, 'preambles': PREAMBLE_TASK_WEIGHTS, 'preambles-b': PREAMBLE_TASK_WEIGHTS_B,
-         'preambles-c': PREAMBLE_TASK_WEIGHTS_C, 'preamble-capital': PREAMBLE_CAPITAL_WEIGHTS}
+         'preambles-c': PREAMBLE_TASK_WEIGHTS_C, 'preamble-capital': PREAMBLE_CAPITAL_WEIGHTS,
+         'preamble-copy': PREAMBLE_COPY_WEIGHTS, 'preamble-copy-b': PREAMBLE_COPY_B_WEIGHTS}
 
 
 def tokenized_splits(tok: Tokenizer):
@@ -59,12 +71,18 @@ def tokenized_splits(tok: Tokenizer):
     # space between them (build_tokenizer.py checks it), so this equals encoding the whole text, only faster.
     # The third element: where the preamble may be cut (before each of its words, and at its end), for the
     # sampler's curriculum; the prompt keeps BOS and the question whatever the cut.
-    pre = [tok.encode(p) for p in load_preambles()]
-    cuts = [[i for i in range(1, len(p)) if tok.pieces[p[i]].startswith(' ')] + [len(p)] for p in pre]
+    pre, cuts = preamble_tokens(tok)
     for task, base in PREAMBLE_BASE.items():
         out[task] = {split: [(p + ids[1:], len(p) + n - 1, c) for p, c in zip(pre, cuts) for ids, n in out[base][split]]
                      for split in ('train', 'heldout')}
     return splits, out
+
+
+def preamble_tokens(tok: Tokenizer):
+    """Each preamble's tokens (BOS first) and where it may be cut: before each of its words (1: BOS alone), and
+    at its end."""
+    pre = [tok.encode(p) for p in load_preambles()]
+    return pre, [[i for i in range(1, len(p)) if tok.pieces[p[i]].startswith(' ')] + [len(p)] for p in pre]
 
 
 class PackedSampler:

@@ -66,6 +66,36 @@ def evaluate(model, tok, splits=None, quick=False, limits=None):
     return out
 
 
+@torch.no_grad()
+def first_token_probe(model, tok, splits):
+    """How many held-out count-down starts get their first answer token right (greedy), without a preamble ('none')
+    and after each one ('0', '1', '2'), and of held-out repeat and count_from prompts (a seeded 200): one forward
+    per prompt length, seconds where a greedy eval takes minutes. The first token is the copy of the start number
+    that a preamble breaks (counting on from it was never the hard part), and the task a too eager copy forgets."""
+    model.eval()
+    sets = defaultdict(list)
+    for params, prompt, answer in splits['count_down']['heldout']:
+        sets['none'].append((prompt, answer))
+    for params, prompt, answer in splits['preamble_count_down']['heldout']:
+        sets[str(params[0])].append((prompt, answer))
+    for task, limit in (('repeat', None), ('count_from', 200)):
+        sets[task] = [(p, a) for _, p, a in eval_set(splits, task, limit, SPLIT_SEED)]
+    out = {}
+    for key, items in sets.items():
+        by_len = defaultdict(list)
+        for prompt, answer in items:
+            ids = tok.encode(prompt)
+            by_len[len(ids)].append((ids, tok.encode_answer(answer)[0]))
+        right = 0
+        for T, group in by_len.items():
+            h = model.hidden(torch.tensor([ids for ids, _ in group]), torch.arange(T).expand(len(group), T),
+                             torch.ones(T, T, dtype=torch.bool).tril().expand(len(group), 1, T, T))[:, -1]
+            right += sum(int(g) == w for g, (_, w) in zip(model.logits(h).argmax(-1), group))
+        out[key] = right
+    model.train()
+    return out
+
+
 def main():
     from export import load_checkpoint_bin  # noqa: E402
     ap = argparse.ArgumentParser()

@@ -39,6 +39,10 @@ def stage_record(folder, ck, mixes):
     last = [r for r in log if r['step'] <= ck['step']][-100:]
     weights = mixes[a.get('mix', 'base')]
     flags = ('steps', 'cosine_horizon', 'cooldown', 'seed', 'mix', 'init', 'out', 'budget', 'buckets', 'lr', 'warmup')
+    if a.get('shared_rows'):
+        flags += ('shared_rows', 'shared_len', 'shared_keep', 'shared_full', 'shared_mix')
+    if a.get('stop_after'):
+        flags += ('stop_after',)
     return {
         'steps': ck['step'], 'seconds': round(ck['elapsed']), 'seed': a['seed'],
         'tokens_per_step': a['budget'], 'row_lengths': a['buckets'], 'lr': a['lr'], 'warmup': a['warmup'],
@@ -49,10 +53,13 @@ def stage_record(folder, ck, mixes):
             for k, v in sorted(a.items()) if k in flags and v is not None),
         'weight_decay': a['weight_decay'], 'optimizer': 'AdamW(0.9, 0.95), grad clip 1.0',
         'task_weights': weights, 'loss': 'cross-entropy on answer tokens and EOS only',
+        **({'shared_prefix_rows': {'rows_per_step': a['shared_rows'], 'row_length': a['shared_len'],
+                                   'answer_tokens_kept': a['shared_keep'], 'whole_preamble_share': a['shared_full'],
+                                   'questions': a['shared_mix']}} if a.get('shared_rows') else {}),
         'final_loss_mean_last_100_steps': round(sum(r['loss'] for r in last) / len(last), 5),
         'final_task_loss_mean_last_100_steps': {
             t: round(sum(r['tasks'][t] for r in last if t in r['tasks']) / max(1, sum(1 for r in last if t in r['tasks'])), 5)
-            for t in weights},
+            for t in list(weights) + ['shared_' + x.split(':')[0] for x in (a['shared_mix'].split(',') if a.get('shared_rows') else [])]},
     }
 
 
@@ -169,8 +176,10 @@ def main():
     with open(os.path.join(MODELS, 'batchscope-tiny.json'), 'w') as f:
         json.dump(meta, f, indent=1)
         f.write('\n')
-    total = sum(os.path.getsize(os.path.join(MODELS, n)) for n in os.listdir(MODELS))
-    print('public/models: %d bytes in all (limit 4 MB = 4194304)' % total)
+    # The dense model's own files: the MoE models beside it (issue 17) are optional extras, not the built-in model.
+    total = sum(os.path.getsize(os.path.join(MODELS, n)) for n in os.listdir(MODELS)
+                if n.startswith('loss') or (n.startswith('batchscope-tiny.') and n != 'README.md'))
+    print('public/models, batchscope-tiny files: %d bytes in all (limit 4 MB = 4194304)' % total)
     assert total <= 4 * 1024 * 1024
 
 

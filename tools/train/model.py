@@ -11,6 +11,7 @@ combined with those weights. The router's statistics of the last forward are kep
 
 Training packs several examples into one row: `seg` gives each token its example id (-1 = padding) and `pos`
 its position inside its example, so an example attends only to itself and is computed exactly as if alone.
+Several examples may also continue one shared prefix (`parent`), each computed as if it followed the prefix alone.
 """
 import math
 from dataclasses import dataclass, asdict
@@ -202,11 +203,15 @@ class Llama(nn.Module):
     def logits(self, h):
         return h @ self.tok_embeddings.weight.t()
 
-    def forward_packed(self, tokens, pos, seg):
-        """Packed rows: token t attends to s iff same example (seg) and s <= t. Padding (seg -1) sees itself."""
+    def forward_packed(self, tokens, pos, seg, parent=None):
+        """Packed rows: token t attends to s iff s <= t and s belongs to t's example (seg) or to its shared
+        prefix (`parent`: the seg of the prefix t's example continues, or t's own seg when it has none).
+        Padding (seg -1) sees itself."""
         T = tokens.shape[1]
         causal = torch.ones(T, T, dtype=torch.bool).tril()
         same = seg.unsqueeze(2) == seg.unsqueeze(1)                     # (B, T, T)
+        if parent is not None:
+            same = same | (parent.unsqueeze(2) == seg.unsqueeze(1))
         eye = torch.eye(T, dtype=torch.bool)
         mask = ((same & causal) | eye).unsqueeze(1)
         return self.hidden(tokens, pos, mask)

@@ -23,9 +23,10 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from data import MIXES, PackedSampler, tokenized_splits  # noqa: E402
+from data import MIXES, PackedSampler, preamble_tokens, tokenized_splits  # noqa: E402
+from shared_prefix import SharedPrefixSampler  # noqa: E402
 from model import Config, Llama, balance_loss  # noqa: E402
-from evaluate import evaluate  # noqa: E402
+from evaluate import evaluate, first_token_probe  # noqa: E402
 from tokenizer import Tokenizer  # noqa: E402  (path set up by data)
 
 DEFAULT_TOK = os.path.join(HERE, '..', '..', 'public', 'models', 'batchscope-tiny.tok.bin')
@@ -87,6 +88,12 @@ def main():
     ap.add_argument('--init', default=None, help='start from these weights (a ckpt.pt, e.g. upcycle.py\'s, or a llama2.c .bin), with a fresh optimizer')
     ap.add_argument('--preamble-cut', type=float, default=0.0, help='share of preamble examples whose preamble is cut at a random word')
     ap.add_argument('--answer-cut', default='0,0', help='SHARE,N: that share of preamble examples keeps only its first N answer tokens')
+    ap.add_argument('--shared-rows', type=int, default=0, help='rows per step of questions after one shared preamble prefix (shared_prefix.py)')
+    ap.add_argument('--shared-len', type=int, default=448, help='positions per shared-prefix row')
+    ap.add_argument('--shared-keep', type=int, default=3, help='answer tokens kept per question in shared-prefix rows')
+    ap.add_argument('--shared-full', type=float, default=0.5, help='share of shared-prefix rows with a whole preamble (else cut at a random word)')
+    ap.add_argument('--shared-mix', default='count_down:0.5,count_from:0.3,capital:0.2', help='TASK:W,... asked after the shared prefix')
+    ap.add_argument('--probe-every', type=int, default=0, help='every N steps: first answer token of the held-out count-downs, with and without each preamble')
     ap.add_argument('--stop-after', type=int, default=0, help='stop after this step (0: --steps); the schedule still follows --steps, so a run stopped early can be reproduced exactly')
     args = ap.parse_args()
 
@@ -124,7 +131,15 @@ def main():
     sampler = PackedSampler(train, args.budget, [int(b) for b in args.buckets.split(',')], args.seed,
                             weights=MIXES[args.mix], starts=starts, preamble_cut=args.preamble_cut,
                             answer_cut=(float(args.answer_cut.split(',')[0]), int(args.answer_cut.split(',')[1])))
-    tasks = sampler.tasks
+    tasks = list(sampler.tasks)
+    shared = None
+    if args.shared_rows:
+        pre, cuts = preamble_tokens(tok)
+        weights = {t: float(w) for t, w in (x.split(':') for x in args.shared_mix.split(','))}
+        base = {t: tokd[t]['train'] for t in weights}
+        shared = SharedPrefixSampler(base, pre, cuts, weights, args.shared_rows, args.shared_len, args.shared_keep,
+                                     args.seed, full=args.shared_full, starts=starts['count_from'])
+        tasks += ['shared_' + t for t in shared.tasks]
     meta = {'config': cfg.to_dict(), 'args': vars(args), 'task_weights': MIXES[args.mix], 'params': model.n_params()}
     with open(os.path.join(args.out, 'run.json'), 'w') as f:
         json.dump(meta, f, indent=1)
@@ -150,12 +165,14 @@ def main():
             g['lr'] = lr
         model.train()
         opt.zero_grad(set_to_none=True)
-        parts = sampler.batch(step)
+        parts = [(*p, None) for p in sampler.batch(step)]
+        if shared:
+            parts.append(shared.batch(step, task_offset=len(sampler.tasks)))
         n_answer = sum(int(p[4].sum()) for p in parts)
         n_real = sum(int((p[3] >= 0).sum()) for p in parts)
         all_losses, all_tasks, loads, bal = [], [], 0, 0.0
-        for tokens, targets, pos, seg, lmask, task_of in parts:  # one forward per row length, grads accumulate
-            h = model.forward_packed(tokens, pos, seg)
+        for tokens, targets, pos, seg, lmask, task_of, parent in parts:  # one forward per row length, grads accumulate
+            h = model.forward_packed(tokens, pos, seg, parent)
             losses = F.cross_entropy(model.logits(h[lmask]), targets[lmask], reduction='none')
             objective = losses.sum() / n_answer
             if cfg.n_experts:  # routed tokens: every real token (prompts too, as at inference), never padding
@@ -190,6 +207,13 @@ def main():
                 ' imbalance %s' % moe['imbalance'] if moe else ''), flush=True)
         if (step + 1) % args.ckpt_every == 0 or step + 1 == last:
             save(step + 1)
+        if args.probe_every and (step + 1) % args.probe_every == 0:
+            t0 = time.time()
+            res = {'step': step + 1, 'probe': first_token_probe(model, tok, splits)}
+            evlog.write(json.dumps(res) + '\n')
+            evlog.flush()
+            print('probe', json.dumps(res), '(%.0fs)' % (time.time() - t0), flush=True)
+            t_last = time.time()
         if args.eval_every and ((step + 1) % args.eval_every == 0 or step + 1 == args.steps):
             t0 = time.time()
             res = evaluate(model, tok, splits, quick=True)
