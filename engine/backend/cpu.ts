@@ -5,7 +5,7 @@ import { CpuForward } from '../model/forward-cpu';
 import type { ForwardPass } from '../model/forward-pass';
 import { sampleToken } from '../model/sampler';
 import { wasmKernelsModule, wasmUnavailableReason } from '../model/wasm/kernels';
-import { WasmForward } from '../model/wasm/forward-wasm';
+import { MAX_QUANT_HEADS, WasmForward } from '../model/wasm/forward-wasm';
 import type { Model } from '../model/weights';
 import type { NumberFormats, WeightDtype } from '../model/quant/formats';
 import { stepTokens, validateCopies, type Backend, type BlockCopy, type KvLayout, type SequenceStep, type StepResult } from './types';
@@ -52,7 +52,13 @@ export class CpuBackend implements Backend {
     try {
       if (want !== 'js') {
         const module = wasmKernelsModule();
-        const unsupported = headSize(model.config) % 4 !== 0 ? `head size ${headSize(model.config)} is not a multiple of 4` : null;
+        const dtype = kv.dtype ?? 'f32';
+        const unsupported =
+          headSize(model.config) % 4 !== 0
+            ? `head size ${headSize(model.config)} is not a multiple of 4`
+            : dtype !== 'f32' && model.config.nHeads > MAX_QUANT_HEADS
+              ? `an ${dtype} KV cache takes at most ${MAX_QUANT_HEADS} query heads there (this model has ${model.config.nHeads})`
+              : null;
         fallback = unsupported ?? (module ? null : wasmUnavailableReason());
         if (module && !unsupported) {
           try {

@@ -1,5 +1,6 @@
 /**
- * npm run bench:formats [-- --write] [-- --rounds N] [-- --no-gpu] — what fewer bytes per token buy,
+ * npm run bench:formats [-- --write] [-- --rounds N] [-- --cpu-seconds S] [-- --no-gpu] [-- --baseline DIR [--baseline-label TEXT]]
+ * — what fewer bytes per token buy,
  * measured on the built-in model (CPU engine and WebGPU) and simulated at scale:
  *  1. a KV budget in bytes: the tokens it holds per KV format, and on a memory-bound workload (a small
  *     budget, high-variance answers, 32 slots) how many requests run at once, the preemptions, and
@@ -8,12 +9,17 @@
  *  3. fused vs unfused attention on long contexts: bytes per step from the shapes and measured time;
  *  4. the cost model at scale: OPT-13B on an A100 (Anyscale's setup) and Llama-2-7B on a T4 per
  *     format, and fused vs unfused to 32k positions.
- * Measured figures are medians of interleaved rounds (the machine is shared: compare within a run).
+ * Measured figures are medians of interleaved rounds (the machine is shared: compare within a run);
+ * the CPU engine's serving runs are measured in lockstep per CPU-second (lockstep.ts). `--baseline
+ * DIR` adds the CPU engine of another checkout (e.g. `git worktree add /tmp/before <commit>`, with
+ * its node_modules) to the same lockstep, for a before/after table.
  * `--write` rewrites the block between the bench:formats markers in docs/benchmarks.md.
  */
 import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineDescription, replaceMarked, updateBenchmarksDoc } from './doc';
+import { lockstep, type Lane } from './lockstep';
 import { CpuBackend } from '../../engine/backend/cpu';
 import { stepCost } from '../../engine/backend/sim/cost-model';
 import { SimBackend, gpuPreset, simKvLayout, simModelPreset } from '../../engine/backend/sim/backend';
@@ -30,10 +36,13 @@ import { serveToEnd } from '../../engine/serve/serve-run';
 import { generateWorkload, materialize } from '../../engine/serve/workload';
 import { workloadPreset } from '../../engine/serve/workload-presets';
 
-const { values } = parseArgs({ options: { write: { type: 'boolean' }, rounds: { type: 'string' }, 'no-gpu': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { write: { type: 'boolean' }, rounds: { type: 'string' }, 'cpu-seconds': { type: 'string' }, 'no-gpu': { type: 'boolean' }, baseline: { type: 'string' }, 'baseline-label': { type: 'string' } } });
 void values.write; // read by updateBenchmarksDoc
 const ROUNDS = Number(values.rounds ?? 3);
 const GPU = !values['no-gpu'];
+const CPU_SECONDS = Number(values['cpu-seconds'] ?? 8);
+const BASELINE = values.baseline ? resolve(values.baseline) : null;
+const BASELINE_LABEL = values['baseline-label'] ?? BASELINE;
 const { model, tokenizer } = loadModelFiles();
 const c = model.config;
 const out: string[] = [];
@@ -66,17 +75,33 @@ interface Served {
   tokPerS: number;
   tokPerCpuS: number;
   kvReadPerToken: number;
+  /** Tokens run through the model (prompts, recomputed prompts and outputs after a preemption, decodes) per generated token. */
+  computedPerToken: number;
 }
 
-async function serveOnce(kind: Kind, dtype: KvDtype): Promise<Served> {
+const poolLayout = (dtype: KvDtype) => {
   const tokens = Math.floor(BUDGET / (kvBytesPerToken(c, dtype) * BLOCK)) * BLOCK;
-  const b = await backend(kind, { numBlocks: tokens / BLOCK, blockSize: BLOCK, dtype });
+  return { numBlocks: tokens / BLOCK, blockSize: BLOCK, dtype };
+};
+const budgetEngine = (b: Backend) => new ServingEngine({ backend: b, requests, strategy: 'continuous', kvManager: 'paged', knobs: { maxNumSeqs: SLOTS } });
+
+async function serveOnce(kind: Kind, dtype: KvDtype): Promise<Served> {
+  const kv = poolLayout(dtype);
+  const tokens = kv.numBlocks * BLOCK;
+  const b = await backend(kind, kv);
   try {
-    const engine = new ServingEngine({ backend: b, requests, strategy: 'continuous', kvManager: 'paged', knobs: { maxNumSeqs: SLOTS } });
+    const engine = budgetEngine(b);
     let running = 0;
     let n = 0;
+    let computed = 0;
     const cpu0 = process.cpuUsage();
-    const { summary } = await serveToEnd(engine, { onEvent: (e) => ((running += e.slots.filter((s) => s.kind !== 'idle').length), n++) });
+    const { summary } = await serveToEnd(engine, {
+      onEvent: (e) => {
+        running += e.slots.filter((s) => s.kind !== 'idle').length;
+        computed += e.slots.reduce((t, s) => t + s.tokenCount, 0);
+        n++;
+      },
+    });
     const cpu = process.cpuUsage(cpu0);
     return {
       capacity: tokens,
@@ -86,28 +111,54 @@ async function serveOnce(kind: Kind, dtype: KvDtype): Promise<Served> {
       tokPerS: summary.tokensPerSecond,
       tokPerCpuS: summary.generatedTokens / ((cpu.user + cpu.system) / 1e6),
       kvReadPerToken: summary.traffic!.kvRead / (summary.traffic!.total / summary.traffic!.perToken),
+      computedPerToken: computed / summary.generatedTokens,
     };
   } finally {
     b.dispose();
   }
 }
 
+/** The CPU engine per KV format (and a baseline checkout's, with --baseline), in lockstep per CPU-second. */
+async function cpuLockstep(): Promise<Map<string, number>> {
+  const lanes: Lane[] = DTYPES.map((d) => ({ name: d, make: () => budgetEngine(new CpuBackend(model, poolLayout(d))) }));
+  if (BASELINE) {
+    const then = (await import(`${BASELINE}/engine/backend/cpu.ts`)) as typeof import('../../engine/backend/cpu');
+    const engineThen = (await import(`${BASELINE}/engine/serve/engine.ts`)) as typeof import('../../engine/serve/engine');
+    for (const d of DTYPES) {
+      lanes.push({ name: `before ${d}`, make: () => new engineThen.ServingEngine({ backend: new then.CpuBackend(model, poolLayout(d)), requests, strategy: 'continuous', kvManager: 'paged', knobs: { maxNumSeqs: SLOTS } }) });
+    }
+  }
+  return new Map((await lockstep(lanes, CPU_SECONDS)).map((r) => [r.name, r.tokensPerCpuSecond]));
+}
+
 async function budgetSection() {
   out.push(`### A KV budget in bytes`, '');
-  out.push(`The pool is given as ${mib(BUDGET)} (\`--kv-memory-mib ${BUDGET / 2 ** 20}\`), blocks of ${BLOCK}; the \`high-variance\` preset with ${requests.length} requests (seed 1, all at once, answers exponential mean 32 under 192) with continuous batching, paged KV and ${SLOTS} slots, so memory, not slots, limits the batch: \`npx batchscope run --workload high-variance --requests ${requests.length} --max-batch ${SLOTS} --kv-memory-mib ${BUDGET / 2 ** 20} --kv-dtype D\`. Medians of ${ROUNDS * 5} interleaved rounds on the CPU engine and ${ROUNDS} on WebGPU (every other round in reverse order); tokens/s counts generated tokens over busy time (wall, so other jobs on the machine add to it), and per CPU-second for the CPU engine (the steadier figure here).`, '');
-  row(['engine', 'KV', 'bytes per position', `positions in ${BUDGET / 2 ** 20} MiB`, 'vs f32', 'requests running (mean)', 'preemptions', 'iterations', 'tokens/s', 'vs f32', 'tokens per CPU-second', 'vs f32']);
-  row(Array(12).fill('---'));
+  out.push(`The pool is given as ${mib(BUDGET)} (\`--kv-memory-mib ${BUDGET / 2 ** 20}\`), blocks of ${BLOCK}; the \`high-variance\` preset with ${requests.length} requests (seed 1, all at once, answers exponential mean 32 under 192) with continuous batching, paged KV and ${SLOTS} slots, so memory, not slots, limits the batch (f32 holds ${poolLayout('f32').numBlocks * BLOCK} positions: one long answer fills most of it): \`npx batchscope run --workload high-variance --requests ${requests.length} --max-batch ${SLOTS} --kv-memory-mib ${BUDGET / 2 ** 20} --kv-dtype D\`. "Tokens through the model per generated token" counts prompts, recomputed prompts and outputs after a preemption (recompute), and decodes. CPU engine (WebAssembly kernels): tokens per CPU-second with the three formats in lockstep (tools/bench/lockstep.ts: one iteration at a time, the format with the least CPU time so far goes next, each repeating the workload until it has used ${CPU_SECONDS} CPU-seconds, after one unmeasured run), so a job elsewhere on the machine slows all three alike. WebGPU: generated tokens over busy time (wall), medians of ${ROUNDS} interleaved rounds (every other round in reverse order).`, '');
+  row(['engine', 'KV', 'bytes per position', `positions in ${BUDGET / 2 ** 20} MiB`, 'vs f32', 'requests running (mean)', 'preemptions', 'iterations', 'tokens through the model per generated token', 'tokens/s', 'vs f32', 'tokens per CPU-second', 'vs f32']);
+  row(Array(13).fill('---'));
+  const cpu = await cpuLockstep();
   for (const kind of GPU ? (['cpu', 'webgpu'] as Kind[]) : (['cpu'] as Kind[])) {
     const runs = new Map<KvDtype, Served[]>(DTYPES.map((d) => [d, []]));
-    // A CPU run takes under a second, so a stray job on the machine moves one a lot: five times the rounds there.
-    for (let r = 0; r < ROUNDS * (kind === 'cpu' ? 5 : 1); r++) for (const d of r % 2 ? [...DTYPES].reverse() : DTYPES) runs.get(d)!.push(await serveOnce(kind, d));
+    const rounds = kind === 'cpu' ? 1 : ROUNDS; // the CPU engine's figures of one run (its schedule is deterministic); its speed is the lockstep's
+    for (let r = 0; r < rounds; r++) for (const d of r % 2 ? [...DTYPES].reverse() : DTYPES) runs.get(d)!.push(await serveOnce(kind, d));
     const med = (d: KvDtype, k: keyof Served) => median(runs.get(d)!.map((s) => s[k]));
     for (const d of DTYPES) {
       const s = runs.get(d)![0];
-      row([kind === 'cpu' ? 'CPU (WebAssembly)' : 'WebGPU (SwiftShader)', d, kvBytesPerToken(c, d), s.capacity, x(s.capacity / runs.get('f32')![0].capacity), med(d, 'running').toFixed(1), med(d, 'preemptions'), med(d, 'iterations'), med(d, 'tokPerS').toFixed(0), x(med(d, 'tokPerS') / med('f32', 'tokPerS')), kind === 'cpu' ? med(d, 'tokPerCpuS').toFixed(0) : '-', kind === 'cpu' ? x(med(d, 'tokPerCpuS') / med('f32', 'tokPerCpuS')) : '-']);
+      const speed = kind === 'cpu' ? ['-', '-', cpu.get(d)!.toFixed(0), x(cpu.get(d)! / cpu.get('f32')!)] : [med(d, 'tokPerS').toFixed(0), x(med(d, 'tokPerS') / med('f32', 'tokPerS')), '-', '-'];
+      row([kind === 'cpu' ? 'CPU (WebAssembly)' : 'WebGPU (SwiftShader)', d, kvBytesPerToken(c, d), s.capacity, x(s.capacity / runs.get('f32')![0].capacity), med(d, 'running').toFixed(1), med(d, 'preemptions'), med(d, 'iterations'), s.computedPerToken.toFixed(2), ...speed]);
     }
   }
   out.push('');
+  if (BASELINE) {
+    out.push(`Before and after, the CPU engine in the same lockstep: "before" is ${BASELINE_LABEL} (\`--baseline DIR --baseline-label TEXT\`), "after" this checkout.`, '');
+    row(['KV', 'before: tokens per CPU-second', 'vs f32', 'after: tokens per CPU-second', 'vs f32', 'after / before']);
+    row(Array(6).fill('---'));
+    for (const d of DTYPES) {
+      const [b, a] = [cpu.get(`before ${d}`)!, cpu.get(d)!];
+      row([d, b.toFixed(0), x(b / cpu.get('before f32')!), a.toFixed(0), x(a / cpu.get('f32')!), x(a / b)]);
+    }
+    out.push('');
+  }
 }
 
 // 2. int8 weights: one decode step of B sequences at position 96.

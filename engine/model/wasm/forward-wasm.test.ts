@@ -83,6 +83,15 @@ describe('CPU engine kernel choice', () => {
     expect(() => new CpuBackend(randomModel(odd, 1), { numBlocks: 2, blockSize: 8 }, { kernels: 'wasm' })).toThrow(/cannot run here: head size 6/);
   });
 
+  it('an f16 or int8 cache with more query heads than the in-place attention tables hold: the reference, and why', () => {
+    const wide: ModelConfig = { dim: 1028, hiddenDim: 4, nLayers: 1, nHeads: 257, nKvHeads: 257, vocabSize: 4, seqLen: 4, sharedClassifier: true };
+    const model = randomModel(wide, 1);
+    const b = new CpuBackend(model, { numBlocks: 1, blockSize: 4, dtype: 'int8' });
+    expect(b.kernels).toBe('js');
+    expect(b.kernelsFallback).toMatch(/an int8 KV cache takes at most 256 query heads there \(this model has 257\)/);
+    expect(new CpuBackend(model, { numBlocks: 1, blockSize: 4, dtype: 'f32' }).kernels).toBe('wasm');
+  });
+
   it('uses WebAssembly SIMD by default where it runs, and says so', () => {
     const b = new CpuBackend(randomModel(shapes[0][1], 1), { numBlocks: 2, blockSize: 8 }, { context: 'WebGPU unavailable' });
     expect(b.kernels).toBe('wasm');

@@ -12,6 +12,8 @@ import { quantizeModel, type Q8Weights } from '../quant/model-q8';
 import { dequantRow } from '../quant/q8';
 
 const PAGE = 65536;
+/** engine/model/wasm/assembly/shape.ts's MAX_HEADS: its per-head tables for f16/int8 pools are static. */
+export const MAX_QUANT_HEADS = 256;
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 /** Byte offsets of one step's scratch buffers (after the weights and the KV pool). */
@@ -31,8 +33,7 @@ interface Scratch {
   tables: number; // i32 block tables of the step's sequences
   att: number; // (seq_len + 2, heads rounded up to 4) scores of one token, then their max and sum
   rows: number; // (seq_len) i32 K/V row offsets of one token's positions
-  kDec: number; // (seq_len, kv_dim) one token's keys decoded from an f16/int8 pool
-  vDec: number;
+  work: number; // attention's scratch for an f16/int8 pool: one token's int16 query and scales, or one K row as float32
   // MoE models only (0-sized otherwise):
   router: number; // (T, E) router logits
   order: number; // (T * k) i32 routing slots grouped by expert
@@ -78,6 +79,7 @@ export class WasmForward implements ForwardPass {
     this.embedding = model.weights.tokenEmbedding;
     this.q8 = weights === 'int8' ? quantizeModel(model) : null;
     const dtype = kv.dtype ?? 'f32';
+    if (dtype !== 'f32' && c.nHeads > MAX_QUANT_HEADS) throw new Error(`an ${dtype} KV cache on the WebAssembly kernels takes at most ${MAX_QUANT_HEADS} query heads (this model has ${c.nHeads}); use --kv-dtype f32`);
     this.layerBytes = kv.numBlocks * kv.blockSize * kvRowBytes(c, dtype);
     // The module's constants come first (its data segment is written when it is instantiated),
     // then the weights, the KV pool and the step's scratch, which grows.
@@ -167,7 +169,7 @@ export class WasmForward implements ForwardPass {
       k.rope(s.q, s.meta, T, dim, hs, rope);
       k.rope(s.k, s.meta, T, kvDim, hs, rope);
       k.storeKv(kLayer, vLayer, s.k, s.v, s.slots, T);
-      k.attention(s.xb, s.q, kLayer, vLayer, s.meta, T, s.att, s.rows, s.kDec, s.vDec);
+      k.attention(s.xb, s.q, kLayer, vLayer, s.meta, T, s.att, s.rows, s.work);
       this.matmul(s.hb, s.xb, L.wo, T);
       k.addInPlace(s.x, s.hb, T * dim);
       if (L.experts) this.moeFfn(l, L, s, T);
@@ -299,8 +301,8 @@ export class WasmForward implements ForwardPass {
       tables: take(tableInts),
       att: take((c.seqLen + 2) * heads),
       rows: take(c.seqLen),
-      kDec: take(c.seqLen * kvDim),
-      vDec: take(c.seqLen * kvDim),
+      // int8: (heads, head_size) int16 padded to 16 bytes, then a float32 per head; f16: kv_dim float32.
+      work: take(Math.max(Math.ceil((heads * headSize(c) * 2 + 15) / 16) * 4 + heads, kvDim)),
       router: take(tokens * (c.moe?.nExperts ?? 0)),
       order: take(tokens * (c.moe?.topK ?? 0)),
       rowOf: take(tokens * (c.moe?.topK ?? 0)),

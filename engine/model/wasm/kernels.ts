@@ -8,8 +8,9 @@ export interface WasmKernels {
   rope(v: number, meta: number, T: number, rowLen: number, hs: number, table: number): void;
   siluMul(h: number, g: number, n: number): void;
   addInPlace(x: number, y: number, n: number): void;
-  attention(out: number, q: number, kLayer: number, vLayer: number, meta: number, T: number, att: number, rows: number, kDec: number, vDec: number): void;
-  /** dtype: 0 f32, 1 f16, 2 int8; rowBytes: one position's K (or V) row in the pool. */
+  /** work: scratch for an f16 or int8 pool (its size: the `work` entry of WasmForward's scratch layout). */
+  attention(out: number, q: number, kPool: number, vPool: number, meta: number, T: number, att: number, rows: number, work: number): void;
+  /** dtype: 0 f32, 1 f16, 2 int8; rowBytes: one position's K (or V) row in the pool. An f16 or int8 pool takes at most 256 query heads. */
   configureAttention(dim: number, nHeads: number, nKvHeads: number, blockSize: number, dtype: number, rowBytes: number): void;
   storeKv(kLayer: number, vLayer: number, k: number, v: number, slots: number, T: number): void;
   expInPlace(p: number, n: number): void;

@@ -3,78 +3,28 @@
 // A token's arithmetic depends only on its query, its position and the cache, never on the other
 // tokens of the step.
 import { vexp } from './vexp';
-import { decodeRow, encodeRow, KV_F32 } from './kvcodec';
-
-let dim = 0;
-let nHeads = 0;
-let kvMul = 1;
-let hs = 0;
-let kvDim = 0;
-let blockSize = 1;
-let headsPadded = 0; // nHeads rounded up to 4: one v128 of scores per 4 heads
-let scale: f32 = 1;
-let kvDtype = KV_F32;
-let poolRowBytes = 0; // bytes of one position's K (or V) row in the pool, in kvDtype
-
-export function configureAttention(dim_: i32, nHeads_: i32, nKvHeads: i32, blockSize_: i32, dtype: i32, rowBytes: i32): void {
-  dim = dim_;
-  nHeads = nHeads_;
-  kvMul = nHeads_ / nKvHeads;
-  hs = dim_ / nHeads_;
-  kvDim = hs * nKvHeads;
-  blockSize = blockSize_;
-  headsPadded = (nHeads_ + 3) & ~3;
-  scale = 1 / Mathf.sqrt(<f32>hs);
-  kvDtype = dtype;
-  poolRowBytes = rowBytes;
-}
+import { encodeRow, KV_F32 } from './kvcodec';
+import { attentionQuantized } from './attention-quant';
+import { scoreRow, startToken } from './scores';
+import { dim, hs, headsPadded, kvDim, kvDtype, kvMul, nHeads, scale } from './shape';
 
 /**
- * Four lanes of partial sums q_h . k over head_size, accumulated chunk by chunk. Head sizes 8 and
- * 16 (stories260K, the built-in model) are written out: the loop cost 9-13% of attention.
- */
-// @ts-ignore: decorator
-@inline function dot(q: usize, k: usize, bytes: usize): v128 {
-  let acc = f32x4.mul(v128.load(q), v128.load(k));
-  if (bytes == 32) return f32x4.add(acc, f32x4.mul(v128.load(q, 16), v128.load(k, 16)));
-  if (bytes == 64) {
-    acc = f32x4.add(acc, f32x4.mul(v128.load(q, 16), v128.load(k, 16)));
-    acc = f32x4.add(acc, f32x4.mul(v128.load(q, 32), v128.load(k, 32)));
-    return f32x4.add(acc, f32x4.mul(v128.load(q, 48), v128.load(k, 48)));
-  }
-  for (let i: usize = 16; i < bytes; i += 16) acc = f32x4.add(acc, f32x4.mul(v128.load(q + i), v128.load(k + i)));
-  return acc;
-}
-
-/** The lane sums of four vectors, each as (l0 + l2) + (l1 + l3): the order hsum uses for one. */
-// @ts-ignore: decorator
-@inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
-  const u = f32x4.add(v128.shuffle<f32>(a, b, 0, 1, 4, 5), v128.shuffle<f32>(a, b, 2, 3, 6, 7));
-  const v = f32x4.add(v128.shuffle<f32>(c, d, 0, 1, 4, 5), v128.shuffle<f32>(c, d, 2, 3, 6, 7));
-  return f32x4.add(v128.shuffle<f32>(u, v, 0, 2, 4, 6), v128.shuffle<f32>(u, v, 1, 3, 5, 7));
-}
-
-// @ts-ignore: decorator
-@inline function hsum1(a: v128): f32 {
-  const u = f32x4.add(a, v128.shuffle<f32>(a, a, 2, 3, 0, 1));
-  return f32x4.extract_lane(u, 0) + f32x4.extract_lane(u, 1);
-}
-
-/**
- * out (T, dim) = attention of q (T, dim) over the layer's caches kLayer/vLayer (block, blockSize,
+ * out (T, dim) = attention of q (T, dim) over the layer's caches kPool/vPool (block, blockSize,
  * kv_dim). meta: per token i32 pos, i32 pointer to its block table (i32 block ids). Scratch: att
  * (seq_len + 2, headsPadded) scores of one token with two rows for the heads' max and sum, rows
- * (seq_len) i32 byte offsets of its K/V rows, kDec and vDec (seq_len, kv_dim) float32 for one
- * token's rows decoded from an f16 or int8 pool. Three passes over the positions: scores and their
- * max; exp and sum; the weighted sum of V. out is divided by the sum at the end.
+ * (seq_len) i32 byte offsets of its K/V rows, work (see attention-quant.ts; f16 and int8 pools
+ * only). Three passes over the positions: scores and their max; exp and sum; the weighted sum of
+ * V. out is divided by the sum at the end. An f16 or int8 pool is read in place by
+ * attention-quant.ts.
  */
-export function attention(out: usize, q: usize, kPool: usize, vPool: usize, meta: usize, T: i32, att: usize, rows: usize, kDec: usize, vDec: usize): void {
+export function attention(out: usize, q: usize, kPool: usize, vPool: usize, meta: usize, T: i32, att: usize, rows: usize, work: usize): void {
+  if (kvDtype != KV_F32) {
+    attentionQuantized(out, q, kPool, vPool, meta, T, att, rows, work);
+    return;
+  }
   const hsBytes = <usize>hs << 2;
   const attRow = <usize>headsPadded << 2;
   const rowBytes = kvDim << 2;
-  const decoded = kvDtype != KV_F32;
-  const kLayer = decoded ? kDec : kPool;
-  const vLayer = decoded ? vDec : vPool;
   const vScale = f32x4.splat(scale);
   for (let t = 0; t < T; t++, meta += 8) {
     const p = load<i32>(meta);
@@ -83,57 +33,8 @@ export function attention(out: usize, q: usize, kPool: usize, vPool: usize, meta
     const ot = out + ((<usize>t * dim) << 2);
     const maxes = att + <usize>(p + 1) * attRow;
     const sums = maxes + attRow;
-    // Byte offset of each cached position's K/V row, block by block (no division per position);
-    // an f16 or int8 pool's rows are decoded to float32 first, and attention reads the copies.
-    for (let s = 0, b: usize = 0; s <= p; b += 4) {
-      const first = load<i32>(table + b) * blockSize * poolRowBytes;
-      for (let o = 0; o < blockSize && s <= p; o++, s++) {
-        const at = first + o * poolRowBytes;
-        if (decoded) {
-          const to = <usize>s * <usize>rowBytes;
-          decodeRow(kDec + to, kPool + <usize>at, kvDim, hs, kvDtype);
-          decodeRow(vDec + to, vPool + <usize>at, kvDim, hs, kvDtype);
-          store<i32>(rows + (<usize>s << 2), <i32>to);
-        } else store<i32>(rows + (<usize>s << 2), at);
-      }
-    }
-    for (let h: usize = 0; h < attRow; h += 16) {
-      v128.store(maxes + h, f32x4.splat(-Infinity));
-      v128.store(sums + h, f32x4.splat(0));
-    }
-
-    // Scores, 4 heads per v128: att[s][h] = (q_h . k_s,g(h)) * scale, and their running max.
-    // Head h reads kv head h / kvMul, kept as a running byte offset instead of a division.
-    for (let s = 0; s <= p; s++) {
-      const k = kLayer + <usize>load<i32>(rows + (<usize>s << 2));
-      const a = att + <usize>s * attRow;
-      let kOff: usize = 0;
-      let m = 0;
-      let h = 0;
-      for (; h + 4 <= nHeads; h += 4) {
-        const qh = qt + <usize>h * hsBytes;
-        const d0 = dot(qh, k + kOff, hsBytes);
-        if (++m == kvMul) { m = 0; kOff += hsBytes; }
-        const d1 = dot(qh + hsBytes, k + kOff, hsBytes);
-        if (++m == kvMul) { m = 0; kOff += hsBytes; }
-        const d2 = dot(qh + 2 * hsBytes, k + kOff, hsBytes);
-        if (++m == kvMul) { m = 0; kOff += hsBytes; }
-        const d3 = dot(qh + 3 * hsBytes, k + kOff, hsBytes);
-        if (++m == kvMul) { m = 0; kOff += hsBytes; }
-        const sc = f32x4.mul(hsum4(d0, d1, d2, d3), vScale);
-        v128.store(a + (<usize>h << 2), sc);
-        v128.store(maxes + (<usize>h << 2), f32x4.pmax(v128.load(maxes + (<usize>h << 2)), sc));
-      }
-      if (h < nHeads) {
-        const h0 = h;
-        v128.store(a + (<usize>h << 2), f32x4.splat(0));
-        for (; h < nHeads; h++) {
-          store<f32>(a + (<usize>h << 2), hsum1(dot(qt + <usize>h * hsBytes, k + kOff, hsBytes)) * scale);
-          if (++m == kvMul) { m = 0; kOff += hsBytes; }
-        }
-        v128.store(maxes + (<usize>h0 << 2), f32x4.pmax(v128.load(maxes + (<usize>h0 << 2)), v128.load(a + (<usize>h0 << 2))));
-      }
-    }
+    startToken(rows, table, p, maxes, sums, attRow);
+    for (let s = 0; s <= p; s++) scoreRow(qt, kPool + <usize>load<i32>(rows + (<usize>s << 2)), att + <usize>s * attRow, maxes, hsBytes, vScale);
 
     // e = exp(score - max) for 4 heads at once, and the heads' sums.
     for (let s = 0; s <= p; s++) {
@@ -151,10 +52,10 @@ export function attention(out: usize, q: usize, kPool: usize, vPool: usize, meta
     let s = 0;
     for (; s + 4 <= p + 1; s += 4) {
       const r = rows + (<usize>s << 2);
-      const v0 = vLayer + <usize>load<i32>(r);
-      const v1 = vLayer + <usize>load<i32>(r, 4);
-      const v2 = vLayer + <usize>load<i32>(r, 8);
-      const v3 = vLayer + <usize>load<i32>(r, 12);
+      const v0 = vPool + <usize>load<i32>(r);
+      const v1 = vPool + <usize>load<i32>(r, 4);
+      const v2 = vPool + <usize>load<i32>(r, 8);
+      const v3 = vPool + <usize>load<i32>(r, 12);
       let w = att + <usize>s * attRow;
       let oh = ot;
       for (let g: usize = 0; g < <usize>rowBytes; g += hsBytes) {
@@ -173,7 +74,7 @@ export function attention(out: usize, q: usize, kPool: usize, vPool: usize, meta
       }
     }
     for (; s <= p; s++) {
-      const v = vLayer + <usize>load<i32>(rows + (<usize>s << 2));
+      const v = vPool + <usize>load<i32>(rows + (<usize>s << 2));
       let w = att + <usize>s * attRow;
       let oh = ot;
       for (let g: usize = 0; g < <usize>rowBytes; g += hsBytes) {

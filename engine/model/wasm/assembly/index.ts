@@ -3,6 +3,7 @@
 export { matmul } from './matmul';
 export { matmulQ8 } from './matmul-q8';
 export { rmsnorm, rope, siluMul, addInPlace } from './elementwise';
-export { attention, configureAttention, storeKv } from './attention';
+export { attention, storeKv } from './attention';
+export { configureAttention } from './shape';
 export { expInPlace, heapBase } from './vexp';
 export { gatherRows, combineExperts } from './moe';
