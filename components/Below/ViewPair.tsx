@@ -23,13 +23,12 @@ export function ViewPair({ items, label }: { items: readonly [PairItem, PairItem
   const store = useAppStore();
   const pick = useApp((s) => s.belowPick);
   const topic = useApp((s) => s.topic);
-  // Only a new topic switches: a click on the other view's button then holds until the next one.
-  const topics = items.map((it) => it.topics.join(',')).join('|');
+  // Only a new topic switches (items is a new array each render, with the same topics): a click on
+  // the other view's button then holds until the next lesson is picked.
   useEffect(() => {
     const owner = items.find((it) => it.topics.includes(topic));
     if (owner && store.getState().belowPick !== owner.id) store.getState().setUi({ belowPick: owner.id });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- items is a new array each render; its topics are what matter
-  }, [topic, topics, store]);
+  }, [topic, store]);
   return (
     <div className="view-pair presenter-hidden" data-pick={pick} data-testid="view-pair">
       <div className="segmented view-pair-switch" role="group" aria-label={label}>
